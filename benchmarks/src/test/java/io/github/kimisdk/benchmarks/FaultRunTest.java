@@ -212,21 +212,19 @@ class FaultRunTest {
       assertThat(rep.sf.wrongText).as(String.join("\n", rep.sf.wrongExamples)).isZero();
     }
 
+    /**
+     * Every hedged copy was closed, as the servers recorded. How often streams with late headers
+     * were hedged against streams with a late first token is the harness's figure (check 2 of
+     * {@link FaultRun}), not a test's: the hedge allowance goes to whichever slow streams come
+     * first, which a busy machine decides; that a stream is handed over before its late headers is
+     * held by {@code HedgeHttpTest.aStreamWhoseHeadersAreLateIsHandedOverBeforeThem}.
+     */
     @Test
     void noHedgedCopyIsLeftOpen() {
       assertThat(rep.df.hedgedCopiesNotClosed)
           .as("hedged copies the client did not close")
           .isZero();
       assertThat(rep.openAfterIdle).as(rep.openAfterIdleDetail).isZero();
-    }
-
-    @Test
-    void streamsWithLateHeadersAreHedgedAsStreamsWithALateFirstTokenAre() {
-      FaultRun.Figures f = rep.df;
-      assertThat(f.lateHeadersHedged).as("streams with late headers hedged").isPositive();
-      double late = (double) f.lateHeadersHedged / f.lateHeaders;
-      double slow = f.slowToken == 0 ? 0 : (double) f.slowTokenHedged / f.slowToken;
-      assertThat(late).isGreaterThanOrEqualTo(0.5 * slow);
     }
 
     @Test
