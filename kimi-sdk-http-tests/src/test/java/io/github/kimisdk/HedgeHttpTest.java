@@ -159,8 +159,19 @@ class HedgeHttpTest {
       }
     }
     assertThat(servers.get(0).requestCount()).as("some streams were drawn to it").isPositive();
-    assertThat(reroutes).hasSize(servers.get(0).requestCount());
-    assertThat(reroutes).allSatisfy(r -> assertThat(r.kind()).isEqualTo(CallEvent.Reroute.HEDGED));
+    // each hedge also moved its conversation (the call's own) off the slow member: told as MOVED
+    assertThat(reroutes).hasSize(2 * servers.get(0).requestCount());
+    assertThat(reroutes)
+        .filteredOn(r -> r.kind() == CallEvent.Reroute.HEDGED)
+        .hasSize(servers.get(0).requestCount());
+    assertThat(reroutes)
+        .filteredOn(r -> r.kind() == CallEvent.Reroute.MOVED)
+        .allSatisfy(
+            r -> {
+              assertThat(r.from().target()).isZero();
+              assertThat(r.to().target()).isEqualTo(1);
+            })
+        .hasSize(servers.get(0).requestCount());
   }
 
   @Test

@@ -233,6 +233,17 @@ class FaultRunTest {
     }
 
     @Test
+    void everyChangeOfAConversationsMemberIsToldAsMoved() {
+      assertThat(rep.df.untoldChanges)
+          .as(
+              "changes of member untold, of %d in %d conversations:%n%s",
+              rep.df.memberChanges,
+              rep.df.conversationsChanged,
+              String.join("\n", rep.df.untoldExamples))
+          .isZero();
+    }
+
+    @Test
     void aConversationMovesOnlyOffAFullOverloadedOrDownMember() {
       assertThat(rep.df.movesAfterCut).as(String.join("\n", rep.df.moveExamples)).isZero();
     }

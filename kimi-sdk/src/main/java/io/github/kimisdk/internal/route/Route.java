@@ -24,7 +24,10 @@ import java.util.function.Consumer;
  * {@link #succeeded} and {@link #ended} come one at a time (from whichever thread the call runs
  * on); {@link #hedge} comes from a timer while an attempt runs, and {@link #ended} may come from a
  * cancel at any time. Every field is guarded by {@code this}; the targets' health and the groups'
- * rooms are told outside this lock (a health runs the calls that wait for it).
+ * rooms are told outside this lock (a health runs the calls that wait for it), but for the
+ * conversation's member, which {@link #next} sets under it ({@code Rooms.settle}: the groups' lock
+ * after this one, never the other way round) so that each change is told once, by the call that
+ * made it.
  */
 public final class Route {
 
@@ -107,7 +110,7 @@ public final class Route {
     // an attempt handed over ended without a judgement: its probe proves nothing
     take().release(router);
     int t = -1;
-    int left = -1;
+    int left;
     if (stay >= 0 && !handed) {
       // a retry in place: its target again, as its health allows, holding its room there
       TargetHealth.Admission a = router.health(stay).admit();
@@ -117,7 +120,6 @@ public final class Route {
         ConcurrencyGate.Permit room = null;
         if (rooms != null && rooms.sharesLoad(stay)) {
           room = rooms.take(stay); // none when full: its gate queues the attempt
-          rooms.keep(key, stay);
         }
         taken = new Hold(room, a == TargetHealth.Admission.PROBE ? stay : -1);
       }
@@ -131,9 +133,8 @@ public final class Route {
       Router.Pick p = pick();
       w = p.where();
       taken = new Hold(w.permit(), p.probe());
-      left = p.left();
     }
-    List<Move> moves = new ArrayList<>(2);
+    List<Move> moves = new ArrayList<>(3);
     synchronized (this) {
       if (over) {
         taken.release(router);
@@ -144,17 +145,14 @@ public final class Route {
       }
       target = w.target();
       current = taken;
+      // the conversation's member is where this attempt goes, whatever sent it there: a change is
+      // a move, told here, by the call that made it (under this lock: no other answer of the call
+      // runs meanwhile, and the groups' lock is taken after this one, never before)
+      Rooms rooms = router.rooms();
+      left = rooms == null ? -1 : rooms.settle(key, target);
       if (fellBack != null) {
         moves.add(new Move.Fallback(fellBack, router.served(fellBackFrom), router.served(target)));
         fellBack = null;
-      }
-      if (left >= 0 && left != target) {
-        moves.add(
-            new Move.Rerouted(
-                CallEvent.Reroute.MOVED,
-                router.served(left),
-                router.served(target),
-                Duration.ZERO));
       }
       if (hedgedFrom >= 0) {
         moves.add(
@@ -164,6 +162,14 @@ public final class Route {
                 router.served(target),
                 hedgedAfter));
         hedgedFrom = -1;
+      }
+      if (left >= 0 && left != target) {
+        moves.add(
+            new Move.Rerouted(
+                CallEvent.Reroute.MOVED,
+                router.served(left),
+                router.served(target),
+                Duration.ZERO));
       }
     }
     for (Move m : moves) {
@@ -478,6 +484,19 @@ public final class Route {
     }
     held.release(router);
     handed.release(router);
+  }
+
+  /**
+   * The status a failure that names every target reports, as one of them sent it: the last answer
+   * with a status any target's host gave; null when none ever answered so.
+   */
+  public ApiException lastAnswer() {
+    return router.lastAnswer();
+  }
+
+  /** The latest failure that cooled or held a target of the chain, or null. */
+  public KimiException lastFailure() {
+    return router.lastFailure();
   }
 
   /** Says, for a failure that names every target, each one's last answer, status and state. */

@@ -3,6 +3,7 @@ package io.github.kimisdk.internal.route;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.TargetStatus.State;
 import io.github.kimisdk.base.flow.Scheduler;
+import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.KimiException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +53,9 @@ public final class TargetHealth {
   private int probes;
   private int coolings;
   private KimiException lastFailure;
+  private long lastFailureAt; // when lastFailure was told, by the scheduler's clock
+  private ApiException lastAnswer; // the last failure a host answered with a status, or null
+  private long lastAnswerAt;
   private boolean busy; // it is held for a full queue: busy, not down
   private boolean unreachable; // its last cooldown is for a host that could not be reached
   private List<Runnable> waiters = new ArrayList<>();
@@ -114,7 +118,7 @@ public final class TargetHealth {
    */
   void cool(Duration asked, boolean longest, KimiException failure) {
     synchronized (this) {
-      lastFailure = failure;
+      failed(failure);
       busy = false;
       unreachable = failure != null && Kind.unreachable(failure);
       coolings++;
@@ -144,7 +148,7 @@ public final class TargetHealth {
   void hold(Duration hold, KimiException failure) {
     List<Runnable> wake = null;
     synchronized (this) {
-      lastFailure = failure;
+      failed(failure);
       if (state == State.COOLING && !busy) {
         return; // cooling for an overload: a refusal of a call sent before says nothing new
       }
@@ -163,6 +167,16 @@ public final class TargetHealth {
       armIfWaited();
     }
     run(wake);
+  }
+
+  /** Keeps {@code failure} as the target's last, and as its last answer when a host sent it. */
+  private void failed(KimiException failure) {
+    lastFailure = failure;
+    lastFailureAt = scheduler.nanoTime();
+    if (failure instanceof ApiException a) {
+      lastAnswer = a;
+      lastAnswerAt = lastFailureAt;
+    }
   }
 
   /** Ends a hold, or the cooldown a probe ended: available again (under the lock). */
@@ -295,6 +309,25 @@ public final class TargetHealth {
   /** The failure that last cooled or held it, or null. */
   synchronized KimiException lastFailure() {
     return lastFailure;
+  }
+
+  /** When {@link #lastFailure} was told, by the scheduler's clock; meaningless without one. */
+  synchronized long lastFailureAt() {
+    return lastFailureAt;
+  }
+
+  /**
+   * The last refusal this target's host answered with a status (an error status, or an error event
+   * naming one) that cooled or held it, or null when it never answered so: what a failure that
+   * names the target may report as a status it sent.
+   */
+  synchronized ApiException lastAnswer() {
+    return lastAnswer;
+  }
+
+  /** When {@link #lastAnswer} was told, by the scheduler's clock; meaningless without one. */
+  synchronized long lastAnswerAt() {
+    return lastAnswerAt;
   }
 
   @Override

@@ -291,4 +291,109 @@ class RouteTest {
       assertThat(next(refused)).as("its place's members, not the next place").isLessThan(2);
     }
   }
+
+  /** The conversations' moves told, as {@code from->to} by target. */
+  private List<String> moved() {
+    List<String> out = new ArrayList<>();
+    for (Move m : told) {
+      if (m instanceof Move.Rerouted r && r.kind() == CallEvent.Reroute.MOVED) {
+        out.add(r.from().target() + "->" + r.to().target());
+      }
+    }
+    return out;
+  }
+
+  /** Sends one turn of the conversation that starts with {@code user}, answered; its target. */
+  private static int answeredTurn(TestRouters.Chain c, String user, List<Move> told) {
+    Route turn = c.turn(user);
+    int t = turn.next(told::add).target();
+    turn.succeeded();
+    turn.ended();
+    return t;
+  }
+
+  @Test
+  void aConversationSpilledToTheNextPlaceIsToldMovedThereAndBack() {
+    try (TestRouters.Chain c = TestRouters.group(2, 4, A, B, C)) {
+      int member = answeredTurn(c, "Review PR 4211", told);
+      c.router.health(0).cool(null, false, overloaded());
+      c.router.health(1).cool(null, false, overloaded());
+
+      assertThat(answeredTurn(c, "Review PR 4211", told)).as("the next place").isEqualTo(2);
+      assertThat(moved()).containsExactly(member + "->2");
+
+      c.time.advance(Duration.ofSeconds(5)); // the group's cooldowns over
+      int back = answeredTurn(c, "Review PR 4211", told);
+      assertThat(back).as("back to its group, the chain's first place").isLessThan(2);
+      assertThat(moved()).containsExactly(member + "->2", "2->" + back);
+      assertThat(answeredTurn(c, "Review PR 4211", told)).as("then stays").isEqualTo(back);
+      assertThat(moved()).hasSize(2);
+    }
+  }
+
+  @Test
+  void aHedgedTurnMovesItsConversationTellingTheMoveAndItStaysThere() {
+    try (TestRouters.Chain c = TestRouters.group(2, 4, A, B)) {
+      int member = answeredTurn(c, "Review PR 4211", told);
+      Route turn = c.turn("Review PR 4211");
+      assertThat(next(turn)).isEqualTo(member);
+      assertThat(turn.hedge(Duration.ofMillis(400))).isNotNull();
+      int other = next(turn);
+      turn.succeeded();
+      turn.ended();
+
+      assertThat(other).isEqualTo(1 - member);
+      assertThat(told)
+          .containsExactly(
+              new Move.Rerouted(
+                  CallEvent.Reroute.HEDGED,
+                  c.router.served(member),
+                  c.router.served(other),
+                  Duration.ofMillis(400)),
+              new Move.Rerouted(
+                  CallEvent.Reroute.MOVED,
+                  c.router.served(member),
+                  c.router.served(other),
+                  Duration.ZERO));
+      assertThat(answeredTurn(c, "Review PR 4211", told)).as("stays").isEqualTo(other);
+      assertThat(moved()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aHandOverUndoneLeavesTheConversationOnItsMember() {
+    try (TestRouters.Chain c = TestRouters.group(2, 4, A, B)) {
+      int member = answeredTurn(c, "Review PR 4211", told);
+      Route turn = c.turn("Review PR 4211");
+      next(turn);
+      Runnable undo = turn.hedge(Duration.ofMillis(400));
+      assertThat(undo).isNotNull();
+      undo.run(); // the slow copy delivered meanwhile: it stays the call's stream
+      turn.succeeded();
+      turn.ended();
+
+      assertThat(answeredTurn(c, "Review PR 4211", told))
+          .as("where the turn before was answered")
+          .isEqualTo(member);
+      assertThat(told).isEmpty();
+    }
+  }
+
+  @Test
+  void aTurnSentToAnotherMemberAfterWaitingForRoomIsToldMoved() {
+    try (TestRouters.Chain c = TestRouters.group(2, 1, A, B)) {
+      int member = answeredTurn(c, "Review PR 4211", told);
+      int other = 1 - member;
+      c.router.health(member).cool(null, false, overloaded());
+      assertThat(next(c.route())).as("a call holding the other's one place").isEqualTo(other);
+
+      Route turn = c.turn("Review PR 4211");
+      Where w = turn.next(told::add);
+      assertThat(w.target()).as("its member down, the other full").isEqualTo(Where.WAIT);
+      assertThat(turn.anyway()).as("waited as long as it may").isTrue();
+      assertThat(next(turn)).isEqualTo(other);
+
+      assertThat(moved()).containsExactly(member + "->" + other);
+    }
+  }
 }
