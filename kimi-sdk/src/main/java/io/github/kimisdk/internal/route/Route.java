@@ -37,6 +37,7 @@ public final class Route {
 
   // Guarded by this.
   private long skipped; // the targets this round of the call may no longer use, one bit each
+  private long refusedHere; // the targets that refused an attempt of this call, any round
   private boolean newRound; // every target refused: the next pick starts a new round
   private int target = -1; // the target of the attempt in flight, or of the last one sent
   private Hold current = Hold.NONE; // the room and probe that attempt holds
@@ -182,7 +183,9 @@ public final class Route {
    * Chooses the next attempt's target among those the call may use (outside the lock). When none of
    * them takes the call and none is merely busy, but a target this round passed is busy (held after
    * refusing for its full queue), a new round begins: the call waits for a busy host rather than
-   * failing for the down ones.
+   * failing for the down ones. When every one it may use cools, the call probes the one cooling
+   * longest on a cooldown of the client's own choosing ({@link Router#probeEarly}), if any that has
+   * not refused this call.
    */
   private Router.Pick pick() {
     long skip;
@@ -194,7 +197,20 @@ public final class Route {
       synchronized (this) {
         skipped = 0;
       }
+      skip = 0;
       p = router.pick(0, key);
+    }
+    if (!p.where().go() && !p.where().busy()) {
+      // every target it may use cools, on other calls' refusals: probe the one cooling longest,
+      // rather than fail or wait (a target that refused this call itself is not asked again early)
+      long refused;
+      synchronized (this) {
+        refused = refusedHere;
+      }
+      Router.Pick early = router.probeEarly(skip | refused);
+      if (early != null) {
+        p = early;
+      }
     }
     synchronized (this) {
       seen = p.seen();
@@ -326,6 +342,7 @@ public final class Route {
       } else {
         skipped |= 1L << t;
       }
+      refusedHere |= 1L << t;
       if (anyLeftLocked()) {
         fallbacks++;
         fellBack = k;
@@ -442,6 +459,23 @@ public final class Route {
         hold.release(router);
       }
     };
+  }
+
+  /**
+   * The call's attempt got a response that began (a 2xx status): when it is its target's probe, the
+   * target is available again at once, whatever becomes of the answer (as a failure after the
+   * response began proves the host up too). Heard on the thread that read the headers.
+   */
+  public void answered() {
+    int t;
+    synchronized (this) {
+      t = target;
+      if (t < 0 || current.probe() != t) {
+        return;
+      }
+      current = new Hold(current.permit(), -1); // the probe is over: nothing of it left to end
+    }
+    router.health(t).succeeded();
   }
 
   /** The call's attempt succeeded: a probe makes its target available again. */

@@ -169,6 +169,41 @@ public final class Router {
   }
 
   /**
+   * The choice of a call that found every target it may use ({@code skip}: one bit per target it
+   * may no longer use) cooling, and none busy: the probe, taken now, of the one whose cooldown of
+   * the client's own choosing began longest ago ({@link TargetHealth#probeEarly}), with its room
+   * when it shares the load; null when none may be probed so. A short fault (a burst of 502s, an
+   * overloaded moment) then ends the chain's unavailability when the host is back, not when its
+   * cooldown ends, one call at a time per target.
+   */
+  Pick probeEarly(long skip) {
+    for (int tries = 0; tries < parts.length; tries++) {
+      int oldest = -1;
+      long age = -1;
+      for (int i = 0; i < parts.length; i++) {
+        if ((skip & (1L << i)) != 0) {
+          continue;
+        }
+        long a = health(i).earlyProbeAge();
+        if (a > age) {
+          age = a;
+          oldest = i;
+        }
+      }
+      if (oldest < 0) {
+        return null;
+      }
+      if (health(oldest).probeEarly()) {
+        ConcurrencyGate.Permit room =
+            rooms != null && rooms.sharesLoad(oldest) ? rooms.take(oldest) : null;
+        return new Pick(new Where(oldest, room, 0, false), oldest, 0, -1);
+      }
+      // probed meanwhile by another call: look again
+    }
+    return null;
+  }
+
+  /**
    * The wait of a call that no target takes now: how long until one the call may use admits calls
    * again (the shortest rest of a cooldown or hold; -1 when only probes that are out decide it;
    * {@link Long#MAX_VALUE} when it may use none), and whether it waits for a busy or full host.

@@ -58,6 +58,12 @@ public final class TargetHealth {
   private long lastAnswerAt;
   private boolean busy; // it is held for a full queue: busy, not down
   private boolean unreachable; // its last cooldown is for a host that could not be reached
+  private boolean held; // its cooldown is the host's asked wait, or a quota's: never probed early
+  private boolean timedOut; // its last failure was a timeout: a probe may cost one, none early
+  private boolean early; // the probe out was taken early: refused, it does not double the cooldown
+  private long cooledAt; // when its cooldown began, by the scheduler's clock
+  private final long earliestProbe; // how long a cooldown runs before an early probe may end it
+  private int earlyProbes;
   private List<Runnable> waiters = new ArrayList<>();
 
   TargetHealth(Scheduler scheduler, RetryPolicy policy) {
@@ -65,6 +71,7 @@ public final class TargetHealth {
     this.firstCooldown = policy.cooldown();
     this.maxCooldown = policy.maxCooldown();
     this.cooldown = firstCooldown;
+    this.earliestProbe = policy.initialBackoff().toNanos();
   }
 
   /**
@@ -121,8 +128,13 @@ public final class TargetHealth {
       failed(failure);
       busy = false;
       unreachable = failure != null && Kind.unreachable(failure);
+      held = longest || asked != null;
+      timedOut = failure instanceof io.github.kimisdk.errors.KimiTimeoutException;
+      cooledAt = scheduler.nanoTime();
       coolings++;
-      if (state == State.PROBING) {
+      boolean earlyProbe = early;
+      early = false;
+      if (state == State.PROBING && !earlyProbe) {
         // its probe was refused again: this cooldown is longer
         Duration doubled = cooldown.multipliedBy(2);
         cooldown = doubled.compareTo(maxCooldown) > 0 ? maxCooldown : doubled;
@@ -185,6 +197,51 @@ public final class TargetHealth {
     busy = false;
     unreachable = false;
     probeOut = false;
+    early = false;
+  }
+
+  /**
+   * Makes the asking call this target's probe before its cooldown ended, when a call finds every
+   * target it may use cooling ({@link Router#probeEarly}): only a cooldown of the client's own
+   * choosing (not a wait the host asked for, not a quota's, not a full queue's hold), not after a
+   * timeout (whose probe may cost another), that has run at least the policy's first backoff, and
+   * while no probe is out. One that succeeds makes the target available; one refused cools it again
+   * for the same cooldown (it was early: it proves nothing the cooldown did not assume), so a
+   * target that stays down is probed early at most once per first backoff, and only while every
+   * target cools.
+   *
+   * @return true when the call is the probe
+   */
+  synchronized boolean probeEarly() {
+    if (state != State.COOLING
+        || busy
+        || held
+        || timedOut
+        || scheduler.nanoTime() - cooledAt < earliestProbe) {
+      return false;
+    }
+    state = State.PROBING;
+    probeOut = true;
+    early = true;
+    probes++;
+    earlyProbes++;
+    return true;
+  }
+
+  /**
+   * How long ago its cooldown began, when it may be probed early ({@link #probeEarly}); else -1.
+   */
+  synchronized long earlyProbeAge() {
+    if (state != State.COOLING || busy || held || timedOut) {
+      return -1;
+    }
+    long age = scheduler.nanoTime() - cooledAt;
+    return age >= earliestProbe ? age : -1;
+  }
+
+  /** How many probes were sent before their cooldown ended. */
+  synchronized int earlyProbes() {
+    return earlyProbes;
   }
 
   /** A call sent to the target succeeded: available again, the cooldown reset. */
@@ -209,6 +266,7 @@ public final class TargetHealth {
     synchronized (this) {
       if (state == State.PROBING && probeOut) {
         probeOut = false;
+        early = false;
         wake = takeWaiters();
       }
     }

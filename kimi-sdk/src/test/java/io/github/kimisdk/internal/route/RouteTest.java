@@ -51,6 +51,11 @@ class RouteTest {
         new java.io.IOException("connection reset"), new ResponseMetadata(200, Map.of()), null);
   }
 
+  private static KimiException timedOut() {
+    return ERRORS.failure(
+        new java.net.http.HttpConnectTimeoutException("HTTP connect timed out"), null, null);
+  }
+
   private static KimiException unreachable() {
     return ERRORS.failure(new java.net.ConnectException("Connection refused"), null, null);
   }
@@ -394,6 +399,97 @@ class RouteTest {
       assertThat(next(turn)).isEqualTo(other);
 
       assertThat(moved()).containsExactly(member + "->" + other);
+    }
+  }
+
+  @Test
+  void aCallFindingEveryTargetCoolingOnOtherCallsRefusalsProbesTheOneCoolingLongest() {
+    try (TestRouters.Chain c = TestRouters.chain(A, B)) {
+      c.router.health(0).cool(null, false, overloaded()); // other calls' refusals
+      c.time.advance(Duration.ofSeconds(1));
+      c.router.health(1).cool(null, false, overloaded());
+      c.time.advance(Duration.ofMillis(600));
+
+      Route r = c.route();
+      assertThat(next(r)).as("A, cooling longest, probed before its cooldown ended").isZero();
+      assertThat(c.router.health(0).earlyProbes()).isEqualTo(1);
+      Where other = c.route().next(m -> {});
+      assertThat(other.go()).as("A's probe out: B, cooling for 0.6 s, is probed").isTrue();
+      assertThat(other.target()).isEqualTo(1);
+      Where third = c.route().next(m -> {});
+      assertThat(third.go()).as("one probe a target at a time").isFalse();
+
+      r.succeeded();
+      assertThat(c.router.status(0, null).state()).isEqualTo(TargetStatus.State.AVAILABLE);
+      assertThat(next(c.route())).as("A back: the chain's first").isZero();
+    }
+  }
+
+  @Test
+  void anEarlyProbeRefusedAgainCoolsItsTargetAsLongAgainNotTwice() {
+    try (TestRouters.Chain c = TestRouters.chain(A, B)) {
+      c.router.health(0).cool(null, false, overloaded());
+      c.router.health(1).cool(null, false, overloaded());
+      c.time.advance(Duration.ofSeconds(1));
+      Route r = c.route();
+      int probed = next(r);
+
+      r.failed(overloaded());
+
+      assertThat(c.router.health(probed).availableInNanos())
+          .as("it was early: no doubling")
+          .isEqualTo(Duration.ofSeconds(5).toNanos());
+    }
+  }
+
+  @Test
+  void noEarlyProbeOfAHostThatAskedForItsWaitOrTimedOutOrJustCooled() {
+    try (TestRouters.Chain c = TestRouters.chain(A, B, C)) {
+      c.router.health(0).cool(Duration.ofSeconds(20), false, overloaded()); // the host's asked wait
+      c.router.health(1).cool(null, false, timedOut()); // a probe could cost another timeout
+      c.time.advance(Duration.ofSeconds(1));
+      c.router.health(2).cool(null, false, overloaded()); // cooling for less than a first backoff
+
+      Where w = c.route().next(told::add);
+
+      assertThat(w.go()).as("none may be probed early: the call fails at once as before").isFalse();
+      assertThat(c.router.health(0).earlyProbes() + c.router.health(2).earlyProbes()).isZero();
+      c.time.advance(Duration.ofMillis(500));
+      assertThat(next(c.route())).as("the third, once it cooled half a second").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aCallWhoseEveryTargetRefusedItIsNotSentBackEarlyToThem() {
+    try (TestRouters.Chain c = TestRouters.chain(A, B)) {
+      Route r = c.route();
+      next(r);
+      assertThat(r.failed(overloaded()).next()).isEqualTo(Verdict.Next.MOVE);
+      next(r);
+      assertThat(r.failed(overloaded()).next()).isEqualTo(Verdict.Next.ROUND);
+      c.time.advance(Duration.ofSeconds(1));
+
+      assertThat(r.next(told::add).go()).as("its own refusals: it fails as the docs say").isFalse();
+      assertThat(next(c.route())).as("another call probes the one cooling longest").isZero();
+    }
+  }
+
+  @Test
+  void aProbeWhoseResponseBeganMakesItsTargetAvailableBeforeItsCallEnds() {
+    try (TestRouters.Chain c = TestRouters.chain(A, B)) {
+      c.router.health(0).cool(null, false, overloaded());
+      c.time.advance(Duration.ofSeconds(5));
+      Route probe = c.route();
+      assertThat(next(probe)).isZero();
+      assertThat(next(c.route())).as("A's probe out: B").isEqualTo(1);
+
+      probe.answered(); // its headers came with a 2xx status; its stream goes on
+
+      assertThat(c.router.status(0, null).state()).isEqualTo(TargetStatus.State.AVAILABLE);
+      assertThat(next(c.route())).as("A takes calls again").isZero();
+      probe.succeeded();
+      probe.ended();
+      assertThat(c.router.status(0, null).state()).isEqualTo(TargetStatus.State.AVAILABLE);
     }
   }
 }
