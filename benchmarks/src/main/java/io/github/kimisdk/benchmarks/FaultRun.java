@@ -64,7 +64,7 @@ import java.util.regex.Pattern;
  * #described}): hedging after 400 ms within a 0.05 budget, stream continuation on. Streamed calls
  * (and some not streamed, some turns of conversations) from many workers, every reply's text known
  * to the server, interleaved with the same calls through a client of one vLLM on the same faults
- * ({@link #single}). It judges seven checks ({@link Checks}):
+ * ({@link #single}). It judges eight checks ({@link Checks}):
  *
  * <ol>
  *   <li>every successful call's text is exactly the server's, each word once;
@@ -77,7 +77,9 @@ import java.util.regex.Pattern;
  *   <li>calls per second at least 0.9 of the single-target client's;
  *   <li>nothing lost, nothing ended twice, the client idle afterwards;
  *   <li>every change of a conversation's member (the host its requests reach, by the servers'
- *       books) told as a {@code MOVED}, whatever moved it (issue 100).
+ *       books) told as a {@code MOVED}, whatever moved it (issue 100);
+ *   <li>every failure's status one that a server of the run sent (issue 100: a call sent nowhere
+ *       reported 503 when the only answer any target gave was Moonshot's 429).
  * </ol>
  *
  * <p>And five scenarios, each a mode: {@code keepalive} (a slow Flow subscriber of a stream whose
@@ -495,6 +497,16 @@ public final class FaultRun {
     int untoldChanges;
     int conversationsUntold;
     final List<String> untoldExamples = new ArrayList<>();
+
+    /**
+     * Failures with a status (an error from a host, or naming every target): how many, and those
+     * whose status no server of the run sent.
+     */
+    int failuresWithStatus;
+
+    int statusesNotSent;
+    final Set<Integer> sentStatuses = new java.util.TreeSet<>();
+    final List<String> statusExamples = new ArrayList<>();
     int continued;
     int lost;
     int endedTwice;
@@ -596,6 +608,16 @@ public final class FaultRun {
         example(f, res.call, res.unexpected.toString());
         continue;
       }
+      if (res.failure != null && res.failure instanceof io.github.kimisdk.errors.ApiException a) {
+        f.failuresWithStatus++;
+        if (!sentStatuses(ledger).contains(a.status())) {
+          f.statusesNotSent++;
+          if (f.statusExamples.size() < 5) {
+            f.statusExamples.add(
+                "call " + res.call + ": status " + a.status() + ": " + oneLine(a.getMessage()));
+          }
+        }
+      }
       if (res.failure != null) {
         f.failed++;
         count(f.failureKinds, res.failure.getClass().getSimpleName());
@@ -658,6 +680,7 @@ public final class FaultRun {
       }
     }
     memberChanges(load, f);
+    f.sentStatuses.addAll(sentStatuses(ledger));
     f.leftOpen = ledger.open().size();
     return f;
   }
@@ -687,6 +710,30 @@ public final class FaultRun {
     List<Req> out = new ArrayList<>(reqs);
     out.sort(java.util.Comparator.comparingLong(sentBy::get));
     return out;
+  }
+
+  /**
+   * The HTTP statuses the run's servers sent, by their books: 200 for an answer, 400 for a request
+   * refused, 502 for a burst's, vLLM's 503 and Moonshot's 429 for busy.
+   */
+  static Set<Integer> sentStatuses(Ledger ledger) {
+    Set<Integer> sent = new HashSet<>();
+    for (Req r : ledger.all) {
+      Fault fault = r.fault;
+      if (fault == null) {
+        continue;
+      }
+      switch (fault) {
+        case BAD_REQUEST -> sent.add(400);
+        case BURST_502 -> sent.add(502);
+        case BUSY -> sent.add(r.host.equals("M") ? 429 : 503);
+        case RESET_BEFORE, RESTART -> {
+          // no status: the connection was reset or refused
+        }
+        default -> sent.add(200);
+      }
+    }
+    return sent;
   }
 
   /** Tells whether a MOVED heard is the move of a hedge heard with it (same attempt, same way). */
@@ -1311,6 +1358,17 @@ public final class FaultRun {
                 + " conversations that changed member)",
             "0",
             d.untoldChanges == 0));
+    rep.checks.add(
+        new Check(
+            "8 every failure's status one a server sent",
+            d.statusesNotSent
+                + " of "
+                + d.failuresWithStatus
+                + " failures with a status that no server sent (sent: "
+                + d.sentStatuses
+                + ")",
+            "0",
+            d.statusesNotSent == 0));
   }
 
   private static String rounds(List<Double> ratios) {

@@ -233,6 +233,13 @@ class FaultRunTest {
     }
 
     @Test
+    void everyFailuresStatusIsOneAServerSent() {
+      assertThat(rep.df.statusesNotSent)
+          .as("of %d: %s", rep.df.failuresWithStatus, String.join("\n", rep.df.statusExamples))
+          .isZero();
+    }
+
+    @Test
     void everyChangeOfAConversationsMemberIsToldAsMoved() {
       assertThat(rep.df.untoldChanges)
           .as(
