@@ -487,6 +487,14 @@ class ReadmeShellCommandsTest {
                             + " HTTP 200 request-id=fake-");
               },
               SKIP_JAVADOC),
+          // docs/operating-agents.md: the agents jar's command, on a store of no runs yet
+          Check.here(
+              "mvn -B -q -pl kimi-sdk-agents -am package -DskipTests\n"
+                  + "java -cp kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:"
+                  + "kimi-sdk-agents/target/kimi-sdk-agents-0.1.0-SNAPSHOT.jar \\\n"
+                  + "  io.github.kimisdk.agents.cli.Main runs count --store file:target/runs",
+              prints("STATE     RUNS\n", "orphaned  0\n", "total     0\n"),
+              SKIP_JAVADOC),
           Check.here(JLINK, jlinkTwiceOutsideTheSources(), SKIP_JAVADOC),
           Check.here(APPCDS, trainedAnArchiveAndStartedFromIt(), SKIP_JAVADOC),
           Check.here(RECORD_AND_REPLAY, recordedAndReplayedTheSameAnswer(), SKIP_JAVADOC));
