@@ -406,7 +406,7 @@ final class RedisRunIndex {
 
   /** A run's page token, as {@link RunQuery} orders runs: its last save, then its id. */
   static String token(RunSummary s) {
-    return String.format(Locale.ROOT, "%020d:%s", s.updatedAt().toEpochMilli(), s.runId());
+    return RunQuery.token(s);
   }
 
   private static RunSummary summary(JsonObject e) {
