@@ -1,0 +1,108 @@
+package io.github.kimisdk.temporal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Temporal's test environment in this process, with time skipping: a worker running the agents, the
+ * client, and every history the test made, which {@link #close} replays on a fresh replayer (a test
+ * fails when one does not replay) and {@link #save} can write as a golden history.
+ */
+final class InProcessTemporal {
+  static final String QUEUE = "agents";
+
+  final TestWorkflowEnvironment env;
+  final WorkflowClient client;
+  final Worker worker;
+  private final List<String> ids = new ArrayList<>();
+
+  InProcessTemporal(KimiAgents agents) {
+    env = TestWorkflowEnvironment.newInstance();
+    // a workflow task on a busy machine may run longer than the default second without yielding
+    worker =
+        env.newWorker(
+            QUEUE, WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(60_000).build());
+    agents.register(worker);
+    env.start();
+    client = env.getWorkflowClient();
+  }
+
+  KimiAgentWorkflow start(AgentRun run) {
+    KimiAgentWorkflow wf =
+        client.newWorkflowStub(
+            KimiAgentWorkflow.class,
+            WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(run.runId()).build());
+    WorkflowClient.start(wf::run, run);
+    ids.add(run.runId());
+    return wf;
+  }
+
+  KimiAgentWorkflow stub(String workflowId) {
+    return client.newWorkflowStub(KimiAgentWorkflow.class, workflowId);
+  }
+
+  RunOutcome result(String workflowId) {
+    return client.newUntypedWorkflowStub(workflowId).getResult(RunOutcome.class);
+  }
+
+  /** Every execution of the workflow's continue-as-new chain, first to last. */
+  List<WorkflowExecutionHistory> chain(String workflowId) {
+    List<WorkflowExecutionHistory> out = new ArrayList<>();
+    WorkflowExecutionHistory last = client.fetchHistory(workflowId);
+    String first = firstRunId(last);
+    String runId = first;
+    while (runId != null) {
+      WorkflowExecutionHistory h = client.fetchHistory(workflowId, runId);
+      out.add(h);
+      HistoryEvent end = h.getLastEvent();
+      runId =
+          end.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+              ? end.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId()
+              : null;
+    }
+    return out;
+  }
+
+  private String firstRunId(WorkflowExecutionHistory last) {
+    return last.getEvents()
+        .get(0)
+        .getWorkflowExecutionStartedEventAttributes()
+        .getFirstExecutionRunId();
+  }
+
+  /** Writes a workflow's first execution's history, once: a golden file is never written over. */
+  void save(String workflowId, Path file) throws Exception {
+    if (Files.exists(file)) {
+      return;
+    }
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, chain(workflowId).get(0).toJson(true) + "\n", StandardCharsets.UTF_8);
+  }
+
+  /** Replays every history the test made, then closes the environment. */
+  void close() throws Exception {
+    try {
+      for (String id : ids) {
+        for (WorkflowExecutionHistory h : chain(id)) {
+          worker.replayWorkflowExecution(h); // throws on a nondeterminism
+        }
+      }
+      assertThat(ids).isNotEmpty();
+    } finally {
+      env.close();
+    }
+  }
+}
