@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the module and Temporal's SDK (the repository's own snippet test skips them: it has no Temporal).
  * Each block is the body of a method in a class of its own, with the imports the blocks show and
  * what every block may use undeclared: {@code kimi} (a client), {@code agent}, {@code transfer} (a
- * tool) and {@code client} (a {@code WorkflowClient}).
+ * tool), {@code client} (a {@code WorkflowClient}) and {@code service} (its stubs).
  */
 class DocSnippetsTest {
   static final List<Path> PAGES =
@@ -68,6 +68,7 @@ class DocSnippetsTest {
               + " {\n  KimiClient kimi;\n  io.github.kimisdk.agents.Agent agent;\n"
               + "  io.github.kimisdk.agents.AgentTool transfer;\n"
               + "  io.temporal.client.WorkflowClient client;\n"
+              + "  io.temporal.serviceclient.WorkflowServiceStubs service;\n"
               + "  void run() throws Exception {\n"
               + bodies.get(n)
               + "  }\n}\n";

@@ -7,6 +7,7 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
@@ -30,7 +31,11 @@ final class InProcessTemporal {
   private final List<String> ids = new ArrayList<>();
 
   InProcessTemporal(KimiAgents agents) {
-    env = TestWorkflowEnvironment.newInstance();
+    this(agents, TestEnvironmentOptions.getDefaultInstance());
+  }
+
+  InProcessTemporal(KimiAgents agents, TestEnvironmentOptions options) {
+    env = TestWorkflowEnvironment.newInstance(options);
     // a workflow task on a busy machine may run longer than the default second without yielding
     worker =
         env.newWorker(
