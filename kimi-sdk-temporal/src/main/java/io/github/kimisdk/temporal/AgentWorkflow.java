@@ -6,6 +6,7 @@ import io.github.kimisdk.agents.PendingCall;
 import io.github.kimisdk.agents.RunResult;
 import io.github.kimisdk.agents.RunState;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -54,6 +55,8 @@ final class AgentWorkflow implements KimiAgentWorkflow {
       Workflow.await(Workflow::isEveryHandlerFinished);
       Workflow.continueAsNew(input.next(c.state));
       throw new AssertionError("continueAsNew returned");
+    } catch (CanceledFailure c) {
+      throw c; // the workflow was cancelled: Temporal records it so
     } catch (TemporalFailure f) {
       throw failed(input, host.state(), f.getMessage(), f);
     }
