@@ -27,6 +27,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,7 @@ public final class TemporalStepCost {
     int steps = args.length > 0 ? Integer.parseInt(args[0]) : 50;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     Path home = Files.createTempDirectory("temporal-step-cost");
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
     List<AutoCloseable> servers = new ArrayList<>();
     Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     try (FakeKimiServer fake = new FakeKimiServer().start();

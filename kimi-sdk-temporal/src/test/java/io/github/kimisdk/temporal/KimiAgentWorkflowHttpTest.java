@@ -21,6 +21,8 @@ import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.worker.WorkerFactoryOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -157,6 +159,56 @@ class KimiAgentWorkflowHttpTest {
     assertThat(told(RunEvent.ToolStarted.class)).isEqualTo(2);
     assertThat(told(RunEvent.Replied.class)).isEqualTo(2);
     t.save("pay-1", GOLDEN.resolve("answered-v1.json"));
+  }
+
+  @Test
+  void aToolTheOptionsNameRunsAsALocalActivityAndTheOthersAsActivities() throws Exception {
+    temporal =
+        new InProcessTemporal(
+            KimiAgents.builder()
+                .agent(
+                    "payments",
+                    payments(Approval.never()),
+                    AgentOptions.defaults().localTools("notify"))
+                .build());
+
+    temporal.start(AgentRun.of("payments", "local-1", List.of(Message.user(TASK))));
+    RunOutcome o = temporal.result("local-1");
+
+    assertThat(o.status()).isEqualTo("answered");
+    WorkflowExecutionHistory h = temporal.chain("local-1").get(0);
+    assertThat(activities(h))
+        .containsExactly(
+            KimiAgentActivities.CHAT, KimiAgentActivities.TOOL, KimiAgentActivities.CHAT);
+    assertThat(h.getEvents())
+        .filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
+        .hasSize(1); // notify's result, recorded as a local activity's marker
+    assertThat(o.text()).contains("told acct-2");
+  }
+
+  @Test
+  void eventsAreToldOnceWhenEveryWorkflowTaskReplaysTheHistory() throws Exception {
+    temporal =
+        new InProcessTemporal(
+            KimiAgents.builder().agent("payments", payments(Approval.always())).build(),
+            TestEnvironmentOptions.newBuilder()
+                .setWorkerFactoryOptions(
+                    WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(0).build())
+                .build());
+    KimiAgentWorkflow wf =
+        temporal.start(AgentRun.of("payments", "replayed-1", List.of(Message.user(TASK))));
+    awaitPause();
+    PendingCall call = pending(wf);
+    wf.decide(DecisionRequest.approve(call.id(), call.argumentsSha256()).by("alice", null));
+
+    assertThat(temporal.result("replayed-1").status()).isEqualTo("answered");
+    // no workflow is cached: each task replayed the history before it, telling nothing again
+    assertThat(told(RunEvent.ModelCalled.class)).isEqualTo(2);
+    assertThat(told(RunEvent.Replied.class)).isEqualTo(2);
+    assertThat(told(RunEvent.ToolStarted.class)).isEqualTo(2);
+    assertThat(told(RunEvent.Paused.class)).isEqualTo(1);
+    assertThat(told(RunEvent.Approved.class)).isEqualTo(1);
+    assertThat(bank.transfers()).singleElement();
   }
 
   @Test
