@@ -66,6 +66,7 @@ class FrontPageTest {
   static final List<PathSpec> PATHS =
       List.of(
           new PathSpec("### Plain Java", "kimi-sdk", "xml"),
+          new PathSpec("### Tools and agents", "kimi-sdk-agents", "xml"),
           new PathSpec("### Spring Boot", "kimi-sdk-spring-ai-starter", "xml spring-ai"),
           new PathSpec(
               "### LangChain4j and LangGraph4j", "kimi-sdk-langchain4j", "xml langchain4j"),
