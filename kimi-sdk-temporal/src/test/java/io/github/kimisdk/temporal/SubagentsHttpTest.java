@@ -64,4 +64,39 @@ class SubagentsHttpTest {
       t.close();
     }
   }
+
+  @Test
+  void theOptionsLimitTheModelCallsInFlightAcrossTheSubagents(
+      FakeKimiServer server, KimiClient kimi) throws Exception {
+    server.serviceTime(Duration.ofMillis(200));
+    AgentTool ping = AgentTool.of("ping", "Pings", JsonSchema.object().build(), (a, ctx) -> "pong");
+    Agent researcher =
+        Agent.builder(kimi, "kimi-k3").name("researcher", "1").tool(ping.asReadOnly()).build();
+    Agent lead =
+        Agent.builder(kimi, "kimi-k3")
+            .name("lead", "1")
+            .tool(researcher.asTool("ask_a", "Researcher A"))
+            .tool(researcher.asTool("ask_b", "Researcher B"))
+            .tool(researcher.asTool("ask_c", "Researcher C"))
+            .build();
+    InProcessTemporal t =
+        new InProcessTemporal(
+            KimiAgents.builder()
+                .agent("lead", lead, AgentOptions.defaults().maxConcurrentModelCalls(1))
+                .build());
+    try {
+      t.start(
+          AgentRun.of(
+              "lead",
+              "team-2",
+              List.of(Message.user("ask_a task=ping and ask_b task=ping and ask_c task=ping"))));
+
+      assertThat(t.result("team-2").status()).isEqualTo("answered");
+      // the lead's 2 calls and the subagents' 2 each, one at a time
+      assertThat(server.requestCount()).isEqualTo(8);
+      assertThat(server.peakConcurrency()).isEqualTo(1);
+    } finally {
+      t.close();
+    }
+  }
 }
