@@ -34,7 +34,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code KIND:K} it prints {@code KILL-POINT} at the K-th event of that kind and waits to be killed
  * with SIGKILL: {@code model-called} (in the workflow, before a model call is scheduled), {@code
  * chat-after} (in a model call's activity, the reply received), {@code effect-before} and {@code
- * effect-after} (in a transfer's activity, around its effect).
+ * effect-after} (in a transfer's activity, around its effect), or {@code any} (the K-th of all of
+ * them, whichever it is: a worker with such a point makes at most K of those steps before it dies).
  *
  * <p>Arguments: {@code PORT BASE_URL BANK_DIR KILL}.
  */
@@ -53,6 +54,8 @@ public final class CrashWorker {
     AtomicInteger modelCalled = new AtomicInteger();
     AtomicInteger chats = new AtomicInteger();
     AtomicInteger effects = new AtomicInteger();
+    AtomicInteger any = new AtomicInteger();
+    Point point = new Point(where, at, any);
 
     KimiClient kimi =
         KimiClient.builder()
@@ -62,13 +65,11 @@ public final class CrashWorker {
                 new CallListener() {
                   @Override
                   public void onEnd(CallEvent.End e) {
-                    if (where.equals("chat-after") && chats.incrementAndGet() == at) {
-                      die("after a model call's reply");
-                    }
+                    point.reached("chat-after", chats, "after a model call's reply");
                   }
                 })
             .build();
-    KimiAgents agents = agents(kimi, bank, where, at, modelCalled, effects);
+    KimiAgents agents = agents(kimi, bank, point, modelCalled, effects);
     WorkflowServiceStubs service =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
@@ -92,13 +93,19 @@ public final class CrashWorker {
   }
 
   /** The agents of the test: {@code transfers} (no approval) and {@code payments} (approval). */
+  /** Where this worker dies: at the {@code at}-th event of the kind {@code where}, or of any. */
+  record Point(String where, int at, AtomicInteger any) {
+    void reached(String kind, AtomicInteger ofKind, String what) {
+      int n = ofKind.incrementAndGet();
+      if (where.equals(kind) ? n == at : where.equals("any") && any.incrementAndGet() == at) {
+        die(kind + ", " + what);
+      }
+    }
+  }
+
   static KimiAgents agents(
-      KimiClient kimi,
-      Path bank,
-      String where,
-      int at,
-      AtomicInteger modelCalled,
-      AtomicInteger effects) {
+      KimiClient kimi, Path bank, Point point, AtomicInteger modelCalled, AtomicInteger effects) {
+    AtomicInteger effectsAfter = new AtomicInteger();
     AgentTool transfer =
         AgentTool.of(
                 "transfer",
@@ -108,14 +115,9 @@ public final class CrashWorker {
                     .required("amount", JsonSchema.integer())
                     .build(),
                 (JsonValue a, ToolContext ctx) -> {
-                  int n = effects.incrementAndGet();
-                  if (where.equals("effect-before") && n == at) {
-                    die("before a transfer's effect");
-                  }
+                  point.reached("effect-before", effects, "before a transfer's effect");
                   String r = transfer(bank, a.get("to").asString(), a.get("amount").asLong(), ctx);
-                  if (where.equals("effect-after") && n == at) {
-                    die("after a transfer's effect");
-                  }
+                  point.reached("effect-after", effectsAfter, "after a transfer's effect");
                   return r;
                 })
             .asIdempotent();
@@ -132,10 +134,9 @@ public final class CrashWorker {
             .tool(notify)
             .listener(
                 e -> {
-                  if (e instanceof RunEvent.ModelCalled
-                      && where.equals("model-called")
-                      && modelCalled.incrementAndGet() == at) {
-                    die("in the workflow, before a model call");
+                  if (e instanceof RunEvent.ModelCalled) {
+                    point.reached(
+                        "model-called", modelCalled, "in the workflow, before a model call");
                   }
                 })
             .build();

@@ -52,19 +52,17 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Temporal's test server as its own process, the workers as their own JVMs ({@link CrashWorker}),
  * decisions from a third ({@link DecideMain}), the fake on loopback in this JVM: two workers, four
- * runs of five transfers each and 20 seeded {@code kill -9}s of workers, each restarted, and every
- * run answers with each of its five transfers made once; an approval by call id and digest from a
+ * runs of eight transfers each and 20 seeded {@code kill -9}s of workers, each restarted, and every
+ * run answers with each of its eight transfers made once; an approval by call id and digest from a
  * third process is accepted and pays once, one with another digest is refused by the validator and
  * pays nothing, and a rejection reaches the model. Every history replays; every request keeps
  * Kimi's rules.
  */
 @Tag("slow")
 class MultiProcessTest {
-  static final String TASK =
-      "transfer to=acct-1 amount=11 and notify to=acct-1 then transfer to=acct-2 amount=12 and"
-          + " notify to=acct-2 then transfer to=acct-3 amount=13 and notify to=acct-3 then"
-          + " transfer to=acct-4 amount=14 and notify to=acct-4 then transfer to=acct-5 amount=15"
-          + " and notify to=acct-5";
+  /** Eight turns of a transfer and a notification: enough work for the 20 kills to land. */
+  static final String TASK = task(8);
+
   static final Path LOGS = Path.of("target", "multi-process");
   static final int RUNS = 4;
   static final int KILLS = 20;
@@ -78,6 +76,14 @@ class MultiProcessTest {
   static final List<String> workflows = new ArrayList<>();
 
   record Line(int worker, String text) {}
+
+  static String task(int transfers) {
+    List<String> turns = new ArrayList<>();
+    for (int i = 1; i <= transfers; i++) {
+      turns.add("transfer to=acct-" + i + " amount=" + (10 + i) + " and notify to=acct-" + i);
+    }
+    return String.join(" then ", turns);
+  }
 
   @BeforeAll
   static void startTheServerProcess() throws Exception {
@@ -197,11 +203,13 @@ class MultiProcessTest {
   @Test
   void twoWorkersFourRunsAndTwentySeededKillsEveryRunAnswersEachTransferOnce() throws Exception {
     Path bank = Files.createDirectories(dir.resolve("bank-crash"));
+    // each worker dies at a seeded count of the steps it takes (its model calls in the workflow,
+    // their replies, its transfers' effects, before and after): progress needs deaths, so the
+    // runs cannot end before the 20 kills, whatever the machine's speed
     Random r = new Random(9900);
-    String[] kinds = {"model-called", "chat-after", "effect-before", "effect-after"};
     List<String> plan = new ArrayList<>();
     for (int i = 0; i < KILLS; i++) {
-      plan.add(kinds[r.nextInt(kinds.length)] + ":1");
+      plan.add("any:" + (1 + r.nextInt(3)));
     }
     BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
     AtomicInteger next = new AtomicInteger();
@@ -240,12 +248,15 @@ class MultiProcessTest {
     }
 
     assertThat(killed).as("the seeded kills").hasSize(KILLS);
+    assertThat(killed.stream().map(k -> k.substring(k.indexOf('(') + 1, k.indexOf(','))).distinct())
+        .as("the kinds of points the kills landed at: %s", killed)
+        .hasSizeGreaterThanOrEqualTo(3);
     for (int i = 0; i < RUNS; i++) {
       RunOutcome o = results.get(i).get();
       assertThat(o.status()).as("run crash-%s", i).isEqualTo("answered");
-      assertThat(o.text()).contains("acct-1").contains("acct-3").contains("acct-5");
+      assertThat(o.text()).contains("acct-1").contains("acct-5").contains("acct-8");
     }
-    // each run's three transfers made once each, under the keys of its three transfer calls
+    // each run's eight transfers made once each, under the keys of its eight transfer calls
     Map<String, List<String>> byRun = new HashMap<>();
     try (Stream<Path> files = Files.list(bank)) {
       for (Path f : files.toList()) {
@@ -257,7 +268,8 @@ class MultiProcessTest {
     for (int i = 0; i < RUNS; i++) {
       assertThat(byRun.get("crash-" + i))
           .as("run crash-%s's transfers (step:amount), kills %s", i, killed)
-          .containsExactlyInAnyOrder("1:11", "2:12", "3:13", "4:14", "5:15");
+          .containsExactlyInAnyOrder(
+              "1:11", "2:12", "3:13", "4:14", "5:15", "6:16", "7:17", "8:18");
     }
   }
 
@@ -360,7 +372,12 @@ class MultiProcessTest {
           env.newWorker(
               "replay",
               WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(60_000).build());
-      CrashWorker.agents(kimi, dir, "none", -1, new AtomicInteger(), new AtomicInteger())
+      CrashWorker.agents(
+              kimi,
+              dir,
+              new CrashWorker.Point("none", -1, new AtomicInteger()),
+              new AtomicInteger(),
+              new AtomicInteger())
           .register(worker);
       List<WorkflowExecutionHistory> histories = new ArrayList<>();
       for (String id : workflows) {
