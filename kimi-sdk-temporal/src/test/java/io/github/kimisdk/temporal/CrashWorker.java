@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -95,10 +94,21 @@ public final class CrashWorker {
   /** The agents of the test: {@code transfers} (no approval) and {@code payments} (approval). */
   /** Where this worker dies: at the {@code at}-th event of the kind {@code where}, or of any. */
   record Point(String where, int at, AtomicInteger any) {
+    /**
+     * Counts an event; at the point, dies; past it (another thread of the dying worker), waits for
+     * the kill too, so that a worker makes no step past its point.
+     */
     void reached(String kind, AtomicInteger ofKind, String what) {
-      int n = ofKind.incrementAndGet();
-      if (where.equals(kind) ? n == at : where.equals("any") && any.incrementAndGet() == at) {
+      int n =
+          where.equals(kind)
+              ? ofKind.incrementAndGet()
+              : where.equals("any") ? any.incrementAndGet() : 0;
+      if (n == at) {
         die(kind + ", " + what);
+      } else if (at > 0 && n > at) {
+        while (true) {
+          LockSupport.park();
+        }
       }
     }
   }
@@ -172,14 +182,24 @@ public final class CrashWorker {
         .build();
   }
 
-  /** A transfer: a file named by the key, made once; its content says what was moved. */
+  /**
+   * A transfer: a file named by the key, made once and whole (its content written to a file of its
+   * own, then linked under the key, which fails when the key was used: a kill in between leaves no
+   * half-made transfer); its content says what was moved.
+   */
   static String transfer(Path bank, String to, long amount, ToolContext ctx) {
     Path effect = bank.resolve(ctx.idempotencyKey());
     String what = ctx.runId() + " " + ctx.step() + " " + to + " " + amount;
     try {
-      Files.writeString(effect, what, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
-    } catch (FileAlreadyExistsException done) {
-      // a retry with the same key: the transfer was made, answer as the first time
+      Path tmp = Files.createTempFile(bank, ".transfer-", ".tmp");
+      try {
+        Files.writeString(tmp, what, StandardCharsets.UTF_8);
+        Files.createLink(effect, tmp);
+      } catch (FileAlreadyExistsException done) {
+        // a retry with the same key: the transfer was made, answer as the first time
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

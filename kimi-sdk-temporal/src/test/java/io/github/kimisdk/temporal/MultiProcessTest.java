@@ -259,7 +259,7 @@ class MultiProcessTest {
     // each run's eight transfers made once each, under the keys of its eight transfer calls
     Map<String, List<String>> byRun = new HashMap<>();
     try (Stream<Path> files = Files.list(bank)) {
-      for (Path f : files.toList()) {
+      for (Path f : files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
         String[] what = Files.readString(f).split(" ");
         byRun.computeIfAbsent(what[0], k -> new ArrayList<>()).add(what[1] + ":" + what[3]);
       }
@@ -315,7 +315,7 @@ class MultiProcessTest {
   static Set<String> bankFiles(Path bank) throws IOException {
     try (Stream<Path> files = Files.list(bank)) {
       Set<String> out = new HashSet<>();
-      files.forEach(f -> out.add(f.getFileName().toString()));
+      files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".")).forEach(out::add);
       return out;
     }
   }
