@@ -94,11 +94,17 @@ final class InProcessTemporal {
    * written once, by the build of its day, and never written over (CONTRIBUTING, "Saved formats").
    */
   void save(String workflowId, Path file) throws Exception {
+    save(workflowId, 0, file);
+  }
+
+  /** Writes the history of the {@code execution}-th execution (from 0) of a chain, once. */
+  void save(String workflowId, int execution, Path file) throws Exception {
     if (!Boolean.getBoolean("kimisdk.temporal.writeGolden") || Files.exists(file)) {
       return;
     }
     Files.createDirectories(file.getParent());
-    Files.writeString(file, chain(workflowId).get(0).toJson(true) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        file, chain(workflowId).get(execution).toJson(true) + "\n", StandardCharsets.UTF_8);
   }
 
   /** Replays every history the test made, then closes the environment. */

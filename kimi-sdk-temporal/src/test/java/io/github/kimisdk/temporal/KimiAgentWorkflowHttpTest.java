@@ -184,6 +184,7 @@ class KimiAgentWorkflowHttpTest {
         .filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
         .hasSize(1); // notify's result, recorded as a local activity's marker
     assertThat(o.text()).contains("told acct-2");
+    temporal.save("local-1", GOLDEN.resolve("local-tool-v1.json"));
   }
 
   @Test

@@ -44,14 +44,26 @@ class LongRunHttpTest {
   @Test
   void aRunOfSixHundredStepsOnASixThousandTokenWindowFinishesWithinItsBound(
       FakeKimiServer server, FakeKimiExtension.Clients clients) throws Exception {
-    longRun(server, clients, 600, 1_000);
+    longRun(server, clients, 600, 1_000).close();
   }
 
-  static void longRun(
-      FakeKimiServer server, FakeKimiExtension.Clients clients, int turns, int bound)
-      throws Exception {
+  @Test
+  void aShortRunContinuesAsNewAtTheSmallestBoundFromItsSavedState(
+      FakeKimiServer server, FakeKimiExtension.Clients clients) throws Exception {
+    InProcessTemporal t = longRun(server, clients, 12, 100);
+    // the second execution started from the first's saved state: its history must replay forever
+    t.save("long-12", 1, KimiAgentWorkflowHttpTest.GOLDEN.resolve("continued-v1.json"));
+    t.close();
+  }
+
+  /** A client of the small-window model on {@code server}. */
+  static KimiClient smallWindow(FakeKimiServer server, FakeKimiExtension.Clients clients) {
     server.addModel(SMALL_K3);
-    KimiClient kimi = clients.build(b -> b.catalog(ModelCatalog.defaults().with(SMALL_K3)));
+    return clients.build(b -> b.catalog(ModelCatalog.defaults().with(SMALL_K3)));
+  }
+
+  /** The agent of the long runs, on {@code kimi}. */
+  static Agent pinger(KimiClient kimi, int turns) {
     AgentTool ping =
         AgentTool.of(
             "ping",
@@ -59,13 +71,19 @@ class LongRunHttpTest {
             JsonSchema.object().build(),
             (a, ctx) ->
                 "pong " + ctx.step() + " " + "the service answered in good health. ".repeat(8));
-    Agent agent =
-        Agent.builder(kimi, "kimi-k3")
-            .name("pinger", "1")
-            .tool(ping.asReadOnly())
-            .maxSteps(turns + 100)
-            .request(b -> b.maxCompletionTokens(800))
-            .build();
+    return Agent.builder(kimi, "kimi-k3")
+        .name("pinger", "1")
+        .tool(ping.asReadOnly())
+        .maxSteps(turns + 100)
+        .request(b -> b.maxCompletionTokens(800))
+        .build();
+  }
+
+  /** Runs {@code turns} steps at a history bound of {@code bound} events; the caller closes it. */
+  static InProcessTemporal longRun(
+      FakeKimiServer server, FakeKimiExtension.Clients clients, int turns, int bound)
+      throws Exception {
+    Agent agent = pinger(smallWindow(server, clients), turns);
     // the model calls ping on every step until it made `turns` calls, then answers; a summary
     // the compaction asks for (tool choice none) is the fake model's own
     AtomicInteger pings = new AtomicInteger();
@@ -82,49 +100,45 @@ class LongRunHttpTest {
             KimiAgents.builder()
                 .agent("pinger", agent, AgentOptions.defaults().continueAsNewAfter(bound, 4L << 20))
                 .build());
-    try {
-      t.start(AgentRun.of("pinger", "long-" + turns, List.of(Message.user(task))));
-      RunOutcome o = t.result("long-" + turns);
+    t.start(AgentRun.of("pinger", "long-" + turns, List.of(Message.user(task))));
+    RunOutcome o = t.result("long-" + turns);
 
-      assertThat(o.status()).isEqualTo("answered");
-      RunState end = o.runState();
-      // the same loop as a run in this process makes: the fake's plan, compacted, is ~600 steps
-      assertThat(end.steps()).isEqualTo(turns + 1);
-      List<WorkflowExecutionHistory> chain = t.chain("long-" + turns);
-      assertThat(chain).hasSize(o.execution()).hasSizeGreaterThan(1);
-      System.out.println(
-          "LONG-RUN "
-              + turns
-              + " steps: "
-              + chain.stream().map(h -> h.getEvents().size()).toList()
-              + " events per execution; largest request body "
-              + server.requests().stream().mapToInt(r -> r.bodyText().length()).max().orElse(0));
-      for (WorkflowExecutionHistory h : chain) {
-        assertThat(h.getEvents())
-            .as("an execution's history")
-            .hasSizeLessThanOrEqualTo(bound + ONE_STEP);
-      }
-      for (int i = 0; i < chain.size() - 1; i++) {
-        assertThat(chain.get(i).getLastEvent().getEventType())
-            .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
-      }
-      int largest = 0;
-      for (RecordedRequest r : server.requests()) {
-        KimiRules.kept(r);
-        largest = Math.max(largest, r.bodyText().length());
-      }
-      // a continue-as-new carried the run on, it did not make a step again: one call a step
-      assertThat(pings.get()).isEqualTo(turns + 1);
+    assertThat(o.status()).isEqualTo("answered");
+    RunState end = o.runState();
+    assertThat(end.steps()).isEqualTo(turns + 1);
+    List<WorkflowExecutionHistory> chain = t.chain("long-" + turns);
+    assertThat(chain).hasSize(o.execution()).hasSizeGreaterThan(1);
+    System.out.println(
+        "LONG-RUN "
+            + turns
+            + " steps: "
+            + chain.stream().map(h -> h.getEvents().size()).toList()
+            + " events per execution; largest request body "
+            + server.requests().stream().mapToInt(r -> r.bodyText().length()).max().orElse(0));
+    for (WorkflowExecutionHistory h : chain) {
+      assertThat(h.getEvents())
+          .as("an execution's history")
+          .hasSizeLessThanOrEqualTo(bound + ONE_STEP);
+    }
+    for (int i = 0; i < chain.size() - 1; i++) {
+      assertThat(chain.get(i).getLastEvent().getEventType())
+          .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+    }
+    int largest = 0;
+    for (RecordedRequest r : server.requests()) {
+      KimiRules.kept(r);
+      largest = Math.max(largest, r.bodyText().length());
+    }
+    // a continue-as-new carried the run on, it did not make a step again: one call a step
+    assertThat(pings.get()).isEqualTo(turns + 1);
+    if (turns > 100) {
       long summaries =
           server.requests().stream()
               .filter(r -> r.bodyText().contains("\"tool_choice\":\"none\""))
               .count();
       assertThat(summaries).as("compactions on the way").isGreaterThan(1);
-      if (turns > 100) {
-        assertThat(largest).as("the largest request body, in bytes").isLessThan(WINDOW * 8);
-      }
-    } finally {
-      t.close();
+      assertThat(largest).as("the largest request body, in bytes").isLessThan(WINDOW * 8);
     }
+    return t;
   }
 }

@@ -24,22 +24,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SubagentsHttpTest {
   static final int BUDGET = 6;
 
+  /** A lead agent with four researchers as its tools, under a budget of {@link #BUDGET} calls. */
+  static Agent lead(KimiClient kimi) {
+    AgentTool ping = AgentTool.of("ping", "Pings", JsonSchema.object().build(), (a, ctx) -> "pong");
+    Agent researcher =
+        Agent.builder(kimi, "kimi-k3").name("researcher", "1").tool(ping.asReadOnly()).build();
+    return Agent.builder(kimi, "kimi-k3")
+        .name("lead", "1")
+        .tool(researcher.asTool("ask_a", "Researcher A"))
+        .tool(researcher.asTool("ask_b", "Researcher B"))
+        .tool(researcher.asTool("ask_c", "Researcher C"))
+        .tool(researcher.asTool("ask_d", "Researcher D"))
+        .maxSteps(BUDGET)
+        .build();
+  }
+
   @Test
   void fourSubagentsUnderABudgetOfNModelCallsMakeAtMostNRunningAtOnce(
       FakeKimiServer server, KimiClient kimi) throws Exception {
     server.serviceTime(Duration.ofMillis(300)); // long enough for the calls in flight to overlap
-    AgentTool ping = AgentTool.of("ping", "Pings", JsonSchema.object().build(), (a, ctx) -> "pong");
-    Agent researcher =
-        Agent.builder(kimi, "kimi-k3").name("researcher", "1").tool(ping.asReadOnly()).build();
-    Agent lead =
-        Agent.builder(kimi, "kimi-k3")
-            .name("lead", "1")
-            .tool(researcher.asTool("ask_a", "Researcher A"))
-            .tool(researcher.asTool("ask_b", "Researcher B"))
-            .tool(researcher.asTool("ask_c", "Researcher C"))
-            .tool(researcher.asTool("ask_d", "Researcher D"))
-            .maxSteps(BUDGET)
-            .build();
+    Agent lead = lead(kimi);
     InProcessTemporal t = new InProcessTemporal(KimiAgents.builder().agent("lead", lead).build());
     try {
       t.start(
@@ -60,6 +64,7 @@ class SubagentsHttpTest {
       for (RecordedRequest r : server.requests()) {
         KimiRules.kept(r);
       }
+      t.save("team-1", KimiAgentWorkflowHttpTest.GOLDEN.resolve("subagents-v1.json"));
     } finally {
       t.close();
     }
