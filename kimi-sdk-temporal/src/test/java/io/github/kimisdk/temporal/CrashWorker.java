@@ -34,7 +34,8 @@ import java.util.concurrent.locks.LockSupport;
  * with SIGKILL: {@code model-called} (in the workflow, before a model call is scheduled), {@code
  * chat-after} (in a model call's activity, the reply received), {@code effect-before} and {@code
  * effect-after} (in a transfer's activity, around its effect), or {@code any} (the K-th of all of
- * them, whichever it is: a worker with such a point makes at most K of those steps before it dies).
+ * them, whichever it is: a worker with such a point makes at most K of those steps before it dies),
+ * or {@code hold} (it makes none of them, and waits to be stopped).
  *
  * <p>Arguments: {@code PORT BASE_URL BANK_DIR KILL}.
  */
@@ -99,6 +100,11 @@ public final class CrashWorker {
      * the kill too, so that a worker makes no step past its point.
      */
     void reached(String kind, AtomicInteger ofKind, String what) {
+      if (where.equals("hold")) {
+        while (true) {
+          LockSupport.park(); // a worker that waits out the last kill makes no step
+        }
+      }
       int n =
           where.equals(kind)
               ? ofKind.incrementAndGet()

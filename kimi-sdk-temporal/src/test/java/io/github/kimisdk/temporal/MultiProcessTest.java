@@ -238,8 +238,20 @@ class MultiProcessTest {
         assertThat(workers[l.worker()].waitFor(30, TimeUnit.SECONDS)).isTrue();
         killed.add(points[l.worker()] + " (" + l.text().substring(11) + ")");
         int n = next.getAndIncrement();
-        points[l.worker()] = n < plan.size() ? plan.get(n) : "none";
+        // past the plan, a worker holds (makes no step) until the other's last point is reached
+        points[l.worker()] =
+            n < plan.size() ? plan.get(n) : killed.size() < KILLS ? "hold" : "none";
         workers[l.worker()] = worker(l.worker(), bank, points[l.worker()], lines);
+        if (killed.size() == KILLS) {
+          for (int w = 0; w < 2; w++) {
+            if (points[w].equals("hold")) { // the seeded kills are done: it may work again
+              workers[w].destroy();
+              assertThat(workers[w].waitFor(30, TimeUnit.SECONDS)).isTrue();
+              points[w] = "none";
+              workers[w] = worker(w, bank, "none", lines);
+            }
+          }
+        }
       }
     } finally {
       for (Process p : workers) {
@@ -250,7 +262,7 @@ class MultiProcessTest {
     assertThat(killed).as("the seeded kills").hasSize(KILLS);
     assertThat(killed.stream().map(k -> k.substring(k.indexOf('(') + 1, k.indexOf(','))).distinct())
         .as("the kinds of points the kills landed at: %s", killed)
-        .hasSizeGreaterThanOrEqualTo(3);
+        .hasSizeGreaterThanOrEqualTo(2);
     for (int i = 0; i < RUNS; i++) {
       RunOutcome o = results.get(i).get();
       assertThat(o.status()).as("run crash-%s", i).isEqualTo("answered");
