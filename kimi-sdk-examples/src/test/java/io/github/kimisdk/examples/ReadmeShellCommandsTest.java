@@ -110,6 +110,7 @@ class ReadmeShellCommandsTest {
               "kimi-sdk-spring-ai-boot3",
               "kimi-sdk-spring-ai-boot3-starter",
               "kimi-sdk-spring-ai-starter",
+              "kimi-sdk-temporal",
               "kimi-sdk-testing");
       for (String a : deployed) {
         assertThat(repo.resolve(a).resolve(version).resolve(a + "-" + version + ".pom"))
