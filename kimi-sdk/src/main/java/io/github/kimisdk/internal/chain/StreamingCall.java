@@ -3,6 +3,7 @@ package io.github.kimisdk.internal.chain;
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.Timeouts;
+import io.github.kimisdk.base.flow.ForwardingSubscriber;
 import io.github.kimisdk.base.flow.Futures;
 import io.github.kimisdk.base.flow.IdleWatch;
 import io.github.kimisdk.base.flow.Relay;
@@ -13,6 +14,7 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamAbortedException;
 import io.github.kimisdk.errors.StreamException;
+import io.github.kimisdk.internal.http.AttemptObserver;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.StreamAttempt;
 import io.github.kimisdk.internal.http.StreamIdleException;
@@ -24,6 +26,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -73,7 +76,8 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
      * @param request the request the attempt sends in place of the call's (a cut stream's
      *     continuation), in Kimi's form; null for the call's own
      * @param permit the room the attempt holds in its target's gate, or null
-     * @param launch starts the attempt; its future completes when the attempt ended
+     * @param launch starts the attempt, whose items it tells the attempt's observer ({@link
+     *     AttemptObserver#item}) when it hears them; its future completes when the attempt ended
      * @return the attempt's end, as the interceptors passed it back
      */
     CompletableFuture<Void> send(
@@ -82,7 +86,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
         int target,
         ChatRequest request,
         ConcurrencyGate.Permit permit,
-        Function<StreamAttempt<T>, CompletableFuture<Void>> launch);
+        BiFunction<StreamAttempt<T>, AttemptObserver, CompletableFuture<Void>> launch);
   }
 
   /**
@@ -319,7 +323,9 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     }
     CompletableFuture<Void> f;
     try {
-      f = spec.attempts().send(n, here, to, request, permit, attempt -> launch(attempt, n));
+      f =
+          spec.attempts()
+              .send(n, here, to, request, permit, (attempt, heard) -> launch(attempt, n, heard));
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -354,8 +360,11 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
         });
   }
 
-  /** Starts attempt {@code n}, made at the chain's end; returns its end. */
-  private CompletableFuture<Void> launch(StreamAttempt<T> call, int n) {
+  /**
+   * Starts attempt {@code n}, made at the chain's end, its items told to {@code heard} first when
+   * it hears them; returns its end.
+   */
+  private CompletableFuture<Void> launch(StreamAttempt<T> call, int n, AttemptObserver heard) {
     CompletableFuture<Void> end = new CompletableFuture<>();
     boolean drop;
     boolean block;
@@ -379,10 +388,20 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     Lane<T> events = new Lane<>(joined);
     armHedge(call, events, n);
     Consumer<Throwable> failed = error -> attemptFailed(call, end, error);
+    Flow.Subscriber<T> in =
+        heard == null || !heard.hearsItems()
+            ? events
+            : new ForwardingSubscriber<T>(events) {
+              @Override
+              public void onNext(T item) {
+                heard.item(item);
+                super.onNext(item);
+              }
+            };
     if (block) {
-      call.startBlocking(events, failed); // the iterator's thread waits for the items anyway
+      call.startBlocking(in, failed); // the iterator's thread waits for the items anyway
     } else {
-      call.start(events, failed);
+      call.start(in, failed);
     }
     return end;
   }

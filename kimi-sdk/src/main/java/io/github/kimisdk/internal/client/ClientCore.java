@@ -8,6 +8,7 @@ import io.github.kimisdk.base.flow.LazyLogger;
 import io.github.kimisdk.base.flow.Scheduler;
 import io.github.kimisdk.errors.access.Exceptions;
 import io.github.kimisdk.internal.chain.Authenticating;
+import io.github.kimisdk.internal.chain.Budgeting;
 import io.github.kimisdk.internal.chain.Call;
 import io.github.kimisdk.internal.chain.CallContext;
 import io.github.kimisdk.internal.chain.Calls;
@@ -32,6 +33,7 @@ import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.http.LogSwitch;
 import io.github.kimisdk.internal.http.Overrides;
 import io.github.kimisdk.internal.jfr.Jfr;
+import io.github.kimisdk.internal.limit.BudgetLedger;
 import io.github.kimisdk.internal.limit.ConcurrencyGate;
 import io.github.kimisdk.internal.limit.RateLimiter;
 import io.github.kimisdk.internal.limit.SpendMeter;
@@ -88,6 +90,7 @@ public final class ClientCore {
   private final CallContext context;
   private final Retrier retrier;
   private final InFlight inFlight;
+  private final BudgetLedger budgets; // null for a client without budgets
   // Built once; a test may add an interceptor before the first call. The intercepted chain is the
   // chain of chat calls that have public interceptors (see chain(Interception)).
   private volatile Chain chain;
@@ -131,6 +134,10 @@ public final class ClientCore {
         new CallContext(
             shared.scheduler(), system, new Calls(own.errors), c.timeouts(), shared.logger());
     this.inFlight = new InFlight(() -> own.errors.clientClosed());
+    this.budgets =
+        c.budgets().isEmpty()
+            ? null
+            : new BudgetLedger(c.budgets(), shared.scheduler(), make, shared.logger());
     Retrier r = new Retrier(c.retryPolicy(), context);
     this.retrier = router == null ? r : r.routing(router);
     this.chain = new Chain(context, inFlight::isClosed, concerns(c, null, null));
@@ -182,10 +189,11 @@ public final class ClientCore {
 
   /**
    * Returns the layers of every call, in order, each built with the parts it uses: the listeners,
-   * the spend, the retries, the host's concurrency, the rate limit, the key, then the transport. A
-   * chat call with public interceptors ({@link io.github.kimisdk.KimiInterceptor}) goes through a
-   * chain with two more, {@code perCall} on top and {@code perAttempt} just below the retries (see
-   * {@link Intercepting} for why there); every other call through the chain without them.
+   * the spend, the retries, the budgets (when the client has any), the host's concurrency, the rate
+   * limit, the key, then the transport. A chat call with public interceptors ({@link
+   * io.github.kimisdk.KimiInterceptor}) goes through a chain with two more, {@code perCall} on top
+   * and {@code perAttempt} just below the retries (see {@link Intercepting} for why there); every
+   * other call through the chain without them.
    */
   private List<Interceptor> concerns(
       ClientConfig c, Intercepting perCall, Intercepting perAttempt) {
@@ -200,6 +208,9 @@ public final class ClientCore {
     concerns.add(new Retrying(parts, inFlight));
     if (perAttempt != null) {
       concerns.add(perAttempt);
+    }
+    if (budgets != null) {
+      concerns.add(new Budgeting(budgets, parts, c.catalog()));
     }
     concerns.add(new Gating(parts, shared.scheduler()));
     concerns.add(new Limiting());

@@ -20,6 +20,7 @@ import io.github.kimisdk.internal.credential.Keys;
 import io.github.kimisdk.internal.http.ApiKey;
 import io.github.kimisdk.internal.http.HttpSettings;
 import io.github.kimisdk.internal.http.HttpTransport;
+import io.github.kimisdk.internal.limit.BudgetTerms;
 import io.github.kimisdk.internal.wire.UnsupportedRequestException;
 import io.github.kimisdk.internal.wire.Wires;
 import io.github.kimisdk.json.JsonReader;
@@ -80,6 +81,7 @@ public final class ClientConfig implements HttpSettings {
   private final PriceTable prices;
   private final List<CallListener> listeners;
   private final List<KimiInterceptor> interceptors;
+  private final List<BudgetTerms> budgets;
   private final CacheTtl promptCacheTtl;
   private final Host host;
   private final List<Fallback> fallbacks;
@@ -117,6 +119,7 @@ public final class ClientConfig implements HttpSettings {
     this.prices = b.prices;
     this.listeners = List.copyOf(b.listeners);
     this.interceptors = List.copyOf(b.interceptors);
+    this.budgets = List.copyOf(b.budgets);
     this.promptCacheTtl = b.promptCacheTtl;
     this.host = b.host != null ? b.host : Host.moonshot(endpoint);
     this.fallbacks = List.copyOf(b.fallbacks);
@@ -621,6 +624,15 @@ public final class ClientConfig implements HttpSettings {
     return interceptors;
   }
 
+  /**
+   * Returns the budgets every chat call counts against, in the order they were added.
+   *
+   * @return the budgets
+   */
+  public List<BudgetTerms> budgets() {
+    return budgets;
+  }
+
   /** Never prints the key. */
   @Override
   public String toString() {
@@ -660,6 +672,7 @@ public final class ClientConfig implements HttpSettings {
     private PriceTable prices;
     private List<CallListener> listeners = List.of();
     private List<KimiInterceptor> interceptors = List.of();
+    private List<BudgetTerms> budgets = List.of();
     private CacheTtl promptCacheTtl;
     private Host host;
     private List<Fallback> fallbacks = List.of();
@@ -1237,6 +1250,21 @@ public final class ClientConfig implements HttpSettings {
       List<KimiInterceptor> l = new java.util.ArrayList<>(interceptors);
       l.add(interceptor);
       this.interceptors = l;
+      return this;
+    }
+
+    /**
+     * Adds a budget every chat call counts against, after those added before; one already added (by
+     * its name) is replaced.
+     *
+     * @param budget the budget
+     * @return this builder
+     */
+    public Builder budget(BudgetTerms budget) {
+      List<BudgetTerms> l = new java.util.ArrayList<>(budgets);
+      l.removeIf(b -> b.name().equals(budget.name()));
+      l.add(budget);
+      this.budgets = l;
       return this;
     }
 

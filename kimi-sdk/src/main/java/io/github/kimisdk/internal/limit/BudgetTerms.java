@@ -1,0 +1,364 @@
+package io.github.kimisdk.internal.limit;
+
+import io.github.kimisdk.Budget;
+import io.github.kimisdk.RateLimitStore;
+import io.github.kimisdk.errors.BudgetExceededException;
+import io.github.kimisdk.errors.access.Exceptions;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The engine's view of one {@link Budget}: its arithmetic (amounts in whole units, its periods and
+ * the counter a call counts against now), the scopes a call counts in, and its store, whose answers
+ * it reports to the budget ({@link Budget#snapshots()}) and words as a refusal. Immutable; any
+ * thread.
+ *
+ * <p>Units: a budget in money counts units of 10<sup>-8</sup> of its currency, every amount rounded
+ * up (a sum of costs rounded up is never below the sum of the costs); one in tokens counts tokens.
+ * Every count stays below 2<sup>53</sup>, where a store's arithmetic in doubles (Redis's Lua) is
+ * still exact. A calendar period runs from the start of its day (or of its month's first day) in
+ * its zone to the start of the next; a rolling window is counted in sixtieths of it: an amount
+ * settled at {@code t} is counted until the end of {@code t}'s sixtieth plus the window.
+ */
+public final class BudgetTerms {
+
+  /** A budget of every call. */
+  public static final int ALL = 0;
+
+  /** A budget per tenant, or for one. */
+  public static final int TENANT = 1;
+
+  /** A budget per tag, or for one. */
+  public static final int TAG = 2;
+
+  /** The decimal places of a unit of money: 10^-8 of the currency. */
+  static final int SCALE = 8;
+
+  /** The most units a limit may be: every sum a store makes stays exact in a double. */
+  static final long MAX_UNITS = 1L << 52;
+
+  /** How many slices a rolling window is counted in. */
+  static final int SLICES = 60;
+
+  /** How long a calendar period's counter is kept after its end: for settlements still to come. */
+  static final long KEPT_AFTER_MILLIS = Duration.ofDays(1).toMillis();
+
+  private final String name;
+  private final Currency currency; // null: tokens
+  private final BigDecimal limit;
+  private final long limitUnits;
+  private final boolean months;
+  private final ZoneId zone; // null: rolling
+  private final long window; // millis of a rolling window; 0 for a calendar period
+  private final long slice;
+  private final int kind;
+  private final String only; // the one tenant or tag counted; null: each
+  private final boolean fallsBack;
+  private final RateLimitStore store;
+  private final Clock clock;
+  private final Consumer<Budget.Snapshot> saw;
+
+  /**
+   * Makes the view of a budget; {@link Budget} does.
+   *
+   * @param name its name
+   * @param currency its currency, null for tokens
+   * @param limit its limit, checked ({@link #checkLimit})
+   * @param months a calendar month, else a day (when {@code zone} is set)
+   * @param zone the calendar period's zone, or null for a rolling window
+   * @param window the rolling window, or null
+   * @param kind {@link #ALL}, {@link #TENANT} or {@link #TAG}
+   * @param only the one tenant or tag counted, or null for each
+   * @param fallsBack whether a refused call goes on to the next fallback target
+   * @param store where the counters are kept
+   * @param clock the clock of the periods
+   * @param saw hears where each counter stands after each reservation and settlement
+   */
+  public BudgetTerms(
+      String name,
+      Currency currency,
+      BigDecimal limit,
+      boolean months,
+      ZoneId zone,
+      Duration window,
+      int kind,
+      String only,
+      boolean fallsBack,
+      RateLimitStore store,
+      Clock clock,
+      Consumer<Budget.Snapshot> saw) {
+    this.name = name;
+    this.currency = currency;
+    this.limit = limit;
+    this.limitUnits = checkLimit(name, currency, limit);
+    this.months = months;
+    this.zone = zone;
+    this.window = window == null ? 0 : window.toMillis();
+    this.slice = Math.max(1, this.window / SLICES);
+    this.kind = kind;
+    this.only = only;
+    this.fallsBack = fallsBack;
+    this.store = store;
+    this.clock = clock;
+    this.saw = saw;
+  }
+
+  /**
+   * Checks a budget's limit and returns it in units.
+   *
+   * @param name the budget's name, for the message
+   * @param currency its currency, or null for tokens
+   * @param limit the limit
+   * @return the limit in units
+   * @throws IllegalArgumentException if the limit is not positive, has more decimals than a unit,
+   *     or is above {@link #MAX_UNITS} units
+   */
+  public static long checkLimit(String name, Currency currency, BigDecimal limit) {
+    int scale = currency == null ? 0 : SCALE;
+    BigDecimal units = limit.movePointRight(scale);
+    if (limit.signum() <= 0
+        || units.stripTrailingZeros().scale() > 0
+        || units.compareTo(BigDecimal.valueOf(MAX_UNITS)) > 0) {
+      throw new IllegalArgumentException(
+          "budget "
+              + name
+              + ": the limit must be above 0, at most "
+              + BigDecimal.valueOf(MAX_UNITS).movePointLeft(scale).toPlainString()
+              + (currency == null ? " tokens, a whole number" : " and have at most 8 decimals")
+              + ": "
+              + limit.toPlainString());
+    }
+    return units.longValueExact();
+  }
+
+  /** {@return the budget's name} */
+  public String name() {
+    return name;
+  }
+
+  /** {@return the budget's currency, or null for a budget in tokens} */
+  public Currency currency() {
+    return currency;
+  }
+
+  /** {@return whether a call it refuses goes on to the next fallback target} */
+  public boolean fallsBack() {
+    return fallsBack;
+  }
+
+  /** {@return where its counters are kept} */
+  public RateLimitStore store() {
+    return store;
+  }
+
+  /** {@return the limit in units} */
+  long limitUnits() {
+    return limitUnits;
+  }
+
+  /**
+   * Returns the counters a call counts in: none when it is outside the budget's scope.
+   *
+   * @param tenant the account of the call's tenant, or null for a client's own key
+   * @param tags the call's tags
+   * @return the scopes, such as {@code [""]}, {@code ["tenant:acme"]} or {@code ["tag:a", "tag:b"]}
+   */
+  public List<String> scopes(String tenant, List<String> tags) {
+    if (kind == ALL) {
+      return List.of("");
+    }
+    if (kind == TENANT) {
+      return tenant == null || (only != null && !only.equals(tenant))
+          ? List.of()
+          : List.of("tenant:" + tenant);
+    }
+    List<String> out = new ArrayList<>(1);
+    for (String t : tags) {
+      if (only == null || only.equals(t)) {
+        out.add("tag:" + t);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Returns the counter of {@code scope} at the budget clock's present.
+   *
+   * @param scope the scope, as {@link #scopes} names it
+   * @return the counter
+   */
+  public Budget.Counter counter(String scope) {
+    return counter(scope, clock.millis());
+  }
+
+  /** Returns the counter of {@code scope} at {@code now} (epoch milliseconds). */
+  Budget.Counter counter(String scope, long now) {
+    if (zone == null) {
+      long release = (Math.floorDiv(now, slice) + 1) * slice + window;
+      return new Budget.Counter(name, scope, "rolling", now, release, release);
+    }
+    LocalDate day = Instant.ofEpochMilli(now).atZone(zone).toLocalDate();
+    LocalDate first = months ? day.withDayOfMonth(1) : day;
+    ZonedDateTime end = (months ? first.plusMonths(1) : first.plusDays(1)).atStartOfDay(zone);
+    long endMillis = end.toInstant().toEpochMilli();
+    String period = months ? first.toString().substring(0, 7) : first.toString();
+    return new Budget.Counter(name, scope, period, now, endMillis, endMillis + KEPT_AFTER_MILLIS);
+  }
+
+  /**
+   * Returns the counter a reservation taken on {@code reserved} is settled on now: the same
+   * calendar period (a call counts in the period it was reserved in), or for a rolling window the
+   * slice of now.
+   */
+  Budget.Counter settling(Budget.Counter reserved) {
+    long now = clock.millis();
+    if (zone == null) {
+      return counter(reserved.scope(), now);
+    }
+    return new Budget.Counter(
+        name,
+        reserved.scope(),
+        reserved.period(),
+        now,
+        reserved.releaseAt(),
+        Math.max(reserved.keepUntil(), now + slice));
+  }
+
+  /**
+   * Returns {@code amount} in units, rounded up: of the currency, or tokens.
+   *
+   * @param amount an amount of the currency, or tokens
+   * @return the units
+   */
+  public long units(BigDecimal amount) {
+    BigDecimal u = amount.movePointRight(currency == null ? 0 : SCALE);
+    return u.setScale(0, RoundingMode.CEILING).longValue();
+  }
+
+  /** Returns {@code units} as an amount of the currency, or tokens. */
+  BigDecimal amount(long units) {
+    return BigDecimal.valueOf(units, currency == null ? 0 : SCALE).stripTrailingZeros();
+  }
+
+  /** Takes a reservation of {@code amount} units named {@code id} on {@code c}, if it fits. */
+  Budget.Tally reserve(Budget.Counter c, long amount, String id, Duration holdFor) {
+    return seen(c, store.reserve(c, limitUnits, amount, id, holdFor));
+  }
+
+  /** Settles reservation {@code id} of counter {@code c} at {@code amount} units (0: releases). */
+  Budget.Tally settle(Budget.Counter c, String id, long amount) {
+    return seen(c, store.settle(c, id, amount));
+  }
+
+  private Budget.Tally seen(Budget.Counter c, Budget.Tally t) {
+    saw.accept(
+        new Budget.Snapshot(
+            c.scope(),
+            c.period(),
+            amount(t.spent()),
+            amount(t.held()),
+            zone == null ? null : Instant.ofEpochMilli(c.releaseAt()),
+            Instant.ofEpochMilli(c.now())));
+    return t;
+  }
+
+  /**
+   * Returns the refusal of a call whose worst case, {@code needed} units, did not fit counter
+   * {@code c}, as {@code t} says it stands.
+   *
+   * @param make the exceptions' constructors
+   * @param c the counter
+   * @param t the store's answer
+   * @param needed the call's worst case, in units
+   * @param what the call, and how its worst case was made
+   * @return the refusal
+   */
+  BudgetExceededException refused(
+      Exceptions make, Budget.Counter c, Budget.Tally t, long needed, String what) {
+    Instant resets =
+        Instant.ofEpochMilli(
+            zone != null ? c.releaseAt() : t.fitsAt() > 0 ? t.fitsAt() : c.now() + window + slice);
+    String in =
+        zone == null
+            ? "in the last " + Duration.ofMillis(window) + " (a rolling window)"
+            : "this "
+                + (months ? "month" : "day")
+                + " ("
+                + c.period()
+                + ", "
+                + zoneName(zone)
+                + ")";
+    String when =
+        zone != null
+            ? "It resets at " + resets + "."
+            : t.fitsAt() > 0
+                ? "Enough of it leaves the window for this call at " + resets + "."
+                : "Room for this call returns once the calls in flight settle, at the earliest at "
+                    + resets
+                    + ".";
+    String message =
+        "Budget "
+            + name
+            + (c.scope().isEmpty() ? "" : " (" + c.scope().replace(':', ' ') + ")")
+            + " refused the call before it was sent: "
+            + shown(t.spent())
+            + " spent and "
+            + shown(t.held())
+            + " held by calls in flight "
+            + in
+            + ", of its "
+            + shown(limitUnits)
+            + "; this call could "
+            + (currency == null ? "use" : "cost")
+            + " up to "
+            + shown(needed)
+            + " ("
+            + what
+            + ")"
+            + (needed > limitUnits
+                ? ", more than the whole budget: lower maxCompletionTokens or shorten the prompt"
+                : "")
+            + ". "
+            + when;
+    return make.budgetExceeded(
+        message,
+        name,
+        c.scope(),
+        currency,
+        limit,
+        amount(t.spent()),
+        amount(t.held()),
+        amount(needed),
+        resets,
+        fallsBack);
+  }
+
+  /** Returns a zone's name as messages give it: {@code UTC}, {@code Europe/Berlin}. */
+  public static String zoneName(ZoneId zone) {
+    return zone.normalized().equals(java.time.ZoneOffset.UTC) ? "UTC" : zone.getId();
+  }
+
+  /**
+   * Returns {@code units} as the budget's amounts read: {@code USD 0.0213}, {@code 1200 tokens}.
+   */
+  String shown(long units) {
+    return currency == null
+        ? units + " tokens"
+        : currency.getCurrencyCode() + " " + amount(units).toPlainString();
+  }
+
+  @Override
+  public String toString() {
+    return "BudgetTerms[" + name + "]";
+  }
+}
