@@ -8,11 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Currency;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -93,7 +90,6 @@ public final class Budget {
   private final boolean fallsBack;
   private final boolean shared;
   private final BudgetTerms terms;
-  private final Recent seen = new Recent();
 
   private Budget(Builder b) {
     this.name = b.name;
@@ -103,7 +99,6 @@ public final class Budget {
     this.scope = b.scope;
     this.fallsBack = b.fallsBack;
     this.shared = b.store != null;
-    Recent recent = seen;
     this.terms =
         new BudgetTerms(
             name,
@@ -116,32 +111,7 @@ public final class Budget {
             b.only,
             fallsBack,
             shared ? b.store : RateLimitStore.inProcess(),
-            b.clock,
-            recent::saw);
-  }
-
-  /** The counters seen most recently, least recent first; guarded by itself. */
-  private static final class Recent extends LinkedHashMap<String, Snapshot> {
-    private static final long serialVersionUID = 1L;
-
-    Recent() {
-      super(16, 0.75f, true);
-    }
-
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Snapshot> eldest) {
-      return size() > MAX_SNAPSHOTS;
-    }
-
-    synchronized void saw(Snapshot s) {
-      put(s.scope(), s);
-    }
-
-    synchronized List<Snapshot> newestFirst() {
-      List<Snapshot> out = new ArrayList<>(values());
-      java.util.Collections.reverse(out);
-      return out;
-    }
+            b.clock);
   }
 
   /**
@@ -227,7 +197,7 @@ public final class Budget {
    * @return the snapshots; a copy
    */
   public List<Snapshot> snapshots() {
-    return seen.newestFirst();
+    return terms.snapshots();
   }
 
   /** The engine's view of this budget; for the client that counts against it. */
@@ -334,15 +304,12 @@ public final class Budget {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Period p
-          && p.months == months
-          && Objects.equals(p.zone, zone)
-          && Objects.equals(p.window, window);
+      return o instanceof Period p && p.toString().equals(toString());
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(months, zone, window);
+      return toString().hashCode();
     }
 
     /** {@return "day (UTC)", "month (Europe/Berlin)", "rolling PT1H" and the like} */

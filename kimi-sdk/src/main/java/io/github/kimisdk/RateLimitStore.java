@@ -6,7 +6,6 @@ import io.github.kimisdk.errors.ConnectionException;
 import io.github.kimisdk.errors.RateLimitException;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Map;
 
 /**
  * Where a {@link RateLimit} keeps its counters: the requests and tokens spent in the rolling minute
@@ -134,20 +133,20 @@ public interface RateLimitStore {
    * after {@code counter.now()}), plus what the reservations out hold, plus {@code amount} is at
    * most {@code limit}; otherwise takes nothing. Atomic: of any number of processes asking at once,
    * the reservations taken never add up past the limit. A reservation already out under that name
-   * is kept, and counted once (a reply lost to a timeout and asked again).
+   * is kept, and counted once (a reply lost to a timeout and asked again). A store shared by
+   * processes holds a reservation for a lease it renews itself while the reservation is out, so
+   * that those of a process killed mid-call are released within one lease; this process's own never
+   * expire.
    *
    * @param counter the counter and the asking call's times, on the budget's clock
    * @param limit the budget's limit, in its units
    * @param amount the call's worst case, in the budget's units
    * @param reservation the reservation's name, unique across processes
-   * @param holdFor how long the reservation lasts unless it is {@linkplain #renewReservations
-   *     renewed} or settled, by the store's clock; {@link Duration#ZERO} when it lasts until
-   *     settled
    * @return whether it was taken, and where the counter stands
    * @throws UnsupportedOperationException if the store keeps no budgets (the default)
    */
   default Budget.Tally reserve(
-      Budget.Counter counter, long limit, long amount, String reservation, Duration holdFor) {
+      Budget.Counter counter, long limit, long amount, String reservation) {
     throw noBudgets(this);
   }
 
@@ -167,26 +166,8 @@ public interface RateLimitStore {
     throw noBudgets(this);
   }
 
-  /**
-   * Extends each of {@code reservations} of budget counter {@code counter} to {@code holdFor} from
-   * now, registering again, with its amount, each one the store no longer holds (it expired, or the
-   * store restarted empty): their calls are still in flight. Called only when {@link
-   * #renewedLease()} is positive, by one timer per client, a third of that apart, never on a
-   * caller's thread; one that fails is logged and tried again. The default does nothing.
-   *
-   * @param counter the counter
-   * @param reservations each reservation's name and amount
-   * @param holdFor how long each lasts from now
-   */
-  default void renewReservations(
-      Budget.Counter counter, Map<String, Long> reservations, Duration holdFor) {}
-
   private static UnsupportedOperationException noBudgets(RateLimitStore store) {
-    return new UnsupportedOperationException(
-        store
-            + " keeps no budgets: it implements neither RateLimitStore.reserve nor settle; keep"
-            + " the budget in RateLimitStore.inProcess(), in kimi-sdk-redis's RedisRateLimitStore,"
-            + " or implement them");
+    return new UnsupportedOperationException(store + " keeps no budgets");
   }
 
   /**
@@ -231,7 +212,7 @@ public interface RateLimitStore {
 
       @Override
       public Budget.Tally reserve(
-          Budget.Counter counter, long limit, long amount, String reservation, Duration holdFor) {
+          Budget.Counter counter, long limit, long amount, String reservation) {
         return tally(
             budgets.reserve(
                 counter.key(), counter.now(), counter.keepUntil(), limit, amount, reservation));

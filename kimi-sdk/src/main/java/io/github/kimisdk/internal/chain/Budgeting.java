@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.chain;
 
+import io.github.kimisdk.Budget;
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.base.flow.Futures;
@@ -9,8 +10,8 @@ import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.errors.access.Exceptions;
 import io.github.kimisdk.internal.http.AttemptObserver;
-import io.github.kimisdk.internal.limit.BudgetLedger;
 import io.github.kimisdk.internal.limit.BudgetTerms;
 import io.github.kimisdk.internal.route.TargetParts;
 import io.github.kimisdk.model.Cost;
@@ -18,37 +19,68 @@ import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.Price;
 import io.github.kimisdk.token.RequestTokens;
 import io.github.kimisdk.token.TokenEstimator;
-import io.github.kimisdk.tool.ToolCall;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 
 /**
  * The budgets ({@link io.github.kimisdk.Budget}): each attempt of a chat call reserves its worst
- * case at the target it goes to against every budget that counts the call, before it is sent
- * ({@link BudgetLedger#reserve}); a budget it does not fit fails the attempt, unsent, with its
- * refusal, which the retrier judges as any attempt's failure (final, or a move to the next target
- * for a budget that falls back). When the attempt ends, each reservation is settled at what the
- * attempt cost: its usage (a stream's, as its chunks passed), priced with the target's prices;
- * without usage, its prompt and the output that arrived, estimated, when its response began, and
- * nothing when it did not. The settlement is made before the attempt's end passes up the chain.
+ * case at the target it goes to against every budget counter that counts the call, before it is
+ * sent, all or none; a budget it does not fit fails the attempt, unsent, with its refusal, which
+ * the retrier judges as any attempt's failure (final, or a move to the next target for a budget
+ * that falls back). When the attempt ends, each reservation is settled at what the attempt cost:
+ * its usage (a stream's, as its chunks passed), priced with the target's prices; without usage, its
+ * prompt and the output that arrived, estimated, when its response began, and nothing when it did
+ * not. The settlement is made before the attempt's end passes up the chain. A shared store renews
+ * the reservations it holds itself ({@link io.github.kimisdk.RateLimitStore#reserve}).
  *
  * <p>Where it sits: below the retrier and the public per-attempt interceptors (an attempt one of
  * them answers is not sent and spends nothing), above the host's gate and the rate limit (a call
  * refused takes no slot and spends none of the minute's requests). A call other than a chat is not
- * counted.
+ * counted. Any thread; the stores are asked on the attempt's thread, as the rate limiter's is.
  */
 public final class Budgeting implements Interceptor {
 
   private static final TokenEstimator ESTIMATOR = TokenEstimator.forKimi();
 
-  private final BudgetLedger ledger;
+  private final List<BudgetTerms> budgets;
   private final TargetParts[] parts;
   private final ModelCatalog catalog;
+  private final Exceptions make;
+  private final System.Logger log;
+  private final String prefix = UUID.randomUUID() + ":"; // reservations' names, unique
+  private final AtomicLong sequence = new AtomicLong();
 
-  public Budgeting(BudgetLedger ledger, TargetParts[] parts, ModelCatalog catalog) {
-    this.ledger = ledger;
+  /** One reservation an attempt holds. */
+  private static final class Hold {
+    final BudgetTerms budget;
+    final Budget.Counter counter;
+    final String id;
+    final long amount;
+
+    Hold(BudgetTerms budget, Budget.Counter counter, String id, long amount) {
+      this.budget = budget;
+      this.counter = counter;
+      this.id = id;
+      this.amount = amount;
+    }
+  }
+
+  public Budgeting(
+      List<BudgetTerms> budgets,
+      TargetParts[] parts,
+      ModelCatalog catalog,
+      Exceptions make,
+      System.Logger log) {
+    this.budgets = List.copyOf(budgets);
     this.parts = parts;
     this.catalog = catalog;
+    this.make = make;
+    this.log = log;
   }
 
   @Override
@@ -59,9 +91,9 @@ public final class Budgeting implements Interceptor {
       return next.proceed(sending);
     }
     Attempted w = new Attempted(a, c.operation() == CallEvent.Operation.CHAT_STREAM);
-    BudgetLedger.Holds holds;
+    List<Hold> holds;
     try {
-      holds = ledger.reserve(c.settings().tenant().account(), c.settings().options().tags(), w);
+      holds = reserve(c.settings().tenant().account(), c.settings().options().tags(), w);
     } catch (KimiException refused) {
       return CompletableFuture.failedFuture(refused);
     }
@@ -72,14 +104,14 @@ public final class Budgeting implements Interceptor {
     try {
       f = next.proceed(sending.at(a.heardBy(w)));
     } catch (RuntimeException | Error e) {
-      ledger.settle(holds, b -> 0);
+      settle(holds, b -> 0);
       throw e;
     }
     CompletableFuture<T> out = new CompletableFuture<>();
     f.whenComplete(
         (r, e) -> {
           try {
-            ledger.settle(holds, b -> w.spent(b, r));
+            settle(holds, b -> w.spent(b, r));
           } finally {
             if (e != null) {
               out.completeExceptionally(e);
@@ -92,10 +124,87 @@ public final class Budgeting implements Interceptor {
   }
 
   /**
+   * Reserves an attempt's worst case against every budget counter the call counts in, all or none:
+   * the reservations, or null when no budget counts it.
+   *
+   * @throws KimiException the refusal of a budget the worst case does not fit; the failure of a
+   *     budget's store; a call that cannot be priced in a budget's currency
+   */
+  private List<Hold> reserve(String tenant, List<String> tags, Attempted need) {
+    List<Hold> taken = null;
+    try {
+      for (BudgetTerms b : budgets) {
+        List<String> scopes = b.scopes(tenant, tags);
+        if (scopes.isEmpty()) {
+          continue;
+        }
+        long amount = need.units(b);
+        for (String scope : scopes) {
+          Budget.Counter counter = b.counter(scope);
+          String id = prefix + sequence.incrementAndGet();
+          Budget.Tally t;
+          try {
+            t = b.reserve(counter, amount, id);
+          } catch (RuntimeException e) {
+            throw storeFailed(b, e);
+          }
+          if (!t.taken()) {
+            throw b.refused(make, counter, t, amount, need.describe());
+          }
+          if (taken == null) {
+            taken = new ArrayList<>(2);
+          }
+          taken.add(new Hold(b, counter, id, amount));
+        }
+      }
+    } catch (RuntimeException e) {
+      if (taken != null) {
+        settle(taken, b -> 0);
+      }
+      throw e;
+    }
+    return taken;
+  }
+
+  /**
+   * Settles reservations, each at what {@code spent} says the attempt spent in its budget's units
+   * (0 releases it; when {@code spent} throws, at the reservation).
+   */
+  private void settle(List<Hold> holds, ToLongFunction<BudgetTerms> spent) {
+    for (Hold h : holds) {
+      long amount;
+      try {
+        amount = Math.max(0, spent.applyAsLong(h.budget));
+      } catch (RuntimeException e) {
+        amount = h.amount;
+      }
+      try {
+        h.budget.settle(h.counter, h.id, amount);
+      } catch (RuntimeException e) {
+        log.log(
+            System.Logger.Level.WARNING,
+            "Budget " + h.budget.name() + " did not count " + h.budget.shown(amount),
+            e);
+      }
+    }
+  }
+
+  /** The failure of a call whose budget's store failed: not sent; the policy may retry it. */
+  private KimiException storeFailed(BudgetTerms b, RuntimeException e) {
+    if (e instanceof KimiException k) {
+      return k;
+    }
+    String what = "The store of budget " + b.name() + " (" + b.store() + ") failed: " + e;
+    return e instanceof UnsupportedOperationException
+        ? make.configuration(what, e)
+        : make.connection(what + "; the call was not sent", e, null);
+  }
+
+  /**
    * One attempt: its worst case in each budget's units, and, hearing it, whether its response began
    * and what it brought (a stream's usage and the output that arrived).
    */
-  private final class Attempted implements BudgetLedger.Need, AttemptObserver {
+  private final class Attempted implements AttemptObserver {
     private final int target;
     private final TargetParts at;
     private final Leg leg;
@@ -128,8 +237,8 @@ public final class Budgeting implements Interceptor {
       return prompt;
     }
 
-    @Override
-    public long units(BudgetTerms b) {
+    /** The attempt's worst case in {@code b}'s units. */
+    long units(BudgetTerms b) {
       return cost(b, output);
     }
 
@@ -158,11 +267,8 @@ public final class Budgeting implements Interceptor {
                 + (p == null ? "no price" : "a price in " + p.currency())
                 + " for "
                 + kimiModel
-                + ", so the call cannot be counted; give "
-                + (target == 0
-                    ? "the client its prices (KimiClient.Builder.prices)"
-                    : "that target's host its prices (Host.withPrices)")
-                + ", at zero for a server of the team's own");
+                + ": give its host prices (KimiClient.Builder.prices, Host.withPrices), zero for"
+                + " a server of the team's own");
       }
       return p;
     }
@@ -171,8 +277,8 @@ public final class Budgeting implements Interceptor {
       return "target " + target + " (" + at.settings.host().name() + ")";
     }
 
-    @Override
-    public String describe() {
+    /** The attempt and how its worst case was made, for a refusal's message. */
+    String describe() {
       return kimiModel
           + " at "
           + where()
@@ -205,7 +311,7 @@ public final class Budgeting implements Interceptor {
       if (reply == null && !began) {
         return 0; // failed before its response began: nothing was billed
       }
-      return cost(b, reply != null ? estimate(reply) : stream ? arrived : output);
+      return cost(b, stream ? arrived : output); // a reply without usage: its worst case
     }
 
     @Override
@@ -252,15 +358,6 @@ public final class Budgeting implements Interceptor {
         arrived += more;
       }
     }
-  }
-
-  /** The output tokens of a reply that came without usage, estimated. */
-  private static long estimate(ChatCompletion reply) {
-    long n = tokens(reply.text()) + tokens(reply.reasoning());
-    for (ToolCall t : reply.toolCalls()) {
-      n += tokens(t.name()) + tokens(t.arguments());
-    }
-    return n;
   }
 
   private static long tokens(String s) {

@@ -3,7 +3,6 @@ package io.github.kimisdk.internal.chain;
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.Timeouts;
-import io.github.kimisdk.base.flow.ForwardingSubscriber;
 import io.github.kimisdk.base.flow.Futures;
 import io.github.kimisdk.base.flow.IdleWatch;
 import io.github.kimisdk.base.flow.Relay;
@@ -385,23 +384,13 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     watch(call);
     Flow.Subscriber<? super T> joined =
         continuing == null ? relay : new Continuing.Seam<>(relay, seen, join);
-    Lane<T> events = new Lane<>(joined);
+    Lane<T> events = new Lane<>(joined, heard == null || !heard.hearsItems() ? null : heard);
     armHedge(call, events, n);
     Consumer<Throwable> failed = error -> attemptFailed(call, end, error);
-    Flow.Subscriber<T> in =
-        heard == null || !heard.hearsItems()
-            ? events
-            : new ForwardingSubscriber<T>(events) {
-              @Override
-              public void onNext(T item) {
-                heard.item(item);
-                super.onNext(item);
-              }
-            };
     if (block) {
-      call.startBlocking(in, failed); // the iterator's thread waits for the items anyway
+      call.startBlocking(events, failed); // the iterator's thread waits for the items anyway
     } else {
-      call.start(in, failed);
+      call.start(events, failed);
     }
     return end;
   }
@@ -833,10 +822,11 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
   }
 
   /**
-   * One attempt's items on their way to the caller, which a hand-over closes: the first item it
-   * passes makes the attempt the caller's stream (a hedge can no longer close it), and once closed
-   * it passes no item, so an attempt handed over never delivers a word after the copy that took
-   * over. Its subscription and end pass through (the relay judges the end as an attempt's).
+   * One attempt's items on their way to the caller, each told first to the attempt's observer when
+   * it hears items, which a hand-over closes: the first item it passes makes the attempt the
+   * caller's stream (a hedge can no longer close it), and once closed it passes no item, so an
+   * attempt handed over never delivers a word after the copy that took over. Its subscription and
+   * end pass through (the relay judges the end as an attempt's).
    */
   static final class Lane<T> implements Flow.Subscriber<T> {
     private static final int OPEN = 0;
@@ -845,9 +835,11 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     private final java.util.concurrent.atomic.AtomicInteger state =
         new java.util.concurrent.atomic.AtomicInteger(OPEN);
     private final Flow.Subscriber<? super T> to;
+    private final AttemptObserver heard; // hears every item first; null for none
 
-    Lane(Flow.Subscriber<? super T> to) {
+    Lane(Flow.Subscriber<? super T> to, AttemptObserver heard) {
       this.to = to;
+      this.heard = heard;
     }
 
     /** Closes the lane while it has passed nothing; false once it passed an item. */
@@ -862,6 +854,9 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
 
     @Override
     public void onNext(T item) {
+      if (heard != null) {
+        heard.item(item); // an item the host sent, passed on or not
+      }
       if (state.get() == PASSING || state.compareAndSet(OPEN, PASSING)) {
         to.onNext(item);
       } // closed: handed over, dropped

@@ -33,7 +33,6 @@ import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.http.LogSwitch;
 import io.github.kimisdk.internal.http.Overrides;
 import io.github.kimisdk.internal.jfr.Jfr;
-import io.github.kimisdk.internal.limit.BudgetLedger;
 import io.github.kimisdk.internal.limit.ConcurrencyGate;
 import io.github.kimisdk.internal.limit.RateLimiter;
 import io.github.kimisdk.internal.limit.SpendMeter;
@@ -90,7 +89,6 @@ public final class ClientCore {
   private final CallContext context;
   private final Retrier retrier;
   private final InFlight inFlight;
-  private final BudgetLedger budgets; // null for a client without budgets
   // Built once; a test may add an interceptor before the first call. The intercepted chain is the
   // chain of chat calls that have public interceptors (see chain(Interception)).
   private volatile Chain chain;
@@ -134,10 +132,6 @@ public final class ClientCore {
         new CallContext(
             shared.scheduler(), system, new Calls(own.errors), c.timeouts(), shared.logger());
     this.inFlight = new InFlight(() -> own.errors.clientClosed());
-    this.budgets =
-        c.budgets().isEmpty()
-            ? null
-            : new BudgetLedger(c.budgets(), shared.scheduler(), make, shared.logger());
     Retrier r = new Retrier(c.retryPolicy(), context);
     this.retrier = router == null ? r : r.routing(router);
     this.chain = new Chain(context, inFlight::isClosed, concerns(c, null, null));
@@ -209,8 +203,8 @@ public final class ClientCore {
     if (perAttempt != null) {
       concerns.add(perAttempt);
     }
-    if (budgets != null) {
-      concerns.add(new Budgeting(budgets, parts, c.catalog()));
+    if (!c.budgets().isEmpty()) {
+      concerns.add(new Budgeting(c.budgets(), parts, c.catalog(), shared.make(), shared.logger()));
     }
     concerns.add(new Gating(parts, shared.scheduler()));
     concerns.add(new Limiting());

@@ -15,7 +15,8 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The engine's view of one {@link Budget}: its arithmetic (amounts in whole units, its periods and
@@ -66,7 +67,8 @@ public final class BudgetTerms {
   private final boolean fallsBack;
   private final RateLimitStore store;
   private final Clock clock;
-  private final Consumer<Budget.Snapshot> saw;
+  // where each counter stood when last seen, by scope, at most MAX_SNAPSHOTS
+  private final Map<String, Budget.Snapshot> seen = new ConcurrentHashMap<>();
 
   /**
    * Makes the view of a budget; {@link Budget} does.
@@ -82,7 +84,6 @@ public final class BudgetTerms {
    * @param fallsBack whether a refused call goes on to the next fallback target
    * @param store where the counters are kept
    * @param clock the clock of the periods
-   * @param saw hears where each counter stands after each reservation and settlement
    */
   public BudgetTerms(
       String name,
@@ -95,8 +96,7 @@ public final class BudgetTerms {
       String only,
       boolean fallsBack,
       RateLimitStore store,
-      Clock clock,
-      Consumer<Budget.Snapshot> saw) {
+      Clock clock) {
     this.name = name;
     this.currency = currency;
     this.limit = limit;
@@ -110,7 +110,6 @@ public final class BudgetTerms {
     this.fallsBack = fallsBack;
     this.store = store;
     this.clock = clock;
-    this.saw = saw;
   }
 
   /**
@@ -162,7 +161,7 @@ public final class BudgetTerms {
   }
 
   /** {@return the limit in units} */
-  long limitUnits() {
+  public long limitUnits() {
     return limitUnits;
   }
 
@@ -250,18 +249,44 @@ public final class BudgetTerms {
     return BigDecimal.valueOf(units, currency == null ? 0 : SCALE).stripTrailingZeros();
   }
 
-  /** Takes a reservation of {@code amount} units named {@code id} on {@code c}, if it fits. */
-  Budget.Tally reserve(Budget.Counter c, long amount, String id, Duration holdFor) {
-    return seen(c, store.reserve(c, limitUnits, amount, id, holdFor));
+  /**
+   * Takes a reservation of {@code amount} units named {@code id} on {@code c}, if it fits.
+   *
+   * @param c the counter
+   * @param amount the units
+   * @param id the reservation's name
+   * @return the store's answer
+   */
+  public Budget.Tally reserve(Budget.Counter c, long amount, String id) {
+    return seen(c, store.reserve(c, limitUnits, amount, id));
   }
 
-  /** Settles reservation {@code id} of counter {@code c} at {@code amount} units (0: releases). */
-  Budget.Tally settle(Budget.Counter c, String id, long amount) {
+  /**
+   * Settles reservation {@code id}, taken on {@code reserved}, at {@code amount} units (0 releases
+   * it), on the counter it settles on now ({@link #settling}).
+   *
+   * @param reserved the counter it was taken on
+   * @param id the reservation's name
+   * @param amount the units spent
+   * @return the store's answer
+   */
+  public Budget.Tally settle(Budget.Counter reserved, String id, long amount) {
+    Budget.Counter c = settling(reserved);
     return seen(c, store.settle(c, id, amount));
   }
 
   private Budget.Tally seen(Budget.Counter c, Budget.Tally t) {
-    saw.accept(
+    if (seen.size() >= Budget.MAX_SNAPSHOTS && !seen.containsKey(c.scope())) {
+      Budget.Snapshot oldest = null;
+      for (Budget.Snapshot s : seen.values()) {
+        oldest = oldest == null || s.at().isBefore(oldest.at()) ? s : oldest;
+      }
+      if (oldest != null) {
+        seen.remove(oldest.scope());
+      }
+    }
+    seen.put(
+        c.scope(),
         new Budget.Snapshot(
             c.scope(),
             c.period(),
@@ -270,6 +295,17 @@ public final class BudgetTerms {
             zone == null ? null : Instant.ofEpochMilli(c.releaseAt()),
             Instant.ofEpochMilli(c.now())));
     return t;
+  }
+
+  /**
+   * Returns where each counter stood when last seen, the most recently seen first.
+   *
+   * @return the snapshots
+   */
+  public List<Budget.Snapshot> snapshots() {
+    List<Budget.Snapshot> out = new ArrayList<>(seen.values());
+    out.sort((a, b) -> b.at().compareTo(a.at()));
+    return out;
   }
 
   /**
@@ -283,14 +319,14 @@ public final class BudgetTerms {
    * @param what the call, and how its worst case was made
    * @return the refusal
    */
-  BudgetExceededException refused(
+  public BudgetExceededException refused(
       Exceptions make, Budget.Counter c, Budget.Tally t, long needed, String what) {
     Instant resets =
         Instant.ofEpochMilli(
             zone != null ? c.releaseAt() : t.fitsAt() > 0 ? t.fitsAt() : c.now() + window + slice);
     String in =
         zone == null
-            ? "in the last " + Duration.ofMillis(window) + " (a rolling window)"
+            ? "in the last " + Duration.ofMillis(window)
             : "this "
                 + (months ? "month" : "day")
                 + " ("
@@ -298,14 +334,6 @@ public final class BudgetTerms {
                 + ", "
                 + zoneName(zone)
                 + ")";
-    String when =
-        zone != null
-            ? "It resets at " + resets + "."
-            : t.fitsAt() > 0
-                ? "Enough of it leaves the window for this call at " + resets + "."
-                : "Room for this call returns once the calls in flight settle, at the earliest at "
-                    + resets
-                    + ".";
     String message =
         "Budget "
             + name
@@ -329,7 +357,9 @@ public final class BudgetTerms {
                 ? ", more than the whole budget: lower maxCompletionTokens or shorten the prompt"
                 : "")
             + ". "
-            + when;
+            + (zone != null ? "It resets at " : "Room for it returns at the earliest at ")
+            + resets
+            + ".";
     return make.budgetExceeded(
         message,
         name,
@@ -351,7 +381,7 @@ public final class BudgetTerms {
   /**
    * Returns {@code units} as the budget's amounts read: {@code USD 0.0213}, {@code 1200 tokens}.
    */
-  String shown(long units) {
+  public String shown(long units) {
     return currency == null
         ? units + " tokens"
         : currency.getCurrencyCode() + " " + amount(units).toPlainString();

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,8 +70,7 @@ class BudgetTermsTest {
       Duration window,
       int kind,
       String only,
-      Clock clock,
-      List<Budget.Snapshot> seen) {
+      Clock clock) {
     return new BudgetTerms(
         "b",
         currency,
@@ -84,12 +82,11 @@ class BudgetTermsTest {
         only,
         false,
         RateLimitStore.inProcess(),
-        clock,
-        seen == null ? s -> {} : seen::add);
+        clock);
   }
 
   private static BudgetTerms daily(String limit, Clock clock) {
-    return terms(USD, limit, false, ZoneOffset.UTC, null, BudgetTerms.ALL, null, clock, null);
+    return terms(USD, limit, false, ZoneOffset.UTC, null, BudgetTerms.ALL, null, clock);
   }
 
   /** An amount of money (or tokens) as units: rounded up, never down. */
@@ -106,7 +103,7 @@ class BudgetTermsTest {
   void anAmountIsCountedInUnitsRoundedUp(String currency, String amount, long units) {
     Currency c = currency.equals("TOKENS") ? null : Currency.getInstance(currency);
     BudgetTerms b =
-        terms(c, "1", false, ZoneOffset.UTC, null, BudgetTerms.ALL, null, Clock.systemUTC(), null);
+        terms(c, "1", false, ZoneOffset.UTC, null, BudgetTerms.ALL, null, Clock.systemUTC());
     assertThat(b.units(new BigDecimal(amount))).isEqualTo(units);
   }
 
@@ -163,16 +160,7 @@ class BudgetTermsTest {
       String unit, String zone, String at, String period, String end) {
     VirtualClock clock = new VirtualClock(at);
     BudgetTerms b =
-        terms(
-            USD,
-            "1",
-            unit.equals("month"),
-            ZoneId.of(zone),
-            null,
-            BudgetTerms.ALL,
-            null,
-            clock,
-            null);
+        terms(USD, "1", unit.equals("month"), ZoneId.of(zone), null, BudgetTerms.ALL, null, clock);
     Budget.Counter c = b.counter("");
     assertThat(c.period()).isEqualTo(period);
     assertThat(Instant.ofEpochMilli(c.releaseAt())).isEqualTo(Instant.parse(end));
@@ -200,7 +188,7 @@ class BudgetTermsTest {
     long start = clock.millis();
     clock.advance(Duration.ofMillis(at));
     BudgetTerms b =
-        terms(USD, "1", false, null, Duration.parse(window), BudgetTerms.ALL, null, clock, null);
+        terms(USD, "1", false, null, Duration.parse(window), BudgetTerms.ALL, null, clock);
     Budget.Counter c = b.counter("");
     assertThat(c.period()).isEqualTo("rolling");
     assertThat(c.releaseAt() - start).isEqualTo(leaves);
@@ -228,8 +216,7 @@ class BudgetTermsTest {
       })
   void aCallCountsInTheCountersOfItsTenantAndTagsThatTheScopeHolds(
       String rule, int kind, String only, String tenant, String tags, String expected) {
-    BudgetTerms b =
-        terms(USD, "1", false, ZoneOffset.UTC, null, kind, only, Clock.systemUTC(), null);
+    BudgetTerms b = terms(USD, "1", false, ZoneOffset.UTC, null, kind, only, Clock.systemUTC());
     List<String> t = tags.isEmpty() ? List.of() : List.of(tags.split(","));
     List<String> want =
         expected == null
@@ -246,36 +233,31 @@ class BudgetTermsTest {
   @Test
   void reservationsAreTakenWhileTheyFitAndSettleAtTheRealAmount() {
     VirtualClock clock = new VirtualClock("2026-12-01T10:00:00Z");
-    List<Budget.Snapshot> seen = new ArrayList<>();
-    BudgetTerms b =
-        terms(USD, "0.05", false, ZoneOffset.UTC, null, BudgetTerms.ALL, null, clock, seen);
+    BudgetTerms b = terms(USD, "0.05", false, ZoneOffset.UTC, null, BudgetTerms.ALL, null, clock);
     Budget.Counter c = b.counter("");
     long limit = b.limitUnits(); // 5,000,000
 
-    assertThat(b.reserve(c, 3_000_000, "a", Duration.ZERO))
-        .isEqualTo(new Budget.Tally(true, 0, 3_000_000, 0));
-    assertThat(b.reserve(c, 2_000_000, "b", Duration.ZERO))
-        .isEqualTo(new Budget.Tally(true, 0, 5_000_000, 0));
-    assertThat(b.reserve(c, 1, "c", Duration.ZERO).taken()).isFalse();
+    assertThat(b.reserve(c, 3_000_000, "a")).isEqualTo(new Budget.Tally(true, 0, 3_000_000, 0));
+    assertThat(b.reserve(c, 2_000_000, "b")).isEqualTo(new Budget.Tally(true, 0, 5_000_000, 0));
+    assertThat(b.reserve(c, 1, "c").taken()).isFalse();
     // the same reservation asked again is kept, and counted once
-    assertThat(b.reserve(c, 2_000_000, "b", Duration.ZERO))
-        .isEqualTo(new Budget.Tally(true, 0, 5_000_000, 0));
+    assertThat(b.reserve(c, 2_000_000, "b")).isEqualTo(new Budget.Tally(true, 0, 5_000_000, 0));
 
-    assertThat(b.settle(b.settling(c), "a", 1_000_000))
+    assertThat(b.settle(c, "a", 1_000_000))
         .isEqualTo(new Budget.Tally(true, 1_000_000, 2_000_000, 0));
-    assertThat(b.settle(b.settling(c), "b", 0)).isEqualTo(new Budget.Tally(true, 1_000_000, 0, 0));
-    assertThat(b.reserve(c, limit - 1_000_000, "d", Duration.ZERO).taken()).isTrue();
-    assertThat(b.reserve(c, 1, "e", Duration.ZERO).taken()).isFalse();
+    assertThat(b.settle(c, "b", 0)).isEqualTo(new Budget.Tally(true, 1_000_000, 0, 0));
+    assertThat(b.reserve(c, limit - 1_000_000, "d").taken()).isTrue();
+    assertThat(b.reserve(c, 1, "e").taken()).isFalse();
     // a calendar day's spend leaves only when the day ends: a refusal fits then, at midnight
     long midnight = Instant.parse("2026-12-02T00:00:00Z").toEpochMilli();
-    Budget.Tally refused = b.reserve(c, 1, "e", Duration.ZERO);
+    Budget.Tally refused = b.reserve(c, 1, "e");
     assertThat(refused).isEqualTo(new Budget.Tally(false, 1_000_000, limit - 1_000_000, midnight));
-    b.settle(b.settling(c), "d", limit - 1_000_000);
-    refused = b.reserve(c, 1, "e", Duration.ZERO);
+    b.settle(c, "d", limit - 1_000_000);
+    refused = b.reserve(c, 1, "e");
     assertThat(refused).isEqualTo(new Budget.Tally(false, limit, 0, midnight));
 
-    assertThat(seen).isNotEmpty();
-    Budget.Snapshot last = seen.get(seen.size() - 1);
+    assertThat(b.snapshots()).hasSize(1);
+    Budget.Snapshot last = b.snapshots().get(0);
     assertThat(last.spent()).isEqualByComparingTo("0.05");
     assertThat(last.held()).isEqualByComparingTo("0");
     assertThat(last.period()).isEqualTo("2026-12-01");
@@ -291,17 +273,16 @@ class BudgetTermsTest {
     VirtualClock clock = new VirtualClock("2026-12-01T23:59:59Z");
     BudgetTerms b = daily("0.05", clock);
     Budget.Counter before = b.counter("");
-    assertThat(b.reserve(before, 4_000_000, "late", Duration.ZERO).taken()).isTrue();
+    assertThat(b.reserve(before, 4_000_000, "late").taken()).isTrue();
     clock.set("2026-12-02T00:00:01Z");
     Budget.Counter after = b.counter("");
     assertThat(after.period()).isEqualTo("2026-12-02");
-    assertThat(b.reserve(after, 5_000_000, "early", Duration.ZERO).taken()).isTrue();
+    assertThat(b.reserve(after, 5_000_000, "early").taken()).isTrue();
     Budget.Counter settled = b.settling(before);
     assertThat(settled.period()).isEqualTo("2026-12-01");
     assertThat(b.settle(settled, "late", 4_500_000).held()).isZero();
     // the new day holds only its own call
-    assertThat(b.reserve(after, 1, "more", Duration.ZERO))
-        .isEqualTo(new Budget.Tally(false, 0, 5_000_000, 0));
+    assertThat(b.reserve(after, 1, "more")).isEqualTo(new Budget.Tally(false, 0, 5_000_000, 0));
   }
 
   /**
@@ -312,26 +293,25 @@ class BudgetTermsTest {
   void inARollingWindowSpendLeavesOneWindowLaterAndARefusalSaysWhenItFits() {
     VirtualClock clock = new VirtualClock("2026-12-01T00:00:00Z");
     BudgetTerms b =
-        terms(null, "1000", false, null, Duration.ofHours(1), BudgetTerms.ALL, null, clock, null);
+        terms(null, "1000", false, null, Duration.ofHours(1), BudgetTerms.ALL, null, clock);
     long t0 = clock.millis();
     for (int i = 0; i < 4; i++) { // 250 tokens at +0, +10, +20 and +30 minutes
       Budget.Counter c = b.counter("");
-      assertThat(b.reserve(c, 250, "r" + i, Duration.ZERO).taken()).isTrue();
-      b.settle(b.settling(c), "r" + i, 250);
+      assertThat(b.reserve(c, 250, "r" + i).taken()).isTrue();
+      b.settle(c, "r" + i, 250);
       clock.advance(Duration.ofMinutes(10));
     }
     // at +40 minutes: 1000 spent; 400 fit once the first two amounts left, at +1h and +1h10
-    Budget.Tally t = b.reserve(b.counter(""), 400, "x", Duration.ZERO);
+    Budget.Tally t = b.reserve(b.counter(""), 400, "x");
     assertThat(t.taken()).isFalse();
     assertThat(t.spent()).isEqualTo(1000);
     assertThat(t.fitsAt() - t0).isEqualTo(Duration.ofMinutes(71).toMillis());
     clock.set("2026-12-01T01:00:59.999Z"); // the first slice's amount has not left yet
-    assertThat(b.reserve(b.counter(""), 250, "y", Duration.ZERO).taken()).isFalse();
+    assertThat(b.reserve(b.counter(""), 250, "y").taken()).isFalse();
     clock.set("2026-12-01T01:01:00Z"); // it has
-    assertThat(b.reserve(b.counter(""), 250, "y", Duration.ZERO))
-        .isEqualTo(new Budget.Tally(true, 750, 250, 0));
+    assertThat(b.reserve(b.counter(""), 250, "y")).isEqualTo(new Budget.Tally(true, 750, 250, 0));
     // an amount above the limit never fits
-    assertThat(b.reserve(b.counter(""), 1001, "z", Duration.ZERO).fitsAt()).isZero();
+    assertThat(b.reserve(b.counter(""), 1001, "z").fitsAt()).isZero();
   }
 
   /** A refusal names the budget, its counter, what was spent and held, the limit and the reset. */
@@ -339,11 +319,11 @@ class BudgetTermsTest {
   void aRefusalNamesTheBudgetWhatWasSpentTheLimitAndWhenItResets() {
     VirtualClock clock = new VirtualClock("2026-12-01T10:00:00Z");
     BudgetTerms b =
-        terms(USD, "0.05", false, ZoneOffset.UTC, null, BudgetTerms.TENANT, null, clock, null);
+        terms(USD, "0.05", false, ZoneOffset.UTC, null, BudgetTerms.TENANT, null, clock);
     Budget.Counter c = b.counter("tenant:acme");
-    b.reserve(c, 4_912_000, "a", Duration.ZERO);
-    b.settle(b.settling(c), "a", 4_912_000);
-    Budget.Tally t = b.reserve(c, 219_000, "b", Duration.ZERO);
+    b.reserve(c, 4_912_000, "a");
+    b.settle(c, "a", 4_912_000);
+    Budget.Tally t = b.reserve(c, 219_000, "b");
     BudgetExceededException e =
         b.refused(TestErrors.exceptions(), c, t, 219_000, "kimi-k3 at target 0 (moonshot): ...");
 
@@ -378,10 +358,9 @@ class BudgetTermsTest {
             null,
             BudgetTerms.ALL,
             null,
-            new VirtualClock("2026-12-01T10:00:00Z"),
-            null);
+            new VirtualClock("2026-12-01T10:00:00Z"));
     Budget.Counter c = b.counter("");
-    Budget.Tally t = b.reserve(c, 1500, "a", Duration.ZERO);
+    Budget.Tally t = b.reserve(c, 1500, "a");
     assertThat(t.taken()).isFalse();
     assertThat(b.refused(TestErrors.exceptions(), c, t, 1500, "x").getMessage())
         .contains("0 tokens spent and 0 tokens held")
