@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.github.kimisdk.chat.ChatCompletion;
-import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.Usage;
@@ -24,8 +23,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -180,27 +181,41 @@ class SpendBudgetHttpTest {
   }
 
   @Test
-  void aStreamHoldsItsWorstCaseWhileItRunsAndSettlesAtItsEnd() {
+  void aStreamHoldsItsWorstCaseWhileItRunsAndSettlesAtItsEnd() throws Exception {
     Budget daily = Budget.spend("streamed", "USD", "1.00").clock(clock).build();
-    try (KimiClient kimi = client(daily).build();
-        ChatStream s = kimi.stream(hi(300))) {
-      Iterator<ChatCompletionChunk> it = s.iterator();
-      assertThat(it.hasNext()).isTrue();
-      it.next();
+    CountDownLatch answer = new CountDownLatch(1);
+    server.respondWith(
+        r -> {
+          try {
+            answer.await(30, TimeUnit.SECONDS); // the stream's request waits at the server
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return null; // then the fake's model streams its answer
+        });
+    try (KimiClient kimi = client(daily).build()) {
+      CompletableFuture<ChatCompletion> streamed =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (ChatStream s = kimi.stream(hi(300))) {
+                  return s.toCompletion();
+                }
+              });
+      long cap = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (server.requestCount() == 0) {
+        assertThat(System.nanoTime() - cap).as("the stream's request arrived").isNegative();
+        Thread.sleep(5);
+      }
       Budget.Snapshot during = daily.snapshots().get(0);
       assertThat(during.held()).isPositive();
       assertThat(during.spent()).isEqualByComparingTo("0");
-      Usage usage = null;
-      while (it.hasNext()) {
-        ChatCompletionChunk c = it.next();
-        if (c.usage() != null) {
-          usage = c.usage();
-        }
-      }
-      assertThat(usage).as("the stream's usage").isNotNull();
+
+      answer.countDown();
+      ChatCompletion whole = streamed.get(30, TimeUnit.SECONDS);
+      assertThat(whole.usage()).as("the stream's usage").isNotNull();
       Budget.Snapshot after = daily.snapshots().get(0);
       assertThat(after.held()).isEqualByComparingTo("0");
-      assertThat(after.spent()).isEqualByComparingTo(counted("kimi-k3", usage));
+      assertThat(after.spent()).isEqualByComparingTo(counted("kimi-k3", whole.usage()));
     }
   }
 

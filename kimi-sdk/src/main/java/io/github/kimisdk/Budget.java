@@ -1,15 +1,19 @@
 package io.github.kimisdk;
 
 import io.github.kimisdk.errors.BudgetExceededException;
-import io.github.kimisdk.internal.limit.BudgetTerms;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Currency;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -64,12 +68,11 @@ import java.util.Optional;
  *
  * <p><b>Shared.</b> With a {@link Builder#store(RateLimitStore) store}, every process that names
  * the budget spends one counter, exactly: a reservation is taken only if what was spent, plus what
- * calls in flight hold, plus its own worst case fits the limit, atomically in the store. A store
- * that renews leases ({@link RateLimitStore#renewedLease()}) holds each reservation that long,
- * renewed by the client a third of that apart while its call lives: the reservations of a process
- * killed mid-call are released within one lease length (15 s with {@code RedisRateLimitStore}'s
- * default). Without a store, the budget counts in this process, shared by every client given this
- * instance.
+ * calls in flight hold, plus its own worst case fits the limit, atomically in the store. A shared
+ * store holds each reservation for a lease it renews itself while the reservation is out: the
+ * reservations of a process killed mid-call are released within one lease length (15 s with {@code
+ * RedisRateLimitStore}'s default). Without a store, the budget counts in this process, shared by
+ * every client given this instance.
  *
  * <p>A budget in money needs a price, in its currency, for the model of every target its calls go
  * to: one without fails the call with a {@link io.github.kimisdk.errors.ConfigurationException}
@@ -82,6 +85,19 @@ public final class Budget {
   /** How many counters {@link #snapshots()} remembers: the most recently used. */
   public static final int MAX_SNAPSHOTS = 1_000;
 
+  /**
+   * The decimal places of a budget's unit of money: a budget in money counts, and a store keeps,
+   * units of 10<sup>-8</sup> of its currency, each amount rounded up.
+   */
+  public static final int UNIT_SCALE = 8;
+
+  /** The most units a limit may be: every sum a store makes stays exact in a double. */
+  static final long MAX_UNITS = 1L << 52;
+
+  private static final int ALL = 0;
+  private static final int TENANT = 1;
+  private static final int TAG = 2;
+
   private final String name;
   private final Currency currency;
   private final BigDecimal limit;
@@ -89,7 +105,10 @@ public final class Budget {
   private final String scope; // as toString names it: "", "per tenant", "tag search", ...
   private final boolean fallsBack;
   private final boolean shared;
-  private final BudgetTerms terms;
+  private final int kind;
+  private final String only; // the one tenant or tag counted; null: each
+  private final Clock clock;
+  private final Counted counters;
 
   private Budget(Builder b) {
     this.name = b.name;
@@ -99,19 +118,11 @@ public final class Budget {
     this.scope = b.scope;
     this.fallsBack = b.fallsBack;
     this.shared = b.store != null;
-    this.terms =
-        new BudgetTerms(
-            name,
-            currency,
-            limit,
-            period.months,
-            period.zone,
-            period.window,
-            b.kind,
-            b.only,
-            fallsBack,
-            shared ? b.store : RateLimitStore.inProcess(),
-            b.clock);
+    this.kind = b.kind;
+    this.only = b.only;
+    this.clock = b.clock;
+    this.counters =
+        new Counted(shared ? b.store : RateLimitStore.inProcess(), currency == null, period.zone);
   }
 
   /**
@@ -197,12 +208,126 @@ public final class Budget {
    * @return the snapshots; a copy
    */
   public List<Snapshot> snapshots() {
-    return terms.snapshots();
+    return counters.newestFirst();
   }
 
-  /** The engine's view of this budget; for the client that counts against it. */
-  BudgetTerms terms() {
-    return terms;
+  /**
+   * Returns where this budget's counters are kept, as a client counts against them: the store given
+   * ({@link Builder#store}), or the budget's own in-process one, seen through the budget so that
+   * {@link #snapshots()} follows every reservation and settlement.
+   *
+   * @return the store
+   */
+  public RateLimitStore counters() {
+    return counters;
+  }
+
+  /** {@return the clock the budget's periods follow} */
+  public Clock clock() {
+    return clock;
+  }
+
+  /**
+   * Returns the counters a call counts in: one for a budget of every call, the tenant's or each of
+   * the tags' for a budget per tenant or tag, none for a call outside the budget's scope.
+   *
+   * @param tenant the account of the call's tenant ({@link KimiClient#withCredentials}), or null
+   *     for a call of a client's own key
+   * @param tags the call's tags ({@link RequestOptions#tags()})
+   * @return the scopes, such as {@code [""]}, {@code ["tenant:acme"]} or {@code ["tag:a",
+   *     "tag:b"]}, as {@link Counter#scope()} names them
+   */
+  public List<String> scopes(String tenant, List<String> tags) {
+    if (kind == ALL) {
+      return List.of("");
+    }
+    if (kind == TENANT) {
+      return tenant == null || (only != null && !only.equals(tenant))
+          ? List.of()
+          : List.of("tenant:" + tenant);
+    }
+    List<String> out = new ArrayList<>(1);
+    for (String t : tags) {
+      if (only == null || only.equals(t)) {
+        out.add("tag:" + t);
+      }
+    }
+    return out;
+  }
+
+  /** Returns a zone's name as a budget's messages give it: {@code UTC}, {@code Europe/Berlin}. */
+  static String zoneName(ZoneId zone) {
+    return zone.normalized().equals(ZoneOffset.UTC) ? "UTC" : zone.getId();
+  }
+
+  /**
+   * A budget's store, seen through the budget: each answer to a reservation or settlement is kept
+   * as its counter's snapshot, by scope, the least recently seen first and dropped past {@link
+   * #MAX_SNAPSHOTS}; anything else passes. Guarded by itself.
+   */
+  private static final class Counted extends LinkedHashMap<String, Snapshot>
+      implements RateLimitStore {
+    private static final long serialVersionUID = 1L;
+    private final transient RateLimitStore store;
+    private final int scale;
+    private final boolean calendar;
+
+    Counted(RateLimitStore store, boolean tokens, ZoneId zone) {
+      super(16, 0.75f, true);
+      this.store = store;
+      this.scale = tokens ? 0 : UNIT_SCALE;
+      this.calendar = zone != null;
+    }
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Snapshot> eldest) {
+      return size() > MAX_SNAPSHOTS;
+    }
+
+    @Override
+    public Duration tryTake(
+        String account, String lease, RateLimit limits, long n, Duration leaseFor) {
+      return store.tryTake(account, lease, limits, n, leaseFor);
+    }
+
+    @Override
+    public void giveBack(String account, String lease) {
+      store.giveBack(account, lease);
+    }
+
+    @Override
+    public Tally reserve(Counter counter, long limit, long amount, String reservation) {
+      return seen(counter, store.reserve(counter, limit, amount, reservation));
+    }
+
+    @Override
+    public Tally settle(Counter counter, String reservation, long amount) {
+      return seen(counter, store.settle(counter, reservation, amount));
+    }
+
+    private synchronized Tally seen(Counter c, Tally t) {
+      put(
+          c.scope(),
+          new Snapshot(
+              c.scope(),
+              c.period(),
+              BigDecimal.valueOf(t.spent(), scale).stripTrailingZeros(),
+              BigDecimal.valueOf(t.held(), scale).stripTrailingZeros(),
+              calendar ? Instant.ofEpochMilli(c.releaseAt()) : null,
+              Instant.ofEpochMilli(c.now())));
+      return t;
+    }
+
+    synchronized List<Snapshot> newestFirst() {
+      List<Snapshot> out = new ArrayList<>(values());
+      Collections.reverse(out);
+      return out;
+    }
+
+    @Override
+    public String toString() {
+      return store.toString();
+    }
   }
 
   /** Names the budget, its limit, period and scope. */
@@ -218,6 +343,27 @@ public final class Budget {
         + (fallsBack ? ", falls back" : "")
         + (shared ? ", shared" : "")
         + "]";
+  }
+
+  /**
+   * Checks a budget's limit: above zero, in whole units (a whole number of tokens, at most 8
+   * decimals of money), at most 2<sup>52</sup> units.
+   */
+  private static void checkLimit(String name, Currency currency, BigDecimal limit) {
+    int scale = currency == null ? 0 : UNIT_SCALE;
+    BigDecimal units = limit.movePointRight(scale);
+    if (limit.signum() <= 0
+        || units.stripTrailingZeros().scale() > 0
+        || units.compareTo(BigDecimal.valueOf(MAX_UNITS)) > 0) {
+      throw new IllegalArgumentException(
+          "budget "
+              + name
+              + ": the limit must be above 0, at most "
+              + BigDecimal.valueOf(MAX_UNITS).movePointLeft(scale).toPlainString()
+              + (currency == null ? " tokens" : " and have at most 8 decimals")
+              + ": "
+              + limit.toPlainString());
+    }
   }
 
   /**
@@ -302,6 +448,15 @@ public final class Budget {
       return Optional.ofNullable(zone);
     }
 
+    /**
+     * {@return {@code DAYS} or {@code MONTHS} for a calendar period; empty for a rolling window}
+     */
+    public Optional<ChronoUnit> calendarUnit() {
+      return zone == null
+          ? Optional.empty()
+          : Optional.of(months ? ChronoUnit.MONTHS : ChronoUnit.DAYS);
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof Period p && p.toString().equals(toString());
@@ -317,7 +472,7 @@ public final class Budget {
     public String toString() {
       return window != null
           ? "rolling " + window
-          : (months ? "month (" : "day (") + BudgetTerms.zoneName(zone) + ")";
+          : (months ? "month (" : "day (") + zoneName(zone) + ")";
     }
   }
 
@@ -398,7 +553,7 @@ public final class Budget {
     private final BigDecimal limit;
     private Period period = Period.day();
     private String scope = "";
-    private int kind = BudgetTerms.ALL;
+    private int kind = ALL;
     private String only;
     private boolean fallsBack;
     private RateLimitStore store;
@@ -410,7 +565,7 @@ public final class Budget {
         throw new IllegalArgumentException(
             "a budget's name must be 1 to 64 letters, digits, '.', '_' or '-': " + name);
       }
-      BudgetTerms.checkLimit(name, currency, limit);
+      checkLimit(name, currency, limit);
       this.name = name;
       this.currency = currency;
       this.limit = limit;
@@ -435,7 +590,7 @@ public final class Budget {
      * @return this builder
      */
     public Builder perTenant() {
-      return scope(BudgetTerms.TENANT, "per tenant", null);
+      return scope(TENANT, "per tenant", null);
     }
 
     /**
@@ -447,7 +602,7 @@ public final class Budget {
      * @throws IllegalArgumentException if {@code tenant} is blank, too long or has spaces
      */
     public Builder forTenant(String tenant) {
-      return scope(BudgetTerms.TENANT, "tenant", RequestOptions.checkedName("tenant", tenant));
+      return scope(TENANT, "tenant", RequestOptions.checkedName("tenant", tenant));
     }
 
     /**
@@ -457,7 +612,7 @@ public final class Budget {
      * @return this builder
      */
     public Builder perTag() {
-      return scope(BudgetTerms.TAG, "per tag", null);
+      return scope(TAG, "per tag", null);
     }
 
     /**
@@ -469,7 +624,7 @@ public final class Budget {
      * @throws IllegalArgumentException if {@code tag} is blank, too long or has spaces
      */
     public Builder forTag(String tag) {
-      return scope(BudgetTerms.TAG, "tag", RequestOptions.checkedName("tag", tag));
+      return scope(TAG, "tag", RequestOptions.checkedName("tag", tag));
     }
 
     private Builder scope(int kind, String scope, String only) {

@@ -944,7 +944,7 @@ public final class KimiClient implements AutoCloseable {
      * @return this builder
      */
     public Builder budget(Budget budget) {
-      return with(settings.budget(Objects.requireNonNull(budget, "budget").terms()));
+      return with(settings.budget(Objects.requireNonNull(budget, "budget")));
     }
 
     /**

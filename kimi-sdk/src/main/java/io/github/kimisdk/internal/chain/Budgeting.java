@@ -94,7 +94,7 @@ public final class Budgeting implements Interceptor {
     List<Hold> holds;
     try {
       holds = reserve(c.settings().tenant().account(), c.settings().options().tags(), w);
-    } catch (KimiException refused) {
+    } catch (RuntimeException refused) {
       return CompletableFuture.failedFuture(refused);
     }
     if (holds == null) {
@@ -194,7 +194,7 @@ public final class Budgeting implements Interceptor {
     if (e instanceof KimiException k) {
       return k;
     }
-    String what = "The store of budget " + b.name() + " (" + b.store() + ") failed: " + e;
+    String what = "The store of budget " + b.name() + " failed: " + e;
     return e instanceof UnsupportedOperationException
         ? make.configuration(what, e)
         : make.connection(what + "; the call was not sent", e, null);

@@ -33,6 +33,7 @@ import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.http.LogSwitch;
 import io.github.kimisdk.internal.http.Overrides;
 import io.github.kimisdk.internal.jfr.Jfr;
+import io.github.kimisdk.internal.limit.BudgetTerms;
 import io.github.kimisdk.internal.limit.ConcurrencyGate;
 import io.github.kimisdk.internal.limit.RateLimiter;
 import io.github.kimisdk.internal.limit.SpendMeter;
@@ -204,7 +205,13 @@ public final class ClientCore {
       concerns.add(perAttempt);
     }
     if (!c.budgets().isEmpty()) {
-      concerns.add(new Budgeting(c.budgets(), parts, c.catalog(), shared.make(), shared.logger()));
+      concerns.add(
+          new Budgeting(
+              c.budgets().stream().map(BudgetTerms::new).toList(),
+              parts,
+              c.catalog(),
+              shared.make(),
+              shared.logger()));
     }
     concerns.add(new Gating(parts, shared.scheduler()));
     concerns.add(new Limiting());

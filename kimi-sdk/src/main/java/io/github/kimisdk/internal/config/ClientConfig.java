@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.config;
 
+import io.github.kimisdk.Budget;
 import io.github.kimisdk.CallListener;
 import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.Host;
@@ -20,7 +21,6 @@ import io.github.kimisdk.internal.credential.Keys;
 import io.github.kimisdk.internal.http.ApiKey;
 import io.github.kimisdk.internal.http.HttpSettings;
 import io.github.kimisdk.internal.http.HttpTransport;
-import io.github.kimisdk.internal.limit.BudgetTerms;
 import io.github.kimisdk.internal.wire.UnsupportedRequestException;
 import io.github.kimisdk.internal.wire.Wires;
 import io.github.kimisdk.json.JsonReader;
@@ -81,7 +81,7 @@ public final class ClientConfig implements HttpSettings {
   private final PriceTable prices;
   private final List<CallListener> listeners;
   private final List<KimiInterceptor> interceptors;
-  private final List<BudgetTerms> budgets;
+  private final List<Budget> budgets;
   private final CacheTtl promptCacheTtl;
   private final Host host;
   private final List<Fallback> fallbacks;
@@ -629,7 +629,7 @@ public final class ClientConfig implements HttpSettings {
    *
    * @return the budgets
    */
-  public List<BudgetTerms> budgets() {
+  public List<Budget> budgets() {
     return budgets;
   }
 
@@ -672,7 +672,7 @@ public final class ClientConfig implements HttpSettings {
     private PriceTable prices;
     private List<CallListener> listeners = List.of();
     private List<KimiInterceptor> interceptors = List.of();
-    private List<BudgetTerms> budgets = List.of();
+    private List<Budget> budgets = List.of();
     private CacheTtl promptCacheTtl;
     private Host host;
     private List<Fallback> fallbacks = List.of();
@@ -1260,8 +1260,8 @@ public final class ClientConfig implements HttpSettings {
      * @param budget the budget
      * @return this builder
      */
-    public Builder budget(BudgetTerms budget) {
-      List<BudgetTerms> l = new java.util.ArrayList<>(budgets);
+    public Builder budget(Budget budget) {
+      List<Budget> l = new java.util.ArrayList<>(budgets);
       l.removeIf(b -> b.name().equals(budget.name()));
       l.add(budget);
       this.budgets = l;

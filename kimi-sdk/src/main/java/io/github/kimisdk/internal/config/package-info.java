@@ -5,8 +5,7 @@
  * rest, read from them rather than copied), and the JVM's first TLS context made aside ({@code
  * TlsWarmup}).
  *
- * <p>May touch: {@code internal.credential}, {@code internal.http}, {@code internal.wire}, {@code
- * internal.limit} (a budget's terms, which the settings carry); never the chain, the routing or the
- * client.
+ * <p>May touch: {@code internal.credential}, {@code internal.http}, {@code internal.wire}; never
+ * the chain, the routing or the client.
  */
 package io.github.kimisdk.internal.config;

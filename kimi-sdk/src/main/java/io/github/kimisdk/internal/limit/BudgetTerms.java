@@ -12,11 +12,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
+import java.time.temporal.ChronoUnit;
 import java.util.Currency;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The engine's view of one {@link Budget}: its arithmetic (amounts in whole units, its periods and
@@ -33,20 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BudgetTerms {
 
-  /** A budget of every call. */
-  public static final int ALL = 0;
-
-  /** A budget per tenant, or for one. */
-  public static final int TENANT = 1;
-
-  /** A budget per tag, or for one. */
-  public static final int TAG = 2;
-
-  /** The decimal places of a unit of money: 10^-8 of the currency. */
-  static final int SCALE = 8;
-
-  /** The most units a limit may be: every sum a store makes stays exact in a double. */
-  static final long MAX_UNITS = 1L << 52;
+  /** The decimal places of a unit of money. */
+  static final int SCALE = Budget.UNIT_SCALE;
 
   /** How many slices a rolling window is counted in. */
   static final int SLICES = 60;
@@ -54,6 +40,7 @@ public final class BudgetTerms {
   /** How long a calendar period's counter is kept after its end: for settlements still to come. */
   static final long KEPT_AFTER_MILLIS = Duration.ofDays(1).toMillis();
 
+  private final Budget budget;
   private final String name;
   private final Currency currency; // null: tokens
   private final BigDecimal limit;
@@ -62,82 +49,27 @@ public final class BudgetTerms {
   private final ZoneId zone; // null: rolling
   private final long window; // millis of a rolling window; 0 for a calendar period
   private final long slice;
-  private final int kind;
-  private final String only; // the one tenant or tag counted; null: each
-  private final boolean fallsBack;
   private final RateLimitStore store;
   private final Clock clock;
-  // where each counter stood when last seen, by scope, at most MAX_SNAPSHOTS
-  private final Map<String, Budget.Snapshot> seen = new ConcurrentHashMap<>();
 
   /**
-   * Makes the view of a budget; {@link Budget} does.
+   * Makes the engine's view of {@code budget}.
    *
-   * @param name its name
-   * @param currency its currency, null for tokens
-   * @param limit its limit, checked ({@link #checkLimit})
-   * @param months a calendar month, else a day (when {@code zone} is set)
-   * @param zone the calendar period's zone, or null for a rolling window
-   * @param window the rolling window, or null
-   * @param kind {@link #ALL}, {@link #TENANT} or {@link #TAG}
-   * @param only the one tenant or tag counted, or null for each
-   * @param fallsBack whether a refused call goes on to the next fallback target
-   * @param store where the counters are kept
-   * @param clock the clock of the periods
+   * @param budget the budget
    */
-  public BudgetTerms(
-      String name,
-      Currency currency,
-      BigDecimal limit,
-      boolean months,
-      ZoneId zone,
-      Duration window,
-      int kind,
-      String only,
-      boolean fallsBack,
-      RateLimitStore store,
-      Clock clock) {
-    this.name = name;
-    this.currency = currency;
-    this.limit = limit;
-    this.limitUnits = checkLimit(name, currency, limit);
-    this.months = months;
-    this.zone = zone;
-    this.window = window == null ? 0 : window.toMillis();
+  public BudgetTerms(Budget budget) {
+    this.budget = budget;
+    this.name = budget.name();
+    this.currency = budget.currency().orElse(null);
+    this.limit = budget.limit();
+    this.limitUnits = limit.movePointRight(currency == null ? 0 : SCALE).longValueExact();
+    Budget.Period p = budget.period();
+    this.months = p.calendarUnit().map(u -> u == ChronoUnit.MONTHS).orElse(false);
+    this.zone = p.zone().orElse(null);
+    this.window = p.window().map(Duration::toMillis).orElse(0L);
     this.slice = Math.max(1, this.window / SLICES);
-    this.kind = kind;
-    this.only = only;
-    this.fallsBack = fallsBack;
-    this.store = store;
-    this.clock = clock;
-  }
-
-  /**
-   * Checks a budget's limit and returns it in units.
-   *
-   * @param name the budget's name, for the message
-   * @param currency its currency, or null for tokens
-   * @param limit the limit
-   * @return the limit in units
-   * @throws IllegalArgumentException if the limit is not positive, has more decimals than a unit,
-   *     or is above {@link #MAX_UNITS} units
-   */
-  public static long checkLimit(String name, Currency currency, BigDecimal limit) {
-    int scale = currency == null ? 0 : SCALE;
-    BigDecimal units = limit.movePointRight(scale);
-    if (limit.signum() <= 0
-        || units.stripTrailingZeros().scale() > 0
-        || units.compareTo(BigDecimal.valueOf(MAX_UNITS)) > 0) {
-      throw new IllegalArgumentException(
-          "budget "
-              + name
-              + ": the limit must be above 0, at most "
-              + BigDecimal.valueOf(MAX_UNITS).movePointLeft(scale).toPlainString()
-              + (currency == null ? " tokens, a whole number" : " and have at most 8 decimals")
-              + ": "
-              + limit.toPlainString());
-    }
-    return units.longValueExact();
+    this.store = budget.counters();
+    this.clock = budget.clock();
   }
 
   /** {@return the budget's name} */
@@ -152,12 +84,7 @@ public final class BudgetTerms {
 
   /** {@return whether a call it refuses goes on to the next fallback target} */
   public boolean fallsBack() {
-    return fallsBack;
-  }
-
-  /** {@return where its counters are kept} */
-  public RateLimitStore store() {
-    return store;
+    return budget.fallsBack();
   }
 
   /** {@return the limit in units} */
@@ -166,28 +93,14 @@ public final class BudgetTerms {
   }
 
   /**
-   * Returns the counters a call counts in: none when it is outside the budget's scope.
+   * Returns the counters a call counts in ({@link Budget#scopes}).
    *
    * @param tenant the account of the call's tenant, or null for a client's own key
    * @param tags the call's tags
-   * @return the scopes, such as {@code [""]}, {@code ["tenant:acme"]} or {@code ["tag:a", "tag:b"]}
+   * @return the scopes
    */
   public List<String> scopes(String tenant, List<String> tags) {
-    if (kind == ALL) {
-      return List.of("");
-    }
-    if (kind == TENANT) {
-      return tenant == null || (only != null && !only.equals(tenant))
-          ? List.of()
-          : List.of("tenant:" + tenant);
-    }
-    List<String> out = new ArrayList<>(1);
-    for (String t : tags) {
-      if (only == null || only.equals(t)) {
-        out.add("tag:" + t);
-      }
-    }
-    return out;
+    return budget.scopes(tenant, tags);
   }
 
   /**
@@ -258,7 +171,7 @@ public final class BudgetTerms {
    * @return the store's answer
    */
   public Budget.Tally reserve(Budget.Counter c, long amount, String id) {
-    return seen(c, store.reserve(c, limitUnits, amount, id));
+    return store.reserve(c, limitUnits, amount, id);
   }
 
   /**
@@ -271,41 +184,7 @@ public final class BudgetTerms {
    * @return the store's answer
    */
   public Budget.Tally settle(Budget.Counter reserved, String id, long amount) {
-    Budget.Counter c = settling(reserved);
-    return seen(c, store.settle(c, id, amount));
-  }
-
-  private Budget.Tally seen(Budget.Counter c, Budget.Tally t) {
-    if (seen.size() >= Budget.MAX_SNAPSHOTS && !seen.containsKey(c.scope())) {
-      Budget.Snapshot oldest = null;
-      for (Budget.Snapshot s : seen.values()) {
-        oldest = oldest == null || s.at().isBefore(oldest.at()) ? s : oldest;
-      }
-      if (oldest != null) {
-        seen.remove(oldest.scope());
-      }
-    }
-    seen.put(
-        c.scope(),
-        new Budget.Snapshot(
-            c.scope(),
-            c.period(),
-            amount(t.spent()),
-            amount(t.held()),
-            zone == null ? null : Instant.ofEpochMilli(c.releaseAt()),
-            Instant.ofEpochMilli(c.now())));
-    return t;
-  }
-
-  /**
-   * Returns where each counter stood when last seen, the most recently seen first.
-   *
-   * @return the snapshots
-   */
-  public List<Budget.Snapshot> snapshots() {
-    List<Budget.Snapshot> out = new ArrayList<>(seen.values());
-    out.sort((a, b) -> b.at().compareTo(a.at()));
-    return out;
+    return store.settle(settling(reserved), id, amount);
   }
 
   /**
@@ -370,11 +249,11 @@ public final class BudgetTerms {
         amount(t.held()),
         amount(needed),
         resets,
-        fallsBack);
+        budget.fallsBack());
   }
 
   /** Returns a zone's name as messages give it: {@code UTC}, {@code Europe/Berlin}. */
-  public static String zoneName(ZoneId zone) {
+  static String zoneName(ZoneId zone) {
     return zone.normalized().equals(java.time.ZoneOffset.UTC) ? "UTC" : zone.getId();
   }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.Budget;
-import io.github.kimisdk.RateLimitStore;
 import io.github.kimisdk.errors.BudgetExceededException;
 import io.github.kimisdk.errors.TestErrors;
 import java.math.BigDecimal;
@@ -62,6 +61,11 @@ class BudgetTermsTest {
     }
   }
 
+  static final int ALL = 0;
+  static final int TENANT = 1;
+  static final int TAG = 2;
+
+  /** The engine's view of a budget built with these settings. */
   private static BudgetTerms terms(
       Currency currency,
       String limit,
@@ -71,22 +75,37 @@ class BudgetTermsTest {
       int kind,
       String only,
       Clock clock) {
-    return new BudgetTerms(
-        "b",
-        currency,
-        new BigDecimal(limit),
-        months,
-        zone,
-        window,
-        kind,
-        only,
-        false,
-        RateLimitStore.inProcess(),
-        clock);
+    Budget.Builder b =
+        currency == null
+            ? Budget.tokens("b", Long.parseLong(limit))
+            : Budget.spend("b", currency.getCurrencyCode(), limit);
+    b.period(
+            zone == null
+                ? Budget.Period.rolling(window)
+                : months ? Budget.Period.month(zone) : Budget.Period.day(zone))
+        .clock(clock);
+    if (kind == TENANT) {
+      if (only == null) {
+        b.perTenant();
+      } else {
+        b.forTenant(only);
+      }
+    } else if (kind == TAG) {
+      if (only == null) {
+        b.perTag();
+      } else {
+        b.forTag(only);
+      }
+    }
+    budget = b.build();
+    return new BudgetTerms(budget);
   }
 
+  /** The budget the last {@link #terms} built. */
+  private static Budget budget;
+
   private static BudgetTerms daily(String limit, Clock clock) {
-    return terms(USD, limit, false, ZoneOffset.UTC, null, BudgetTerms.ALL, null, clock);
+    return terms(USD, limit, false, ZoneOffset.UTC, null, ALL, null, clock);
   }
 
   /** An amount of money (or tokens) as units: rounded up, never down. */
@@ -102,8 +121,7 @@ class BudgetTermsTest {
   })
   void anAmountIsCountedInUnitsRoundedUp(String currency, String amount, long units) {
     Currency c = currency.equals("TOKENS") ? null : Currency.getInstance(currency);
-    BudgetTerms b =
-        terms(c, "1", false, ZoneOffset.UTC, null, BudgetTerms.ALL, null, Clock.systemUTC());
+    BudgetTerms b = terms(c, "1", false, ZoneOffset.UTC, null, ALL, null, Clock.systemUTC());
     assertThat(b.units(new BigDecimal(amount))).isEqualTo(units);
   }
 
@@ -119,15 +137,22 @@ class BudgetTermsTest {
     "TOKENS, 1, ok",
     "TOKENS, 4503599627370496, ok",
     "TOKENS, 4503599627370497, refused",
-    "TOKENS, 1.5, refused"
+    "TOKENS, 0, refused"
   })
   void aLimitIsAboveZeroAndExactInUnitsBelowTwoToTheFiftyTwo(
       String currency, String limit, String outcome) {
-    Currency c = currency.equals("TOKENS") ? null : Currency.getInstance(currency);
+    org.assertj.core.api.ThrowableAssert.ThrowingCallable build =
+        () -> {
+          if (currency.equals("TOKENS")) {
+            new BudgetTerms(Budget.tokens("b", Long.parseLong(limit)).build());
+          } else {
+            new BudgetTerms(Budget.spend("b", currency, limit).build());
+          }
+        };
     if (outcome.equals("ok")) {
-      assertThat(BudgetTerms.checkLimit("b", c, new BigDecimal(limit))).isPositive();
+      org.assertj.core.api.Assertions.assertThatCode(build).doesNotThrowAnyException();
     } else {
-      assertThatThrownBy(() -> BudgetTerms.checkLimit("b", c, new BigDecimal(limit)))
+      assertThatThrownBy(build)
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("budget b")
           .hasMessageContaining(limit);
@@ -159,8 +184,7 @@ class BudgetTermsTest {
   void aCalendarPeriodRunsFromItsStartInItsZoneToTheNextOnes(
       String unit, String zone, String at, String period, String end) {
     VirtualClock clock = new VirtualClock(at);
-    BudgetTerms b =
-        terms(USD, "1", unit.equals("month"), ZoneId.of(zone), null, BudgetTerms.ALL, null, clock);
+    BudgetTerms b = terms(USD, "1", unit.equals("month"), ZoneId.of(zone), null, ALL, null, clock);
     Budget.Counter c = b.counter("");
     assertThat(c.period()).isEqualTo(period);
     assertThat(Instant.ofEpochMilli(c.releaseAt())).isEqualTo(Instant.parse(end));
@@ -187,8 +211,7 @@ class BudgetTermsTest {
     VirtualClock clock = new VirtualClock("2026-12-01T00:00:00Z");
     long start = clock.millis();
     clock.advance(Duration.ofMillis(at));
-    BudgetTerms b =
-        terms(USD, "1", false, null, Duration.parse(window), BudgetTerms.ALL, null, clock);
+    BudgetTerms b = terms(USD, "1", false, null, Duration.parse(window), ALL, null, clock);
     Budget.Counter c = b.counter("");
     assertThat(c.period()).isEqualTo("rolling");
     assertThat(c.releaseAt() - start).isEqualTo(leaves);
@@ -233,7 +256,7 @@ class BudgetTermsTest {
   @Test
   void reservationsAreTakenWhileTheyFitAndSettleAtTheRealAmount() {
     VirtualClock clock = new VirtualClock("2026-12-01T10:00:00Z");
-    BudgetTerms b = terms(USD, "0.05", false, ZoneOffset.UTC, null, BudgetTerms.ALL, null, clock);
+    BudgetTerms b = terms(USD, "0.05", false, ZoneOffset.UTC, null, ALL, null, clock);
     Budget.Counter c = b.counter("");
     long limit = b.limitUnits(); // 5,000,000
 
@@ -256,8 +279,8 @@ class BudgetTermsTest {
     refused = b.reserve(c, 1, "e");
     assertThat(refused).isEqualTo(new Budget.Tally(false, limit, 0, midnight));
 
-    assertThat(b.snapshots()).hasSize(1);
-    Budget.Snapshot last = b.snapshots().get(0);
+    assertThat(budget.snapshots()).hasSize(1);
+    Budget.Snapshot last = budget.snapshots().get(0);
     assertThat(last.spent()).isEqualByComparingTo("0.05");
     assertThat(last.held()).isEqualByComparingTo("0");
     assertThat(last.period()).isEqualTo("2026-12-01");
@@ -292,8 +315,7 @@ class BudgetTermsTest {
   @Test
   void inARollingWindowSpendLeavesOneWindowLaterAndARefusalSaysWhenItFits() {
     VirtualClock clock = new VirtualClock("2026-12-01T00:00:00Z");
-    BudgetTerms b =
-        terms(null, "1000", false, null, Duration.ofHours(1), BudgetTerms.ALL, null, clock);
+    BudgetTerms b = terms(null, "1000", false, null, Duration.ofHours(1), ALL, null, clock);
     long t0 = clock.millis();
     for (int i = 0; i < 4; i++) { // 250 tokens at +0, +10, +20 and +30 minutes
       Budget.Counter c = b.counter("");
@@ -318,8 +340,7 @@ class BudgetTermsTest {
   @Test
   void aRefusalNamesTheBudgetWhatWasSpentTheLimitAndWhenItResets() {
     VirtualClock clock = new VirtualClock("2026-12-01T10:00:00Z");
-    BudgetTerms b =
-        terms(USD, "0.05", false, ZoneOffset.UTC, null, BudgetTerms.TENANT, null, clock);
+    BudgetTerms b = terms(USD, "0.05", false, ZoneOffset.UTC, null, TENANT, null, clock);
     Budget.Counter c = b.counter("tenant:acme");
     b.reserve(c, 4_912_000, "a");
     b.settle(c, "a", 4_912_000);
@@ -356,7 +377,7 @@ class BudgetTermsTest {
             false,
             ZoneOffset.UTC,
             null,
-            BudgetTerms.ALL,
+            ALL,
             null,
             new VirtualClock("2026-12-01T10:00:00Z"));
     Budget.Counter c = b.counter("");
