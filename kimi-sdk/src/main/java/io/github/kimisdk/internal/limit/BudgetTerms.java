@@ -18,9 +18,9 @@ import java.util.List;
 
 /**
  * The engine's view of one {@link Budget}: its arithmetic (amounts in whole units, its periods and
- * the counter a call counts against now), the scopes a call counts in, and its store, whose answers
- * it reports to the budget ({@link Budget#snapshots()}) and words as a refusal. Immutable; any
- * thread.
+ * the counter a call counts against now), the scopes a call counts in (the budget's), its counters
+ * ({@link Budget#counters()}, which keep its snapshots), and the words of its refusal. Immutable;
+ * any thread.
  *
  * <p>Units: a budget in money counts units of 10<sup>-8</sup> of its currency, every amount rounded
  * up (a sum of costs rounded up is never below the sum of the costs); one in tokens counts tokens.
