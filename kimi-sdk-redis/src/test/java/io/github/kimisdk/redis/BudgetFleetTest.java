@@ -26,11 +26,12 @@ import redis.clients.jedis.RedisClient;
  * Issue 100's "Done when" for budgets, over real processes: two JVMs ({@link BudgetFleetClient},
  * written from the guide) on one redis-server share USD 0.05 a day at the fake's prices, calling at
  * once on eight threads each until refused: what they spent is at most the budget (and what Redis
- * counted), and every refusal names the budget, the amount spent and the reset. On the next day
- * (each process's clock moved to it), calls go through again; a process holding nine tenths of that
- * day's budget in a call the fake never answers is killed with {@code kill -9}, Redis's lease of
- * its reservation ends within the stated bound (the store's lease, 3 s here), and another process
- * then spends what it held.
+ * counted), and every refusal names the budget, the amount spent and the reset; a third process on
+ * that day then spends only what the calls in flight had held, less than one call's worst case
+ * remaining. On the next day (each process's clock moved to it), calls go through again; a process
+ * holding nine tenths of that day's budget in a call the fake never answers is killed with {@code
+ * kill -9}, Redis's lease of its reservation ends within the stated bound (the store's lease, 3 s
+ * here), and another process then spends what it held.
  */
 class BudgetFleetTest {
 
@@ -200,12 +201,24 @@ class BudgetFleetTest {
       j.close();
     }
 
-    // day 1 is still spent: a process on day 1 is refused at once
+    // day 1 keeps what it spent: a process on day 1 alone spends at most what is left (what the
+    // calls in flight held when the two were refused) and is refused too, naming day 1
     Child late = new Child("mode=spend", "threads=1", "day=2026-12-01");
     late.go();
     Result d = late.result();
-    assertThat(d.calls()).isZero();
-    assertThat(d.refusals()).singleElement().asString().contains("this day (2026-12-01, UTC)");
+    BigDecimal day1 = spent.add(d.spent());
+    System.out.printf(
+        "day 1, later: %d calls, USD %s; the day: USD %s%n", d.calls(), d.spent(), day1);
+    assertThat(day1).isLessThanOrEqualTo(budget);
+    assertThat(spentInRedis("2026-12-01")).isEqualByComparingTo(day1);
+    assertThat(budget.subtract(day1))
+        .as("what is left is less than the worst case of one call")
+        .isLessThan(new BigDecimal("0.003075"));
+    assertThat(d.refusals())
+        .singleElement()
+        .asString()
+        .contains("this day (2026-12-01, UTC)")
+        .endsWith("It resets at 2026-12-02T00:00:00Z.");
   }
 
   private BigDecimal spentInRedis(String day) {
