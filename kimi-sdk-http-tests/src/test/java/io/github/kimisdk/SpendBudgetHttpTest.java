@@ -137,7 +137,7 @@ class SpendBudgetHttpTest {
           .contains("of its USD 0.002")
           .contains("this day (2026-12-01, UTC)")
           .contains("kimi-k3 at target 0 (moonshot): ")
-          .contains("100 output tokens, its maxCompletionTokens")
+          .contains("prompt tokens at the cache-miss price, 100 output tokens)")
           .endsWith("It resets at 2026-12-02T00:00:00Z.")
           .doesNotContain(KEY);
 

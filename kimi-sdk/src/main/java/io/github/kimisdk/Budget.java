@@ -313,8 +313,7 @@ public final class Budget {
               c.period(),
               BigDecimal.valueOf(t.spent(), scale).stripTrailingZeros(),
               BigDecimal.valueOf(t.held(), scale).stripTrailingZeros(),
-              calendar ? Instant.ofEpochMilli(c.releaseAt()) : null,
-              Instant.ofEpochMilli(c.now())));
+              calendar ? Instant.ofEpochMilli(c.releaseAt()) : null));
       return t;
     }
 
@@ -486,10 +485,9 @@ public final class Budget {
    * @param spent what calls settled in it: an amount of the budget's currency, or tokens
    * @param held what calls in flight hold
    * @param resets when its calendar period ends; null for a rolling window
-   * @param at when it was seen, on the budget's clock
    */
   public record Snapshot(
-      String scope, String period, BigDecimal spent, BigDecimal held, Instant resets, Instant at) {}
+      String scope, String period, BigDecimal spent, BigDecimal held, Instant resets) {}
 
   /**
    * One counter of a budget, as a {@link RateLimitStore} is asked to keep it: a budget's name, the

@@ -147,7 +147,7 @@ public interface RateLimitStore {
    */
   default Budget.Tally reserve(
       Budget.Counter counter, long limit, long amount, String reservation) {
-    throw noBudgets(this);
+    throw new UnsupportedOperationException(this + " keeps no budgets");
   }
 
   /**
@@ -163,11 +163,7 @@ public interface RateLimitStore {
    * @throws UnsupportedOperationException if the store keeps no budgets (the default)
    */
   default Budget.Tally settle(Budget.Counter counter, String reservation, long amount) {
-    throw noBudgets(this);
-  }
-
-  private static UnsupportedOperationException noBudgets(RateLimitStore store) {
-    return new UnsupportedOperationException(store + " keeps no budgets");
+    throw new UnsupportedOperationException(this + " keeps no budgets");
   }
 
   /**

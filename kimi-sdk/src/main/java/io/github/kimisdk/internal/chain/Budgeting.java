@@ -284,12 +284,12 @@ public final class Budgeting implements Interceptor {
           + where()
           + ": "
           + prompt()
-          + " prompt tokens, estimated, at the cache-miss price, and "
+          + " prompt tokens at the cache-miss price, "
           + output
-          + " output tokens, "
+          + " output tokens"
           + (leg.sent.maxCompletionTokens() != null
-              ? "its maxCompletionTokens"
-              : "the model's default output: set maxCompletionTokens to ask for less");
+              ? ""
+              : ", the model's default: set maxCompletionTokens");
     }
 
     /** What the attempt spent in {@code b}'s units, its outcome {@code r} (null: failed). */

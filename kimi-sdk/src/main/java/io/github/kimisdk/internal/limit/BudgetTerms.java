@@ -43,7 +43,6 @@ public final class BudgetTerms {
   private final Budget budget;
   private final String name;
   private final Currency currency; // null: tokens
-  private final BigDecimal limit;
   private final long limitUnits;
   private final boolean months;
   private final ZoneId zone; // null: rolling
@@ -61,8 +60,7 @@ public final class BudgetTerms {
     this.budget = budget;
     this.name = budget.name();
     this.currency = budget.currency().orElse(null);
-    this.limit = budget.limit();
-    this.limitUnits = limit.movePointRight(currency == null ? 0 : SCALE).longValueExact();
+    this.limitUnits = budget.limit().movePointRight(currency == null ? 0 : SCALE).longValueExact();
     Budget.Period p = budget.period();
     this.months = p.calendarUnit().map(u -> u == ChronoUnit.MONTHS).orElse(false);
     this.zone = p.zone().orElse(null);
@@ -244,7 +242,7 @@ public final class BudgetTerms {
         name,
         c.scope(),
         currency,
-        limit,
+        budget.limit(),
         amount(t.spent()),
         amount(t.held()),
         amount(needed),
