@@ -52,6 +52,17 @@ public interface AttemptObserver {
         first.notRefused(attempt);
         second.notRefused(attempt);
       }
+
+      @Override
+      public boolean hearsItems() {
+        return first.hearsItems() || second.hearsItems();
+      }
+
+      @Override
+      public void item(Object item) {
+        first.item(item);
+        second.item(item);
+      }
     };
   }
 
@@ -101,4 +112,22 @@ public interface AttemptObserver {
    * @param attempt the attempt number, from 1
    */
   default void notRefused(int attempt) {}
+
+  /**
+   * Tells whether this observer hears each item of a streamed attempt ({@link #item}): the stream
+   * then passes its items by it.
+   *
+   * @return true to hear items
+   */
+  default boolean hearsItems() {
+    return false;
+  }
+
+  /**
+   * An item of the streamed attempt arrived (a chat chunk, an event), on the thread that delivers
+   * it, before the call's stream sees it: every item the host sent, one a hedge drops included.
+   *
+   * @param item the item
+   */
+  default void item(Object item) {}
 }

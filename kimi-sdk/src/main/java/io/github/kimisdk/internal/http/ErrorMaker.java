@@ -851,7 +851,9 @@ final class ErrorMaker {
     }
     if (RateRefusal.quota(t, code, lower)) {
       ApiError e = answer.of(false, quotaHint(lower, retryAfter));
-      return make.quotaExceeded(e, lower.contains("suspended"));
+      boolean suspended = lower.contains("suspended");
+      return make.quotaExceeded(
+          e, suspended, !suspended && !lower.contains(RateRefusal.PLAN_USAGE_LIMIT));
     }
     if (status == 429
         && endpoint.isKimiCode()
@@ -913,7 +915,9 @@ final class ErrorMaker {
                   + " KimiClient.builder().userAgent(...); otherwise use the open platform"
                   + " (Endpoint.GLOBAL) with a platform key"
               : "The key is valid but may not use this API, model or network location (check"
-                  + " the organisation's IP allow-list and the API's availability)";
+                  + " the organisation's IP allow-list and the API's availability); on Moonshot's"
+                  + " platform a 403 may also mean the balance is used up (top up on the"
+                  + " console)";
       return make.permissionDenied(answer.of(false, hint), gated);
     }
     if (t.equals("resource_not_found_error")
@@ -1423,7 +1427,7 @@ final class ErrorMaker {
       return "The account is suspended; check the plan and billing on the console. Retrying will"
           + " not help";
     }
-    if (lower.contains("usage limit")) {
+    if (lower.contains(RateRefusal.PLAN_USAGE_LIMIT)) {
       // Kimi Code's plan windows (kimi-api.md 4.3): a 5-hour window, a weekly or monthly one
       return "The plan's usage limit for "
           + (lower.contains("month") ? "this month" : "the current window")
@@ -1433,8 +1437,8 @@ final class ErrorMaker {
               : "kimi.kimiCode().usages() (GET /usages) says when it resets")
           + ". Retrying before then will not help";
     }
-    return "The balance or plan quota is used up; top up or check the plan on the console."
-        + " Retrying will not help";
+    return "The account's balance is used up; top up on the console (platform.kimi.ai for"
+        + " api.moonshot.ai). Retrying will not help";
   }
 
   private static String waitHint(Duration d) {

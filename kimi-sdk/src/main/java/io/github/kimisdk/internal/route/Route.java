@@ -269,10 +269,11 @@ public final class Route {
   /**
    * Judges the failure of the call's attempt, tells its target's health, and says where the next
    * attempt goes: an overload (or a target that could not be reached) cools the target and moves
-   * the call on; a quota cools every target of its account; a full queue holds a busy target and
-   * moves on, or, in a group that learnt the member's room, chooses again; a request too long for
-   * the target moves only to a target with a longer context; a failure after the response began, a
-   * rate limit, a host's concurrency 429 and the caller's own error stay where they were.
+   * the call on; a quota cools every target of its account; a budget that falls back moves the call
+   * on without cooling the target it refused; a full queue holds a busy target and moves on, or, in
+   * a group that learnt the member's room, chooses again; a request too long for the target moves
+   * only to a target with a longer context; a failure after the response began, a rate limit, a
+   * host's concurrency 429 and the caller's own error stay where they were.
    *
    * @param k the attempt's failure
    * @return its kind and where the next attempt goes
@@ -324,6 +325,10 @@ public final class Route {
         endProbe(h, wasProbe, t);
         moves = longerContext(t);
         break;
+      case BUDGET:
+        endProbe(h, wasProbe, t); // not sent: the target proved nothing, and does not cool
+        moves = true;
+        break;
       default:
         endProbe(h, wasProbe, t);
         moves = false;
@@ -349,7 +354,7 @@ public final class Route {
         fellBackFrom = t;
         return new Verdict(kind, Verdict.Next.MOVE);
       }
-      if (kind == Kind.QUOTA || kind == Kind.CONTEXT) {
+      if (kind == Kind.QUOTA || kind == Kind.CONTEXT || kind == Kind.BUDGET) {
         return new Verdict(kind, Verdict.Next.END); // no target left that could answer
       }
       newRound = true;
