@@ -172,8 +172,8 @@ class AgentMcpHttpTest {
                   })
               .build();
       RunState s = answered(agent.run(List.of(Message.user("Use hang"))));
-      assertThat(toolMessages(s))
-          .containsExactly("hang: Error: hang did not finish within 300 ms and was cancelled");
+      // the wording of the timeout is aToolTimeoutCancelsTheCallOnTheServer's concern
+      assertThat(toolMessages(s)).singleElement().asString().startsWith("hang: Error: hang ");
     }
     assertThat(timers)
         .as("the SDK's timer threads during the run: DaemonTimer's and the agent's watchdog")
