@@ -24,8 +24,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Runs {@link McpClient} against the reference server
- * {@code @modelcontextprotocol/server-everything} from npm, over stdio and over Streamable HTTP.
- * Skipped, saying why, when npm or the registry is not available (see {@link Npm}).
+ * {@code @modelcontextprotocol/server-everything} from npm, over stdio and over Streamable HTTP (an
+ * agent's durable run that calls its tools: kimi-sdk-agents' AgentServerEverythingTest). Skipped,
+ * saying why, when npm or the registry is not available (see {@link Npm}).
  */
 @Tag("slow") // installs npm packages: mvn -B -P slow verify
 class ServerEverythingConformanceTest {
