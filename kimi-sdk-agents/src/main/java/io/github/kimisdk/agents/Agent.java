@@ -249,7 +249,7 @@ public final class Agent {
     if (messages.isEmpty()) {
       throw new IllegalArgumentException("a run needs at least one message");
     }
-    return Drive.start(this, runId, messages, Ids.labels(labels));
+    return Drive.start(this, runId, messages, Ids.labels(labels), Engine.LOCAL);
   }
 
   /**
@@ -322,7 +322,7 @@ public final class Agent {
       String what = "the state of run " + d.id;
       Seal.open(key, Seal.stateScope(d.id), withMac(state), what);
     }
-    return Drive.resume(this, d.id, d, List.copyOf(decisions));
+    return Drive.resume(this, d.id, d, List.copyOf(decisions), Engine.LOCAL);
   }
 
   /**
@@ -341,7 +341,53 @@ public final class Agent {
   public RunResult resume(String runId, List<Decision> decisions) {
     Ids.runId(runId);
     Objects.requireNonNull(decisions, "decisions must not be null");
-    return Drive.resume(this, runId, null, List.copyOf(decisions));
+    return Drive.resume(this, runId, null, List.copyOf(decisions), Engine.LOCAL);
+  }
+
+  /**
+   * Starts a run on a durable-execution engine ({@link RunHost}; kimi-sdk-temporal's workflow): the
+   * same loop, its model and tool calls the engine's steps, its state handed to the host after
+   * every save; no store is claimed or written.
+   *
+   * @param host the engine's side of the run
+   * @param runId the run's id
+   * @param messages the first messages
+   * @param labels the run's labels; may be empty
+   * @return how the run ended this time
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the id or a label is malformed, or {@code messages} is
+   *     empty
+   */
+  public RunResult run(
+      RunHost host, String runId, List<? extends Message> messages, Map<String, String> labels) {
+    Objects.requireNonNull(host, "host must not be null");
+    Ids.runId(runId);
+    Objects.requireNonNull(messages, "messages must not be null");
+    if (messages.isEmpty()) {
+      throw new IllegalArgumentException("a run needs at least one message");
+    }
+    return Drive.start(this, runId, messages, Ids.labels(labels), new HostedEngine(host));
+  }
+
+  /**
+   * Goes on with a run on a durable-execution engine, from the state the host holds, with the
+   * decisions on its pending calls, as {@link #resume(RunState, List)} does.
+   *
+   * @param host the engine's side of the run
+   * @param state the run's state as the host last took it
+   * @param decisions the decisions; may be empty
+   * @return how the run ended this time
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if the run may not go on under this agent ({@link VersionRule})
+   * @throws IllegalArgumentException if a signed decision does not verify or names a call that does
+   *     not wait
+   */
+  public RunResult resume(RunHost host, RunState state, List<Decision> decisions) {
+    Objects.requireNonNull(host, "host must not be null");
+    Objects.requireNonNull(state, "state must not be null");
+    Objects.requireNonNull(decisions, "decisions must not be null");
+    RunData d = state.data();
+    return Drive.resume(this, d.id, d, List.copyOf(decisions), new HostedEngine(host));
   }
 
   /**

@@ -22,7 +22,10 @@ final class Drive {
     }
   }
 
-  static Journal journal(Agent agent, String runId) {
+  static Journal journal(Agent agent, String runId, Engine engine) {
+    if (engine instanceof HostedEngine h) {
+      return h.journal(agent);
+    }
     return agent.store == null ? Journal.NONE : new StoreJournal(agent, runId);
   }
 
@@ -32,9 +35,13 @@ final class Drive {
    * @throws IllegalStateException when the store already holds a run with this id
    */
   static RunResult start(
-      Agent agent, String runId, List<? extends Message> messages, Map<String, String> labels) {
-    Journal journal = journal(agent, runId);
-    Tracing tracing = new Tracing(agent, null, runId);
+      Agent agent,
+      String runId,
+      List<? extends Message> messages,
+      Map<String, String> labels,
+      Engine engine) {
+    Journal journal = journal(agent, runId, engine);
+    Tracing tracing = new Tracing(agent, null, runId, engine);
     Holder h = new Holder();
     return tracing.traced(
         agent.model,
@@ -52,9 +59,10 @@ final class Drive {
                       + runId
                       + "; resume it with Agent.resume, or use Agent.runOrResume");
             }
-            RunData d = Versions.fresh(agent, runId, messages, Ids.newInstance());
+            RunData d =
+                Versions.fresh(agent, runId, messages, engine.newInstance(), engine.now(agent));
             d.labels.putAll(labels);
-            Tree tree = new Tree(journal, runId);
+            Tree tree = new Tree(journal, runId, engine);
             tree.enter("", d);
             loop = new Loop(agent, d, tree, null, "", tracing);
             h.loop = loop;
@@ -80,10 +88,11 @@ final class Drive {
    * @throws IllegalArgumentException when a signed decision does not verify, or names a call that
    *     no longer waits (nothing was claimed)
    */
-  static RunResult resume(Agent agent, String runId, RunData given, List<Decision> decisions) {
-    Journal journal = journal(agent, runId);
-    verifyTokens(agent, runId, given, decisions);
-    Tracing tracing = new Tracing(agent, null, runId);
+  static RunResult resume(
+      Agent agent, String runId, RunData given, List<Decision> decisions, Engine engine) {
+    Journal journal = journal(agent, runId, engine);
+    verifyTokens(agent, runId, given, decisions, engine);
+    Tracing tracing = new Tracing(agent, null, runId, engine);
     Holder h = new Holder();
     return tracing.traced(
         given != null ? given.model : agent.model,
@@ -98,11 +107,11 @@ final class Drive {
             RunData stored = journal.loadState();
             RunData d = pick(agent, runId, given, stored);
             Versions.check(agent, d, tracing);
-            Tree tree = new Tree(journal, runId);
+            Tree tree = new Tree(journal, runId, engine);
             tree.enter("", d);
             loop = new Loop(agent, d, tree, null, "", tracing);
             h.loop = loop;
-            if (journal.durable() && stored == null) {
+            if (journal.durable() && stored == null && engine == Engine.LOCAL) {
               loop.save(); // a state the store did not hold: it holds it now
             }
             tracing.emit(new RunEvent.Resumed(runId, d.revision, d.status, decisions.size()));
@@ -173,7 +182,7 @@ final class Drive {
    * that the call it names waits in the run as the caller or the store holds it.
    */
   private static void verifyTokens(
-      Agent agent, String runId, RunData given, List<Decision> decisions) {
+      Agent agent, String runId, RunData given, List<Decision> decisions, Engine engine) {
     RunData state = null;
     for (Decision dec : decisions) {
       Decision.Target t = dec.target();
@@ -182,7 +191,10 @@ final class Drive {
       }
       DecisionTokens.verify(agent.key, t);
       if (state == null) {
-        state = agent.store != null ? StoreJournal.load(agent.store, agent.key, runId) : given;
+        state =
+            agent.store != null && engine == Engine.LOCAL
+                ? StoreJournal.load(agent.store, agent.key, runId)
+                : given;
       }
       boolean waits = false;
       if (state != null) {

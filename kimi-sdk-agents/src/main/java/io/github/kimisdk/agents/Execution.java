@@ -1,14 +1,11 @@
 package io.github.kimisdk.agents;
 
-import io.github.kimisdk.json.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Runs the calls of a turn that may run, in parallel on the agent's pool: each call's intent
@@ -52,17 +49,24 @@ final class Execution {
     if (jobs.isEmpty()) {
       return waiting;
     }
-    List<CompletableFuture<Done>> futures = new ArrayList<>(jobs.size());
+    List<Supplier<Done>> tasks = new ArrayList<>(jobs.size());
     for (Turns.Job j : jobs) {
       // a subagent's saved run leaves this run's data for its own thread, which alone drives it
       RunData saved = Subagents.of(j.tool()) == null ? null : d.turn.children.remove(j.position());
-      futures.add(CompletableFuture.supplyAsync(() -> execute(step, j, saved), agent.pool));
+      tasks.add(() -> execute(step, j, saved));
     }
-    RunStoreException failed = null;
+    List<Done> dones;
+    try {
+      dones = run.tree.engine.parallel(agent, tasks);
+    } catch (RunStoreException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(e);
+    }
     for (int i = 0; i < jobs.size(); i++) {
       int pos = jobs.get(i).position();
-      try {
-        Done done = join(futures.get(i));
+      {
+        Done done = dones.get(i);
         if (done.child() != null && done.result() != null) {
           // an ended subagent: its steps and usage are this run's now
           run.fold(done.child());
@@ -73,36 +77,9 @@ final class Execution {
         } else {
           waiting.put(pos, done.waiting());
         }
-      } catch (RunStoreException e) {
-        failed = failed == null ? e : failed;
       }
-    }
-    if (failed != null) {
-      throw failed;
     }
     return waiting;
-  }
-
-  private static Done join(CompletableFuture<Done> f) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return f.get();
-        } catch (InterruptedException e) {
-          interrupted = true; // a call that began finishes and is recorded before the run stops
-        } catch (ExecutionException e) {
-          if (e.getCause() instanceof RunStoreException s) {
-            throw s;
-          }
-          throw new IllegalStateException(e.getCause());
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   /**
@@ -151,7 +128,8 @@ final class Execution {
       } else if (Turns.echoes(j.tool())) {
         content = j.call().arguments(); // Kimi's built-in: its arguments back, unchanged
       } else {
-        Handled h = handle(j, step, name, key);
+        ToolContext ctx = new ToolContext(d.id, step, j.position(), key, j.rerun());
+        Handled h = run.tree.engine.handle(agent, ctx, j.tool(), j.arguments());
         content = h.content();
         error = h.failure() != null;
         failure = h.failure();
@@ -202,48 +180,5 @@ final class Execution {
   }
 
   /** What a handler came to: what the model reads, and what it threw. */
-  private record Handled(String content, Throwable failure) {}
-
-  /** Runs a tool's handler, timed out after the agent's tool timeout: its result or failure. */
-  private Handled handle(Turns.Job j, int step, String name, String key) {
-    ToolContext ctx = new ToolContext(d.id, step, j.position(), key, j.rerun());
-    CompletableFuture<String> out = new CompletableFuture<>();
-    Thread worker = Thread.currentThread();
-    Runnable cancel =
-        Watchdog.schedule(
-            () -> {
-              if (!out.isDone()) {
-                worker.interrupt();
-              }
-            },
-            agent.toolTimeout);
-    try {
-      String r;
-      if (j.tool().handler() instanceof Handlers.Formula f) {
-        OfficialTools.Answer a = f.run(name, j.arguments());
-        return a.error()
-            ? new Handled("Error: " + a.text(), new IllegalStateException(a.text()))
-            : new Handled(a.text().isEmpty() ? "(no output)" : a.text(), null);
-      }
-      r = j.tool().handler().call(Json.parse(j.arguments()), ctx);
-      return new Handled(r == null || r.isEmpty() ? "(no output)" : r, null);
-    } catch (InterruptedException e) {
-      return new Handled(
-          "Error: "
-              + name
-              + " did not finish within "
-              + agent.toolTimeout.toMillis()
-              + " ms and was cancelled",
-          new TimeoutException(
-              name + " did not finish within " + agent.toolTimeout.toMillis() + " ms"));
-    } catch (Handlers.BadArguments | Handlers.SourceError e) {
-      return new Handled("Error: " + e.getMessage(), e);
-    } catch (Exception e) {
-      return new Handled("Error: " + name + " failed: " + Texts.describe(e), e);
-    } finally {
-      out.complete("");
-      cancel.run();
-      Thread.interrupted();
-    }
-  }
+  record Handled(String content, Throwable failure) {}
 }

@@ -220,6 +220,125 @@ public final class FileRunStore implements RunStore {
     }
   }
 
+  @Override
+  public void putState(Claim.Held claim, byte[] state, RunSummary summary) {
+    Objects.requireNonNull(state, "state must not be null");
+    byte[] found = summary.toJson().getBytes(StandardCharsets.UTF_8);
+    locked(
+        claim.runId(),
+        run -> {
+          if (!holds(run, claim)) {
+            throw new ClaimLostException(claim.runId());
+          }
+          write(run, fileName(Ids.STATE), state);
+          write(run, "summary.json", found);
+          return null;
+        });
+  }
+
+  /**
+   * Lists runs by reading each run's summary and claim: time linear in the runs the directory
+   * holds, memory bounded by the page (a fleet that lists often keeps its runs in a database).
+   */
+  @Override
+  public RunPage list(RunQuery query) {
+    java.util.PriorityQueue<RunSummary> best =
+        new java.util.PriorityQueue<>(java.util.Comparator.comparing(RunQuery::token).reversed());
+    try (java.nio.file.DirectoryStream<Path> runs = Files.newDirectoryStream(dir)) {
+      for (Path run : runs) {
+        RunSummary s = listed(run);
+        if (s == null || !query.afterToken(s) || !query.matches(s)) {
+          continue;
+        }
+        best.add(s);
+        if (best.size() > query.limit() + 1) {
+          best.poll();
+        }
+      }
+    } catch (IOException e) {
+      throw new RunStoreException("the run store at " + dir + " could not list its runs", e);
+    }
+    java.util.List<RunSummary> sorted = new java.util.ArrayList<>(best);
+    sorted.sort(java.util.Comparator.comparing(RunQuery::token));
+    return RunPage.of(sorted, query.limit());
+  }
+
+  /** A run's summary with its claim as it stands: none when its holder's process died. */
+  private RunSummary listed(Path run) throws IOException {
+    String runId = run.getFileName().toString();
+    if (!Ids.RUN_ID.matcher(runId).matches() || !Files.isDirectory(run)) {
+      return null;
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(run.resolve("summary.json"));
+    } catch (NoSuchFileException e) {
+      return null; // a run saved before summaries, or being created
+    }
+    RunSummary s;
+    try {
+      s = RunSummary.fromJson(new String(bytes, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    Held c = locked(runId, this::liveClaim);
+    return c == null ? s : s.claimed(c.owner, Instant.ofEpochMilli(c.until));
+  }
+
+  /** The run's claim while its holder's process lives; null when there is none or it died. */
+  private Held liveClaim(Path run) throws IOException {
+    Held c = readClaim(run);
+    if (c == null) {
+      return null;
+    }
+    Path lockFile = run.resolve("claim.lock");
+    synchronized (HELD) {
+      if (HELD.containsKey(lockFile)) {
+        return c;
+      }
+      if (tryHold(lockFile)) { // its holder's process is gone: let go again at once
+        OsLock l = HELD.remove(lockFile);
+        l.lock().acquiredBy().close();
+        return null;
+      }
+    }
+    return c;
+  }
+
+  @Override
+  public boolean delete(String runId, Instant now) {
+    return locked(
+        Ids.runId(runId),
+        run -> {
+          Held c = liveClaim(run);
+          if (c != null && c.until > now.toEpochMilli()) {
+            return false;
+          }
+          boolean had =
+              Files.exists(run.resolve("summary.json")) || Files.exists(run.resolve("state.rec"));
+          try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(run)) {
+            for (Path f : files) {
+              if (!f.getFileName().toString().equals("lock")) {
+                Files.deleteIfExists(f);
+              }
+            }
+          }
+          force(run);
+          return had;
+        });
+  }
+
+  @Override
+  public boolean release(String runId) {
+    return locked(
+        Ids.runId(runId),
+        run -> {
+          boolean had = Files.deleteIfExists(run.resolve("claim"));
+          force(run);
+          return had;
+        });
+  }
+
   private static String fileName(String key) {
     return key.replace('/', '_') + ".rec";
   }

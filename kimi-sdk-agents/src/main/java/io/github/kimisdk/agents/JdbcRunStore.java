@@ -13,9 +13,12 @@ import javax.sql.DataSource;
 
 /**
  * Keeps runs in a relational database through {@code java.sql}, with any JDBC driver the team
- * brings (tested against PostgreSQL): two tables, {@code PREFIX_claims} (one row per claimed run:
- * holder, fencing token, end of lease) and {@code PREFIX_records} (one row per record). A claim is
- * one conditional {@code UPDATE} or an {@code INSERT} that the primary key lets one worker win; a
+ * brings (tested against PostgreSQL): {@code PREFIX_claims} (one row per claimed run: holder,
+ * fencing token, end of lease), {@code PREFIX_records} (one row per record), and what runs are
+ * found by: {@code PREFIX_runs} (one row per run: its summary, written with its state in one
+ * transaction) and {@code PREFIX_labels} (one row per label), with indexes on a run's status and
+ * last save, its agent, and each label's value ({@link #schema(String)} lists them). A claim is one
+ * conditional {@code UPDATE} or an {@code INSERT} that the primary key lets one worker win; a
  * record is written in a transaction that first locks the run's claim row with the writer's token
  * ({@code UPDATE ... WHERE token = ?}), so a worker whose claim passed to another cannot write.
  * Every write is committed before it returns.
@@ -27,9 +30,10 @@ import javax.sql.DataSource;
  * }</pre>
  *
  * <p>The tables ({@link #schema(String)} gives the statements; {@link #createTables()} runs them
- * with {@code IF NOT EXISTS}) use {@code VARCHAR}, {@code BIGINT} and {@code TEXT}: PostgreSQL,
- * MySQL, MariaDB, SQLite and H2 take them as written. Thread-safe: each method takes a connection
- * from the data source and gives it back.
+ * with {@code IF NOT EXISTS}) use {@code VARCHAR}, {@code INTEGER}, {@code BIGINT} and {@code
+ * TEXT}: PostgreSQL, MariaDB, SQLite and H2 take them as written; MySQL takes the tables, and its
+ * indexes without {@code IF NOT EXISTS}. Thread-safe: each method takes a connection from the data
+ * source and gives it back.
  */
 public final class JdbcRunStore implements RunStore {
   private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,40}");
@@ -37,11 +41,13 @@ public final class JdbcRunStore implements RunStore {
   private final DataSource dataSource;
   private final String claims;
   private final String records;
+  private final JdbcRuns runs;
 
   private JdbcRunStore(DataSource dataSource, String prefix) {
     this.dataSource = dataSource;
     this.claims = prefix + "_claims";
     this.records = prefix + "_records";
+    this.runs = new JdbcRuns(prefix);
   }
 
   /**
@@ -92,15 +98,19 @@ public final class JdbcRunStore implements RunStore {
     if (!PREFIX.matcher(prefix).matches()) {
       throw new IllegalArgumentException("a malformed table prefix: " + prefix);
     }
-    return List.of(
+    List<String> all = new java.util.ArrayList<>();
+    all.add(
         "CREATE TABLE IF NOT EXISTS "
             + prefix
             + "_claims (run_id VARCHAR(128) NOT NULL PRIMARY KEY, owner VARCHAR(200) NOT NULL,"
-            + " token VARCHAR(64) NOT NULL, until_ms BIGINT NOT NULL)",
+            + " token VARCHAR(64) NOT NULL, until_ms BIGINT NOT NULL)");
+    all.add(
         "CREATE TABLE IF NOT EXISTS "
             + prefix
             + "_records (run_id VARCHAR(128) NOT NULL, record_key VARCHAR(64) NOT NULL,"
             + " body TEXT NOT NULL, PRIMARY KEY (run_id, record_key))");
+    all.addAll(JdbcRuns.schema(prefix));
+    return List.copyOf(all);
   }
 
   /**
@@ -221,6 +231,32 @@ public final class JdbcRunStore implements RunStore {
   public void put(Claim.Held claim, String key, byte[] value) {
     Ids.key(key);
     String body = new String(value, java.nio.charset.StandardCharsets.UTF_8);
+    fenced(claim, "write " + key + " of run " + claim.runId(), c -> upsert(c, claim, key, body));
+  }
+
+  @Override
+  public void putState(Claim.Held claim, byte[] state, RunSummary summary) {
+    String body = new String(state, java.nio.charset.StandardCharsets.UTF_8);
+    fenced(
+        claim,
+        "write the state of run " + claim.runId(),
+        c -> {
+          upsert(c, claim, Ids.STATE, body);
+          runs.save(c, summary);
+        });
+  }
+
+  /** A statement of a transaction. */
+  @FunctionalInterface
+  interface Work {
+    void run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in a transaction that first locks the run's claim row with the claim's token,
+   * and commits it; refuses when the token is no longer the run's.
+   */
+  private void fenced(Claim.Held claim, String what, Work work) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -234,25 +270,7 @@ public final class JdbcRunStore implements RunStore {
             throw new ClaimLostException(claim.runId());
           }
         }
-        int updated;
-        try (PreparedStatement u =
-            c.prepareStatement(
-                "UPDATE " + records + " SET body = ? WHERE run_id = ? AND record_key = ?")) {
-          u.setString(1, body);
-          u.setString(2, claim.runId());
-          u.setString(3, key);
-          updated = u.executeUpdate();
-        }
-        if (updated == 0) {
-          try (PreparedStatement i =
-              c.prepareStatement(
-                  "INSERT INTO " + records + " (run_id, record_key, body) VALUES (?, ?, ?)")) {
-            i.setString(1, claim.runId());
-            i.setString(2, key);
-            i.setString(3, body);
-            i.executeUpdate();
-          }
-        }
+        work.run(c);
         c.commit();
       } catch (SQLException | RuntimeException e) {
         rollback(c);
@@ -261,7 +279,94 @@ public final class JdbcRunStore implements RunStore {
         c.setAutoCommit(true); // as a pool lends its connections
       }
     } catch (SQLException e) {
-      throw failed("write " + key + " of run " + claim.runId(), e);
+      throw failed(what, e);
+    }
+  }
+
+  private void upsert(Connection c, Claim.Held claim, String key, String body) throws SQLException {
+    int updated;
+    try (PreparedStatement u =
+        c.prepareStatement(
+            "UPDATE " + records + " SET body = ? WHERE run_id = ? AND record_key = ?")) {
+      u.setString(1, body);
+      u.setString(2, claim.runId());
+      u.setString(3, key);
+      updated = u.executeUpdate();
+    }
+    if (updated == 0) {
+      try (PreparedStatement i =
+          c.prepareStatement(
+              "INSERT INTO " + records + " (run_id, record_key, body) VALUES (?, ?, ?)")) {
+        i.setString(1, claim.runId());
+        i.setString(2, key);
+        i.setString(3, body);
+        i.executeUpdate();
+      }
+    }
+  }
+
+  @Override
+  public RunPage list(RunQuery query) {
+    try (Connection c = dataSource.getConnection()) {
+      return runs.list(c, query);
+    } catch (SQLException e) {
+      throw failed("list runs", e);
+    }
+  }
+
+  @Override
+  public long count(RunQuery query) {
+    try (Connection c = dataSource.getConnection()) {
+      return runs.count(c, query);
+    } catch (SQLException e) {
+      throw failed("count runs", e);
+    }
+  }
+
+  @Override
+  public boolean delete(String runId, Instant now) {
+    Ids.runId(runId);
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        boolean deleted = runs.delete(c, runId, now);
+        c.commit();
+        return deleted;
+      } catch (SQLException | RuntimeException e) {
+        rollback(c);
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failed("delete run " + runId, e);
+    }
+  }
+
+  @Override
+  public boolean release(String runId) {
+    Ids.runId(runId);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("DELETE FROM " + claims + " WHERE run_id = ?")) {
+      c.setAutoCommit(true);
+      s.setString(1, runId);
+      return s.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw failed("end the claim on run " + runId, e);
+    }
+  }
+
+  @Override
+  public void check() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT COUNT(*) FROM " + claims + " WHERE run_id = ?")) {
+      s.setString(1, "health-check");
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+      }
+    } catch (SQLException e) {
+      throw failed("answer a health check", e);
     }
   }
 

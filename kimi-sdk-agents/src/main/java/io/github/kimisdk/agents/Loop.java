@@ -99,7 +99,8 @@ final class Loop {
 
   /** This run's limits, seeded with what the run and its subagents used so far. */
   private Budget newBudget() {
-    Instant deadline = agent.timeLimit == null ? null : agent.clock.instant().plus(agent.timeLimit);
+    Instant deadline =
+        agent.timeLimit == null ? null : tree.engine.now(agent).plus(agent.timeLimit);
     Map<String, Usage> usage = new LinkedHashMap<>();
     int steps = used(d, usage);
     long tokens = 0;
@@ -218,7 +219,7 @@ final class Loop {
    * @throws Toolbox.SourceFailed when a tool source cannot list its tools
    */
   ChatRequest request() {
-    return request(Toolbox.listed(agent));
+    return request(Toolbox.listed(tree.engine, agent));
   }
 
   /** The request of the next model call with {@code tools}, the agent's as listed now. */
@@ -291,7 +292,7 @@ final class Loop {
   /** Saves the state: this run's, composed into its tree's root. */
   void save() {
     d.revision++;
-    d.updatedAt = agent.clock.instant();
+    d.updatedAt = tree.engine.now(agent);
     if (tree.journal.durable()) {
       tree.save(path, d.copy());
     }

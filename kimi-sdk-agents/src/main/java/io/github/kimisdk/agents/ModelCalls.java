@@ -3,7 +3,6 @@ package io.github.kimisdk.agents;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.model.Cost;
@@ -13,8 +12,9 @@ import io.github.kimisdk.token.RequestTokens;
 /**
  * A run's model calls, each held to the run's limits and its parents' ({@link Budget}): its worst
  * case held, a place among the calls in flight waited for, the call made (streamed, when the agent
- * streams, each piece told as a {@link RunEvent.Streamed}), and what it used counted in the run's
- * usage and, for a step, as a step. One per run; used by the thread that drives it.
+ * streams, each piece told as a {@link RunEvent.Streamed}, by its {@link Engine}), and what it used
+ * counted in the run's usage and, for a step, as a step. One per run; used by the thread that
+ * drives it.
  */
 final class ModelCalls {
   private final Agent agent;
@@ -79,7 +79,7 @@ final class ModelCalls {
                 .build();
       }
     }
-    Object held = budget.hold(prompt, output, price, ttl, agent.clock.instant(), step);
+    Object held = budget.hold(prompt, output, price, ttl, run.tree.engine.now(agent), step);
     if (held instanceof RunResult.Limit limit) {
       throw new Refused(limit);
     }
@@ -98,7 +98,7 @@ final class ModelCalls {
             e);
       }
       try {
-        reply = agent.streaming && step ? streamed(request) : agent.kimi.chat(request);
+        reply = run.tree.engine.chat(run, request, step);
         replied = true;
       } finally {
         exit.run();
@@ -121,17 +121,6 @@ final class ModelCalls {
       }
     }
     return reply;
-  }
-
-  private ChatCompletion streamed(ChatRequest request) {
-    int step = run.data().steps + 1;
-    String id = run.data().id;
-    try (ChatStream stream =
-        agent.kimi.stream(request.toBuilder().stream(true).includeUsage(true).build())) {
-      return stream.forEachText(
-          r -> run.tracing().emit(new RunEvent.Streamed(id, step, r, true)),
-          t -> run.tracing().emit(new RunEvent.Streamed(id, step, t, false)));
-    }
   }
 
   private Cost price(String model, Usage u, CacheTtl ttl) {

@@ -97,6 +97,12 @@ final class RunData {
     return c;
   }
 
+  /** The run in its saved form: for tests that compare runs (it holds the messages' content). */
+  @Override
+  public String toString() {
+    return io.github.kimisdk.json.Json.write(RunFormat.write(this));
+  }
+
   /** The reply whose calls are open, or null. */
   AssistantMessage openReply() {
     return turn == null ? null : (AssistantMessage) messages.get(messages.size() - 1);
@@ -114,6 +120,20 @@ final class RunData {
 
     OpenTurn(int step) {
       this.step = step;
+    }
+
+    /** The turn as its saved form shows it, for tests that compare turns. */
+    @Override
+    public String toString() {
+      return "OpenTurn[step="
+          + step
+          + ", results="
+          + results
+          + ", decisions="
+          + decisions
+          + ", children="
+          + children
+          + "]";
     }
 
     OpenTurn copy() {

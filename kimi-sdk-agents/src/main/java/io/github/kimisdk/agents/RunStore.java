@@ -21,7 +21,15 @@ import java.time.Instant;
  *       ClaimLostException}, and nothing is written. A write that returns is durable (on disk, or
  *       committed) and replaces the record whole.
  *   <li>{@link #get} reads a record as last written, from any worker; no claim is needed to read.
+ *   <li>{@link #putState} writes a run's state and its {@link RunSummary} together, fenced as
+ *       {@link #put} is; {@link #list} and {@link #count} find runs by what their summaries say and
+ *       the claims the store holds, in bounded memory, oldest save first; {@link #delete} removes a
+ *       run no worker holds, with every record of it; {@link #release(String)} ends whatever claim
+ *       a run has (an operator's: the old holder's next write fails).
  * </ul>
+ *
+ * <p>The finding operations have defaults that refuse ({@link UnsupportedOperationException}), so a
+ * store written before them still drives runs; every store of this SDK implements them.
  *
  * <p>Times are the workers' ({@code now} and {@code until} come from the agent's clock): the
  * workers' clocks must agree to well within a lease. Implementations are thread-safe.
@@ -79,6 +87,90 @@ public interface RunStore {
    * @throws RunStoreException if the store fails
    */
   byte[] get(String runId, String key);
+
+  /**
+   * Writes a run's state record ({@code state}) and its summary together, while the claim holds it:
+   * as {@link #put} does, and, for a store that finds runs, the summary it finds them by. The
+   * default writes the state alone.
+   *
+   * @param claim the claim
+   * @param state the state's bytes
+   * @param summary what the run is found by
+   * @throws ClaimLostException if the claim passed to another worker; nothing was written
+   * @throws RunStoreException if the store fails
+   */
+  default void putState(Claim.Held claim, byte[] state, RunSummary summary) {
+    put(claim, "state", state);
+  }
+
+  /**
+   * Finds one page of runs, oldest save first, each with its claim as the store holds it now.
+   *
+   * @param query what to find
+   * @return the page
+   * @throws UnsupportedOperationException if this store cannot find runs
+   * @throws RunStoreException if the store fails
+   */
+  default RunPage list(RunQuery query) {
+    throw new UnsupportedOperationException(this + " cannot list runs");
+  }
+
+  /**
+   * Counts the runs a query finds, every page of them. The default pages through {@link #list}.
+   *
+   * @param query what to count (its page token and size are ignored)
+   * @return how many
+   * @throws UnsupportedOperationException if this store cannot find runs
+   * @throws RunStoreException if the store fails
+   */
+  default long count(RunQuery query) {
+    long n = 0;
+    RunQuery q = query.after(null).limit(RunQuery.MAX_LIMIT);
+    while (true) {
+      RunPage p = list(q);
+      n += p.runs().size();
+      if (p.next() == null) {
+        return n;
+      }
+      q = q.after(p.next());
+    }
+  }
+
+  /**
+   * Deletes a run, its records, its summary and its claim, unless a worker holds it now.
+   *
+   * @param runId the run
+   * @param now the time the claim is judged by
+   * @return true when it was deleted; false when a worker holds it or there was none
+   * @throws UnsupportedOperationException if this store cannot delete runs
+   * @throws RunStoreException if the store fails
+   */
+  default boolean delete(String runId, Instant now) {
+    throw new UnsupportedOperationException(this + " cannot delete runs");
+  }
+
+  /**
+   * Ends whatever claim a run has, as an operator does for a worker that will not come back: the
+   * run is free at once, and the old holder, if it lives, is fenced out (its next write fails with
+   * {@link ClaimLostException}).
+   *
+   * @param runId the run
+   * @return true when there was a claim to end
+   * @throws UnsupportedOperationException if this store cannot end claims
+   * @throws RunStoreException if the store fails
+   */
+  default boolean release(String runId) {
+    throw new UnsupportedOperationException(this + " cannot end a claim");
+  }
+
+  /**
+   * Checks that the store answers, for a health check: a read of a record no run has.
+   *
+   * @throws RunStoreException if it does not
+   */
+  default void check() {
+    get("health-check", "state");
+  }
 
   /**
    * Returns a store that holds runs in this process only: claims and records are shared by every

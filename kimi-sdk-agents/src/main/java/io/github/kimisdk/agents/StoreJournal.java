@@ -12,11 +12,13 @@ final class StoreJournal implements Journal {
   private final String runId;
   private final RunKey key;
   private final Claimer claimer;
+  private final String owner;
 
   StoreJournal(Agent agent, String runId) {
     this.store = agent.store;
     this.runId = runId;
     this.key = agent.key;
+    this.owner = agent.owner;
     this.claimer =
         new Claimer(agent.store, runId, agent.owner, agent.lease, agent.claimWait, agent.clock);
   }
@@ -56,11 +58,11 @@ final class StoreJournal implements Journal {
   @Override
   public void writeState(RunData root) {
     JsonObject tree = Seal.seal(key, Seal.stateScope(runId), RunFormat.write(root));
-    store.put(
+    store.putState(
         claimer.held(),
-        Ids.STATE,
         io.github.kimisdk.json.Json.writePretty(tree)
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        RunSummary.of(root, owner));
   }
 
   @Override

@@ -58,10 +58,17 @@ final class Subagents {
     boolean fresh = cd == null;
     if (fresh) {
       String id = Ids.childRunId(parent.data().id, step, j.position());
-      cd = Versions.fresh(child, id, List.of(Message.user(task(j.arguments()))), Ids.newInstance());
+      Engine engine = parent.tree.engine;
+      cd =
+          Versions.fresh(
+              child,
+              id,
+              List.of(Message.user(task(j.arguments()))),
+              engine.newInstance(),
+              engine.now(child));
     }
     RunData data = cd;
-    Tracing tracing = new Tracing(child, parent.tracing(), data.id);
+    Tracing tracing = new Tracing(child, parent.tracing(), data.id, parent.tree.engine);
     Loop c = new Loop(child, data, parent.tree, parent, path, tracing);
     parent.tree.enter(path, data);
     RunResult r =

@@ -55,9 +55,9 @@ final class Toolbox {
    *
    * @throws SourceFailed when a source cannot list its tools
    */
-  static Map<String, AgentTool> listed(Agent agent) {
+  static Map<String, AgentTool> listed(Engine engine, Agent agent) {
     try {
-      return list(agent);
+      return engine.tools(agent);
     } catch (RuntimeException e) {
       throw new SourceFailed(e);
     }
@@ -69,12 +69,18 @@ final class Toolbox {
    * @throws RuntimeException what a source throws when it cannot list its tools
    */
   static Map<String, AgentTool> list(Agent agent) {
+    return list(agent, ToolSource::tools);
+  }
+
+  /** The agent's tools now, each source listed by {@code lister} (a host's durable step). */
+  static Map<String, AgentTool> list(
+      Agent agent, java.util.function.Function<ToolSource, List<FunctionTool>> lister) {
     if (agent.sources.isEmpty()) {
       return agent.tools;
     }
     Map<String, AgentTool> all = new LinkedHashMap<>(agent.tools);
     for (Source s : agent.sources) {
-      for (FunctionTool declared : s.source().tools()) {
+      for (FunctionTool declared : lister.apply(s.source())) {
         FunctionTool f = declared;
         if (all.containsKey(f.name())) {
           f = renamed(s.source().name(), f, all.keySet());

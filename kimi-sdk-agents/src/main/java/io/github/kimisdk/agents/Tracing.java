@@ -21,12 +21,14 @@ final class Tracing {
   private final Agent agent;
   private final Tracing parent;
   private final String runId;
+  private final Engine engine;
   private AgentTracer.RunSpan span = AgentTracer.RunSpan.NONE; // set and ended by the driver
 
-  Tracing(Agent agent, Tracing parent, String runId) {
+  Tracing(Agent agent, Tracing parent, String runId, Engine engine) {
     this.agent = agent;
     this.parent = parent;
     this.runId = runId;
+    this.engine = engine;
   }
 
   /** Runs a drive inside its span: started first, ended with how the drive ended. */
@@ -46,6 +48,9 @@ final class Tracing {
   }
 
   private AgentTracer.RunSpan startRun(String model) {
+    if (!engine.tells()) {
+      return AgentTracer.RunSpan.NONE;
+    }
     try {
       AgentTracer.RunSpan s =
           tracer()
@@ -75,6 +80,9 @@ final class Tracing {
   }
 
   AgentTracer.ToolSpan startTool(AgentTracer.ToolStart call) {
+    if (!engine.tells()) {
+      return AgentTracer.ToolSpan.NONE;
+    }
     try {
       AgentTracer.ToolSpan s = span.startTool(call);
       return s == null ? AgentTracer.ToolSpan.NONE : s;
@@ -94,6 +102,9 @@ final class Tracing {
 
   /** Tells the agent's listener, and every parent run's agent's that is another. */
   void emit(RunEvent e) {
+    if (!engine.tells()) {
+      return;
+    }
     Set<AgentListener> told = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Tracing t = this; t != null; t = t.parent) {
       if (told.add(t.agent.listener)) {

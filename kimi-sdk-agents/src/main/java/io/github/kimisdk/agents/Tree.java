@@ -22,12 +22,14 @@ final class Tree {
 
   final Journal journal;
   final String rootId;
+  final Engine engine;
   private final Map<String, RunData> saved = new HashMap<>(); // guarded by this; by path
   private final Map<String, RunData> live = new HashMap<>(); // guarded by this; by path
 
-  Tree(Journal journal, String rootId) {
+  Tree(Journal journal, String rootId, Engine engine) {
     this.journal = journal;
     this.rootId = rootId;
+    this.engine = engine;
   }
 
   /**

@@ -45,7 +45,7 @@ final class Turns {
 
   /** Runs what may run of the open turn; true when every call has a result. */
   static boolean run(Loop run, List<Decision> decisions) {
-    Map<String, AgentTool> tools = Toolbox.listed(run.agent);
+    Map<String, AgentTool> tools = Toolbox.listed(run.tree.engine, run.agent);
     Toolbox box = Toolbox.of(tools, run.request(tools));
     return new Turns(run, box).go(decisions);
   }
@@ -54,7 +54,7 @@ final class Turns {
     AssistantMessage reply = d.openReply();
     List<ToolCall> calls = reply.toolCalls();
     int step = d.turn.step;
-    Instant now = agent.clock.instant();
+    Instant now = run.tree.engine.now(agent);
     List<PendingCall> before = new ArrayList<>(d.pending);
     d.pending.clear();
     List<PendingCall> inDoubt = new ArrayList<>();

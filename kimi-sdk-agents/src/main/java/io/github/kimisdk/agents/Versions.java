@@ -2,6 +2,7 @@ package io.github.kimisdk.agents;
 
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.tool.ToolCall;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,8 @@ final class Versions {
   private Versions() {}
 
   /** A new run's data: the agent's settings, its instructions and the first messages. */
-  static RunData fresh(Agent agent, String id, List<? extends Message> messages, String instance) {
+  static RunData fresh(
+      Agent agent, String id, List<? extends Message> messages, String instance, Instant now) {
     RunData d = new RunData();
     d.id = id;
     d.instance = instance;
@@ -31,7 +33,7 @@ final class Versions {
     }
     d.messages.addAll(messages);
     d.newMessageIndex = d.messages.size();
-    d.createdAt = agent.clock.instant();
+    d.createdAt = now;
     return d;
   }
 

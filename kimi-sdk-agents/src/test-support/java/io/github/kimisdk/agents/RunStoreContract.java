@@ -152,4 +152,151 @@ public abstract class RunStoreContract {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("a record key");
   }
+
+  // ------------------------------------------------------------------------------------------
+  // Finding runs
+
+  /** A summary as a worker saves it. */
+  protected static RunSummary summary(
+      String runId,
+      String agent,
+      RunState.Status status,
+      PendingCall.Kind waiting,
+      Instant updated,
+      String owner,
+      java.util.Map<String, String> labels) {
+    return new RunSummary(
+        runId,
+        agent,
+        "1",
+        status,
+        waiting,
+        waiting == null ? null : updated,
+        T0,
+        updated,
+        owner,
+        3,
+        waiting == null ? 0 : 1,
+        labels,
+        null,
+        null);
+  }
+
+  /** Claims a run and saves its state with {@code s}; returns the claim, still held. */
+  protected static Claim.Held save(RunStore store, RunSummary s, Instant now) {
+    Claim.Held c = (Claim.Held) store.claim(s.runId(), s.owner(), now, now.plus(LEASE));
+    store.putState(c, bytes("{\"id\":\"" + s.runId() + "\"}"), s);
+    return c;
+  }
+
+  private static List<String> ids(RunPage p) {
+    List<String> out = new ArrayList<>();
+    p.runs().forEach(r -> out.add(r.runId()));
+    return out;
+  }
+
+  @Test
+  void runsAreFoundByStateAgentOwnerAndLabelsOldestSaveFirst() {
+    RunStore store = store();
+    java.util.Map<String, String> none = java.util.Map.of();
+    store.release(
+        save(store, summary("a1", "payments", RunState.Status.ANSWERED, null, T0.plusSeconds(1), "w1", java.util.Map.of("customer", "c-1")), T0).runId()
+            );
+    store.release(save(store, summary("p1", "payments", RunState.Status.PAUSED, PendingCall.Kind.APPROVAL, T0.plusSeconds(2), "w1", java.util.Map.of("customer", "c-2")), T0).runId());
+    store.release(save(store, summary("d1", "payments", RunState.Status.PAUSED, PendingCall.Kind.IN_DOUBT, T0.plusSeconds(3), "w2", none), T0).runId());
+    store.release(save(store, summary("f1", "research", RunState.Status.FAILED, null, T0.plusSeconds(4), "w2", none), T0).runId());
+    save(store, summary("r1", "payments", RunState.Status.RUNNING, null, T0.plusSeconds(5), "w1", none), T0);
+    store.release(save(store, summary("o1", "payments", RunState.Status.RUNNING, null, T0.plusSeconds(6), "w3", none), T0).runId());
+    Instant now = T0.plusSeconds(10);
+
+    assertThat(ids(store.list(RunQuery.all().at(now))))
+        .containsExactly("a1", "p1", "d1", "f1", "r1", "o1");
+    assertThat(ids(store.list(RunQuery.in(RunQuery.State.PAUSED).at(now)))).containsExactly("p1");
+    assertThat(ids(store.list(RunQuery.in(RunQuery.State.IN_DOUBT).at(now)))).containsExactly("d1");
+    assertThat(ids(store.list(RunQuery.in(RunQuery.State.RUNNING).at(now)))).containsExactly("r1");
+    assertThat(ids(store.list(RunQuery.in(RunQuery.State.ORPHANED).at(now)))).containsExactly("o1");
+    assertThat(ids(store.list(RunQuery.in(RunQuery.State.ANSWERED, RunQuery.State.FAILED).at(now))))
+        .containsExactly("a1", "f1");
+    assertThat(ids(store.list(RunQuery.all().agent("research").at(now)))).containsExactly("f1");
+    assertThat(ids(store.list(RunQuery.all().owner("w2").at(now)))).containsExactly("d1", "f1");
+    assertThat(ids(store.list(RunQuery.all().label("customer", "c-2").at(now))))
+        .containsExactly("p1");
+    assertThat(ids(store.list(RunQuery.all().updatedBefore(T0.plusSeconds(3)).at(now))))
+        .containsExactly("a1", "p1");
+    assertThat(store.count(RunQuery.in(RunQuery.State.PAUSED, RunQuery.State.IN_DOUBT).at(now)))
+        .isEqualTo(2);
+    // a running run's claim lapses: it is an orphan now
+    assertThat(ids(store.list(RunQuery.in(RunQuery.State.ORPHANED).at(T0.plus(LEASE).plusSeconds(1)))))
+        .containsExactly("r1", "o1");
+    RunSummary p1 = store.list(RunQuery.in(RunQuery.State.PAUSED).at(now)).runs().get(0);
+    assertThat(p1.waitingSince()).isEqualTo(T0.plusSeconds(2));
+    assertThat(p1.labels()).containsEntry("customer", "c-2");
+    RunSummary r1 = store.list(RunQuery.in(RunQuery.State.RUNNING).at(now)).runs().get(0);
+    assertThat(r1.holder()).isEqualTo("w1");
+    assertThat(r1.claimedUntil()).isEqualTo(T0.plus(LEASE));
+  }
+
+  @Test
+  void pagesTogetherHoldEveryRunOnceInOrder() {
+    RunStore store = store();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 23; i++) {
+      String id = String.format("run-%02d", i);
+      // several runs share a save time: the id orders them
+      Claim.Held c =
+          save(store, summary(id, "payments", RunState.Status.ANSWERED, null, T0.plusSeconds(i / 3), "w", java.util.Map.of()), T0);
+      store.release(c);
+      expected.add(id);
+    }
+    List<String> seen = new ArrayList<>();
+    RunQuery q = RunQuery.all().limit(5).at(T0);
+    int pages = 0;
+    while (true) {
+      RunPage p = store.list(q);
+      assertThat(p.runs().size()).isLessThanOrEqualTo(5);
+      seen.addAll(ids(p));
+      pages++;
+      if (p.next() == null) {
+        break;
+      }
+      q = q.after(p.next());
+    }
+    assertThat(seen).isEqualTo(expected);
+    assertThat(pages).isEqualTo(5);
+    assertThat(store.count(RunQuery.all().at(T0))).isEqualTo(23);
+  }
+
+  @Test
+  void aRunNoWorkerHoldsIsDeletedWithItsRecordsAndOneHeldIsNot() {
+    RunStore store = store();
+    Claim.Held held = save(store, summary("held", "payments", RunState.Status.RUNNING, null, T0, "w", java.util.Map.of()), T0);
+    Claim.Held done = save(store, summary("done", "payments", RunState.Status.ANSWERED, null, T0, "w", java.util.Map.of("k", "v")), T0);
+    store.put(done, "call/000001/0000", bytes("{}"));
+    store.release(done);
+
+    assertThat(store.delete("held", T0.plusSeconds(1))).isFalse();
+    assertThat(store.delete("done", T0.plusSeconds(1))).isTrue();
+    assertThat(store.get("done", "state")).isNull();
+    assertThat(store.get("done", "call/000001/0000")).isNull();
+    assertThat(ids(store.list(RunQuery.all().at(T0.plusSeconds(1))))).containsExactly("held");
+    assertThat(store.delete("done", T0.plusSeconds(1))).isFalse();
+    assertThat(store.get("held", "state")).isNotNull();
+    // once its claim lapses, it may go too
+    assertThat(store.delete("held", T0.plus(LEASE).plusSeconds(1))).isTrue();
+    assertThat(held.runId()).isEqualTo("held");
+  }
+
+  @Test
+  void anOperatorsReleaseFreesTheRunAtOnceAndFencesTheOldHolderOut() {
+    RunStore store = store();
+    Claim.Held old = save(store, summary("run-1", "payments", RunState.Status.RUNNING, null, T0, "w1", java.util.Map.of()), T0);
+
+    assertThat(store.release("run-1")).isTrue();
+    assertThat(store.release("run-1")).isFalse();
+    Claim next = store.claim("run-1", "w2", T0.plusSeconds(1), T0.plusSeconds(1).plus(LEASE));
+    assertThat(next).isInstanceOf(Claim.Held.class);
+    assertThatThrownBy(() -> store.put(old, "state", bytes("late")))
+        .isInstanceOf(ClaimLostException.class);
+    store.check();
+  }
 }

@@ -1,0 +1,318 @@
+package io.github.kimisdk.agents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.model.Spend;
+import io.github.kimisdk.testing.FakeKimiExtension;
+import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.RecordedRequest;
+import io.github.kimisdk.tool.JsonSchema;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * How an agent's tools are declared and held, against the fake on loopback: a read-only tool runs
+ * again after a crash without a person; a small spend limit lets a run make the calls that fit; a
+ * run resumed under another version follows its rule and says so; two approvers; an approval that
+ * expires; labels; a run's report with its subagents' steps and spend.
+ */
+@ExtendWith(FakeKimiExtension.class)
+class AgentPoliciesHttpTest {
+  static final Instant T0 = Instant.parse("2026-11-28T09:00:00Z");
+  final Bank bank = new Bank();
+  final List<RunEvent> events = new ArrayList<>();
+
+  Agent.Builder builder(KimiClient kimi, RunStore store) {
+    return Agent.builder(kimi, "kimi-k3")
+        .name("payments", "1")
+        .store(store)
+        .listener(
+            e -> {
+              synchronized (events) {
+                events.add(e);
+              }
+            });
+  }
+
+  @Test
+  void aReadOnlyToolFoundBegunAfterACrashRunsAgainWithoutAPerson(KimiClient kimi) {
+    AtomicInteger lookups = new AtomicInteger();
+    AgentTool lookup =
+        AgentTool.of(
+                "transfer", // the fake's model calls "transfer" for this task
+                "Looks an account up",
+                JsonSchema.object()
+                    .required("to", JsonSchema.string())
+                    .required("amount", JsonSchema.integer())
+                    .build(),
+                (a, ctx) ->
+                    "balance of " + a.get("to").asString() + ": " + lookups.incrementAndGet())
+            .asReadOnly();
+    RunStore store = RunStore.inMemory();
+    Agent failing = builder(kimi, new FailingStore(store, "call/", 1)).tool(lookup).build();
+    assertThat(failing.run("r1", List.of(Message.user("transfer to=acct-1 amount=7"))))
+        .isInstanceOf(RunResult.Failed.class);
+    assertThat(lookups).hasValue(1);
+
+    RunResult r = builder(kimi, store).tool(lookup).build().resume("r1", List.of());
+
+    assertThat(r).isInstanceOf(RunResult.Answered.class);
+    assertThat(lookups).hasValue(2);
+    assertThat(events).noneMatch(e -> e instanceof RunEvent.InDoubt);
+    assertThat(events).anyMatch(e -> e instanceof RunEvent.ToolStarted s && s.rerun());
+  }
+
+  @Test
+  void aSmallSpendLimitLetsTheRunMakeTheCallsThatFitWithACapThatFits(
+      FakeKimiServer server, KimiClient kimi) {
+    // K3's default output (131,072 tokens at USD 15 a million) would be USD 1.97 on its own
+    Agent agent =
+        Agent.builder(kimi, "kimi-k3")
+            .maxSpend(new BigDecimal("0.05"), Currency.getInstance("USD"))
+            .build();
+
+    RunResult r = agent.run(List.of(Message.user("Say hello")));
+
+    assertThat(r).isInstanceOf(RunResult.Answered.class);
+    RecordedRequest sent = server.requests().get(0);
+    long cap = Json.parse(sent.bodyText()).get("max_completion_tokens").asLong();
+    assertThat(cap).isBetween((long) Budget.MIN_OUTPUT, 3_333L); // 0.05 / 15e-6, less the prompt
+  }
+
+  @Test
+  void aLimitTooSmallForTheLeastOutputStopsTheRunBeforeItsFirstCall(
+      FakeKimiServer server, KimiClient kimi) {
+    Agent agent =
+        Agent.builder(kimi, "kimi-k3")
+            .maxSpend(new BigDecimal("0.01"), Currency.getInstance("USD"))
+            .build();
+
+    RunResult r = agent.run(List.of(Message.user("Say hello")));
+
+    assertThat(r).isInstanceOf(RunResult.Stopped.class);
+    assertThat(((RunResult.Stopped) r).limit()).isEqualTo(RunResult.Limit.SPEND);
+    assertThat(server.requestCount()).isZero();
+  }
+
+  @Test
+  void aTokenLimitSetsTheCapTooAndARequestsOwnSmallerCapIsKept(
+      FakeKimiServer server, KimiClient kimi) {
+    Agent capped =
+        Agent.builder(kimi, "kimi-k3")
+            .maxTotalTokens(20_000)
+            .request(b -> b.maxCompletionTokens(500))
+            .build();
+    assertThat(capped.run(List.of(Message.user("Say hello"))))
+        .isInstanceOf(RunResult.Answered.class);
+    assertThat(
+            Json.parse(server.requests().get(0).bodyText()).get("max_completion_tokens").asLong())
+        .isEqualTo(500);
+
+    Agent open = Agent.builder(kimi, "kimi-k3").maxTotalTokens(20_000).build();
+    assertThat(open.run(List.of(Message.user("Say hello")))).isInstanceOf(RunResult.Answered.class);
+    long cap =
+        Json.parse(server.requests().get(1).bodyText()).get("max_completion_tokens").asLong();
+    assertThat(cap).isLessThan(20_000).isGreaterThanOrEqualTo(Budget.MIN_OUTPUT);
+  }
+
+  RunResult.Paused pausedUnderVersionOne(KimiClient kimi, RunStore store) {
+    Agent v1 =
+        builder(kimi, store).tool(bank.tool().approval(Approval.always())).tool(notifier()).build();
+    return (RunResult.Paused)
+        v1.run("r1", List.of(Message.user("transfer to=acct-2 amount=9 and notify to=acct-2")));
+  }
+
+  static AgentTool notifier() {
+    return AgentTool.of(
+        "notify",
+        "Tells an account holder",
+        JsonSchema.object().required("to", JsonSchema.string()).build(),
+        (a, ctx) -> "told " + a.get("to").asString());
+  }
+
+  @Test
+  void aRunPausedUnderVersionOneFollowsTheRuleItsNewVersionChoseAndSaysSo(KimiClient kimi) {
+    RunStore store = RunStore.inMemory();
+    PendingCall transfer = pausedUnderVersionOne(kimi, store).pending().get(0);
+
+    // version 2 lost the transfer tool
+    Agent.Builder v2 = builder(kimi, store).name("payments", "2").tool(notifier());
+    assertThatThrownBy(() -> v2.build().resume("r1", List.of(Decision.approve(transfer))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("tools removed: [transfer]");
+    assertThatThrownBy(
+            () ->
+                v2.onNewVersion(VersionRule.REFUSE)
+                    .build()
+                    .resume("r1", List.of(Decision.approve(transfer))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("REFUSE");
+    assertThat(events)
+        .filteredOn(e -> e instanceof RunEvent.AgentChanged)
+        .allMatch(e -> !((RunEvent.AgentChanged) e).continued())
+        .hasSize(2);
+
+    RunResult r =
+        v2.onNewVersion(VersionRule.CONTINUE)
+            .build()
+            .resume("r1", List.of(Decision.approve(transfer)));
+    assertThat(r).isInstanceOf(RunResult.Answered.class);
+    assertThat(bank.requests()).isZero(); // the call is answered: there is no such tool now
+    RunEvent.AgentChanged told =
+        (RunEvent.AgentChanged)
+            events.stream()
+                .filter(e -> e instanceof RunEvent.AgentChanged)
+                .reduce((a, b) -> b)
+                .get();
+    assertThat(told.continued()).isTrue();
+    assertThat(told.savedBy()).isEqualTo("payments@1");
+    assertThat(told.resumedBy()).isEqualTo("payments@2");
+    assertThat(told.removed()).containsExactly("transfer");
+  }
+
+  @Test
+  void underANewVersionWithTheSameToolsARunGoesOn(KimiClient kimi) {
+    RunStore store = RunStore.inMemory();
+    PendingCall transfer = pausedUnderVersionOne(kimi, store).pending().get(0);
+    Agent v2 =
+        builder(kimi, store)
+            .name("payments", "2")
+            .tool(bank.tool().approval(Approval.always()))
+            .tool(notifier())
+            .build();
+
+    RunResult r = v2.resume("r1", List.of(Decision.approve(transfer)));
+
+    assertThat(r).isInstanceOf(RunResult.Answered.class);
+    assertThat(bank.transfers()).hasSize(1);
+    assertThat(((RunResult.Answered) r).state().agent()).isEqualTo("payments@2");
+  }
+
+  @Test
+  void aTransferUnderATwoApproverPolicyRunsOnceOnTwoDifferentApprovers(KimiClient kimi) {
+    RunStore store = RunStore.inMemory();
+    Agent agent =
+        builder(kimi, store).tool(bank.tool().approval(Approval.always().approvers(2))).build();
+    RunResult.Paused p =
+        (RunResult.Paused) agent.run("r1", List.of(Message.user("transfer to=acct-1 amount=9")));
+    PendingCall call = p.pending().get(0);
+
+    RunResult one = agent.resume("r1", List.of(Decision.approve(call).by("alice", "first look")));
+    assertThat(one).isInstanceOf(RunResult.Paused.class);
+    assertThat(((RunResult.Paused) one).pending().get(0).approvedBy()).containsExactly("alice");
+    assertThat(bank.requests()).isZero();
+
+    assertThatThrownBy(
+            () -> agent.resume("r1", List.of(Decision.approve(call).by("alice", "again"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("alice has already approved");
+    assertThatThrownBy(() -> agent.resume("r1", List.of(Decision.approve(call))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Decision.by");
+    assertThat(bank.requests()).isZero();
+
+    RunResult two = agent.resume("r1", List.of(Decision.approve(call).by("bob", "second")));
+    assertThat(two).isInstanceOf(RunResult.Answered.class);
+    assertThat(bank.transfers()).hasSize(1);
+    RunEvent.Approved approved =
+        (RunEvent.Approved)
+            events.stream().filter(e -> e instanceof RunEvent.Approved).findFirst().get();
+    assertThat(approved.approvals())
+        .extracting(Decision.Approver::name)
+        .containsExactly("alice", "bob");
+  }
+
+  @Test
+  void anApprovalNobodyGaveInTimeIsRejectedOrEscalatedAsConfigured(KimiClient kimi) {
+    RunStore store = RunStore.inMemory();
+    Clock start = Clock.fixed(T0, ZoneOffset.UTC);
+    Clock later = Clock.fixed(T0.plus(Duration.ofHours(25)), ZoneOffset.UTC);
+    Approval daily = Approval.always().expiresAfter(Duration.ofHours(24), Approval.Expiry.REJECT);
+    builder(kimi, store)
+        .clock(start)
+        .tool(bank.tool().approval(daily))
+        .build()
+        .run("r1", List.of(Message.user("transfer to=acct-1 amount=9")));
+
+    RunResult r =
+        builder(kimi, store)
+            .clock(later)
+            .tool(bank.tool().approval(daily))
+            .build()
+            .resume("r1", List.of());
+
+    assertThat(r).isInstanceOf(RunResult.Answered.class);
+    assertThat(bank.requests()).isZero();
+    assertThat(events)
+        .anyMatch(e -> e instanceof RunEvent.Expired x && x.then() == Approval.Expiry.REJECT);
+    assertThat(((RunResult.Answered) r).state().messages().toString())
+        .contains("nobody approved the call within");
+
+    Approval escalating =
+        Approval.always().expiresAfter(Duration.ofHours(24), Approval.Expiry.ESCALATE);
+    builder(kimi, store)
+        .clock(start)
+        .tool(bank.tool().approval(escalating))
+        .build()
+        .run("r2", List.of(Message.user("transfer to=acct-1 amount=9")));
+    RunResult waits =
+        builder(kimi, store)
+            .clock(later)
+            .tool(bank.tool().approval(escalating))
+            .build()
+            .resume("r2", List.of());
+    assertThat(waits).isInstanceOf(RunResult.Paused.class);
+    assertThat(((RunResult.Paused) waits).pending().get(0).since()).isEqualTo(T0);
+    assertThat(events)
+        .anyMatch(e -> e instanceof RunEvent.Expired x && x.then() == Approval.Expiry.ESCALATE);
+  }
+
+  @Test
+  void aRunKeepsItsLabelsAndRefusesMalformedOnes(KimiClient kimi) {
+    RunStore store = RunStore.inMemory();
+    Agent agent = builder(kimi, store).build();
+    agent.run(
+        "r1", List.of(Message.user("Say hello")), Map.of("customer", "c-42", "ticket", "t-7"));
+    assertThat(agent.load("r1").orElseThrow().labels())
+        .containsEntry("customer", "c-42")
+        .containsEntry("ticket", "t-7");
+    assertThatThrownBy(() -> agent.run("r2", List.of(Message.user("hi")), Map.of("Bad Name", "x")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a label's name");
+  }
+
+  @Test
+  void aRunsReportCountsItsSubagentsStepsAndSpend(FakeKimiServer server, KimiClient kimi) {
+    Agent researcher =
+        Agent.builder(kimi, "kimi-k3").name("researcher", "1").tool(notifier()).build();
+    Agent lead =
+        Agent.builder(kimi, "kimi-k3")
+            .name("lead", "1")
+            .tool(researcher.asTool("research_north", "Researches"))
+            .build();
+
+    RunResult r = lead.run(List.of(Message.user("Use research_north with task=notify to=acct-1")));
+
+    assertThat(r).isInstanceOf(RunResult.Answered.class);
+    RunState s = ((RunResult.Answered) r).state();
+    assertThat(s.steps()).isEqualTo(2);
+    assertThat(s.subagentSteps()).isEqualTo(server.requestCount() - 2).isPositive();
+    Spend spend = s.spend(kimi.prices());
+    assertThat(spend.totalTokens()).isPositive();
+    assertThat(spend.cost(Currency.getInstance("USD"))).isPresent();
+  }
+}
