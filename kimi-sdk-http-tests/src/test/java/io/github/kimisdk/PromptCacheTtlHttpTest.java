@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The prompt cache time to live on the wire, from each place that can ask for it (a request, a
- * conversation, the client's default; an agent's run: kimi-sdk-agents' AgentPromptCacheTtlHttpTest),
- * as the fake recorded the bytes; and the cache writes of a K3 call priced at it, as Kimi bills
- * them.
+ * conversation, the client's default; an agent's run: kimi-sdk-agents'
+ * AgentPromptCacheTtlHttpTest), as the fake recorded the bytes; and the cache writes of a K3 call
+ * priced at it, as Kimi bills them.
  */
 @ExtendWith(FakeKimiExtension.class)
 class PromptCacheTtlHttpTest {
