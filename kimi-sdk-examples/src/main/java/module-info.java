@@ -5,8 +5,10 @@ module io.github.kimisdk.examples {
   // a module path or a runtime image without it; on the module path McpToolCalling and
   // McpOAuthAgent need --add-modules io.github.kimisdk.mcp.
   requires static io.github.kimisdk.mcp;
-  // The agent examples' runs, approvals and stores (kimi-sdk-agents). Optional, as the MCP client
-  // is: on the module path ApprovalRun and CrashResume need --add-modules io.github.kimisdk.agents.
+  // The agent loop (kimi-sdk-agents) of the examples that run tools: ToolCalling, TypedOutput, the
+  // MCP examples, ApprovalRun, CrashResume, LongRun, Subagents. Optional, as the MCP client is, so
+  // a program of the other examples runs without it: on the module path those need --add-modules
+  // io.github.kimisdk.agents.
   requires static io.github.kimisdk.agents;
   // FakeKimiServer (kimi-sdk-testing), which the examples use offline; it brings jdk.httpserver.
   requires io.github.kimisdk.testing;

@@ -25,9 +25,11 @@ package io.github.kimisdk;
  * the attempts after it), the thread that delivers a stream's chunks ({@link #onFirstChunk}), and
  * whichever thread completes the call ({@link #onEnd}, {@link #onFailure}; a blocking call sends on
  * its caller's thread, which hears its end too), so carry what they need from the first {@code
- * onRequest} (keyed by {@link CallEvent.Call#id()}) rather than from thread-local state. The end or
- * failure is heard before the caller has the result: a call that returned (or a stream that ended)
- * was already heard.
+ * onRequest} (keyed by {@link CallEvent.Call#id()}) rather than from thread-local state; or add a
+ * {@link ContextPropagator} to the client, which makes the caller's thread-local context (an MDC, a
+ * tracing context) current around every moment heard on another thread. The end or failure is heard
+ * before the caller has the result: a call that returned (or a stream that ended) was already
+ * heard.
  *
  * <p>A listener that throws does not break the call: the exception is caught, and logged once per
  * listener class at {@code WARNING} on {@code io.github.kimisdk.listener}, the line naming the

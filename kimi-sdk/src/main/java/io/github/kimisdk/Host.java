@@ -1,7 +1,11 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.base.text.UserCode;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.completions.RequestFields;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.model.PriceTable;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +42,10 @@ import java.util.function.Consumer;
  *       to the next {@link Target} of a fallback chain;
  *   <li>its <b>prices</b>, when the team gives them ({@link #withPrices}): Moonshot's own are
  *       shipped, no other host's is guessed, so the cost of a reply from a host without prices is
- *       unknown rather than wrong.
+ *       unknown rather than wrong;
+ *   <li>the top-level <b>fields it ignores</b> without a word ({@link #ignoresField}): Moonshot's
+ *       API takes every field and ignores those it does not document, so the client refuses such a
+ *       field before sending ({@link #problems}) unless the team marks it deliberate.
  * </ul>
  *
  * <p>Usage and cached tokens need no declaration: replies are read wherever a host puts them. The
@@ -186,13 +193,16 @@ public final class Host {
   private static final Set<Integer> DEFAULT_OVERLOAD = Set.of(502, 503, 529);
 
   /** The global open platform, {@link Endpoint#GLOBAL}, at Moonshot's prices. */
-  public static final Host MOONSHOT = new Host("moonshot", Endpoint.GLOBAL).atMoonshotsPrices();
+  public static final Host MOONSHOT =
+      new Host("moonshot", Endpoint.GLOBAL).atMoonshotsPrices().ignoringUnknownFields();
 
   /** The China open platform, {@link Endpoint#CHINA}; it bills in CNY, so no prices are set. */
-  public static final Host MOONSHOT_CHINA = new Host("moonshot-cn", Endpoint.CHINA);
+  public static final Host MOONSHOT_CHINA =
+      new Host("moonshot-cn", Endpoint.CHINA).ignoringUnknownFields();
 
   /** Kimi Code, {@link Endpoint#KIMI_CODE}: a subscription, so no prices are set. */
-  public static final Host KIMI_CODE = new Host("kimi-code", Endpoint.KIMI_CODE);
+  public static final Host KIMI_CODE =
+      new Host("kimi-code", Endpoint.KIMI_CODE).ignoringUnknownFields();
 
   /**
    * OpenRouter, {@code https://openrouter.ai/api/v1}: Kimi's models as {@code moonshotai/ID};
@@ -254,6 +264,7 @@ public final class Host {
   private final MessageSchema messageSchema;
   private final Continuation continuation;
   private final boolean dotsAsP; // Fireworks' spelling: a dot between digits written p
+  private final boolean ignoresUnknownFields; // Moonshot's API: takes them, does nothing with them
 
   private Host(String name, Endpoint endpoint) {
     this(new Parts(name, endpoint));
@@ -273,6 +284,7 @@ public final class Host {
     this.messageSchema = p.messageSchema;
     this.continuation = p.continuation;
     this.dotsAsP = p.dotsAsP;
+    this.ignoresUnknownFields = p.ignoresUnknownFields;
   }
 
   /** A host's parts by name, Moonshot's dialect unless changed: each {@code with} changes some. */
@@ -290,6 +302,7 @@ public final class Host {
     MessageSchema messageSchema = MessageSchema.OPEN;
     Continuation continuation = Continuation.PARTIAL;
     boolean dotsAsP;
+    boolean ignoresUnknownFields;
 
     Parts(String name, Endpoint endpoint) {
       this.name = name;
@@ -309,6 +322,7 @@ public final class Host {
       messageSchema = h.messageSchema;
       continuation = h.continuation;
       dotsAsP = h.dotsAsP;
+      ignoresUnknownFields = h.ignoresUnknownFields;
     }
   }
 
@@ -648,6 +662,83 @@ public final class Host {
     return with(p -> p.dotsAsP = true);
   }
 
+  /** Moonshot's API: a top-level field it does not take is taken and ignored, without a word. */
+  private Host ignoringUnknownFields() {
+    return with(p -> p.ignoresUnknownFields = true);
+  }
+
+  /**
+   * Tells whether this host takes a top-level chat completions field of this name and does nothing
+   * with it, without a word. Moonshot's API ({@link #MOONSHOT}, {@link #MOONSHOT_CHINA}, {@link
+   * #KIMI_CODE}, and each at another base URL, such as a proxy's: {@link #moonshot(Endpoint)}) does
+   * so with every field but those it documents, which are the fields {@link ChatRequest} sets
+   * ({@code model}, {@code messages}, ..., {@code prompt_cache_options}) and the deprecated {@code
+   * max_tokens} (kimi-api.md, "Changes of 2026-11-28, fourth look": a client's catalogue verified
+   * it against api.moonshot.ai; one report saw a 400 instead, possibly through a relay). For every
+   * other host nothing is known to be ignored so: Fireworks refuses a field it does not take with a
+   * 400 of its own, and vLLM, SGLang, OpenRouter and Together take many fields the SDK does not
+   * model, so their fields are theirs to judge. Only the name is compared; what a field holds is
+   * not looked at.
+   *
+   * @param field a top-level member of a chat completions request, such as {@code "seed"}
+   * @return true when this host is known to ignore it
+   */
+  public boolean ignoresField(String field) {
+    Objects.requireNonNull(field, "field");
+    return ignoresUnknownFields && !field.equals("max_tokens") && !RequestFields.contains(field);
+  }
+
+  /**
+   * Lists the fields of {@code request} this host would take and ignore ({@link #ignoresField}):
+   * the members of its extra body ({@link ChatRequest#extraBody()}) that are not among the fields
+   * the host documents, but those named in {@code deliberateFields}, each as a sentence that names
+   * the field, the host, the model, the rule ({@code ignored-field}) and the fix, such as {@code
+   * Moonshot's API takes no top-level field "seed" ...}. Such a request would be answered, and
+   * billed, as if the field were not there. A client runs this check before every chat and stream
+   * call sent over {@link WireProtocol#CHAT_COMPLETIONS} to this host (the extra body of another
+   * protocol carries that protocol's own fields), with the fields marked deliberate on it ({@code
+   * KimiClient.Builder.deliberateFields}), and refuses a request with any problem (a {@code
+   * PreflightException}, as for the model's rules; {@code modelChecks(false)} turns both off).
+   *
+   * <pre>{@code
+   * ChatRequest seeded =
+   *     ChatRequest.builder("kimi-k3").addUser("Hi").extraBody("seed", JsonNumber.of(7)).build();
+   * Host.MOONSHOT.problems(seeded, Set.of());        // [Moonshot's API takes no top-level field "seed" ...]
+   * Host.MOONSHOT.problems(seeded, Set.of("seed"));  // []: sent as it is
+   * Host.vllm("http://vllm:8000/v1").problems(seeded, Set.of()); // []: vLLM's to judge
+   * }</pre>
+   *
+   * @param request the request, in Kimi's form (before the host's dialect translates it)
+   * @param deliberateFields fields sent deliberately, which are not judged
+   * @return the problems, empty when none is found
+   * @throws NullPointerException if an argument is null
+   */
+  public List<String> problems(ChatRequest request, Set<String> deliberateFields) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(deliberateFields, "deliberateFields");
+    if (!ignoresUnknownFields || request.extraBody().isEmpty()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String field : request.extraBody().keySet()) {
+      if (ignoresField(field) && !deliberateFields.contains(field)) {
+        out.add(
+            "Moonshot's API (host "
+                + name
+                + ") takes no top-level field \""
+                + UserCode.given(field)
+                + "\" and ignores it, so "
+                + request.model()
+                + " would answer, and bill, as if it were not sent (rule ignored-field); leave it"
+                + " out, or mark \""
+                + UserCode.given(field)
+                + "\" deliberate (KimiClient.Builder.deliberateFields) if a relay or a newer Kimi"
+                + " reads it");
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /**
    * Returns this host at the team's prices: the cost of each reply it serves and the client's
    * {@code spend()} are priced with {@code prices} (looked up under Kimi's ids), rather than left
@@ -859,7 +950,8 @@ public final class Host {
         && h.moonshotPrices == moonshotPrices
         && h.messageSchema == messageSchema
         && h.continuation == continuation
-        && h.dotsAsP == dotsAsP;
+        && h.dotsAsP == dotsAsP
+        && h.ignoresUnknownFields == ignoresUnknownFields;
   }
 
   @Override

@@ -445,6 +445,8 @@ public final class KimiBatches {
     private final Duration timeout;
     private final CompletableFuture<Batch> result = new CompletableFuture<>();
     private final Scheduler scheduler = scope.core().scheduler();
+    // the waiter's context, captured where the wait starts
+    private final ContextPropagator.Captured caller = scope.captureContext();
     private volatile CompletableFuture<Batch> current;
     private volatile Batch last;
     private volatile Runnable withdraw = () -> {};
@@ -468,7 +470,8 @@ public final class KimiBatches {
           });
       withdrawExpiry = scheduler.schedule(this::expire, timeout);
       poll();
-      return scope.core().tracked(result); // closing the client ends the polling
+      // closing the client ends the polling; the waiter's stages run in its context
+      return scope.calls().propagation().handOut(scope.core().tracked(result));
     }
 
     private void expire() {
@@ -489,6 +492,16 @@ public final class KimiBatches {
                       + " batches().cancel(id)",
                   null,
                   null));
+    }
+
+    /** Polls from the timer, in the waiter's context: the next get is its call. */
+    private void pollInContext() {
+      ContextPropagator.Scope s = caller.restore();
+      try {
+        poll();
+      } finally {
+        s.close();
+      }
     }
 
     private void poll() {
@@ -512,7 +525,7 @@ public final class KimiBatches {
             } else {
               last = b;
               if (!result.isDone()) {
-                withdraw = scheduler.schedule(this::poll, interval);
+                withdraw = scheduler.schedule(this::pollInContext, interval);
               }
             }
           });

@@ -33,10 +33,12 @@ import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.token.ContextBudget;
 import java.net.http.HttpClient;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -261,6 +263,31 @@ public final class KimiClient implements AutoCloseable {
     return scope.adapt(request);
   }
 
+  /**
+   * Lists what this client would refuse {@code request} for before sending anything, in the words
+   * of the {@link PreflightException} a chat or stream call with it throws: the request as {@link
+   * #adapt} makes it, checked against its model's rules in this client's catalog ({@link
+   * ModelInfo#problems(ChatRequest, Set)}) and, over {@link WireProtocol#CHAT_COMPLETIONS}, its
+   * host's ({@link Host#problems}: a field Moonshot's API takes and ignores), the fields marked
+   * {@link Builder#deliberateFields deliberate} sent as they are. For a framework that checks its
+   * default options when it starts, as every call would be checked; nothing is sent. The client's
+   * own target only: a fallback target's rules are checked when a call starts, and the context
+   * budget ({@link Builder#preflight}) when it is sent.
+   *
+   * <pre>{@code
+   * List<String> problems = kimi.problems(defaults);
+   * if (!problems.isEmpty()) {
+   *   throw new PreflightException(defaults.model(), problems); // what every call would throw
+   * }
+   * }</pre>
+   *
+   * @param request the request
+   * @return the problems; empty when none is found, or when {@link Builder#modelChecks} is off
+   */
+  public List<String> problems(ChatRequest request) {
+    return scope.problems(request);
+  }
+
   // --- any endpoint -------------------------------------------------------------------------
 
   /**
@@ -449,6 +476,14 @@ public final class KimiClient implements AutoCloseable {
   }
 
   /**
+   * {@return the top-level fields this client sends as they are where Kimi would take and ignore
+   * them ({@link Builder#deliberateFields}); empty when none is marked}
+   */
+  public Set<String> deliberateFields() {
+    return scope.config().deliberateFields();
+  }
+
+  /**
    * Logs now, on this client's logger, the warning its first call with {@code model} would log
    * (that its {@link #catalog() catalog} marks the id retired, or does not hold it: {@link
    * ModelCatalog#warning(String)}), and records it, so that no call repeats it: the warning is
@@ -491,6 +526,28 @@ public final class KimiClient implements AutoCloseable {
    */
   public Spend spend() {
     return scope.spend();
+  }
+
+  /**
+   * Captures the current thread's context with every propagator of this client ({@link
+   * Builder#contextPropagator}), for code of one's own that runs work of a caller's elsewhere, as
+   * the client does for its callbacks: capture on the caller's thread, restore around the work on
+   * the other, in a try-with-resources. With no propagator it captures nothing and restores
+   * nothing. A propagator that throws is logged and skipped, as in a call.
+   *
+   * <pre>{@code
+   * ContextPropagator.Captured caller = kimi.captureContext();     // on the caller's thread
+   * pool.execute(() -> {
+   *   try (ContextPropagator.Scope s = caller.restore()) {         // on the worker
+   *     handle(request);
+   *   }
+   * });
+   * }</pre>
+   *
+   * @return the captured context; it may be restored any number of times, on any thread
+   */
+  public ContextPropagator.Captured captureContext() {
+    return scope.captureContext();
   }
 
   /** {@return the {@code User-Agent} header this client sends} */
@@ -775,16 +832,61 @@ public final class KimiClient implements AutoCloseable {
 
     /**
      * Switches the model checks on or off (default on): every chat and stream call is first checked
-     * against its model's rules in this client's catalog ({@link ModelInfo#problems}), with no
-     * round trip, after the client's policies adapt it; a request the model would reject fails with
-     * a {@link PreflightException} naming each problem and its fix. Off turns the preflight off
-     * too.
+     * against its model's rules in this client's catalog ({@link ModelInfo#problems}) and, over
+     * {@link WireProtocol#CHAT_COMPLETIONS}, against its host's ({@link Host#problems}: a field
+     * Moonshot's API would take and ignore), with no round trip, after the client's policies adapt
+     * it; a request the model would reject or not act on fails with a {@link PreflightException}
+     * naming each problem and its fix (the fields marked {@link #deliberateFields} go as they are).
+     * Off turns the preflight off too.
      *
      * @param on whether to check
      * @return this builder
      */
     public Builder modelChecks(boolean on) {
       return with(settings.modelChecks(on));
+    }
+
+    /**
+     * Marks top-level request fields as deliberate (default none): the client sends them as they
+     * are where it would otherwise refuse them for being taken and ignored by Kimi. Such a refusal
+     * names its rule: {@code ignored-field} for a field the host does not take (on Moonshot's API,
+     * any member of {@link ChatRequest#extraBody()}: {@link Host#problems}) or the model does not
+     * take ({@code thinking} on kimi-k3.1-pro), {@code unlisted-effort} for a {@code
+     * reasoning_effort} level the model does not list ({@link ModelInfo#problems(ChatRequest,
+     * Set)}). Mark the fields a relay in front of Kimi reads, or one a Kimi newer than this SDK's
+     * model table takes. Nothing else changes: what Kimi answers with a 400 (a fixed sampling
+     * value, a forced tool choice while thinking) is still refused ({@link #modelChecks(boolean)}
+     * off sends everything as it is), and a field the request does not set is not added.
+     *
+     * <pre>{@code
+     * KimiClient relayed = KimiClient.builder()
+     *     .host(Host.moonshot(Endpoint.of("https://kimi-relay.internal/v1")))
+     *     .apiKey(key)
+     *     .deliberateFields("x_team") // the relay reads it; Moonshot ignores it
+     *     .build();
+     * relayed.chat(ChatRequest.builder("kimi-k3").addUser("Hi")
+     *     .extraBody("x_team", JsonString.of("search")).build());
+     * }</pre>
+     *
+     * @param fields the fields, as chat completions names them, such as {@code "thinking"}, {@code
+     *     "reasoning_effort"} or an extra body member; none to mark none
+     * @return this builder
+     * @throws NullPointerException if {@code fields} or an element is null
+     * @throws IllegalArgumentException if a field is blank
+     */
+    public Builder deliberateFields(String... fields) {
+      Set<String> marked = new LinkedHashSet<>();
+      for (String f : Objects.requireNonNull(fields, "fields")) {
+        Objects.requireNonNull(f, "a deliberate field must not be null");
+        if (f.isBlank()) {
+          throw new IllegalArgumentException(
+              "a deliberate field must be a top-level field's name, such as \"seed\": \""
+                  + f
+                  + "\"");
+        }
+        marked.add(f);
+      }
+      return with(settings.deliberateFields(marked));
     }
 
     /**
@@ -910,6 +1012,27 @@ public final class KimiClient implements AutoCloseable {
      */
     public Builder interceptor(KimiInterceptor interceptor) {
       return with(settings.interceptor(Objects.requireNonNull(interceptor, "interceptor")));
+    }
+
+    /**
+     * Adds a propagator of the caller's context (see {@link ContextPropagator}): a logging MDC, a
+     * tracing context, a container's security context, captured where each call starts and made
+     * current around every callback the client runs for it on its own threads (listeners,
+     * interceptors, a {@code Flow} subscriber's signals, the key supplier, the stages of the
+     * futures it returns). Several may be added: each captures in the order added, and is restored
+     * in that order. kimi-sdk-opentelemetry's {@code KimiTelemetry.install} adds OpenTelemetry's,
+     * the Spring modules' auto-configuration SLF4J's MDC (docs/observability.md, "What runs
+     * where").
+     *
+     * <pre>{@code
+     * KimiClient kimi = KimiClient.builder().fromEnv().contextPropagator(mdc).build();
+     * }</pre>
+     *
+     * @param propagator the propagator
+     * @return this builder
+     */
+    public Builder contextPropagator(ContextPropagator propagator) {
+      return with(settings.contextPropagator(Objects.requireNonNull(propagator, "propagator")));
     }
 
     /**

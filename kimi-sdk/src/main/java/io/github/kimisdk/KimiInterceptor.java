@@ -66,11 +66,13 @@ import java.util.function.Consumer;
  * stream, the one that starts consuming it; for an attempt after a retry, the client's timer or
  * HTTP threads) and must not block: compose on the future {@link Chain#proceed} returns. {@link
  * Chain#proceed} may be called later, from another thread (after an asynchronous cache lookup,
- * say). An exception thrown from {@code intercept}, or a future it fails, fails the call with a
- * {@link io.github.kimisdk.errors.ConfigurationException} whose message names the interceptor
- * ({@link #name()}) and says what it threw (its class and message, escaped, cut to 500 characters,
- * the client's key redacted), the exception its cause (a {@code KimiException} itself passes
- * through as it is); once per call, it is not retried.
+ * say). With a {@link ContextPropagator} on the client, {@code intercept}, the stages composed on
+ * {@code proceed}'s future and {@link Chain#onChunk} observers run in the caller's context on
+ * whichever thread runs them. An exception thrown from {@code intercept}, or a future it fails,
+ * fails the call with a {@link io.github.kimisdk.errors.ConfigurationException} whose message names
+ * the interceptor ({@link #name()}) and says what it threw (its class and message, escaped, cut to
+ * 500 characters, the client's key redacted), the exception its cause (a {@code KimiException}
+ * itself passes through as it is); once per call, it is not retried.
  *
  * <p><b>Keys.</b> An interceptor never sees the API key: neither the request nor the chain holds
  * it, and the key's headers ({@code Authorization}, {@code x-api-key}) cannot be set through it.

@@ -52,7 +52,12 @@ public final class CpuPerCall {
    * {@code kimiTelemetry}, the iterator with kimi-sdk-opentelemetry installed (what the artifact
    * adds per call); and {@code kimiChain}, the iterator through a fallback chain whose first target
    * answers (what a chain adds per call); {@code kimiGroup}, the iterator through a group of two
-   * replicas that share the load (what choosing a member adds per call). Run only when named.
+   * replicas that share the load (what choosing a member adds per call); {@code kimiChat} and
+   * {@code kimiAsync}, the chat path (a whole completion, {@link ChatAnswer}: a blocking {@code
+   * chat}, and {@code chatAsync} with a stage), and with {@code Context} after their name ({@code
+   * kimiChatContext}, {@code kimiAsyncContext}, {@code kimiFlowContext}) the same with the caller's
+   * context carried into the callbacks by an MDC's and OpenTelemetry's propagators (what they add
+   * per call). Run only when named.
    */
   static final List<String> VARIANTS =
       List.of(
@@ -61,7 +66,12 @@ public final class CpuPerCall {
           "floorResponsesDecode",
           "kimiTelemetry",
           "kimiChain",
-          "kimiGroup");
+          "kimiGroup",
+          "kimiChat",
+          "kimiChatContext",
+          "kimiAsync",
+          "kimiAsyncContext",
+          "kimiFlowContext");
 
   /**
    * The clients of one answer sent over both wires ({@link ResponsesStream}): the floor reading the
@@ -292,6 +302,11 @@ public final class CpuPerCall {
         return new long[] {same.chatChunks, same.contentChars};
       case "openaiResponses":
         return new long[] {same.events, same.contentChars};
+      case "kimiChat":
+      case "kimiChatContext":
+      case "kimiAsync":
+      case "kimiAsyncContext":
+        return new long[] {-1, ChatAnswer.TEXT_CHARS};
       default:
         return new long[] {stream.chunks, stream.contentChars};
     }

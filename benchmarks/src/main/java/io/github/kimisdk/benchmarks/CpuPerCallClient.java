@@ -207,6 +207,16 @@ public final class CpuPerCallClient {
         return CpuPerCallKimi.chain(url);
       case "kimiGroup":
         return CpuPerCallKimi.group(url);
+      case "kimiChat":
+        return new CpuPerCallKimi(ChatAnswer.baseUrl(url), CpuPerCallKimi.Mode.CHAT);
+      case "kimiChatContext":
+        return CpuPerCallKimi.withContext(ChatAnswer.baseUrl(url), CpuPerCallKimi.Mode.CHAT);
+      case "kimiAsync":
+        return new CpuPerCallKimi(ChatAnswer.baseUrl(url), CpuPerCallKimi.Mode.ASYNC);
+      case "kimiAsyncContext":
+        return CpuPerCallKimi.withContext(ChatAnswer.baseUrl(url), CpuPerCallKimi.Mode.ASYNC);
+      case "kimiFlowContext":
+        return CpuPerCallKimi.withContext(url, CpuPerCallKimi.Mode.FLOW);
       case "floor":
         return new CpuPerCallFloor(url);
       case "floorTimeout":

@@ -1,5 +1,6 @@
 package io.github.kimisdk.benchmarks;
 
+import io.github.kimisdk.ContextPropagator;
 import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.Target;
@@ -7,6 +8,8 @@ import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 
@@ -20,7 +23,11 @@ final class CpuPerCallKimi implements CpuPerCallClient.Call {
   enum Mode {
     ITERATOR,
     FLOW,
-    FOR_EACH_TEXT
+    FOR_EACH_TEXT,
+    /** A blocking {@code chat} of {@link ChatAnswer}'s whole completion: the chat path. */
+    CHAT,
+    /** {@code chatAsync} of the same, with a stage, waited for: the async chat path. */
+    ASYNC
   }
 
   static Object sink;
@@ -94,6 +101,68 @@ final class CpuPerCallKimi implements CpuPerCallClient.Call {
         Mode.ITERATOR);
   }
 
+  /**
+   * The client of {@code mode} with the caller's context carried into its callbacks by two
+   * propagators, as a Spring application with OpenTelemetry has them: an MDC's (a map of three
+   * entries, copied where a call starts and set and put back around each callback as Logback's MDC
+   * copies it) and OpenTelemetry's ({@code KimiTelemetry.contextPropagator()}, a span current on
+   * the caller's thread). The chat and async modes go to {@link ChatAnswer}'s completion.
+   */
+  static CpuPerCallKimi withContext(String url, Mode mode) {
+    CallerState.enter();
+    return new CpuPerCallKimi(
+        KimiClient.builder()
+            .apiKey("sk-cpu-per-call")
+            .baseUrl(url)
+            .contextPropagator(CallerState.MDC_PROPAGATOR)
+            .contextPropagator(io.github.kimisdk.opentelemetry.KimiTelemetry.contextPropagator()),
+        mode);
+  }
+
+  /**
+   * The caller's context of the {@link #withContext} clients: a logging MDC of three entries and an
+   * OpenTelemetry span, current on the measuring thread for good (set by the first client made on
+   * it; the clients without propagators ignore them).
+   */
+  static final class CallerState {
+    static final ThreadLocal<Map<String, String>> MDC = new ThreadLocal<>();
+
+    /** Logback's MDC semantics: a copy taken where a call starts, set as a copy, put back. */
+    static final ContextPropagator MDC_PROPAGATOR =
+        () -> {
+          Map<String, String> captured = copy(MDC.get());
+          return () -> {
+            Map<String, String> before = copy(MDC.get());
+            MDC.set(copy(captured));
+            return () -> MDC.set(before);
+          };
+        };
+
+    private static Map<String, String> copy(Map<String, String> m) {
+      return m == null ? null : new HashMap<>(m);
+    }
+
+    static void enter() {
+      if (MDC.get() != null) {
+        return;
+      }
+      Map<String, String> m = new HashMap<>();
+      m.put("traceId", "4bf92f3577b34da6a3ce929d0e0e4736");
+      m.put("spanId", "00f067aa0ba902b7");
+      m.put("user", "ada");
+      MDC.set(m);
+      io.opentelemetry.context.Context.current()
+          .with(
+              io.opentelemetry.api.trace.Span.wrap(
+                  io.opentelemetry.api.trace.SpanContext.create(
+                      "4bf92f3577b34da6a3ce929d0e0e4736",
+                      "00f067aa0ba902b7",
+                      io.opentelemetry.api.trace.TraceFlags.getSampled(),
+                      io.opentelemetry.api.trace.TraceState.getDefault())))
+          .makeCurrent(); // never closed: current on this thread for the JVM's life
+    }
+  }
+
   @Override
   public long[] call() throws Exception {
     switch (mode) {
@@ -101,6 +170,10 @@ final class CpuPerCallKimi implements CpuPerCallClient.Call {
         return iterate();
       case FLOW:
         return flow();
+      case CHAT:
+        return new long[] {-1, kimi.chat(request).text().length()};
+      case ASYNC:
+        return new long[] {-1, kimi.chatAsync(request).thenApply(c -> c.text().length()).join()};
       default:
         return forEachText();
     }

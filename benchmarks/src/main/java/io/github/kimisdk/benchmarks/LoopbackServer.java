@@ -79,9 +79,14 @@ final class LoopbackServer implements AutoCloseable {
       in.transferTo(OutputStream.nullOutputStream());
     }
     requests.incrementAndGet();
-    exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-    exchange.getResponseHeaders().set("Cache-Control", "no-cache");
     byte[] answer = byPath.getOrDefault(exchange.getRequestURI().getPath(), body);
+    // a whole completion (ChatAnswer) is JSON; every other answer an event stream
+    exchange
+        .getResponseHeaders()
+        .set(
+            "Content-Type",
+            answer.length > 0 && answer[0] == '{' ? "application/json" : "text/event-stream");
+    exchange.getResponseHeaders().set("Cache-Control", "no-cache");
     exchange.sendResponseHeaders(200, whole ? answer.length : 0);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(answer);

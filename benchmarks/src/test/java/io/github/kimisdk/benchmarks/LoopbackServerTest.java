@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The benchmarks' server sends the same bytes chunked or whole; whole, with the body's length, so
- * that the steady-state measure reads every call the same way.
+ * that the steady-state measure reads every call the same way; a whole completion as JSON.
  */
 class LoopbackServerTest {
 
@@ -32,6 +32,22 @@ class LoopbackServerTest {
           .hasValue(Integer.toString(OTHER.length));
       assertThat(other.body()).isEqualTo(OTHER);
       assertThat(server.requests()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aWholeCompletionIsJsonAndAStreamAnEventStream() throws Exception {
+    byte[] completion = ChatAnswer.body();
+    try (LoopbackServer server =
+        new LoopbackServer(
+            BODY, Map.of(ChatAnswer.PREFIX + "/chat/completions", completion), true)) {
+      HttpResponse<byte[]> json = post(ChatAnswer.baseUrl(server.baseUrl()) + "/chat/completions");
+      assertThat(json.headers().firstValue("Content-Type")).hasValue("application/json");
+      assertThat(json.body()).isEqualTo(completion);
+      assertThat(new String(completion, StandardCharsets.UTF_8))
+          .contains("\"finish_reason\":\"stop\"");
+      HttpResponse<byte[]> sse = post(server.baseUrl() + "/chat/completions");
+      assertThat(sse.headers().firstValue("Content-Type")).hasValue("text/event-stream");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.github.kimisdk.agents;
 
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.model.Spend;
 import java.util.Objects;
 
 /**
@@ -54,6 +55,10 @@ public interface AgentTracer {
    * @param runId the run
    * @param model the model the run calls
    * @param parentRunId the run whose tool call started this one, for a subagent's run; else null
+   * @param link the context of the span of the run's first drive ({@link RunSpan#context()}, kept
+   *     with the run), for a later drive of it (a resume after a pause, in another process, a day
+   *     later) to link to, so that every drive of one run reads as one story; null for a run's
+   *     first drive
    */
   record RunStart(
       String agent,
@@ -61,7 +66,8 @@ public interface AgentTracer {
       String description,
       String runId,
       String model,
-      String parentRunId) {
+      String parentRunId,
+      String link) {
     /**
      * Checks the components.
      *
@@ -71,6 +77,7 @@ public interface AgentTracer {
      * @param runId the run
      * @param model the model
      * @param parentRunId the parent run, or null
+     * @param link the first drive's span context, or null
      * @throws NullPointerException if {@code agent}, {@code version}, {@code runId} or {@code
      *     model} is null
      */
@@ -135,7 +142,7 @@ public interface AgentTracer {
           }
 
           @Override
-          public void end(RunResult result, Usage usage) {}
+          public void end(RunResult result, Usage usage, Spend spend) {}
         };
 
     /**
@@ -147,14 +154,26 @@ public interface AgentTracer {
     ToolSpan startTool(ToolStart call);
 
     /**
+     * Returns this span's context as text (a W3C {@code traceparent}), which the run keeps so its
+     * later drives link to it ({@link RunStart#link()}).
+     *
+     * @return the context, or null when the tracer gives none (the default)
+     */
+    default String context() {
+      return null;
+    }
+
+    /**
      * Ends the span, on the thread that started it.
      *
      * @param result how the drive ended; null when it ended by throwing (the store failed before
      *     the run was saved, or the state is not this agent's)
      * @param usage the tokens the drive's model calls used (compaction's included); null when it
      *     made none
+     * @param spend what the drive's model calls cost, priced with the client's prices ({@link
+     *     Spend#NONE} when it made none)
      */
-    void end(RunResult result, Usage usage);
+    void end(RunResult result, Usage usage, Spend spend);
   }
 
   /** The span of one tool call. */

@@ -17,6 +17,26 @@ import java.util.concurrent.ScheduledFuture;
 final class Claimer {
   private static final System.Logger LOG = System.getLogger(Agent.class.getName());
 
+  /**
+   * The claims this process holds, released when the JVM shuts down (a worker stopped with SIGTERM,
+   * or that returns from main): another worker claims their runs at once instead of after a lease.
+   * A drive still going then is fenced out at its next write.
+   */
+  private static final java.util.Set<Claimer> HELD =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (Claimer c : HELD) {
+                    c.release();
+                  }
+                },
+                "kimi-agent-release-claims"));
+  }
+
   private final RunStore store;
   private final String runId;
   private final String owner;
@@ -49,6 +69,7 @@ final class Claimer {
       Claim c = store.claim(runId, owner, now, now.plus(lease));
       if (c instanceof Claim.Held h) {
         held = h;
+        HELD.add(this);
         long every = Math.max(1, lease.toNanos() / 3);
         heartbeat = Watchdog.every(this::renew, every);
         return null;
@@ -93,10 +114,13 @@ final class Claimer {
     }
   }
 
-  /** Stops the heartbeat and releases the claim; a store that fails is logged. */
+  /** Stops the heartbeat and releases the claim, once; a store that fails is logged. */
   void release() {
     if (heartbeat != null) {
       heartbeat.cancel(false);
+    }
+    if (!HELD.remove(this)) {
+      return;
     }
     Claim.Held c = held;
     if (c == null) {

@@ -38,7 +38,7 @@ final class Decisions {
    * @throws IllegalArgumentException when a person approves a call a second time under a policy
    *     that needs several approvers (nothing has run)
    */
-  Found find(PendingCall p, List<Decision> decisions) {
+  Found find(PendingCall p, List<Decision> decisions, AgentTool tool) {
     boolean changed = false;
     RunData.Recorded saved = d.turn.decisions.get(p.position());
     if (saved != null) {
@@ -50,7 +50,7 @@ final class Decisions {
         changed = true;
       }
     }
-    int needed = needed(p);
+    int needed = needed(p, tool);
     for (Decision dec : decisions) {
       Decision.Target t = dec.target();
       if (!t.callId().equals(p.id())) {
@@ -75,7 +75,7 @@ final class Decisions {
       if (saved != null && saved.verdict().equals("approve") && dec instanceof Decision.Approve) {
         saved = approveAgain(saved, dec, p, needed);
       } else {
-        saved = record(dec, p);
+        saved = record(dec, p, needed);
       }
       d.turn.decisions.put(p.position(), saved);
       changed = true;
@@ -109,11 +109,10 @@ final class Decisions {
   }
 
   /** How many different approvers the call's approval needs (a call in doubt: one). */
-  private int needed(PendingCall p) {
+  private static int needed(PendingCall p, AgentTool tool) {
     if (p.kind() == PendingCall.Kind.IN_DOUBT) {
       return 1;
     }
-    AgentTool tool = run.agent.tools.get(p.tool());
     return tool == null ? 1 : tool.approval().approvers();
   }
 
@@ -162,9 +161,8 @@ final class Decisions {
         dec.target().token() != null ? tokenId(dec.target()) : saved.token());
   }
 
-  private RunData.Recorded record(Decision dec, PendingCall p) {
+  private RunData.Recorded record(Decision dec, PendingCall p, int needed) {
     List<Decision.Approver> by = dec.approver() == null ? List.of() : List.of(dec.approver());
-    int needed = needed(p);
     if (dec instanceof Decision.Approve && needed > 1 && dec.approver() == null) {
       throw new IllegalArgumentException(
           "the call "

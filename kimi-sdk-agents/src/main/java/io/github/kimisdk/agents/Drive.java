@@ -1,7 +1,7 @@
 package io.github.kimisdk.agents;
 
+import io.github.kimisdk.ContextPropagator;
 import io.github.kimisdk.chat.Message;
-import io.github.kimisdk.chat.Usage;
 import java.util.List;
 import java.util.Map;
 
@@ -17,8 +17,8 @@ final class Drive {
   private static final class Holder {
     Loop loop;
 
-    Usage used() {
-      return loop == null ? null : loop.models().used();
+    ModelCalls calls() {
+      return loop == null ? null : loop.models();
     }
   }
 
@@ -41,10 +41,12 @@ final class Drive {
       Map<String, String> labels,
       Engine engine) {
     Journal journal = journal(agent, runId, engine);
+    ContextPropagator.Captured caller = agent.kimi.captureContext();
     Tracing tracing = new Tracing(agent, null, runId, engine);
     Holder h = new Holder();
     return tracing.traced(
         agent.model,
+        null,
         () -> {
           RunResult.Taken taken = claim(agent, journal, tracing, runId);
           if (taken != null) {
@@ -62,7 +64,8 @@ final class Drive {
             RunData d =
                 Versions.fresh(agent, runId, messages, engine.newInstance(), engine.now(agent));
             d.labels.putAll(labels);
-            Tree tree = new Tree(journal, runId, engine);
+            d.trace = tracing.context(); // the span later drives of this run link to
+            Tree tree = new Tree(journal, runId, engine, caller);
             tree.enter("", d);
             loop = new Loop(agent, d, tree, null, "", tracing);
             h.loop = loop;
@@ -75,7 +78,7 @@ final class Drive {
           }
           return go(loop, journal, List.of());
         },
-        h::used);
+        h::calls);
   }
 
   /**
@@ -92,10 +95,12 @@ final class Drive {
       Agent agent, String runId, RunData given, List<Decision> decisions, Engine engine) {
     Journal journal = journal(agent, runId, engine);
     verifyTokens(agent, runId, given, decisions, engine);
+    ContextPropagator.Captured caller = agent.kimi.captureContext();
     Tracing tracing = new Tracing(agent, null, runId, engine);
     Holder h = new Holder();
     return tracing.traced(
         given != null ? given.model : agent.model,
+        link(agent, runId, given, engine),
         () -> {
           RunResult.Taken taken = claim(agent, journal, tracing, runId);
           if (taken != null) {
@@ -106,8 +111,8 @@ final class Drive {
           try {
             RunData stored = journal.loadState();
             RunData d = pick(agent, runId, given, stored);
-            Versions.check(agent, d, tracing);
-            Tree tree = new Tree(journal, runId, engine);
+            Versions.check(agent, d, tracing, engine);
+            Tree tree = new Tree(journal, runId, engine, caller);
             tree.enter("", d);
             loop = new Loop(agent, d, tree, null, "", tracing);
             h.loop = loop;
@@ -123,7 +128,7 @@ final class Drive {
           }
           return go(loop, journal, decisions);
         },
-        h::used);
+        h::calls);
   }
 
   /**
@@ -150,6 +155,22 @@ final class Drive {
               + "): load it again, decide on its pending calls as they are now, and resume");
     }
     return stored;
+  }
+
+  /** The span context of the run's first drive, as the caller's state or the store holds it. */
+  private static String link(Agent agent, String runId, RunData given, Engine engine) {
+    if (given != null) {
+      return given.trace;
+    }
+    if (agent.store == null || engine != Engine.LOCAL) {
+      return null;
+    }
+    try {
+      RunData saved = StoreJournal.load(agent.store, agent.key, runId);
+      return saved == null ? null : saved.trace;
+    } catch (RuntimeException e) {
+      return null; // the drive reads it again, and says what is wrong
+    }
   }
 
   /** Claims the run; the {@link RunResult.Taken} to return when another worker holds it. */

@@ -53,7 +53,16 @@ final class Execution {
     for (Turns.Job j : jobs) {
       // a subagent's saved run leaves this run's data for its own thread, which alone drives it
       RunData saved = Subagents.of(j.tool()) == null ? null : d.turn.children.remove(j.position());
-      tasks.add(() -> execute(step, j, saved));
+      tasks.add(
+          () -> {
+            // the caller's context (its MDC, its span) around the tool, its events and spans
+            io.github.kimisdk.ContextPropagator.Scope scope = run.tree.caller.restore();
+            try {
+              return execute(step, j, saved);
+            } finally {
+              scope.close();
+            }
+          });
     }
     List<Done> dones;
     try {

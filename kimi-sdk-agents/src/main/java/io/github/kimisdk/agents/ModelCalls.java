@@ -7,6 +7,7 @@ import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.model.Cost;
 import io.github.kimisdk.model.Price;
+import io.github.kimisdk.model.Spend;
 import io.github.kimisdk.token.RequestTokens;
 
 /**
@@ -21,6 +22,7 @@ final class ModelCalls {
   private final Loop run;
   private final Sizes sizes = new Sizes(RequestTokens.estimated());
   private Usage used; // what this drive's calls used
+  private Spend spent = Spend.NONE; // and what they cost
 
   ModelCalls(Agent agent, Loop run) {
     this.agent = agent;
@@ -34,6 +36,11 @@ final class ModelCalls {
   /** The tokens this drive's model calls used; null when it made none. */
   Usage used() {
     return used;
+  }
+
+  /** What this drive's model calls cost, priced with the client's prices. */
+  Spend spent() {
+    return spent;
   }
 
   /** A model call a limit refused before it was sent. */
@@ -115,6 +122,11 @@ final class ModelCalls {
         Usage kept = strip(u);
         run.data().usage.merge(by, kept, Usage::plus);
         used = used == null ? kept : used.plus(kept);
+        try {
+          spent = spent.plus(agent.kimi.prices().spend(by, u, ttl));
+        } catch (RuntimeException unpriced) {
+          // a model the table cannot price: its tokens are in the usage, its cost unknown
+        }
         if (weigh) {
           sizes.calibrate(prompt, u.promptTokens());
         }

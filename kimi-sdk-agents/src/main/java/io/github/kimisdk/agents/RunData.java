@@ -66,6 +66,9 @@ final class RunData {
 
   Instant updatedAt;
 
+  /** The span context of the run's first drive, which its later drives link to; or null. */
+  String trace;
+
   /** A copy that shares nothing mutable with this one (messages and values are immutable). */
   RunData copy() {
     RunData c = new RunData();
@@ -94,6 +97,7 @@ final class RunData {
     c.labels = new TreeMap<>(labels);
     c.createdAt = createdAt;
     c.updatedAt = updatedAt;
+    c.trace = trace;
     return c;
   }
 

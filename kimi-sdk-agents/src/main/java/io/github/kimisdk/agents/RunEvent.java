@@ -144,6 +144,8 @@ public sealed interface RunEvent {
    * @param tool the tool
    * @param how {@code decision}, {@code edited} or {@code allowance}
    * @param approvals who approved, when and why (empty for an allowance, or when nobody was named)
+   * @param waited how long the call waited for its approval, from when it began to wait to now;
+   *     null when it did not wait (an allowance) or the run did not record when it began
    */
   record Approved(
       String runId,
@@ -151,7 +153,8 @@ public sealed interface RunEvent {
       int position,
       String tool,
       String how,
-      List<Decision.Approver> approvals)
+      List<Decision.Approver> approvals,
+      Duration waited)
       implements RunEvent {
     /**
      * Copies the approvals.
@@ -162,6 +165,7 @@ public sealed interface RunEvent {
      * @param tool the tool
      * @param how how it was approved
      * @param approvals who approved
+     * @param waited how long it waited, or null
      */
     public Approved {
       approvals = List.copyOf(approvals);

@@ -112,6 +112,9 @@ final class RunFormat {
     if (d.updatedAt != null) {
       o.put("updated_at", d.updatedAt.toString());
     }
+    if (d.trace != null) {
+      o.put("trace", d.trace);
+    }
     return o.build();
   }
 
@@ -137,6 +140,7 @@ final class RunFormat {
             || !d.labels.isEmpty()
             || d.createdAt != null
             || d.updatedAt != null
+            || d.trace != null
             || d.tools.values().stream().anyMatch(java.util.Objects::nonNull);
     for (PendingCall p : d.pending) {
       v3 |= p.since() != null || !p.approvedBy().isEmpty();
@@ -330,6 +334,7 @@ final class RunFormat {
     }
     d.createdAt = instant(o, "created_at");
     d.updatedAt = instant(o, "updated_at");
+    d.trace = opt(o, "trace");
     return d;
   }
 

@@ -71,14 +71,19 @@ final class Subagents {
     Tracing tracing = new Tracing(child, parent.tracing(), data.id, parent.tree.engine);
     Loop c = new Loop(child, data, parent.tree, parent, path, tracing);
     parent.tree.enter(path, data);
+    if (fresh) {
+      data.trace = null; // set once its first drive's span has started
+    }
     RunResult r =
         tracing.traced(
             data.model,
+            data.trace,
             () -> {
               if (fresh) {
+                data.trace = tracing.context();
                 c.save();
               } else {
-                Versions.check(child, data, c.tracing());
+                Versions.check(child, data, c.tracing(), parent.tree.engine);
                 c.tracing()
                     .emit(
                         new RunEvent.Resumed(
@@ -88,7 +93,7 @@ final class Subagents {
               c.tracing().emit(new RunEvent.Ended(data.id, data.status));
               return rr;
             },
-            c.models()::used);
+            c::models);
     if (r instanceof RunResult.Paused p) {
       return new Outcome(null, false, null, p.pending(), data, path);
     } else if (r instanceof RunResult.Answered a) {

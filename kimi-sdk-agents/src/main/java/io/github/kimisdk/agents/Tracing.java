@@ -1,6 +1,6 @@
 package io.github.kimisdk.agents;
 
-import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.model.Spend;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -32,22 +32,34 @@ final class Tracing {
   }
 
   /** Runs a drive inside its span: started first, ended with how the drive ended. */
-  RunResult traced(String model, Supplier<RunResult> drive, Supplier<Usage> used) {
-    span = startRun(model);
+  RunResult traced(
+      String model, String link, Supplier<RunResult> drive, Supplier<ModelCalls> calls) {
+    span = startRun(model, link);
     RunResult result = null;
     try {
       result = drive.get();
       return result;
     } finally {
       try {
-        span.end(result, used.get());
+        ModelCalls m = calls.get();
+        span.end(result, m == null ? null : m.used(), m == null ? Spend.NONE : m.spent());
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "an agent tracer failed on run " + runId, e);
       }
     }
   }
 
-  private AgentTracer.RunSpan startRun(String model) {
+  /** The context of this drive's span, for the run to keep; null when the tracer gives none. */
+  String context() {
+    try {
+      return span.context();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "an agent tracer failed on run " + runId, e);
+      return null;
+    }
+  }
+
+  private AgentTracer.RunSpan startRun(String model, String link) {
     if (!engine.tells()) {
       return AgentTracer.RunSpan.NONE;
     }
@@ -61,7 +73,8 @@ final class Tracing {
                       agent.description,
                       runId,
                       model,
-                      parent == null ? null : parent.runId));
+                      parent == null ? null : parent.runId,
+                      link));
       return s == null ? AgentTracer.RunSpan.NONE : s;
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "an agent tracer failed on run " + runId, e);

@@ -23,13 +23,22 @@ final class Tree {
   final Journal journal;
   final String rootId;
   final Engine engine;
+
+  /** The context of the thread that drives the root run, restored around every call on others. */
+  final io.github.kimisdk.ContextPropagator.Captured caller;
+
   private final Map<String, RunData> saved = new HashMap<>(); // guarded by this; by path
   private final Map<String, RunData> live = new HashMap<>(); // guarded by this; by path
 
-  Tree(Journal journal, String rootId, Engine engine) {
+  Tree(
+      Journal journal,
+      String rootId,
+      Engine engine,
+      io.github.kimisdk.ContextPropagator.Captured caller) {
     this.journal = journal;
     this.rootId = rootId;
     this.engine = engine;
+    this.caller = caller;
   }
 
   /**

@@ -90,7 +90,7 @@ final class Turns {
                     + " effect: it is neither read-only nor idempotent",
                 tool == null ? "never" : tool.approval().id(),
                 since(before, pos, now));
-        Decisions.Found f = decided.find(p, decisions);
+        Decisions.Found f = decided.find(p, decisions, tool);
         changed |= f.changed();
         if (f.recorded() == null || !f.complete()) {
           inDoubt.add(f.pending());
@@ -132,7 +132,8 @@ final class Turns {
       }
       String policy = tool.approval().id();
       if (decided.covered(name, parsed, policy)) {
-        run.tracing().emit(new RunEvent.Approved(d.id, step, pos, name, "allowance", List.of()));
+        run.tracing()
+            .emit(new RunEvent.Approved(d.id, step, pos, name, "allowance", List.of(), null));
         jobs.add(new Job(pos, call, tool, args, false, null));
         continue;
       }
@@ -147,7 +148,7 @@ final class Turns {
               ask,
               policy,
               since(before, pos, now));
-      Decisions.Found f = decided.find(p, decisions);
+      Decisions.Found f = decided.find(p, decisions, tool);
       changed |= f.changed();
       if (f.recorded() != null && f.complete()) {
         changed |= apply(f.recorded(), p, call, tool, jobs, false);
@@ -321,7 +322,10 @@ final class Turns {
                 pos,
                 p.tool(),
                 r.arguments() != null ? "edited" : "decision",
-                r.approvals()));
+                r.approvals(),
+                p.since() == null
+                    ? null
+                    : java.time.Duration.between(p.since(), run.tree.engine.now(agent))));
     jobs.add(new Job(pos, call, tool, args, rerun, note));
     return false;
   }

@@ -72,7 +72,7 @@ final class Versions {
    *
    * @throws IllegalStateException when the run was saved by another agent, or the rule refuses
    */
-  static void check(Agent agent, RunData d, Tracing tracing) {
+  static void check(Agent agent, RunData d, Tracing tracing, Engine engine) {
     if (!d.agentName.equals(agent.name)) {
       throw new IllegalStateException(
           "run "
@@ -88,14 +88,17 @@ final class Versions {
     }
     boolean sameVersion = d.agentVersion.equals(agent.version);
     boolean sameDigest = d.agentDigest == null || d.agentDigest.equals(agent.digest);
-    if (sameVersion && sameDigest) {
+    if (sameVersion && sameDigest && agent.sources.isEmpty()) {
       return;
     }
     Map<String, String> now;
     try {
-      now = digests(agent, Toolbox.list(agent));
+      now = digests(agent, engine.tools(agent));
     } catch (RuntimeException e) {
       now = agent.toolDigests; // a source that cannot list now: its tools count as removed
+    }
+    if (sameVersion && sameDigest && sameTools(d.tools, now)) {
+      return; // a tool source's list as the run last saw it
     }
     List<String> added = new ArrayList<>();
     List<String> removed = new ArrayList<>();
@@ -153,6 +156,19 @@ final class Versions {
               + "; resume it with the version that saved it, or choose another VersionRule");
     }
     stamp(agent, d);
+  }
+
+  /** Whether the tools a run recorded are the tools now: the same names, no digest changed. */
+  private static boolean sameTools(Map<String, String> saved, Map<String, String> now) {
+    if (!saved.keySet().equals(now.keySet())) {
+      return false;
+    }
+    for (Map.Entry<String, String> e : saved.entrySet()) {
+      if (e.getValue() != null && !e.getValue().equals(now.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The tools the open turn still needs that are missing or changed in {@code now}. */

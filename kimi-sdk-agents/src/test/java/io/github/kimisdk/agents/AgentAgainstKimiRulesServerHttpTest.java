@@ -214,7 +214,7 @@ class AgentAgainstKimiRulesServerHttpTest {
     assertThat(r).isInstanceOf(RunResult.Answered.class);
     int documents = 0;
     for (int i = 1; i <= count; i++) {
-      documents += KimiRulesServer.tokens(document("archive", i));
+      documents += KimiRules.tokens(document("archive", i));
     }
     assertThat(documents).as("the documents overflow the window").isGreaterThan(2 * WINDOW);
     // the answer names every document with its checksum: what was read survived the summaries

@@ -315,4 +315,69 @@ class AgentPoliciesHttpTest {
     assertThat(spend.totalTokens()).isPositive();
     assertThat(spend.cost(Currency.getInstance("USD"))).isPresent();
   }
+
+  /** A tool source whose list a test changes, as an MCP server's changes between deploys. */
+  static final class Listing implements io.github.kimisdk.tool.ToolSource {
+    final java.util.List<String> names = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final Bank bank;
+
+    Listing(Bank bank, String... names) {
+      this.bank = bank;
+      this.names.addAll(java.util.List.of(names));
+    }
+
+    @Override
+    public String name() {
+      return "bank-server";
+    }
+
+    @Override
+    public java.util.List<io.github.kimisdk.tool.FunctionTool> tools() {
+      java.util.List<io.github.kimisdk.tool.FunctionTool> out = new ArrayList<>();
+      for (String n : names) {
+        out.add(
+            (io.github.kimisdk.tool.FunctionTool)
+                (n.equals("transfer") ? bank.tool().tool() : notifier().tool()));
+      }
+      return out;
+    }
+
+    @Override
+    public Result call(String name, io.github.kimisdk.json.JsonValue args, String key) {
+      return new Result(
+          name.equals("transfer")
+              ? bank.transfer(args.get("to").asString(), args.get("amount").asLong(), key)
+              : "told",
+          false);
+    }
+  }
+
+  @Test
+  void aToolSourceThatListsOtherToolsOnResumeIsToldAndRefusedWhenAWaitingCallsToolIsGone(
+      KimiClient kimi) {
+    RunStore store = RunStore.inMemory();
+    Listing server = new Listing(bank, "transfer", "notify");
+    java.util.function.UnaryOperator<AgentTool> approvals =
+        t -> t.name().equals("transfer") ? t.approval(Approval.always()) : t;
+    Agent agent = builder(kimi, store).tools(server, approvals).build();
+    RunResult.Paused p =
+        (RunResult.Paused)
+            agent.run(
+                "r1", List.of(Message.user("transfer to=acct-2 amount=9 and notify to=acct-2")));
+
+    server.names.remove("notify"); // the server's list changed since the run paused
+    RunResult r = agent.resume("r1", List.of());
+    assertThat(r).isInstanceOf(RunResult.Paused.class); // the waiting call's tool is still there
+    RunEvent.AgentChanged told =
+        (RunEvent.AgentChanged)
+            events.stream().filter(e -> e instanceof RunEvent.AgentChanged).findFirst().get();
+    assertThat(told.removed()).containsExactly("notify");
+    assertThat(told.continued()).isTrue();
+
+    server.names.remove("transfer");
+    assertThatThrownBy(() -> agent.resume("r1", List.of(Decision.approve(p.pending().get(0)))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("tools removed: [transfer]");
+    assertThat(bank.requests()).isZero();
+  }
 }

@@ -45,7 +45,34 @@ final class FailingStore implements RunStore {
   }
 
   @Override
+  public void putState(Claim.Held claim, byte[] state, RunSummary summary) {
+    if (Ids.STATE.startsWith(prefix)) {
+      synchronized (this) {
+        if (allowed-- <= 0) {
+          throw new RunStoreException("the store is down (a test's)", null);
+        }
+      }
+    }
+    store.putState(claim, state, summary);
+  }
+
+  @Override
   public byte[] get(String runId, String key) {
     return store.get(runId, key);
+  }
+
+  @Override
+  public RunPage list(RunQuery query) {
+    return store.list(query);
+  }
+
+  @Override
+  public boolean delete(String runId, Instant now) {
+    return store.delete(runId, now);
+  }
+
+  @Override
+  public boolean release(String runId) {
+    return store.release(runId);
   }
 }

@@ -86,6 +86,7 @@ class RunDataFieldsTest {
     d.labels = new TreeMap<>(Map.of("customer", "c-42"));
     d.createdAt = Instant.parse("2026-11-28T08:00:00Z");
     d.updatedAt = Instant.parse("2026-11-28T09:30:00Z");
+    d.trace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
     return d;
   }
 

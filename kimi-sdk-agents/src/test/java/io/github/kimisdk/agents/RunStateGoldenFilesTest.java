@@ -235,4 +235,61 @@ class RunStateGoldenFilesTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("\"revision\" must be a number");
   }
+
+  @Test
+  void aVersionThreeRunWithOneOfTwoApprovalsLoadsAndRunsOnTheSecond(
+      FakeKimiServer server, KimiClient kimi) throws IOException {
+    RunState s = RunState.fromJson(golden("agent-run-v3-two-approvers.json"));
+    assertThat(s.labels()).containsEntry("customer", "c-42");
+    assertThat(s.createdAt()).isEqualTo(java.time.Instant.parse("2026-11-28T11:00:00Z"));
+    PendingCall p = s.pending().get(0);
+    assertThat(p.approvedBy()).containsExactly("alice");
+    assertThat(p.since()).isEqualTo(java.time.Instant.parse("2026-11-28T11:00:00Z"));
+    assertThat(p.idempotencyKey())
+        .isEqualTo(Ids.idempotencyKey("599f2857200607f3eaf200730cd7d7f3", "golden-3", 1, 0));
+    assertThat(RunState.fromJson(s.toJson()).toJson()).isEqualTo(s.toJson());
+    Bank bank = new Bank();
+    Agent agent =
+        Agent.builder(kimi, "kimi-k3")
+            .name("payments", "3")
+            .tool(bank.tool().approval(Approval.always().approvers(2)).asIdempotent())
+            .tool(AgentPoliciesHttpTest.notifier())
+            .build();
+
+    RunResult r = agent.resume(s, List.of(Decision.approve(p).by("bob", "second")));
+
+    assertThat(r).isInstanceOf(RunResult.Answered.class);
+    assertThat(bank.transfers())
+        .singleElement()
+        .satisfies(t -> assertThat(t.key()).isEqualTo(p.idempotencyKey()));
+  }
+
+  @Test
+  void aVersionThreeRunPausedOnASubagentGoesOnInsideIt(FakeKimiServer server, KimiClient kimi)
+      throws IOException {
+    RunState s = RunState.fromJson(golden("agent-run-v3-child-paused.json"));
+    assertThat(s.status()).isEqualTo(RunState.Status.PAUSED);
+    PendingCall p = s.pending().get(0);
+    assertThat(p.runId()).isEqualTo("golden-4.1.0");
+    Bank bank = new Bank();
+    Agent payer =
+        Agent.builder(kimi, "kimi-k3")
+            .name("payer", "1")
+            .tool(bank.tool().approval(Approval.always()))
+            .build();
+    Agent lead =
+        Agent.builder(kimi, "kimi-k3")
+            .name("lead", "2")
+            .tool(payer.asTool("pay", "Pays an invoice"))
+            .tool(AgentPoliciesHttpTest.notifier())
+            .build();
+
+    RunResult r = lead.resume(s, List.of(Decision.approve(p)));
+
+    assertThat(r).isInstanceOf(RunResult.Answered.class);
+    assertThat(bank.transfers())
+        .singleElement()
+        .satisfies(t -> assertThat(t.key()).isEqualTo(p.idempotencyKey()));
+    assertThat(((RunResult.Answered) r).state().subagentSteps()).isPositive();
+  }
 }

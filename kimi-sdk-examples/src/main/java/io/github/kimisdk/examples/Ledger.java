@@ -3,7 +3,9 @@ package io.github.kimisdk.examples;
 import io.github.kimisdk.agents.AgentTool;
 import io.github.kimisdk.agents.ToolContext;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.JsonSchema;
+import io.github.kimisdk.tool.Tool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -32,15 +34,21 @@ final class Ledger {
     }
   }
 
+  /** The declaration of {@code transfer(to, amount)}, as the model sees it. */
+  static final FunctionTool DECLARATION =
+      Tool.function(
+          "transfer",
+          "Moves money from the company account to another account",
+          JsonSchema.object()
+              .required("to", JsonSchema.string().description("the account, such as acct-7"))
+              .required("amount", JsonSchema.integer().description("whole euros"))
+              .build()
+              .toJson());
+
   /** The tool: {@code transfer(to, amount)}, its idempotency key passed to the ledger. */
   AgentTool transferTool() {
     return AgentTool.of(
-        "transfer",
-        "Moves money from the company account to another account",
-        JsonSchema.object()
-            .required("to", JsonSchema.string().description("the account, such as acct-7"))
-            .required("amount", JsonSchema.integer().description("whole euros"))
-            .build(),
+        DECLARATION,
         (JsonValue args, ToolContext ctx) ->
             transfer(args.get("to").asString(), args.get("amount").asLong(), ctx));
   }
@@ -58,16 +66,20 @@ final class Ledger {
     return "transferred " + amount + " EUR to " + to;
   }
 
-  /** Every transfer done, one line each. */
+  /**
+   * Every transfer done, one line each, in the order of their text (the files are named by keys,
+   * which are random to each run instance).
+   */
   List<String> transfers() {
     List<String> out = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+      for (Path f : (Iterable<Path>) files::iterator) {
         out.add(Files.readString(f, StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    out.sort(null);
     return out;
   }
 }

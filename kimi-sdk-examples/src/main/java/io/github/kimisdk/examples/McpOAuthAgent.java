@@ -1,7 +1,8 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.agent.ToolRunner;
-import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.agents.Agent;
+import io.github.kimisdk.agents.RunResult;
+import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.mcp.McpAuthorization;
 import io.github.kimisdk.mcp.McpClient;
@@ -13,14 +14,15 @@ import io.github.kimisdk.mcp.McpUserAgent;
 import io.github.kimisdk.mcp.kimi.KimiSampling;
 import io.github.kimisdk.mcp.kimi.McpToolset;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 
 /**
- * A tool-calling agent on Kimi whose tools come from an MCP server that requires OAuth, and whose
- * server asks Kimi for completions of its own (sampling). The client does all of OAuth: it reads
- * the server's 401, finds its authorization server, registers itself, has the user approve (PKCE,
- * the server as the token's resource, the issuer checked), and sends the token; no HTTP is written
- * here.
+ * A tool-calling agent on Kimi (an {@link Agent} in memory) whose tools come from an MCP server
+ * that requires OAuth, and whose server asks Kimi for completions of its own (sampling). The client
+ * does all of OAuth: it reads the server's 401, finds its authorization server, registers itself,
+ * has the user approve (PKCE, the server as the token's resource, the issuer checked), and sends
+ * the token; no HTTP is written here.
  *
  * <p>By default both servers run in this process ({@link NotesOAuthServers}: an authorization
  * server that approves at once, and a notes server of protocol version 2026-07-28), so the example
@@ -145,34 +147,20 @@ public final class McpOAuthAgent {
         for (McpTool t : mcp.listTools()) {
           out.println("  " + t.name() + (t.description() == null ? "" : ": " + t.description()));
         }
-        ToolRunner runner =
-            ToolRunner.builder(session.kimi())
+        Agent agent =
+            Agent.builder(session.kimi(), session.model())
                 .tools(McpToolset.of(mcp))
+                .request(b -> b.maxCompletionTokens(16_000))
                 .streaming(true)
                 .listener(new StepPrinter(out))
                 .build();
         out.println("> " + prompt);
-        ToolRunner.Result result =
-            runner.run(
-                ChatRequest.builder(session.model())
-                    .addUser(prompt)
-                    .maxCompletionTokens(16000)
-                    .build());
+        RunResult result = agent.run(List.of(Message.user(prompt)));
         if (local != null) {
           out.println(
               "The authorization server " + String.join("; ", local.authorizationLog()) + ".");
         }
-        switch (result.outcome()) {
-          case ANSWERED:
-            out.println("[done] answered in " + result.steps() + " steps");
-            return 0;
-          case STEP_LIMIT:
-            out.println("[stopped] step limit of " + result.steps() + " reached");
-            return 2;
-          default:
-            out.println("[failed] " + result.error().getMessage());
-            return 1;
-        }
+        return McpToolCalling.report(result, out);
       }
     } catch (KimiException | McpException e) { // a call to Kimi, the MCP server or its OAuth failed
       out.println("[failed] " + e.getMessage());

@@ -1,7 +1,8 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.agent.ToolRunner;
-import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.agents.Agent;
+import io.github.kimisdk.agents.RunResult;
+import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
@@ -31,13 +32,14 @@ import java.util.Map;
 
 /**
  * A tool-calling agent whose tools come from a Model Context Protocol server: the model calls them
- * through a {@link ToolRunner}, which sends each call to the server and the result back to the
- * model.
+ * through an {@link Agent} in memory, which takes the server's {@link McpToolset} as a tool source,
+ * sends each call to the server (with its idempotency key in the call's {@code _meta}) and the
+ * result back to the model.
  *
  * <p>By default the server is a tiny notes server in this very program ({@code --serve}), started
  * as a child process with the same {@code java} and spoken to over stdio, so the example runs
  * offline without Node or npm. Its tool names ({@code notes.add}) are not names Kimi accepts; Kimi
- * sees {@code notes_add}, and the runner maps calls back. Any other server works too:
+ * sees {@code notes_add}, and the toolset maps calls back. Any other server works too:
  *
  * <pre>
  * mvn -B -q -pl kimi-sdk-examples -am compile exec:java -Dexec.mainClass=io.github.kimisdk.examples.McpToolCalling
@@ -115,34 +117,38 @@ public final class McpToolCalling {
                     : seen.equals(t.name()) ? "" : " (Kimi sees " + seen + ")")
                 + (t.description() == null ? "" : ": " + t.description()));
       }
-      ToolRunner runner =
-          ToolRunner.builder(session.kimi())
-              .tools(toolset)
+      Agent agent =
+          Agent.builder(session.kimi(), session.model())
+              .tools(toolset) // listed again before each model call; the server's hints mapped
+              .request(b -> b.maxCompletionTokens(16_000))
               .streaming(true)
               .listener(new StepPrinter(out))
               .build();
       out.println("> " + prompt);
-      ToolRunner.Result result =
-          runner.run(
-              ChatRequest.builder(session.model())
-                  .addUser(prompt)
-                  .maxCompletionTokens(16000)
-                  .build());
-      switch (result.outcome()) {
-        case ANSWERED:
-          out.println("[done] answered in " + result.steps() + " steps");
-          return 0;
-        case STEP_LIMIT:
-          out.println("[stopped] step limit of " + result.steps() + " reached");
-          return 2;
-        default:
-          out.println("[failed] " + result.error().getMessage());
-          return 1;
-      }
+      return report(agent.run(List.of(Message.user(prompt))), out);
     } catch (KimiException | McpException e) { // a call to Kimi, or the MCP server, failed
       out.println("[failed] " + e.getMessage());
       return 1;
     }
+  }
+
+  /** Prints how a run in memory ended; the exit status. */
+  static int report(RunResult result, PrintStream out) {
+    if (result instanceof RunResult.Answered a) {
+      out.println("[done] answered in " + a.state().steps() + " steps");
+      return 0;
+    }
+    if (result instanceof RunResult.Stopped s) {
+      out.println(
+          "[stopped] " + s.limit() + " limit reached after " + s.state().steps() + " steps");
+      return 2;
+    }
+    if (result instanceof RunResult.Failed f) {
+      out.println("[failed] " + f.error().getMessage()); // a model call, or the server's listing
+      return 1;
+    }
+    out.println("[waiting] " + result); // a call that asks for approval (none here)
+    return 2;
   }
 
   private static McpClient connect(List<String> command, String url, PrintStream out) {
@@ -168,6 +174,7 @@ public final class McpToolCalling {
             File.pathSeparator,
             location(McpToolCalling.class),
             location(McpClient.class),
+            location(Agent.class), // this class names the agent's types, which the JVM checks
             location(KimiException.class)));
     cmd.add(McpToolCalling.class.getName());
     cmd.add("--serve");

@@ -1,8 +1,11 @@
 package io.github.kimisdk.examples;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.agent.ToolRunner;
-import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.agents.Agent;
+import io.github.kimisdk.agents.AgentTool;
+import io.github.kimisdk.agents.RunResult;
+import io.github.kimisdk.agents.RunState;
+import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -17,11 +20,14 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * A tool-calling agent: the model calls local tools (a calculator, the current time in a time zone,
- * a file line counter), possibly several at once, until it can answer. Each step is printed.
+ * a file line counter), possibly several at once, until it can answer. Each step is printed. The
+ * loop is kimi-sdk-agents' {@link Agent} in memory: no store, nothing saved, the run's state handed
+ * back in its {@link RunResult}.
  *
  * <p>With {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code KIMI_CODING_API_KEY} set it
  * calls the real API (model from {@code KIMI_MODEL}, default {@code kimi-k3}); without one it runs
@@ -100,81 +106,94 @@ public final class ToolCalling {
 
   private static int agent(
       KimiClient kimi, String model, String prompt, PrintStream out, Clock clock) {
-    ToolRunner runner =
-        ToolRunner.builder(kimi)
+    StepPrinter steps = new StepPrinter(out, true);
+    Agent agent =
+        Agent.builder(kimi, model)
+            .instructions(SYSTEM)
             .tool(
-                "calculator",
-                "Evaluates an arithmetic expression with + - * / and parentheses",
-                JsonSchema.object()
-                    .required("expression", JsonSchema.string().description("Such as (2+3)*4"))
-                    .build(),
-                args -> Calculator.format(Calculator.evaluate(args.get("expression").asString())))
+                AgentTool.of(
+                        "calculator",
+                        "Evaluates an arithmetic expression with + - * / and parentheses",
+                        JsonSchema.object()
+                            .required(
+                                "expression", JsonSchema.string().description("Such as (2+3)*4"))
+                            .build(),
+                        (args, ctx) ->
+                            Calculator.format(
+                                Calculator.evaluate(args.get("expression").asString())))
+                    .asReadOnly())
             .tool(
-                "current_time",
-                "Returns the current date and time in a time zone",
-                JsonSchema.object()
-                    .required(
-                        "zone",
-                        JsonSchema.string().description("IANA zone id, such as Europe/Paris"))
-                    .build(),
-                args ->
-                    ZonedDateTime.now(clock.withZone(ZoneId.of(args.get("zone").asString())))
-                        .truncatedTo(ChronoUnit.SECONDS)
-                        .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+                AgentTool.of(
+                        "current_time",
+                        "Returns the current date and time in a time zone",
+                        JsonSchema.object()
+                            .required(
+                                "zone",
+                                JsonSchema.string()
+                                    .description("IANA zone id, such as Europe/Paris"))
+                            .build(),
+                        (args, ctx) ->
+                            ZonedDateTime.now(
+                                    clock.withZone(ZoneId.of(args.get("zone").asString())))
+                                .truncatedTo(ChronoUnit.SECONDS)
+                                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
+                    .asReadOnly())
             .tool(
-                "count_lines",
-                "Counts the lines of a local text file",
-                JsonSchema.object()
-                    .required("path", JsonSchema.string().description("A file path"))
-                    .build(),
-                ToolCalling::countLines)
+                AgentTool.of(
+                        "count_lines",
+                        "Counts the lines of a local text file",
+                        JsonSchema.object()
+                            .required("path", JsonSchema.string().description("A file path"))
+                            .build(),
+                        (args, ctx) -> countLines(args))
+                    .asReadOnly())
+            .request(b -> b.maxCompletionTokens(16_000))
             .streaming(true)
-            .listener(new StepPrinter(out, true))
+            .listener(steps)
             .maxTotalTokens(MAX_TOKENS)
             .build();
     out.println("> " + prompt);
-    ToolRunner.Result result =
-        runner.run(
-            ChatRequest.builder(model)
-                .addSystem(SYSTEM)
-                .addUser(prompt)
-                .maxCompletionTokens(16000)
-                .build());
-    Usage usage = result.usage();
-    String spent = "; spent " + ExampleSession.spendLine(result.spend());
-    switch (result.outcome()) {
-      case ANSWERED:
-        out.println(
-            "[done] answered in "
-                + result.steps()
-                + " steps"
-                + (usage == null
-                    ? ""
-                    : "; tokens: prompt "
-                        + usage.promptTokens()
-                        + ", completion "
-                        + usage.completionTokens()
-                        + ", total "
-                        + usage.totalTokens())
-                + spent);
-        return 0;
-      case STEP_LIMIT:
-        out.println("[stopped] step limit of " + result.steps() + " reached" + spent);
-        return 2;
-      case SPEND_LIMIT:
-      case TOKEN_LIMIT:
-        out.println(
-            "[stopped] after "
-                + result.steps()
-                + " steps: the next could pass the "
-                + (result.outcome() == ToolRunner.Outcome.SPEND_LIMIT ? "spend" : "token")
-                + " limit"
-                + spent);
-        return 2;
-      default:
-        out.println("[failed] " + result.error().getMessage());
-        return 1;
+    RunResult result = agent.run(List.of(Message.user(prompt))); // in memory: no store
+    if (result instanceof RunResult.Failed f) {
+      out.println("[failed] " + f.error().getMessage());
+      return 1;
     }
+    if (result instanceof RunResult.Stopped s) {
+      out.println(
+          "[stopped] after "
+              + s.state().steps()
+              + " steps: "
+              + (s.limit() == RunResult.Limit.STEPS
+                  ? "the step limit was reached"
+                  : "the next could pass the "
+                      + s.limit().name().toLowerCase(Locale.ROOT)
+                      + " limit")
+              + "; spent "
+              + ExampleSession.spendLine(s.state().spend(kimi.prices())));
+      return 2;
+    }
+    if (!(result instanceof RunResult.Answered answered)) {
+      out.println(
+          "[unexpected] " + result); // a run in memory with no approvals neither waits nor is taken
+      return 1;
+    }
+    RunState run = answered.state();
+    String spent = "; spent " + ExampleSession.spendLine(run.spend(kimi.prices()));
+    Usage usage = run.usageByModel().values().stream().reduce(Usage::plus).orElse(null);
+    out.println(
+        "[done] answered in "
+            + run.steps()
+            + " steps"
+            + (usage == null
+                ? ""
+                : "; tokens: prompt "
+                    + usage.promptTokens()
+                    + ", completion "
+                    + usage.completionTokens()
+                    + ", total "
+                    + usage.totalTokens())
+            + spent);
+    return 0;
   }
 
   private static String countLines(JsonValue args) throws IOException {

@@ -1,7 +1,11 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.agent.ToolRunner;
+import io.github.kimisdk.agents.Agent;
+import io.github.kimisdk.agents.AgentTool;
+import io.github.kimisdk.agents.RunEvent;
+import io.github.kimisdk.agents.RunResult;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StructuredOutputException;
@@ -14,11 +18,13 @@ import java.io.PrintStream;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Typed Java: a record as the reply ({@code kimi.chat(request, Weather.class)}, which sends the
  * record's schema as {@code response_format} and binds the reply), and a record as a tool's
- * parameters ({@code ToolRunner.Builder.tool(name, description, Forecast.class, handler)}).
+ * parameters ({@code AgentTool.of(name, description, Forecast.class, handler)}, run by an {@code
+ * Agent} in memory).
  *
  * <p>The records live in this named module, so its {@code module-info.java} opens the package to
  * {@code io.github.kimisdk}, which reads them; on the class path nothing is needed.
@@ -129,23 +135,34 @@ public final class TypedOutput {
       }
 
       out.println("== a record as a tool's parameters ==");
-      ToolRunner runner =
-          ToolRunner.builder(session.kimi())
+      AtomicInteger toolErrors = new AtomicInteger(); // calls answered with an error
+      Agent agent =
+          Agent.builder(session.kimi(), m)
               .tool(
-                  "get_forecast",
-                  "Weather forecast for a city",
-                  Forecast.class,
-                  f -> {
-                    out.println("[tool] get_forecast(" + f + ")");
-                    return new Outlook(f.city(), List.of(21.5, 19.0, 17.5).subList(0, f.days()));
+                  AgentTool.of(
+                          "get_forecast",
+                          "Weather forecast for a city",
+                          Forecast.class,
+                          (f, ctx) -> {
+                            out.println("[tool] get_forecast(" + f + ")");
+                            return new Outlook(
+                                f.city(), List.of(21.5, 19.0, 17.5).subList(0, f.days()));
+                          })
+                      .asReadOnly())
+              .request(b -> b.thinking(Thinking.disabled()))
+              .listener(
+                  e -> {
+                    if (e instanceof RunEvent.ToolFinished f && f.error()) {
+                      toolErrors.incrementAndGet(); // such as arguments that do not bind
+                    }
                   })
               .build();
       out.println("[parameters] " + JsonSchema.of(Forecast.class));
       out.println("> " + TOOL_PROMPT);
-      ToolRunner.Result r = runner.run(request(m, TOOL_PROMPT));
+      RunResult r = agent.run(List.of(Message.user(TOOL_PROMPT)));
       out.println("[answer] " + r.text());
-      out.println("[argument errors] " + r.argumentErrors());
-      return r.outcome() == ToolRunner.Outcome.ANSWERED ? 0 : 1;
+      out.println("[tool errors] " + toolErrors.get());
+      return r instanceof RunResult.Answered ? 0 : 1;
     } catch (KimiException e) {
       out.println("Kimi call failed: " + e.getMessage());
       return 1;

@@ -350,7 +350,7 @@ class ExamplesOverBothProtocolsTest {
         .contains("Weather[city=Paris, temperature=21.5, sky=CLEAR")
         .contains("[failed at] $.temperature\n")
         .contains("[tool] get_forecast(Forecast[city=Paris, days=3])\n")
-        .contains("[argument errors] 0\n");
+        .contains("[tool errors] 0\n");
   }
 
   @ParameterizedTest

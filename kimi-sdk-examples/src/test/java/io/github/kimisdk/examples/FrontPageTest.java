@@ -66,6 +66,7 @@ class FrontPageTest {
   static final List<PathSpec> PATHS =
       List.of(
           new PathSpec("### Plain Java", "kimi-sdk", "xml"),
+          new PathSpec("### Tools and agents", "kimi-sdk-agents", "xml"),
           new PathSpec("### Spring Boot", "kimi-sdk-spring-ai-starter", "xml spring-ai"),
           new PathSpec(
               "### LangChain4j and LangGraph4j", "kimi-sdk-langchain4j", "xml langchain4j"),
@@ -116,6 +117,32 @@ class FrontPageTest {
     }
   }
 
+  /**
+   * The Spring Boot path's dependency block names the starter of each Spring line, each under the
+   * line it takes, the Boot 3.5 one commented out: a team on Boot 3.5 that copies the block sees
+   * which starter to keep, and the block as copied is one starter, not two.
+   */
+  @Test
+  void theSpringBootPathShowsTheStarterOfEachLine() {
+    List<String> lines = lines();
+    int start = lineOf("```xml spring-ai");
+    int end = start;
+    while (!lines.get(end).equals("```")) {
+      end++;
+    }
+    String block = String.join("\n", lines.subList(start, end));
+    int boot4 = block.indexOf("Spring Boot 4.0 or 4.1, Spring AI 2.0");
+    int starter4 = block.indexOf("<artifactId>kimi-sdk-spring-ai-starter</artifactId>");
+    int boot3 = block.indexOf("<!-- Spring Boot 3.5, Spring AI 1.1: this one instead");
+    int starter3 = block.indexOf("<artifactId>kimi-sdk-spring-ai-boot3-starter</artifactId>");
+    int commentEnd = block.indexOf("-->", boot3);
+    assertThat(boot4).as("the Boot 4 line named").isPositive();
+    assertThat(starter4).as("its starter, after it").isGreaterThan(boot4);
+    assertThat(boot3).as("the Boot 3.5 line named, after").isGreaterThan(starter4);
+    assertThat(starter3).as("its starter, inside the comment").isGreaterThan(boot3);
+    assertThat(commentEnd).as("the comment closed after it").isGreaterThan(starter3);
+  }
+
   @Test
   void theTestedVersionsAreTheBuildsOwn() throws IOException {
     String front = Docs.text(Docs.README);
@@ -142,6 +169,25 @@ class FrontPageTest {
     assertThat(front.replaceAll("\\s+", " "))
         .contains(
             "as built on Spring Boot " + oldest.group(1) + " with Spring AI " + oldest.group(2));
+    // the Boot 3.5 line's starter: built on its pom's versions, its oldest Spring AI the one CI
+    // runs its tests on
+    String boot3 = pom("kimi-sdk-spring-ai-boot3");
+    Matcher oldest3 =
+        Pattern.compile(
+                "-pl kimi-sdk-spring-ai-boot3,kimi-sdk-spring-ai-boot3-starter surefire:test"
+                    + "\\s*\\\\?\\s*-Dspring-ai\\.version=(\\S+)")
+            .matcher(ci);
+    assertThat(oldest3.find())
+        .as(".ci/run runs the Boot 3.5 line on its oldest Spring AI")
+        .isTrue();
+    assertThat(front.replaceAll("\\s+", " "))
+        .contains(
+            "the Boot 3.5 starter with Spring Boot "
+                + property(boot3, "spring-boot.version")
+                + " and Spring AI "
+                + property(boot3, "spring-ai.version")
+                + " and "
+                + oldest3.group(1));
     assertThat(front)
         .contains("Jedis " + property(pom("kimi-sdk-redis"), "jedis.version"))
         .contains("Lettuce " + property(pom("kimi-sdk-redis"), "lettuce.version"))

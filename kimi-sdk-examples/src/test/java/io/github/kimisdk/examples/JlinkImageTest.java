@@ -30,6 +30,7 @@ class JlinkImageTest {
   static final List<String> IMAGE_MODULES =
       List.of(
           "io.github.kimisdk",
+          "io.github.kimisdk.agents", // TypedOutput's typed tool runs in an Agent
           "io.github.kimisdk.examples",
           "io.github.kimisdk.testing",
           "java.base",
@@ -77,6 +78,9 @@ class JlinkImageTest {
         ChildProcess.run(
             LaunchModesTest.TIMEOUT,
             java.toString(),
+            // the examples require the agent loop statically: a program that runs one adds it
+            "--add-modules",
+            "io.github.kimisdk.agents",
             "--module",
             "io.github.kimisdk.examples/io.github.kimisdk.examples.TypedOutput");
     assertThat(typed.status()).as(typed.describe()).isZero();
@@ -149,10 +153,11 @@ class JlinkImageTest {
     Path jmods = Path.of(System.getProperty("java.home"), "jmods");
     Path sdk = ChildProcess.sdkLocation();
     Path testing = ChildProcess.testingLocation();
+    Path agents = ChildProcess.agentsLocation();
     Path examples = ChildProcess.examplesLocation();
     return Files.isDirectory(jmods)
-        ? ChildProcess.path(sdk, testing, examples, jmods)
-        : ChildProcess.path(sdk, testing, examples);
+        ? ChildProcess.path(sdk, testing, agents, examples, jmods)
+        : ChildProcess.path(sdk, testing, agents, examples);
   }
 
   /** Bytes in all regular files, symlinks followed (within a fraction of a percent of du -sb). */

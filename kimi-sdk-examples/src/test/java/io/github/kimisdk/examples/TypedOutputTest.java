@@ -33,6 +33,6 @@ class TypedOutputTest {
         .contains(
             "[answer] From the tools: get_forecast says"
                 + " {\"city\":\"Paris\",\"highs\":[21.5,19.0,17.5]}.\n")
-        .contains("[argument errors] 0\n");
+        .contains("[tool errors] 0\n");
   }
 }

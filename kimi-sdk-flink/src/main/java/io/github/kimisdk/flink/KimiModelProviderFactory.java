@@ -72,6 +72,7 @@ public final class KimiModelProviderFactory implements ModelProviderFactory {
         KimiOptions.PRESENCE_PENALTY,
         KimiOptions.N,
         KimiOptions.SEED,
+        KimiOptions.DELIBERATE_FIELDS,
         KimiOptions.RESPONSE_FORMAT,
         KimiOptions.METADATA_COLUMNS,
         KimiOptions.ERROR_HANDLING_STRATEGY,

@@ -267,12 +267,31 @@ public final class KimiOptions {
           .noDefaultValue()
           .withDescription("Choices per input row; each choice is an output row.");
 
-  /** A sampling seed, sent as {@code seed}. */
+  /**
+   * A sampling seed, sent as {@code seed}: a field Moonshot's API does not document and ignores, so
+   * on its hosts the statement is refused unless {@link #DELIBERATE_FIELDS} names {@code seed}.
+   */
   public static final ConfigOption<Long> SEED =
       ConfigOptions.key("seed")
           .longType()
           .noDefaultValue()
-          .withDescription("A sampling seed (best effort).");
+          .withDescription(
+              "A sampling seed (best effort). Moonshot's API ignores it: refused there unless"
+                  + " 'deliberate-fields' names seed.");
+
+  /**
+   * Top-level request fields sent deliberately, separated by commas ({@code seed}, {@code
+   * thinking}): the client sends them as they are where it would refuse them for being fields Kimi
+   * takes and ignores ({@code KimiClient.Builder.deliberateFields}).
+   */
+  public static final ConfigOption<String> DELIBERATE_FIELDS =
+      ConfigOptions.key("deliberate-fields")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "A comma-separated list of request fields sent as they are where Kimi would take"
+                  + " and ignore them (seed on Moonshot's API, thinking on kimi-k3.1-pro, an"
+                  + " unlisted reasoning-effort).");
 
   /**
    * The reply's format: {@code text} or {@code json_object}. An OUTPUT of several physical columns

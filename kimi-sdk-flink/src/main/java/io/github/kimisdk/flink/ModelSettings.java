@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.api.ValidationException;
@@ -104,6 +105,10 @@ final class ModelSettings implements Serializable {
   final Double presencePenalty;
   final Long n;
   final Long seed;
+
+  @SuppressWarnings("serial") // Set.copyOf: an immutable set, serializable
+  final Set<String> deliberateFields;
+
   final KimiOptions.ResponseFormat responseFormat;
   final KimiOptions.Thinking thinking;
   final String reasoningEffort;
@@ -136,6 +141,16 @@ final class ModelSettings implements Serializable {
     this.presencePenalty = c.get(KimiOptions.PRESENCE_PENALTY);
     this.n = c.get(KimiOptions.N);
     this.seed = c.get(KimiOptions.SEED);
+    String deliberate = c.get(KimiOptions.DELIBERATE_FIELDS);
+    Set<String> marked = new java.util.LinkedHashSet<>();
+    if (deliberate != null) {
+      for (String f : deliberate.split(",")) {
+        if (!f.isBlank()) {
+          marked.add(f.strip());
+        }
+      }
+    }
+    this.deliberateFields = Set.copyOf(marked);
     this.responseFormat = c.get(KimiOptions.RESPONSE_FORMAT);
     this.thinking = c.get(KimiOptions.THINKING);
     this.reasoningEffort = c.get(KimiOptions.REASONING_EFFORT);
@@ -517,20 +532,28 @@ final class ModelSettings implements Serializable {
           e);
     }
     List<String> warnings = new ArrayList<>();
-    check(catalog, request, model, null);
+    check(catalog, request, model, modelsHost(), null);
     catalog.warning(model).ifPresent(warnings::add);
     for (Fallback f : fallbacks) {
+      String asked = f.model() != null ? f.model() : model;
+      check(catalog, request.toBuilder().model(asked).build(), asked, targetHost(f), f);
       if (f.model() != null && !f.model().equals(model)) {
-        check(catalog, request.toBuilder().model(f.model()).build(), f.model(), f);
         catalog.warning(f.model()).ifPresent(w -> warnings.add(f.option("model") + ": " + w));
       }
     }
     return warnings;
   }
 
-  /** Checks {@code request} against {@code model}'s rules: the model's, or target {@code f}'s. */
-  private void check(ModelCatalog catalog, ChatRequest request, String model, Fallback f) {
-    List<String> problems = catalog.lookup(model).problems(request);
+  /**
+   * Checks {@code request} against {@code model}'s rules and {@code host}'s, as the client checks
+   * every call (the fields of {@code deliberate-fields} sent as they are): the model's own target,
+   * or target {@code f}'s.
+   */
+  private void check(
+      ModelCatalog catalog, ChatRequest request, String model, Host host, Fallback f) {
+    List<String> problems =
+        new ArrayList<>(catalog.lookup(model).problems(request, deliberateFields));
+    problems.addAll(host.problems(request, deliberateFields));
     if (problems.isEmpty()) {
       return;
     }
@@ -545,12 +568,20 @@ final class ModelSettings implements Serializable {
                     + "' = '"
                     + model
                     + "'):");
+    boolean ignored = false;
     for (String p : problems) {
       b.append("\n- ").append(p).append(optionsNamedIn(p));
+      ignored |= p.contains("KimiClient.Builder.deliberateFields");
     }
     b.append(
         "\nNo request was sent. Change the model's options (ALTER MODEL ... SET) and run the"
             + " statement again.");
+    if (ignored) {
+      b.append(
+          " A field Kimi would take and ignore is sent as it is when model option '"
+              + KimiOptions.DELIBERATE_FIELDS.key()
+              + "' names it (for a relay that reads it, or a newer Kimi).");
+    }
     throw new ValidationException(b.toString());
   }
 
@@ -594,7 +625,8 @@ final class ModelSettings implements Serializable {
         new Sent("reasoning-effort", "reasoning_effort", reasoningEffort),
         new Sent("reasoning-effort", "effort", reasoningEffort),
         new Sent("response-format", "response_format", str(responseFormat)),
-        new Sent("stop", "stop", stop == null ? null : String.join(",", stop)));
+        new Sent("stop", "stop", stop == null ? null : String.join(",", stop)),
+        new Sent("seed", "seed", str(seed)));
   }
 
   private static String str(Object o) {
@@ -614,6 +646,7 @@ final class ModelSettings implements Serializable {
     k.put("host", host);
     k.put("endpoint", baseUrl);
     k.put("weight", weight);
+    k.put("deliberate-fields", new java.util.TreeSet<>(deliberateFields));
     k.put("key", apiKey == null ? "environment" : digest(apiKey));
     for (Fallback f : fallbacks) {
       String key = f.apiKey() == null ? null : digest(f.apiKey());
@@ -684,6 +717,9 @@ final class ModelSettings implements Serializable {
     }
     if (weight != null) {
       b.weight(weight);
+    }
+    if (!deliberateFields.isEmpty()) {
+      b.deliberateFields(deliberateFields.toArray(String[]::new));
     }
     if (limited()) {
       RateLimit.Builder r = RateLimit.builder();

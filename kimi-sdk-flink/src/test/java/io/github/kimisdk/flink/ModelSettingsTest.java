@@ -302,6 +302,68 @@ class ModelSettingsTest {
         .anySatisfy(w -> assertThat(w).startsWith("fallback.1.model: ").contains("kimi-k9"));
   }
 
+  /**
+   * What Kimi would take and ignore stops the statement, naming the option and the rule: a seed on
+   * Moonshot's API (at any endpoint), thinking on kimi-k3.1-pro; 'deliberate-fields' sends it as it
+   * is, and a host that judges its own fields (vLLM) takes it.
+   */
+  @Test
+  void aFieldKimiWouldIgnoreStopsTheStatementUnlessItIsDeliberate() {
+    assertThatThrownBy(() -> settings("seed", "42").check(ModelCatalog.defaults(), TEXT))
+        .isInstanceOf(ValidationException.class)
+        .hasMessageContaining("Kimi would refuse every row of model 'kimi-k3'")
+        .hasMessageContaining("\"seed\"")
+        .hasMessageContaining("(rule ignored-field)")
+        .hasMessageContaining("(model option 'seed' = '42')")
+        .hasMessageContaining("model option 'deliberate-fields' names it");
+    assertThatThrownBy(
+            () ->
+                settings("endpoint", "https://relay.example.com/v1", "seed", "42")
+                    .check(ModelCatalog.defaults(), TEXT))
+        .hasMessageContaining("(rule ignored-field)");
+    assertThat(
+            settings("seed", "42", "deliberate-fields", "seed")
+                .check(ModelCatalog.defaults(), TEXT))
+        .isEmpty();
+    assertThat(
+            settings("host", "vllm", "endpoint", "http://127.0.0.1:8000/v1", "seed", "42")
+                .check(ModelCatalog.defaults(), TEXT))
+        .isEmpty();
+    // a fallback on Moonshot's API would ignore it too
+    assertThatThrownBy(
+            () ->
+                settings(
+                        "host", "vllm",
+                        "endpoint", "http://127.0.0.1:8000/v1",
+                        "seed", "42",
+                        "fallback.1.host", "moonshot",
+                        "fallback.1.api-key", "sk-b")
+                    .check(ModelCatalog.defaults(), TEXT))
+        .hasMessageContaining("fallback target 1")
+        .hasMessageContaining("(rule ignored-field)");
+
+    ModelSettings k31 = settings("model", "kimi-k3.1-pro", "thinking", "disabled");
+    assertThatThrownBy(() -> k31.check(ModelCatalog.defaults(), TEXT))
+        .hasMessageContaining("kimi-k3.1-pro takes no thinking field")
+        .hasMessageContaining("'thinking' = 'disabled'");
+    assertThat(
+            settings(
+                    "model",
+                    "kimi-k3.1-pro",
+                    "thinking",
+                    "disabled",
+                    "deliberate-fields",
+                    " thinking ,seed")
+                .check(ModelCatalog.defaults(), TEXT))
+        .isEmpty();
+    ModelSettings marked = settings("api-key", "sk-a", "seed", "42", "deliberate-fields", "seed");
+    try (io.github.kimisdk.KimiClient client = marked.clientBuilder(null).build()) {
+      assertThat(client.deliberateFields()).containsExactly("seed");
+    }
+    assertThat(marked.clientKey())
+        .isNotEqualTo(settings("api-key", "sk-a", "seed", "42").clientKey());
+  }
+
   @Test
   void optionsKimiTakesPassTheCheck() {
     assertThat(

@@ -44,6 +44,7 @@ final class ClientSettings {
   Boolean logRequests;
   Boolean logResponses;
   SamplingPolicy samplingPolicy;
+  List<String> deliberateFields;
 
   /**
    * Creates the settings of a builder.
@@ -70,6 +71,7 @@ final class ClientSettings {
       add(conflicts, "logRequests", logRequests);
       add(conflicts, "logResponses", logResponses);
       add(conflicts, "samplingPolicy", samplingPolicy);
+      add(conflicts, "deliberateFields", deliberateFields);
       if (!conflicts.isEmpty()) {
         throw new IllegalStateException(
             "client(..) brings its own settings; set "
@@ -120,6 +122,9 @@ final class ClientSettings {
     b.logger(new Slf4jLogger(LoggerFactory.getLogger(KimiClient.LOGGER_NAME), requests, responses));
     if (samplingPolicy != null) {
       b.samplingPolicy(samplingPolicy);
+    }
+    if (deliberateFields != null) {
+      b.deliberateFields(deliberateFields.toArray(String[]::new));
     }
     return b.build();
   }

@@ -438,6 +438,21 @@ abstract class KimiModelBuilder<B extends KimiModelBuilder<B>> {
   }
 
   /**
+   * Marks top-level request fields as deliberate: the model's own client sends them as they are
+   * where it would refuse them for being fields Kimi takes and ignores (a {@code customParameters}
+   * field on Moonshot's API, {@code thinking} on kimi-k3.1-pro, a {@code reasoningEffort} level the
+   * model does not list), for a relay that reads them or a newer Kimi ({@code
+   * KimiClient.Builder.deliberateFields}).
+   *
+   * @param fields the fields, as chat completions names them, such as {@code "seed"}
+   * @return this builder
+   */
+  public B deliberateFields(String... fields) {
+    settings.deliberateFields = fields == null ? null : List.of(fields);
+    return self();
+  }
+
+  /**
    * Sets headers sent with every request, computed for each request by {@code headers} (a gateway's
    * token, a tenant id, a trace id): it is called once per request, on the thread that makes it,
    * and its headers go after the client's own (replacing a client header of the same name). The

@@ -176,6 +176,36 @@ class KimiErrorsHttpTest {
     assertThat(server.requestCount()).isZero();
   }
 
+  @Test
+  void aFieldKimiWouldIgnoreFailsUnsentAndIsSentWhenMarkedDeliberate() {
+    KimiChatRequestParameters seeded =
+        KimiChatRequestParameters.builder()
+            .modelName("kimi-k3")
+            .customParameters(java.util.Map.of("seed", 7))
+            .build();
+    KimiChatModel model =
+        KimiChatModel.builder()
+            .apiKey("sk-test")
+            .baseUrl(server.baseUrl())
+            .defaultRequestParameters(seeded)
+            .build();
+    Throwable thrown = catchThrowable(() -> model.chat("Hi"));
+    assertThat(thrown).isExactlyInstanceOf(InvalidRequestException.class);
+    assertThat(thrown.getCause()).isInstanceOf(PreflightException.class);
+    assertThat(thrown.getMessage()).contains("\"seed\"").contains("(rule ignored-field)");
+    assertThat(server.requestCount()).isZero();
+
+    KimiChatModel marked =
+        KimiChatModel.builder()
+            .apiKey("sk-test")
+            .baseUrl(server.baseUrl())
+            .defaultRequestParameters(seeded)
+            .deliberateFields("seed")
+            .build();
+    marked.chat("Hi");
+    assertThat(server.takeRequest().json().get("seed").toString()).isEqualTo("7");
+  }
+
   private static Throwable streamError(KimiStreamingChatModel model, String text)
       throws InterruptedException, java.util.concurrent.TimeoutException {
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();

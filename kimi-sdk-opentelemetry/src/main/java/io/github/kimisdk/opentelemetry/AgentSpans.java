@@ -7,12 +7,17 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.model.Cost;
+import io.github.kimisdk.model.Spend;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
@@ -148,9 +153,28 @@ public final class AgentSpans implements AgentTracer {
     if (run.parentRunId() != null) {
       b.setAttribute(PARENT_RUN, run.parentRunId());
     }
+    SpanContext first = linked(run.link());
+    if (first != null) {
+      b.addLink(first); // every drive of one run links to its first
+    }
     Span span = b.startSpan();
     Context context = Context.current().with(span);
     return new Run(span, context, context.makeCurrent());
+  }
+
+  /** The span context a W3C {@code traceparent} names, or null when it names none. */
+  static SpanContext linked(String traceparent) {
+    if (traceparent == null) {
+      return null;
+    }
+    String[] p = traceparent.split("-");
+    if (p.length != 4 || p[1].length() != 32 || p[2].length() != 16 || p[3].length() != 2) {
+      return null;
+    }
+    SpanContext c =
+        SpanContext.createFromRemoteParent(
+            p[1], p[2], TraceFlags.fromHex(p[3], 0), TraceState.getDefault());
+    return c.isValid() ? c : null;
   }
 
   /** A run's span, current on its thread until it ends. */
@@ -189,11 +213,24 @@ public final class AgentSpans implements AgentTracer {
     }
 
     @Override
-    public void end(RunResult result, Usage usage) {
+    public String context() {
+      SpanContext c = span.getSpanContext();
+      return c.isValid()
+          ? "00-" + c.getTraceId() + "-" + c.getSpanId() + "-" + c.getTraceFlags().asHex()
+          : null;
+    }
+
+    @Override
+    public void end(RunResult result, Usage usage, Spend spend) {
       try {
         if (usage != null) {
           span.setAttribute(GenAi.INPUT_TOKENS, (long) usage.promptTokens());
           span.setAttribute(GenAi.OUTPUT_TOKENS, (long) usage.completionTokens());
+        }
+        if (spend != null && spend.costs().size() == 1) { // a cost in one currency
+          Cost c = spend.costs().get(0);
+          span.setAttribute(GenAi.COST, c.total().doubleValue());
+          span.setAttribute(GenAi.COST_CURRENCY, c.currency().getCurrencyCode());
         }
         if (result == null) {
           span.setAttribute(GenAi.ERROR_TYPE, "_OTHER");

@@ -1,10 +1,12 @@
 package io.github.kimisdk.opentelemetry;
 
 import io.github.kimisdk.CallListener;
+import io.github.kimisdk.ContextPropagator;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiInterceptor;
 import io.github.kimisdk.model.PriceTable;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.context.Context;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,8 +70,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>It is two {@link KimiInterceptor}s ({@link #interceptors()}): one per call (the span and
  * metrics), added first so that its span encloses every other interceptor, and one per attempt (the
- * trace context and the retry events). Immutable and thread-safe; one instance may serve many
- * clients.
+ * trace context and the retry events), with a listener of reroutes and OpenTelemetry's context
+ * propagator ({@link #contextPropagator()}), which makes the caller's context current in every
+ * callback the client runs on its own threads. Immutable and thread-safe; one instance may serve
+ * many clients.
  */
 public final class KimiTelemetry {
 
@@ -102,6 +106,13 @@ public final class KimiTelemetry {
   /** The schema URL of the spans and metrics: {@value}, the release followed. */
   public static final String SCHEMA_URL =
       "https://opentelemetry.io/schemas/" + SEMANTIC_CONVENTIONS;
+
+  /** OpenTelemetry's context, captured where a call starts and current around its callbacks. */
+  private static final ContextPropagator CONTEXT =
+      () -> {
+        Context captured = Context.current();
+        return () -> captured.makeCurrent()::close;
+      };
 
   private final List<KimiInterceptor> interceptors;
   private final CallListener listener;
@@ -138,9 +149,10 @@ public final class KimiTelemetry {
   }
 
   /**
-   * Adds this telemetry's interceptors to {@code builder}, after any it has, and its listener
-   * ({@link #listener()}): the client it builds, and every client derived from it, reports every
-   * chat call.
+   * Adds this telemetry's interceptors to {@code builder}, after any it has, its listener ({@link
+   * #listener()}) and OpenTelemetry's context propagator ({@link #contextPropagator()}): the client
+   * it builds, and every client derived from it, reports every chat call, and runs every callback
+   * on its own threads in the caller's OpenTelemetry context.
    *
    * @param builder the client's builder
    * @return {@code builder}
@@ -151,7 +163,22 @@ public final class KimiTelemetry {
     for (KimiInterceptor i : interceptors) {
       builder.interceptor(i);
     }
-    return builder.listener(listener);
+    return builder.listener(listener).contextPropagator(CONTEXT);
+  }
+
+  /**
+   * Returns the propagator of OpenTelemetry's context that {@link #install} adds: it captures
+   * {@code Context.current()} where a call starts and makes it current ({@code makeCurrent()})
+   * around every callback the client runs for the call on its own threads (listeners, interceptors,
+   * a {@code Flow} subscriber's signals, the stages of the futures it returns), so that a span the
+   * caller made current, and its baggage, are current there too. For a client whose builder gets
+   * {@link #interceptors()} by hand, or one without this telemetry: add it with {@code
+   * KimiClient.Builder.contextPropagator}.
+   *
+   * @return the propagator; one for every client
+   */
+  public static ContextPropagator contextPropagator() {
+    return CONTEXT;
   }
 
   /**

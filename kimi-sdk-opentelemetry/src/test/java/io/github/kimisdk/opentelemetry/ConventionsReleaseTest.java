@@ -79,6 +79,8 @@ class ConventionsReleaseTest {
                   KimiClient.builder()
                       .apiKey(KEY)
                       .baseUrl(server.baseUrl())
+                      // a seed, which Moonshot does not document, sent on purpose for its attribute
+                      .deliberateFields("seed")
                       .retryPolicy(
                           RetryPolicy.defaults()
                               .withBackoff(Duration.ofMillis(1), Duration.ofMillis(1)))

@@ -113,6 +113,8 @@ class KimiTelemetryTest {
         .build()
         .install(KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()))
         .retryPolicy(retries)
+        // a seed, which Moonshot does not document, sent on purpose for its span attribute
+        .deliberateFields("seed")
         .build();
   }
 

@@ -182,14 +182,15 @@ public final class KimiChatModel implements ChatModel {
    * Refuses default options for which the client would refuse every call that brings no options of
    * its own, at once and in the call's words: the request they make, as the client adapts it (its
    * sampling policy, thinking fallback, prompt cache time to live), checked against the client's
-   * model table ({@link io.github.kimisdk.model.ModelInfo#problems}), as every call is checked
-   * before it is sent. A model the table does not know is checked only on what holds for every
-   * model; the warning above names it.
+   * model table and its host ({@link KimiClient#problems}: a field Kimi would take and ignore, such
+   * as an {@code extra-body} field on Moonshot's API, unless {@code deliberate-fields} names it),
+   * as every call is checked before it is sent. A model the table does not know is checked only on
+   * what holds for every model; the warning above names it.
    */
   private static void refuseWhatEveryCallWouldBeRefused(KimiClient client, KimiChatOptions o) {
     ChatRequest sent =
         client.adapt(Requests.toKimi(List.of(new UserMessage(START_CHECK_PROMPT)), o, false));
-    List<String> problems = client.catalog().lookup(sent.model()).problems(sent);
+    List<String> problems = client.problems(sent);
     if (!problems.isEmpty()) {
       throw new PreflightException(sent.model(), problems);
     }
@@ -499,7 +500,9 @@ public final class KimiChatModel implements ChatModel {
      * options every call would be refused for fail here, at start-up, in the words the call would
      * fail in: a sampling value the model fixes (such as {@code temperature(0.3)} on kimi-k3,
      * unless the client's {@code SamplingPolicy} adapts it), an effort the model does not take,
-     * thinking switched off on a model that always thinks, an output cap over the model's largest.
+     * thinking switched off on a model that always thinks, an output cap over the model's largest,
+     * a field Kimi would take and ignore (thinking on kimi-k3.1-pro, an extra-body field on
+     * Moonshot's API) that the client does not mark deliberate.
      *
      * @return the model
      * @throws NullPointerException if no client was set

@@ -39,6 +39,13 @@ class KimiChatModelBuildTest {
             "kimi-k2.6 thinking rejects a forced tool choice",
             o -> o.model("kimi-k2.6").toolChoice(ToolChoice.required())),
         refused("Kimi has no top-k", o -> o.model("kimi-k3").topK(5)),
+        refused(
+            "kimi-k3.1-pro takes no thinking field",
+            o -> o.model("kimi-k3.1-pro").thinking(Thinking.disabled())),
+        refused(
+            "Moonshot's API ignores an extra body field",
+            o -> o.model("kimi-k3").extraBody(java.util.Map.of("seed", 42))),
+        taken("kimi-k3.1-pro takes low", o -> o.model("kimi-k3.1-pro").reasoningEffort("low")),
         taken("kimi-k3 without options", o -> o.model("kimi-k3")),
         taken(
             "kimi-k3 without thinking takes 0.6",
@@ -78,6 +85,30 @@ class KimiChatModelBuildTest {
     assertThat(atCall).as(rule).isNotNull();
     assertThat(atBuild).as(rule).isInstanceOf(atCall.getClass()).hasMessage(atCall.getMessage());
     assertThat(kimi.server.requestCount()).as("nothing sent").isZero();
+  }
+
+  @Test
+  void theBuildSendsTheFieldsTheClientMarksDeliberateAsTheCallDoes() {
+    KimiChatOptions o =
+        KimiChatOptions.builder()
+            .model("kimi-k3.1-pro")
+            .thinking(Thinking.disabled())
+            .extraBody(java.util.Map.of("seed", 42))
+            .build();
+    try (KimiClient marked =
+        KimiClient.builder()
+            .apiKey(FakeKimi.KEY)
+            .baseUrl(kimi.server.baseUrl())
+            .deliberateFields("seed", "thinking")
+            .build()) {
+      assertThatCode(() -> KimiChatModel.builder().kimiClient(marked).options(o).build())
+          .doesNotThrowAnyException();
+    }
+    assertThat(
+            catchThrowable(
+                () -> KimiChatModel.builder().kimiClient(kimi.client).options(o).build()))
+        .isInstanceOf(PreflightException.class)
+        .hasMessageContaining("(rule ignored-field)");
   }
 
   @Test

@@ -468,18 +468,28 @@ class KimiChatClientHttpTest {
                 + "\"bytes\":[72,105],\"top_logprobs\":[]}]}}],"
                 + "\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4}}"));
 
-    ChatResponse response =
-        chat.prompt("Hello")
-            .options(
-                KimiChatOptions.builder()
-                    .toolChoice(io.github.kimisdk.tool.ToolChoice.none())
-                    .safetyIdentifier("user-4f1c")
-                    .logprobs(true)
-                    .topLogprobs(2)
-                    .prediction(io.github.kimisdk.chat.Prediction.of("Hi"))
-                    .extraBody(java.util.Map.of("seed", 42)))
-            .call()
-            .chatResponse();
+    ChatResponse response;
+    // a seed, which Moonshot's API does not document and ignores, sent deliberately
+    try (io.github.kimisdk.KimiClient seeding =
+        io.github.kimisdk.KimiClient.builder()
+            .apiKey(FakeKimi.KEY)
+            .baseUrl(kimi.server.baseUrl())
+            .deliberateFields("seed")
+            .build()) {
+      response =
+          ChatClient.create(KimiChatModel.builder().kimiClient(seeding).build())
+              .prompt("Hello")
+              .options(
+                  KimiChatOptions.builder()
+                      .toolChoice(io.github.kimisdk.tool.ToolChoice.none())
+                      .safetyIdentifier("user-4f1c")
+                      .logprobs(true)
+                      .topLogprobs(2)
+                      .prediction(io.github.kimisdk.chat.Prediction.of("Hi"))
+                      .extraBody(java.util.Map.of("seed", 42)))
+              .call()
+              .chatResponse();
+    }
 
     JsonObject sent = kimi.requests().get(0);
     assertThat(sent.get("tool_choice").asString()).isEqualTo("none");

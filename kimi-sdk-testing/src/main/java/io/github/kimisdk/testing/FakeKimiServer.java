@@ -70,19 +70,27 @@ import javax.net.ssl.SSLContext;
  * refusal is 400 {@code invalid_request_error}: a sampling value the model fixes ("invalid top_p:
  * only 0.95 is allowed for this model"), thinking on a model that does not think or off on one that
  * always does ("invalid thinking: only type=enabled is allowed for this model"), {@code keep} where
- * the model has none, an effort the model does not list ("Unsupported value: 'reasoning_effort'
- * does not support 'medium' with this model. Supported values are: ..."; an effort with thinking
- * switched off is ignored, as the table says), images or video the model cannot read (or an http(s)
- * URL of them: "unsupported image url"), a tool schema that is not Moonshot Flavored JSON Schema
- * ("tools.function.parameters is not a valid moonshot flavored json schema, details: &lt;At path
- * '...': ...&gt;" in walle's words; keywords outside MFJS, such as zod's {@code $schema}, {@code
- * const} or {@code format}, are taken as Kimi takes them; not checked for {@code strict: false}), a
- * history without {@code reasoning_content} where a thinking model needs it, and a prompt plus
- * {@code max_completion_tokens} over the window ("Your request exceeded model token limit: N"), and
- * a {@code response_format} that is not {@code text}, {@code json_object} or a {@code json_schema}
- * with a {@code name}, an object {@code schema} and a boolean {@code strict}. Where kimi-api.md
- * records no wording the message follows Kimi's nearest template. {@link #lenient()} switches these
- * checks off for tests about something else.
+ * the model has none, a {@code thinking.effort} the model does not list ("Unsupported value:
+ * 'thinking.effort' does not support 'xhigh' with this model. Supported values are: ..."; an effort
+ * with thinking switched off is ignored, as the table says), images or video the model cannot read
+ * (or an http(s) URL of them: "unsupported image url"), a tool schema that is not Moonshot Flavored
+ * JSON Schema ("tools.function.parameters is not a valid moonshot flavored json schema, details:
+ * &lt;At path '...': ...&gt;" in walle's words; keywords outside MFJS, such as zod's {@code
+ * $schema}, {@code const} or {@code format}, are taken as Kimi takes them; not checked for {@code
+ * strict: false}), a history without {@code reasoning_content} where a thinking model needs it, and
+ * a prompt plus {@code max_completion_tokens} over the window ("Your request exceeded model token
+ * limit: N"), and a {@code response_format} that is not {@code text}, {@code json_object} or a
+ * {@code json_schema} with a {@code name}, an object {@code schema} and a boolean {@code strict}.
+ * Where kimi-api.md records no wording the message follows Kimi's nearest template. {@link
+ * #lenient()} switches these checks off for tests about something else.
+ *
+ * <p><b>And no stricter.</b> What Moonshot takes and does nothing with, the fake takes, answers as
+ * if absent, and says it did ({@link RecordedRequest#ignoredFields()}, and after the request's
+ * {@code --verbose} line): a top-level field Moonshot does not document (such as {@code seed}), a
+ * {@code thinking} object sent to kimi-k3.1-pro (which takes no thinking field and always reasons),
+ * and a {@code reasoning_effort} level the model does not list (it reasons at its default). The
+ * SDK's client refuses each before sending, unless the team marks the field deliberate; the fake
+ * shows what production does with one sent anyway.
  *
  * <p><b>K3's contract.</b> kimi-k3 (and Kimi Code's k3 and k3-256k) answer as Moonshot's vendor
  * contract tests demand (Kimi-Vendor-Verifier {@code tests/k3_features}; every one of their

@@ -144,14 +144,14 @@ final class FakeModel {
           "total message size " + request.body().length + " exceeds limit " + limit);
     }
     JsonValue parsed = request.json();
-    if (!(parsed instanceof JsonObject body)) {
+    if (!(parsed instanceof JsonObject sent)) {
       return error(400, "invalid_request_error", "Invalid request: the body is not a JSON object");
     }
-    String model = body.get("model") instanceof JsonString s ? s.value() : null;
+    String model = sent.get("model") instanceof JsonString s ? s.value() : null;
     if (model == null || model.isBlank()) {
       return error(400, "invalid_request_error", "Invalid request: model is required");
     }
-    if (!(body.get("messages") instanceof JsonArray messages) || messages.values().isEmpty()) {
+    if (!(sent.get("messages") instanceof JsonArray messages) || messages.values().isEmpty()) {
       return error(400, "invalid_request_error", "Invalid request: messages must not be empty");
     }
     ModelInfo info = models.get(model);
@@ -164,6 +164,10 @@ final class FakeModel {
       }
       info = ModelCatalog.defaults().lookup(model);
     }
+    // what Kimi takes and does nothing with: answered as if absent, and noted for --verbose
+    List<FakeRules.Ignored> ignored = FakeRules.ignored(sent, info, moonshotHistory);
+    request.ignored(ignored);
+    JsonObject body = FakeRules.judged(sent, ignored);
     FakeRules.Thinking asked = FakeRules.Thinking.of(body);
     boolean thinking = asked.thinks(info);
     boolean k3 = FakeRules.k3(info);

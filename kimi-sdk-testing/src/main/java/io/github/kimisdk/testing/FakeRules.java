@@ -1,5 +1,6 @@
 package io.github.kimisdk.testing;
 
+import io.github.kimisdk.Host;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
@@ -103,6 +104,69 @@ final class FakeRules {
     }
   }
 
+  /**
+   * A top-level field of a request the fake took and did nothing with, as Kimi does, and why.
+   *
+   * @param field the field, as sent
+   * @param why why Kimi ignores it, for the {@code --verbose} line
+   */
+  record Ignored(String field, String why) {}
+
+  /**
+   * What Kimi takes of a chat request and does nothing with, as the model table and Moonshot's API
+   * say (kimi-api.md, "Changes of 2026-11-28, fourth look"): every top-level field Moonshot does
+   * not document ({@link Host#ignoresField}, on Moonshot's API: its other hosts' dialects are
+   * translated into Moonshot's form before the model reads them); {@code thinking} on a model
+   * without a {@link ModelInfo#thinkingField() thinking field} (kimi-k3.1-pro, which always
+   * reasons); a {@code reasoning_effort} level a thinking model does not list (it reasons at its
+   * default then). Each is accepted, answered as if absent and noted: the client's checks refuse
+   * them before sending ({@code ignored-field}, {@code unlisted-effort}), unless the team marks
+   * them deliberate, and the fake shows what Kimi would do with one sent anyway.
+   *
+   * @param body the request
+   * @param m the model
+   * @param moonshot whether the request came in Moonshot's own form (its fields are Moonshot's)
+   * @return the fields ignored, in the order sent; empty for none
+   */
+  static List<Ignored> ignored(JsonObject body, ModelInfo m, boolean moonshot) {
+    List<Ignored> out = new ArrayList<>();
+    for (String field : body.names()) {
+      if (moonshot && Host.MOONSHOT.ignoresField(field)) {
+        out.add(new Ignored(field, "not a field Kimi takes"));
+      } else if (field.equals("thinking") && !m.thinkingField() && present(body.get(field))) {
+        out.add(new Ignored(field, m.id() + " takes no thinking field"));
+      }
+    }
+    if (body.get("reasoning_effort") instanceof JsonString e
+        && !m.efforts().isEmpty()
+        && !m.efforts().contains(e.value())
+        && Thinking.of(judged(body, out)).thinks(m)) {
+      out.add(
+          new Ignored(
+              "reasoning_effort",
+              "\""
+                  + e.value()
+                  + "\" is not a level of "
+                  + m.id()
+                  + (m.defaultEffort() == null ? "" : ": it reasons at " + m.defaultEffort())));
+    }
+    return List.copyOf(out);
+  }
+
+  /** {@code body} without the fields ignored: what the rules judge and the model answers. */
+  static JsonObject judged(JsonObject body, List<Ignored> ignored) {
+    if (ignored.isEmpty()) {
+      return body;
+    }
+    java.util.Map<String, JsonValue> kept = new java.util.LinkedHashMap<>(body.members());
+    ignored.forEach(i -> kept.remove(i.field()));
+    return JsonObject.of(kept);
+  }
+
+  private static boolean present(JsonValue v) {
+    return v != null && !(v instanceof JsonNull);
+  }
+
   static FakeResponse invalid(String message) {
     return FakeModel.error(400, "invalid_request_error", message);
   }
@@ -176,9 +240,11 @@ final class FakeRules {
   /**
    * The thinking object and both effort fields against the model, as the table judges them ({@link
    * ModelInfo#problems}): {@code thinking} beside {@code reasoning_effort} is taken, and an effort
-   * with thinking switched off is ignored, on every model that can think. A relay reported
-   * kimi-k2.5 and k2.6 refusing both (kimi-api.md marks it UNVERIFIED); the table's leniency wins
-   * until Kimi itself is seen refusing them.
+   * with thinking switched off is ignored, on every model that can think; a {@code
+   * reasoning_effort} level the model does not list never reaches here (it is {@link #ignored}),
+   * while an unlisted {@code thinking.effort} is refused, as Kimi Code refuses one. A relay
+   * reported kimi-k2.5 and k2.6 refusing both (kimi-api.md marks it UNVERIFIED); the table's
+   * leniency wins until Kimi itself is seen refusing them.
    */
   static FakeResponse thinking(Thinking t, ModelInfo m) {
     if (t.type() != null && !t.type().equals("disabled") && m.thinking() == ThinkingSupport.NONE) {

@@ -40,6 +40,7 @@ public final class RecordedRequest {
   private volatile int status; // 0 until answered
   private volatile JsonObject error; // null: none
   private volatile JsonObject read; // null: no model read it
+  private volatile List<FakeRules.Ignored> ignored = List.of(); // what the model took and ignored
 
   RecordedRequest(String method, String path, Map<String, List<String>> headers, byte[] body) {
     this(method, path, headers, body.clone(), null, body.length);
@@ -212,6 +213,38 @@ public final class RecordedRequest {
    */
   public Optional<JsonObject> asRead() {
     return Optional.ofNullable(read);
+  }
+
+  /**
+   * Returns the top-level fields of this request the fake took and did nothing with, as Kimi does,
+   * in the order sent: on Moonshot's API every field it does not document (such as {@code seed}),
+   * {@code thinking} on a model that takes no thinking field (kimi-k3.1-pro), and a {@code
+   * reasoning_effort} level the model does not list. Such a request is answered as if the field
+   * were not sent, as Kimi answers it, not refused; {@code --verbose} prints them after the
+   * request's line. A client built with this SDK refuses such a request before sending it unless
+   * the field is marked deliberate ({@code KimiClient.Builder.deliberateFields}), so a test that
+   * sends one shows what production would do with it.
+   *
+   * <pre>{@code
+   * assertThat(server.takeRequest().ignoredFields()).containsExactly("seed");
+   * }</pre>
+   *
+   * @return the fields ignored; empty when none was, or no model read the request
+   */
+  public List<String> ignoredFields() {
+    List<String> names = new ArrayList<>();
+    ignored.forEach(i -> names.add(i.field()));
+    return List.copyOf(names);
+  }
+
+  /** What the model took and ignored of this request, and why. */
+  List<FakeRules.Ignored> ignored() {
+    return ignored;
+  }
+
+  /** Sets what the model took and ignored, before the answer is sent. */
+  void ignored(List<FakeRules.Ignored> fields) {
+    ignored = List.copyOf(fields);
   }
 
   /** Sets the request the model read, before the answer is sent. */

@@ -11,11 +11,12 @@ import java.util.Map;
 /**
  * The line {@code --verbose} prints for each request the server answers: {@code POST
  * /v1/chat/completions model=kimi-k3 -> 200}, and for an error answer its type and message ({@code
- * -> 404 resource_not_found_error: Not found the model ...}); then the request's headers, one per
- * line, indented, in the order of their names ({@link #headers}), a secret one's value never shown
- * ({@link SecretHeaders}). The key is masked wherever else the client sent it (its body, another
- * header); every part is cut to a bound and made one line, so each line stays short whatever a
- * client sends.
+ * -> 404 resource_not_found_error: Not found the model ...}), and the fields the model took and did
+ * nothing with, as Kimi does ({@code ... -> 200 ignored as Kimi ignores them: seed (not a field
+ * Kimi takes)}); then the request's headers, one per line, indented, in the order of their names
+ * ({@link #headers}), a secret one's value never shown ({@link SecretHeaders}). The key is masked
+ * wherever else the client sent it (its body, another header); every part is cut to a bound and
+ * made one line, so each line stays short whatever a client sends.
  */
 final class RequestLog {
 
@@ -73,6 +74,34 @@ final class RequestLog {
       if (error != null) {
         sb.append(' ').append(error);
       }
+    }
+    if (request != null && !request.ignored().isEmpty()) {
+      sb.append(ignored(request.ignored(), key));
+    }
+    return sb.toString();
+  }
+
+  /** The most fields ignored one line names; the rest are counted. */
+  static final int MAX_IGNORED = 16;
+
+  /**
+   * What the model took and did nothing with, as Kimi does: {@code " ignored as Kimi ignores them:
+   * seed (not a field Kimi takes), thinking (kimi-k3.1-pro takes no thinking field)"}, at most
+   * {@value #MAX_IGNORED} fields, each cut to a bound.
+   */
+  private static String ignored(List<FakeRules.Ignored> fields, String key) {
+    StringBuilder sb = new StringBuilder(" ignored as Kimi ignores them:");
+    for (int i = 0; i < fields.size(); i++) {
+      if (i == MAX_IGNORED) {
+        sb.append(" ... ").append(fields.size() - i).append(" more");
+        break;
+      }
+      FakeRules.Ignored f = fields.get(i);
+      sb.append(i == 0 ? " " : ", ")
+          .append(part(f.field(), MAX_MODEL, key))
+          .append(" (")
+          .append(part(f.why(), MAX_MESSAGE, key))
+          .append(')');
     }
     return sb.toString();
   }

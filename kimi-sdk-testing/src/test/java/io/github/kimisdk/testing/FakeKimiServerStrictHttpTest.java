@@ -116,11 +116,6 @@ class FakeKimiServerStrictHttpTest {
             body("kimi-k2.5", ",\"thinking\":{\"type\":\"enabled\",\"keep\":\"all\"}"),
             "invalid thinking: keep is not supported for this model"),
         refusal(
-            "effortOutsideTheLevels",
-            body("kimi-k3", ",\"reasoning_effort\":\"medium\""),
-            "Unsupported value: 'reasoning_effort' does not support 'medium' with this model."
-                + " Supported values are: 'low', 'high' and 'max'."),
-        refusal(
             "thinkingEffortOutsideTheLevels",
             body("k3", ",\"thinking\":{\"type\":\"enabled\",\"effort\":\"xhigh\"}"),
             "Unsupported value: 'thinking.effort' does not support 'xhigh'"),
@@ -361,7 +356,7 @@ class FakeKimiServerStrictHttpTest {
     assertThat(k3.efforts()).containsExactly("low", "high", "max");
     assertThat(k3.defaultEffort()).isEqualTo("max");
     assertThat(k3.supportsToolUse()).isTrue();
-    assertThat(listed.get(1).supportsThinkingType()).isEqualTo("both");
+    assertThat(listed.get(1).supportsThinkingType()).isEqualTo("only"); // kimi-k3.1-pro
     assertThat(listed.get(10).supportsThinkingType()).isEqualTo("no"); // moonshot-v1-8k
     ModelCatalog learned = ModelCatalog.defaults().updated(listed);
     for (ListedModel l : listed) {

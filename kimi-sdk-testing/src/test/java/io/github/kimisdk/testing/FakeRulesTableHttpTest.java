@@ -10,14 +10,19 @@ import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.errors.InvalidRequestException;
 import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.platform.ChatResult;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.ToolChoice;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,12 +30,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The fake's rules held to the core's model table ({@link ModelCatalog#defaults()}): for every
  * model of the table and every request of a table of settings the client can build, the fake
- * refuses the request exactly when the table lists a problem with it ({@link ModelInfo#problems}),
- * on every rule, with no exception: where the evidence for a refusal is thin (kimi-k2.5 and k2.6
- * refusing {@code thinking} beside {@code reasoning_effort}, or an effort with thinking off, which
- * only a relay reported), the table's leniency wins (issue 67). The fake serves by default exactly
- * the models the table does not retire. A rule copied into the fake and changed on one side fails
- * here.
+ * refuses the request exactly when the table lists a problem with it that Kimi answers with a 400
+ * ({@link ModelInfo#problems}), on every rule, with no exception, and takes and ignores exactly the
+ * fields of the rules of what Kimi ignores ({@code thinking} on kimi-k3.1-pro, an unlisted {@code
+ * reasoning_effort}: the problems a deliberate field lifts, {@link ModelInfo#problems(ChatRequest,
+ * Set)}): where the evidence for a refusal is thin (kimi-k2.5 and k2.6 refusing {@code thinking}
+ * beside {@code reasoning_effort}, or an effort with thinking off, which only a relay reported),
+ * the table's leniency wins (issue 67). The fake serves by default exactly the models the table
+ * does not retire. A rule copied into the fake and changed on one side fails here.
  */
 @ExtendWith(FakeKimiExtension.class)
 class FakeRulesTableHttpTest {
@@ -111,7 +118,11 @@ class FakeRulesTableHttpTest {
     for (ModelInfo m : oneOfEachRuleSet(table)) {
       for (UnaryOperator<ChatRequest.Builder> c : cases) {
         try {
-          requests.add(c.apply(ChatRequest.builder(m.id()).addUser("hi")).build());
+          // the cache key tells the recorded request of each apart
+          requests.add(
+              c.apply(ChatRequest.builder(m.id()).addUser("hi"))
+                  .promptCacheKey("case-" + requests.size())
+                  .build());
         } catch (IllegalArgumentException notBuildable) {
           // the client cannot send it
         }
@@ -119,13 +130,37 @@ class FakeRulesTableHttpTest {
     }
     // in parallel: each answer is independent of the others, and the loopback's round trips add up
     List<ChatResult> results = kimi.chatAll(requests, 32, null);
+    Map<String, RecordedRequest> recorded = new HashMap<>();
+    for (RecordedRequest r : server.requests()) {
+      recorded.put(((JsonObject) r.json()).get("prompt_cache_key").toString(), r);
+    }
     List<String> disagreements = new ArrayList<>();
     int refused = 0;
     int accepted = 0;
+    int ignored = 0;
     for (ChatResult result : results) {
       ChatRequest request = result.request();
       ModelInfo m = table.lookup(request.model());
-      List<String> problems = m.problems(request);
+      List<String> problems = m.problems(request, IGNORED_BY_KIMI);
+      Set<String> ignoredByTheTable = new TreeSet<>();
+      for (String field : IGNORED_BY_KIMI) {
+        if (m.problems(request, Set.of(field)).size() < m.problems(request).size()) {
+          ignoredByTheTable.add(field);
+        }
+      }
+      Set<String> ignoredByTheFake =
+          new TreeSet<>(recorded.get("\"" + request.promptCacheKey() + "\"").ignoredFields());
+      ignored += ignoredByTheFake.isEmpty() ? 0 : 1;
+      if (!ignoredByTheFake.equals(ignoredByTheTable)) {
+        disagreements.add(
+            m.id()
+                + " "
+                + request
+                + ": the table ignores "
+                + ignoredByTheTable
+                + ", the fake "
+                + ignoredByTheFake);
+      }
       boolean fakeRefuses =
           result.error() instanceof InvalidRequestException
               || result.error() instanceof NotFoundException;
@@ -149,10 +184,14 @@ class FakeRulesTableHttpTest {
       }
     }
     assertThat(disagreements).isEmpty();
-    // neither verdict is vacuous
+    // no verdict is vacuous
     assertThat(refused).isGreaterThan(300);
     assertThat(accepted).isGreaterThan(300);
+    assertThat(ignored).isGreaterThan(30);
   }
+
+  /** The fields whose rules are of what Kimi takes and ignores, which a deliberate mark lifts. */
+  static final Set<String> IGNORED_BY_KIMI = Set.of("thinking", "reasoning_effort");
 
   /**
    * One model of each set of rules in the table (models that differ only in id, window, output or
@@ -160,7 +199,7 @@ class FakeRulesTableHttpTest {
    * calls.
    */
   static List<ModelInfo> oneOfEachRuleSet(ModelCatalog table) {
-    java.util.Map<List<Object>, ModelInfo> first = new java.util.LinkedHashMap<>();
+    Map<List<Object>, ModelInfo> first = new java.util.LinkedHashMap<>();
     for (ModelInfo m : table.models()) {
       first.putIfAbsent(
           List.of(
@@ -174,6 +213,7 @@ class FakeRulesTableHttpTest {
               m.sampling(),
               m.requiredToolChoiceWhileThinking(),
               m.dynamicTools(),
+              m.thinkingField(),
               m.known()),
           m);
     }

@@ -277,8 +277,9 @@ class StandaloneJarHttpTest {
   /**
    * {@code --verbose} prints a line per request on standard error and its headers under it (a
    * {@code traceparent} as sent; {@code Authorization} and a header named like a key redacted; the
-   * key nowhere), and the module README quotes the lines of its sample (a reply, a 400, the model
-   * list) as this run prints them, but for the port and the JDK's {@code user-agent}.
+   * key nowhere; the fields taken and ignored as Kimi does after the line), and the module README
+   * quotes the lines of its sample (a reply, a 400, the model list) as this run prints them, but
+   * for the port and the JDK's {@code user-agent}.
    */
   @Test
   void verbosePrintsEachRequestAndItsHeadersOnStandardErrorWithoutTheKey() throws Exception {
@@ -335,6 +336,18 @@ class StandaloneJarHttpTest {
       assertThat(s.server().nextRequest().get(0))
           .startsWith(
               "POST /v1/chat/completions model=kimi-k2.5 -> 404 resource_not_found_error: ");
+      // a field Moonshot does not take, and thinking sent to K3.1: taken and ignored, as Kimi
+      // does, and said so
+      String ignored =
+          chat("hi", false)
+              .replace("kimi-k3", "kimi-k3.1-pro")
+              .replace("\"stream\"", "\"seed\":7,\"thinking\":{\"type\":\"disabled\"},\"stream\"");
+      assertThat(post(url, ignored, key).statusCode()).isEqualTo(200);
+      assertThat(s.server().nextRequest().get(0))
+          .isEqualTo(
+              "POST /v1/chat/completions model=kimi-k3.1-pro -> 200 ignored as Kimi ignores them:"
+                  + " seed (not a field Kimi takes), thinking (kimi-k3.1-pro takes no thinking"
+                  + " field)");
       // standard output keeps only the two lines a script reads
       assertThat(s.server().out()).isEmpty();
       s.server().process().destroy();

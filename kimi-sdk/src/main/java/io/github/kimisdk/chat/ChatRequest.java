@@ -824,7 +824,10 @@ public record ChatRequest(
 
     /**
      * Sets one extra top-level body field, for a parameter the SDK does not model yet (such as
-     * {@code seed}).
+     * {@code seed}, or one a relay in front of Kimi reads). Moonshot's API takes a field it does
+     * not document and ignores it, so a client whose host is Moonshot's refuses such a field before
+     * sending unless it is marked deliberate ({@code KimiClient.Builder.deliberateFields}); other
+     * hosts judge their own fields.
      *
      * @param name the field name; must not be one the request sends itself
      * @param value the value; null removes the field

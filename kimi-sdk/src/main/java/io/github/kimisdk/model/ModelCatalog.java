@@ -14,18 +14,18 @@ import java.util.TreeMap;
 
 /**
  * The one table of what Kimi's models accept: context window, output limits, thinking (never,
- * always or switchable), effort levels, preserved thinking ({@code keep}), vision, video, the
- * sampling values a model fixes and which {@code tool_choice} values combine with thinking. {@link
- * ModelInfo#problems} and {@link ModelInfo#adapt} apply it to a request: a client runs both before
- * every call, against the one table it was built with, and its context budget, rate limiter and
- * error messages read that same table; {@code FakeKimiServer} answers as the defaults say. It
- * starts with the models Moonshot documents (below), takes your own entries ({@link
- * #with(ModelInfo)}), and learns from the server's model list ({@link #updated(Collection)} with
- * {@code kimi.models().list()}). A model it does not know gets {@link ModelInfo#unknown(String)
- * conservative defaults}, never an error: it is sent as it is (a client logs one warning per id
- * naming the nearest ids the table holds), checked only by the rules every Kimi model shares, and
- * never refused for a window the table assumed (a client's preflight learns an unknown model's
- * window from {@code GET /models}).
+ * always or switchable, and whether a {@code thinking} field is taken at all), effort levels,
+ * preserved thinking ({@code keep}), vision, video, the sampling values a model fixes and which
+ * {@code tool_choice} values combine with thinking. {@link ModelInfo#problems} and {@link
+ * ModelInfo#adapt} apply it to a request: a client runs both before every call, against the one
+ * table it was built with, and its context budget, rate limiter and error messages read that same
+ * table; {@code FakeKimiServer} answers as the defaults say. It starts with the models Moonshot
+ * documents (below), takes your own entries ({@link #with(ModelInfo)}), and learns from the
+ * server's model list ({@link #updated(Collection)} with {@code kimi.models().list()}). A model it
+ * does not know gets {@link ModelInfo#unknown(String) conservative defaults}, never an error: it is
+ * sent as it is (a client logs one warning per id naming the nearest ids the table holds), checked
+ * only by the rules every Kimi model shares, and never refused for a window the table assumed (a
+ * client's preflight learns an unknown model's window from {@code GET /models}).
  *
  * <pre>{@code
  * ModelCatalog catalog = ModelCatalog.defaults();
@@ -80,12 +80,12 @@ import java.util.TreeMap;
  *       <td>low, high, max (default max)</td><td>yes</td><td>image, video</td>
  *       <td>temperature 1 (0.6 with thinking off), top_p 0.95, n 1, penalties 0</td><td>yes</td>
  *       <td>-</td></tr>
- *   <tr><td>kimi-k3.1-pro</td><td>1,048,576</td><td>131,072*</td><td>switchable*, preserved</td>
- *       <td>low, high, max (default max*)</td><td>yes*</td><td>image, video*</td>
- *       <td>as kimi-k3*</td><td>yes*</td><td>-</td></tr>
+ *   <tr><td>kimi-k3.1-pro</td><td>1,048,576</td><td>131,072*</td>
+ *       <td>always, preserved, no thinking field</td><td>low, high, max (default max)</td>
+ *       <td>no</td><td>image, video*</td><td>as kimi-k3*</td><td>yes*</td><td>-</td></tr>
  *   <tr><td>kimi-k3.1-pro-highspeed</td><td>1,048,576</td><td>131,072*</td>
- *       <td>switchable*, preserved</td><td>low, high, max (default max*)</td><td>yes*</td>
- *       <td>image, video*</td><td>as kimi-k3*</td><td>yes*</td><td>-</td></tr>
+ *       <td>always, preserved, no thinking field</td><td>low, high, max (default max)</td>
+ *       <td>no</td><td>image, video*</td><td>as kimi-k3*</td><td>yes*</td><td>-</td></tr>
  *   <tr><td>k3 (Kimi Code)</td><td>1,048,576</td><td>131,072</td><td>switchable, preserved</td>
  *       <td>low, high, max (default max)</td><td>yes</td><td>image, video</td><td>as kimi-k3</td>
  *       <td>yes</td><td>-</td></tr>
@@ -104,14 +104,19 @@ import java.util.TreeMap;
  * the model (see below), and "(Kimi Code)" marks the ids served by Kimi Code rather than the Open
  * Platform.
  *
- * <p>kimi-k3.1-pro is a post-trained K3 (released 2026-10-23): its window, its efforts and its
- * preserved thinking are sourced (kimi-api.md, "Changes of 2026-11-25"); the values marked * are
- * <b>inferred</b> from kimi-k3, since no source states them: the default output, that thinking may
- * be disabled, the default effort, {@code keep: "all"}, images and video, the fixed sampling (one
- * third party advises sending temperature 1 and top_p 0.95), {@code required} while thinking, and
- * dynamic tools. Each inferred rule is K3's more permissive reading where one exists, so the table
- * refuses nothing on K3.1 that K3 accepts. K3.1 is a family of its own: {@code kimi-k3.1-pro} is
- * not matched by a prefix of {@code kimi-k3}, and no rule keys on an id prefix.
+ * <p>kimi-k3.1-pro is a post-trained K3 (released 2026-10-23) and follows K3's contract as its
+ * quickstart gives it (kimi-api.md, "Changes of 2026-11-28, fourth look"): it always reasons, takes
+ * the top-level {@code reasoning_effort} {@code low}, {@code high} or {@code max} (default {@code
+ * max}), and takes <b>no {@code thinking} field at all</b> ({@link ModelInfo#thinkingField()}: the
+ * platform's migration note says to remove the K2.x {@code thinking} configuration, and Moonshot
+ * takes such a field and ignores it, so a request that sets one is refused before it is sent; with
+ * no object there is no {@code keep} either, while its thinking is preserved as K3's is); its
+ * window and its preserved thinking are sourced too. The values marked * are <b>inferred</b> from
+ * kimi-k3, since no source states them: the default output, images and video, the fixed sampling
+ * (one third party advises sending temperature 1 and top_p 0.95; K3.1 always thinks, so only 1
+ * applies), {@code required} while thinking, and dynamic tools. Each inferred rule is K3's more
+ * permissive reading where one exists. K3.1 is a family of its own: {@code kimi-k3.1-pro} is not
+ * matched by a prefix of {@code kimi-k3}, and no rule keys on an id prefix.
  *
  * <p>Where Moonshot states no default output (everything but kimi-k2.5, k2.6 and k3) the table uses
  * the "such as 1024" of the chat docs, and 32,768 for the K2.x coding models; the maximum output is
@@ -280,11 +285,12 @@ public final class ModelCatalog {
   /**
    * Returns a table updated from a model list ({@code GET /models}); this table is unchanged. For
    * each entry the window becomes its {@code context_length}; {@code supports_thinking_type}
-   * ({@code only}, {@code both}, {@code no}) sets thinking, or, from older servers without it,
-   * {@code supports_reasoning} does (true makes a model that did not think always think; false,
-   * never); the effort levels and default ({@code think_efforts}, or the older flat {@code
-   * support_efforts} and {@code default_effort}) replace the known ones; {@code supports_image_in},
-   * {@code supports_video_in} and {@code supports_tool_use} switch vision, video and tools; {@code
+   * ({@code only}, {@code both}, {@code no}) sets thinking ({@code both} also says the model takes
+   * a {@code thinking} field, which switches it), or, from older servers without it, {@code
+   * supports_reasoning} does (true makes a model that did not think always think; false, never);
+   * the effort levels and default ({@code think_efforts}, or the older flat {@code support_efforts}
+   * and {@code default_effort}) replace the known ones; {@code supports_image_in}, {@code
+   * supports_video_in} and {@code supports_tool_use} switch vision, video and tools; {@code
    * protocol} says whether the model is served over Responses ({@link ModelInfo#responsesWire()}).
    * A known model keeps its other values (fixed sampling, preserved thinking, output defaults); a
    * new one starts from {@link ModelInfo#unknown(String)} and is then marked known. Fields the
@@ -350,6 +356,9 @@ public final class ModelCatalog {
     ThinkingSupport thinking = thinkingType(l.supportsThinkingType());
     if (thinking != null) {
       b.thinking(thinking);
+      if (thinking == ThinkingSupport.SWITCHABLE) {
+        b.thinkingField(true); // switched, so the server reads the field that switches it
+      }
     } else if (Boolean.TRUE.equals(l.supportsReasoning()) && m.thinking() == ThinkingSupport.NONE) {
       b.thinking(ThinkingSupport.ALWAYS);
     } else if (Boolean.FALSE.equals(l.supportsReasoning())) {
@@ -443,9 +452,16 @@ public final class ModelCatalog {
               .build());
     }
     l.add(k3("kimi-k3", 1_048_576, 131_072, true));
-    // K3.1 Pro: window, efforts and preserved thinking sourced; every other value inferred from K3
-    l.add(k3("kimi-k3.1-pro", 1_048_576, 131_072, true));
-    l.add(k3("kimi-k3.1-pro-highspeed", 1_048_576, 131_072, true));
+    // K3.1 Pro (its quickstart, kimi-api.md fourth look): always reasoning, reasoning_effort
+    // low|high|max (default max), no thinking field at all, the window; the rest inferred from K3
+    for (String id : List.of("kimi-k3.1-pro", "kimi-k3.1-pro-highspeed")) {
+      l.add(
+          k3(id, 1_048_576, 131_072, true).toBuilder()
+              .thinking(ThinkingSupport.ALWAYS)
+              .thinkingField(false)
+              .keepAll(false)
+              .build());
+    }
     l.add(k3("k3", 1_048_576, 131_072, true));
     l.add(k3("k3-256k", 262_144, 32_768, false));
     return List.copyOf(l);

@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Describes what one Kimi model accepts: its context window and output limits, whether it thinks
@@ -64,8 +65,8 @@ public final class ModelInfo {
   /** Says whether a model thinks before it answers. */
   public enum ThinkingSupport {
     /**
-     * The model always thinks; a request must not switch thinking off (kimi-k2.7-code, kimi-k3,
-     * kimi-for-coding; {@code supports_thinking_type: "only"}).
+     * The model always thinks; a request must not switch thinking off (kimi-k2.7-code,
+     * kimi-k3.1-pro, kimi-for-coding; {@code supports_thinking_type: "only"}).
      */
     ALWAYS,
     /**
@@ -173,6 +174,7 @@ public final class ModelInfo {
   private final int defaultMaxOutput;
   private final int maxOutput;
   private final ThinkingSupport thinking;
+  private final boolean thinkingField;
   private final List<String> efforts;
   private final String defaultEffort;
   private final boolean keepAll;
@@ -195,6 +197,7 @@ public final class ModelInfo {
     this.defaultMaxOutput =
         b.defaultMaxOutput != null ? b.defaultMaxOutput : Math.min(1_024, this.maxOutput);
     this.thinking = b.thinking;
+    this.thinkingField = b.thinkingField;
     this.efforts = b.efforts;
     this.defaultEffort = b.defaultEffort;
     this.keepAll = b.keepAll;
@@ -251,6 +254,7 @@ public final class ModelInfo {
     b.defaultMaxOutput = defaultMaxOutput;
     b.maxOutput = maxOutput;
     b.thinking = thinking;
+    b.thinkingField = thinkingField;
     b.efforts = efforts;
     b.defaultEffort = defaultEffort;
     b.keepAll = keepAll;
@@ -326,6 +330,21 @@ public final class ModelInfo {
    */
   public ThinkingSupport thinking() {
     return thinking;
+  }
+
+  /**
+   * Tells whether the model takes the {@code thinking} object ({@code type}, {@code keep}, {@code
+   * effort}) at all. kimi-k3.1-pro does not: it always reasons, as deep as the top-level {@code
+   * reasoning_effort} says, and Moonshot takes a {@code thinking} object sent to it and ignores it
+   * (kimi-api.md, "Changes of 2026-11-28, fourth look"). A request that sets {@link
+   * ChatRequest#thinking()} for such a model is refused by {@link #problems}, unless the field is
+   * marked deliberate; no part of the object is judged then, and the model thinks as {@link
+   * #thinking()} says.
+   *
+   * @return false for a model that takes no {@code thinking} field
+   */
+  public boolean thinkingField() {
+    return thinkingField;
   }
 
   /**
@@ -539,19 +558,26 @@ public final class ModelInfo {
   }
 
   /**
-   * Lists the settings of {@code request} this model rejects, each as a sentence that names the
-   * parameter, the accepted value and the fix, such as {@code "kimi-k3 accepts only top_p 0.95:
-   * 0.8; leave top_p unset"}. Checked for every model: temperature in [0, 1]; {@code n > 1} with a
-   * temperature below 0.3; the {@link #sampling() fixed sampling values}; switching thinking off on
-   * a model that always thinks; {@code tool_choice} {@code required} or a named function while the
-   * model thinks ({@link #acceptsToolChoice}). Checked for {@link #known() known} models only:
-   * thinking enabled on a model that does not think; {@code thinking.keep} on a model without
-   * {@link #keepAll()}; an effort ({@code reasoning_effort} or {@code thinking.effort}) on a model
-   * that does not think, that lists no levels, or that is not among {@link #efforts()}; tools on a
-   * model without {@link #toolUse()}; image and video parts on a model that does not take them; a
-   * {@code max_completion_tokens} over {@link #maxOutput()}. The request's model id is not compared
-   * with {@link #id()}. A client runs this check before every call, against its own catalog, and
-   * refuses a request with any problem.
+   * Lists the settings of {@code request} this model rejects or would not act on, each as a
+   * sentence that names the parameter, the accepted value and the fix, such as {@code "kimi-k3
+   * accepts only top_p 0.95: 0.8; leave top_p unset"}. Checked for every model: temperature in [0,
+   * 1]; {@code n > 1} with a temperature below 0.3; the {@link #sampling() fixed sampling values};
+   * switching thinking off on a model that always thinks; {@code tool_choice} {@code required} or a
+   * named function while the model thinks ({@link #acceptsToolChoice}). Checked for {@link #known()
+   * known} models only: thinking enabled on a model that does not think; {@code thinking.keep} on a
+   * model without {@link #keepAll()}; an effort ({@code reasoning_effort} or {@code
+   * thinking.effort}) on a model that does not think, that lists no levels, or that is not among
+   * {@link #efforts()}; tools on a model without {@link #toolUse()}; image and video parts on a
+   * model that does not take them; a {@code max_completion_tokens} over {@link #maxOutput()}. The
+   * request's model id is not compared with {@link #id()}. A client runs this check before every
+   * call, against its own catalog, and refuses a request with any problem.
+   *
+   * <p>Two of these rules refuse what Kimi would take and ignore without a word, so that a request
+   * that costs money does not quietly do less than it says: {@code thinking} on a model without a
+   * {@link #thinkingField() thinking field} (kimi-k3.1-pro; rule {@code ignored-field}), and a
+   * {@code reasoning_effort} level the model does not list (Moonshot reasons at its default level
+   * then; rule {@code unlisted-effort}). Only these two are lifted by {@link #problems(ChatRequest,
+   * Set)}'s deliberate fields; whatever Kimi answers with a 400 is refused whatever is marked.
    *
    * <pre>{@code
    * List<String> problems = ModelCatalog.defaults().lookup(request.model()).problems(request);
@@ -562,7 +588,35 @@ public final class ModelInfo {
    * @throws NullPointerException if {@code request} is null
    */
   public List<String> problems(ChatRequest request) {
-    return ModelRules.problems(Objects.requireNonNull(request, "request must not be null"), this);
+    return problems(request, Set.of());
+  }
+
+  /**
+   * Lists the settings of {@code request} this model rejects or would not act on, as {@link
+   * #problems(ChatRequest)} does, but for the rules of what Kimi takes and ignores ({@code
+   * ignored-field}, {@code unlisted-effort}) of a field named in {@code deliberateFields}: such a
+   * field is sent as it is, as a team decided (a relay that reads it, a Kimi newer than this
+   * table). A client passes the fields marked with {@code KimiClient.Builder.deliberateFields}.
+   *
+   * <pre>{@code
+   * ModelInfo k31 = ModelCatalog.defaults().lookup("kimi-k3.1-pro");
+   * ChatRequest asked =
+   *     ChatRequest.builder("kimi-k3.1-pro").addUser("Hi").thinking(Thinking.disabled()).build();
+   * k31.problems(asked);                       // [kimi-k3.1-pro takes no thinking field ...]
+   * k31.problems(asked, Set.of("thinking"));   // []: sent as it is
+   * }</pre>
+   *
+   * @param request the request to check
+   * @param deliberateFields top-level fields sent deliberately, as chat completions names them
+   *     ({@code thinking}, {@code reasoning_effort})
+   * @return the problems, empty when none is found
+   * @throws NullPointerException if an argument is null
+   */
+  public List<String> problems(ChatRequest request, Set<String> deliberateFields) {
+    return ModelRules.problems(
+        Objects.requireNonNull(request, "request must not be null"),
+        this,
+        Set.copyOf(Objects.requireNonNull(deliberateFields, "deliberateFields must not be null")));
   }
 
   /**
@@ -635,6 +689,7 @@ public final class ModelInfo {
         && defaultMaxOutput == m.defaultMaxOutput
         && maxOutput == m.maxOutput
         && thinking == m.thinking
+        && thinkingField == m.thinkingField
         && efforts.equals(m.efforts)
         && Objects.equals(defaultEffort, m.defaultEffort)
         && keepAll == m.keepAll
@@ -664,6 +719,7 @@ public final class ModelInfo {
         defaultMaxOutput,
         maxOutput,
         thinking,
+        thinkingField,
         efforts,
         defaultEffort,
         keepAll,
@@ -697,6 +753,7 @@ public final class ModelInfo {
         + maxOutput
         + ", thinking "
         + thinking
+        + (thinkingField ? "" : ", no thinking field")
         + (efforts.isEmpty() ? "" : ", efforts " + efforts + " default " + defaultEffort)
         + (keepAll ? ", keep all" : "")
         + (preservedThinking ? ", preserved thinking" : "")
@@ -724,6 +781,7 @@ public final class ModelInfo {
     private Integer defaultMaxOutput;
     private Integer maxOutput;
     private ThinkingSupport thinking = ThinkingSupport.NONE;
+    private boolean thinkingField = true;
     private List<String> efforts = List.of();
     private String defaultEffort;
     private boolean keepAll;
@@ -787,6 +845,18 @@ public final class ModelInfo {
      */
     public Builder thinking(ThinkingSupport thinking) {
       this.thinking = Objects.requireNonNull(thinking, "thinking must not be null");
+      return this;
+    }
+
+    /**
+     * Sets whether the model takes the {@code thinking} object at all (default true); false for a
+     * model that always reasons and ignores the object, such as kimi-k3.1-pro.
+     *
+     * @param thinkingField false for a model that takes no {@code thinking} field
+     * @return this builder
+     */
+    public Builder thinkingField(boolean thinkingField) {
+      this.thinkingField = thinkingField;
       return this;
     }
 

@@ -12,6 +12,7 @@ import io.github.kimisdk.tool.ToolChoice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * A request against one model's rules: the problems the model would reject, and the adaptations a
@@ -31,13 +32,53 @@ final class ModelRules {
     }
   }
 
-  /** Backs {@link ModelInfo#problems(ChatRequest)}. */
-  static List<String> problems(ChatRequest request, ModelInfo model) {
+  /**
+   * The rule of a field Kimi takes and does nothing with: {@code thinking} on a model without a
+   * thinking field here, an extra body member on Moonshot's API in {@code Host}.
+   */
+  static final String IGNORED_FIELD = "ignored-field";
+
+  /**
+   * The rule of a {@code reasoning_effort} level the model does not list, which Moonshot ignores.
+   */
+  static final String UNLISTED_EFFORT = "unlisted-effort";
+
+  /** How the refusals of what Kimi would ignore say that the team may send it anyway. */
+  static String deliberately(String field) {
+    return "or mark \""
+        + field
+        + "\" deliberate (KimiClient.Builder.deliberateFields) to send it as it is";
+  }
+
+  /** Backs {@link ModelInfo#problems(ChatRequest, java.util.Set)}. */
+  static List<String> problems(ChatRequest request, ModelInfo model, Set<String> deliberate) {
     List<String> out = new ArrayList<>();
     String id = model.id();
     ThinkingSupport thinking = model.thinking();
     boolean known = model.known();
     Thinking setting = request.thinking();
+    if (!model.thinkingField()) {
+      if (setting != null && !deliberate.contains("thinking")) {
+        out.add(
+            id
+                + " takes no thinking field and ignores one (rule "
+                + IGNORED_FIELD
+                + "): it "
+                + (thinking == ThinkingSupport.ALWAYS
+                    ? "always reasons"
+                    : "reads no thinking switch")
+                + (model.efforts().isEmpty()
+                    ? ""
+                    : ", as deep as reasoning_effort says ("
+                        + String.join(", ", model.efforts())
+                        + ")")
+                + "; leave thinking unset"
+                + (model.efforts().isEmpty() ? "" : " and set reasoningEffort instead")
+                + ", "
+                + deliberately("thinking"));
+      }
+      setting = null; // the model reads none of it: it is judged as the model reads the request
+    }
     boolean thinks = model.thinksWith(setting);
     samplingProblems(out, model, Sampling.of(request), thinks);
     if (thinking == ThinkingSupport.ALWAYS && setting != null && !setting.isEnabled()) {
@@ -54,7 +95,7 @@ final class ModelRules {
               + "\" (preserved thinking); use Thinking.enabled()");
     }
     if (known) {
-      effortProblems(out, model, setting, request.reasoningEffort(), thinks);
+      effortProblems(out, model, setting, request.reasoningEffort(), thinks, deliberate);
     }
     ToolChoice choice = request.toolChoice();
     if (!model.acceptsToolChoice(choice, setting)) {
@@ -327,7 +368,12 @@ final class ModelRules {
   }
 
   private static void effortProblems(
-      List<String> out, ModelInfo model, Thinking setting, String reasoning, boolean thinks) {
+      List<String> out,
+      ModelInfo model,
+      Thinking setting,
+      String reasoning,
+      boolean thinks,
+      Set<String> deliberate) {
     String id = model.id();
     List<String> efforts = model.efforts();
     String nested = setting != null ? setting.effort() : null;
@@ -351,6 +397,25 @@ final class ModelRules {
                 + " \""
                 + value
                 + "\" may be refused; leave it unset, or update the catalog from GET /models");
+      } else if (!efforts.contains(value) && field.equals("reasoning_effort")) {
+        // Moonshot takes a level it does not know and reasons at its default (kimi-api.md, fourth
+        // look: one source each way): refused, unless the team sends it deliberately
+        if (!deliberate.contains(field)) {
+          out.add(
+              id
+                  + " accepts reasoning_effort "
+                  + String.join(", ", efforts)
+                  + ": \""
+                  + value
+                  + "\"; Moonshot ignores a level the model does not list and reasons at "
+                  + (model.defaultEffort() == null
+                      ? "its default"
+                      : "its default, " + model.defaultEffort())
+                  + " (rule "
+                  + UNLISTED_EFFORT
+                  + "); use one of those, "
+                  + deliberately(field));
+        }
       } else if (!efforts.contains(value)) {
         out.add(
             id

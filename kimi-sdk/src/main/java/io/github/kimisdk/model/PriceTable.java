@@ -75,8 +75,10 @@ import java.util.TreeMap;
  * <p>The defaults are the global platform's list prices ({@link #DEFAULTS_SOURCE} for kimi-k3,
  * k2.7-code and k2.6; the older models from the data file of pydantic/genai-prices, which reads the
  * same pricing pages and agrees with those to the cent; kimi-k3.1-pro and the cache-write prices
- * from {@link #CACHE_WRITES_SOURCE}). A price without cache-write prices bills written tokens as
- * cache misses ({@link Price#cacheWrite}). moonshot-v1 has no cache-hit discount, so its cached
+ * from {@link #CACHE_WRITES_SOURCE}; kimi-api.md's fourth look, 2026-11-28, gives kimi-k3.1-pro's
+ * the same from its quickstart: 2.00 / 0.20 / 10.00, highspeed 4.00 / 0.20 / 20.00, cache writes
+ * 2.00 and 4.00, highspeed 4.00 and 8.00). A price without cache-write prices bills written tokens
+ * as cache misses ({@link Price#cacheWrite}). moonshot-v1 has no cache-hit discount, so its cached
  * tokens bill at the input price. The models {@link ModelCatalog} marks retired (kimi-k2.5 and
  * moonshot-v1 on 2026-08-31, the K2 previews and kimi-k2-thinking(-turbo) on 2026-05-25) keep their
  * prices, {@link Price#retired() marked retired}, for the accounting of past calls. Kimi Code's ids

@@ -38,7 +38,36 @@ class ModelRulesTableTest {
       boolean keepAll,
       boolean vision,
       boolean video,
-      boolean requiredWhileThinking) {
+      boolean requiredWhileThinking,
+      boolean thinkingField) {
+
+    /** A model that takes the thinking field, as every model but K3.1 does. */
+    Row(
+        String model,
+        ThinkingSupport thinking,
+        boolean fixesTemperature,
+        boolean fixesTopP,
+        boolean fixesN,
+        boolean fixesPenalties,
+        List<String> efforts,
+        boolean keepAll,
+        boolean vision,
+        boolean video,
+        boolean requiredWhileThinking) {
+      this(
+          model,
+          thinking,
+          fixesTemperature,
+          fixesTopP,
+          fixesN,
+          fixesPenalties,
+          efforts,
+          keepAll,
+          vision,
+          video,
+          requiredWhileThinking,
+          true);
+    }
 
     boolean thinksByDefault() {
       return thinking != ThinkingSupport.NONE;
@@ -126,21 +155,35 @@ class ModelRulesTableTest {
           new Row("kimi-k3", S, true, true, true, true, K3_EFFORTS, true, true, true, true),
           new Row("k3", S, true, true, true, true, K3_EFFORTS, true, true, true, true),
           new Row("k3-256k", S, true, true, true, true, K3_EFFORTS, true, true, false, true),
-          // K3.1 Pro (kimi-api.md, Changes of 2026-11-25): window, efforts and preserved thinking
-          // sourced; thinking off, keep, media, sampling and required inferred from K3
-          new Row("kimi-k3.1-pro", S, true, true, true, true, K3_EFFORTS, true, true, true, true),
+          // K3.1 Pro (its quickstart, kimi-api.md fourth look): always reasoning, efforts
+          // low|high|max, no thinking field at all (so no keep); media, sampling and required
+          // inferred from K3
           new Row(
-              "kimi-k3.1-pro-highspeed",
-              S,
+              "kimi-k3.1-pro",
+              A,
               true,
               true,
               true,
               true,
               K3_EFFORTS,
+              false,
               true,
               true,
               true,
-              true));
+              false),
+          new Row(
+              "kimi-k3.1-pro-highspeed",
+              A,
+              true,
+              true,
+              true,
+              true,
+              K3_EFFORTS,
+              false,
+              true,
+              true,
+              true,
+              false));
 
   private static Row plain(String model, boolean vision) {
     return new Row(model, N, false, false, false, false, List.of(), false, vision, false, false);
@@ -173,6 +216,7 @@ class ModelRulesTableTest {
     ModelInfo m = CATALOG.lookup(row.model());
     assertThat(m.known()).isTrue();
     assertThat(m.thinking()).isEqualTo(row.thinking());
+    assertThat(m.thinkingField()).isEqualTo(row.thinkingField());
     assertThat(m.efforts()).isEqualTo(row.efforts());
     assertThat(m.defaultEffort()).isEqualTo(row.efforts().isEmpty() ? null : "max");
     assertThat(m.keepAll()).isEqualTo(row.keepAll());
@@ -233,6 +277,22 @@ class ModelRulesTableTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("rows")
   void thinkingMayBeSwitchedOnlyWhereTheModelAllows(Row row) {
+    if (!row.thinkingField()) {
+      // no part of the object is judged: the one problem is that the model takes none
+      for (Thinking t :
+          List.of(
+              Thinking.enabled(),
+              Thinking.disabled(),
+              Thinking.preserved(),
+              Thinking.enabled().withEffort("medium"))) {
+        assertThat(problems(row, b -> b.thinking(t)))
+            .as(t.toString())
+            .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+            .startsWith(
+                row.model() + " takes no thinking field and ignores one (rule ignored-field)");
+      }
+      return;
+    }
     assertThat(mentions(problems(row, b -> b.thinking(Thinking.disabled())), "thinking disabled"))
         .isEqualTo(row.thinking() == A);
     assertThat(mentions(problems(row, b -> b.thinking(Thinking.enabled())), "does not think"))
@@ -250,7 +310,7 @@ class ModelRulesTableTest {
       assertThat(problems(row, b -> b.reasoningEffort(level)))
           .as("reasoning_effort " + level)
           .hasSize(ok ? 0 : 1);
-      if (row.thinking() != N) {
+      if (row.thinking() != N && row.thinkingField()) {
         assertThat(problems(row, b -> b.thinking(Thinking.enabled().withEffort(level))))
             .as("thinking.effort " + level)
             .hasSize(ok ? 0 : 1);

@@ -327,7 +327,12 @@ final class ModelTables {
     Map<String, Function<ModelInfo, String>> c = new LinkedHashMap<>();
     c.put("window", m -> String.format(Locale.ROOT, "%,d", m.contextWindow()));
     c.put("default output", m -> String.format(Locale.ROOT, "%,d", m.defaultMaxOutput()));
-    c.put("thinking", m -> thinking(m.thinking()) + (m.preservedThinking() ? ", preserved" : ""));
+    c.put(
+        "thinking",
+        m ->
+            thinking(m.thinking())
+                + (m.preservedThinking() ? ", preserved" : "")
+                + (m.thinkingField() ? "" : ", no thinking field"));
     c.put(
         "effort",
         m ->

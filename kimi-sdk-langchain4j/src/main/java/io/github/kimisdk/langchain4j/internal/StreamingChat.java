@@ -10,6 +10,7 @@ import dev.langchain4j.model.chat.response.PartialToolCall;
 import dev.langchain4j.model.chat.response.PartialToolCallContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.chat.response.StreamingHandle;
+import io.github.kimisdk.ContextPropagator;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
@@ -28,12 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Thread model: {@link #start} hands the whole stream to an executor, and that one thread reads
  * every chunk and makes every callback, so a handler sees all its callbacks on one thread, never
- * the caller's. {@link #cancel()} may come from any thread (the handler's, through a context's
- * {@link StreamingHandle}, or another): it sets {@code cancelled} (volatile) and closes the stream
- * ({@code stream}, volatile, set once by the reading thread), which ends the reading thread's wait;
- * after a cancel no callback is made. An exception a callback throws is passed to {@code onError}
- * and the stream goes on, as LangChain4j's providers do; an exception {@code onError} throws is
- * logged and dropped.
+ * the caller's, in the caller's context when the client has a propagator ({@code
+ * KimiClient.captureContext()}: an MDC, a tracing context). {@link #cancel()} may come from any
+ * thread (the handler's, through a context's {@link StreamingHandle}, or another): it sets {@code
+ * cancelled} (volatile) and closes the stream ({@code stream}, volatile, set once by the reading
+ * thread), which ends the reading thread's wait; after a cancel no callback is made. An exception a
+ * callback throws is passed to {@code onError} and the stream goes on, as LangChain4j's providers
+ * do; an exception {@code onError} throws is logged and dropped.
  */
 public final class StreamingChat implements StreamingHandle {
 
@@ -90,8 +92,19 @@ public final class StreamingChat implements StreamingHandle {
       Executor executor,
       boolean logResponse) {
     StreamingChat chat = new StreamingChat(handler, logResponse);
+    // the caller's context (the client's propagators): the stream is asked for, and every callback
+    // made, in it on the executor's thread
+    ContextPropagator.Captured caller = client.captureContext();
     try {
-      executor.execute(() -> chat.run(client, request));
+      executor.execute(
+          () -> {
+            ContextPropagator.Scope s = caller.restore();
+            try {
+              chat.run(client, request);
+            } finally {
+              s.close();
+            }
+          });
     } catch (RejectedExecutionException e) {
       chat.fail(e);
     }

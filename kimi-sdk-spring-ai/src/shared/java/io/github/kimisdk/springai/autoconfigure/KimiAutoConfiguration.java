@@ -9,6 +9,7 @@ import io.github.kimisdk.Target;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.springai.KimiChatModel;
 import io.github.kimisdk.springai.KimiTenants;
+import io.github.kimisdk.springai.MdcContextPropagator;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -43,9 +45,11 @@ import org.springframework.core.env.Environment;
  *       {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or {@code KIMI_CODING_API_KEY}, and {@code
  *       KIMI_BASE_URL}, as {@code KimiClient.fromEnv()} reads them; from the application's {@link
  *       KimiApiKeySupplier} bean, asked before every attempt, when it has one), customized by every
- *       {@link KimiClientCustomizer} bean, closed with the context; only when a key is set to
- *       something other than blanks or a {@link KimiApiKeySupplier} bean exists, and only when the
- *       application defines no {@code KimiClient} of its own;
+ *       {@link KimiClientCustomizer} bean, closed with the context, with SLF4J's MDC carried into
+ *       every callback it runs on its own threads ({@link MdcContextPropagator}, the customizer
+ *       {@code kimiMdcCustomizer}); only when a key is set to something other than blanks or a
+ *       {@link KimiApiKeySupplier} bean exists, and only when the application defines no {@code
+ *       KimiClient} of its own;
  *   <li>a {@link KimiChatModel} over the application's {@code KimiClient} (its own or the one
  *       above), with the {@code spring.ai.kimi.chat.*} options ({@link KimiChatProperties}), the
  *       application's {@link ObservationRegistry}, {@link ChatModelObservationConvention} and
@@ -96,10 +100,11 @@ public class KimiAutoConfiguration {
    * spring.ai.kimi.retry.*}, the rate limit from {@code spring.ai.kimi.rate-limit.*} (shared
    * through {@code store} when an account is set), the fallback targets from {@code
    * spring.ai.kimi.fallback[n].*}, in order (each with {@code replica=true} a replica of the one
-   * before it), the own target's weight from {@code spring.ai.kimi.weight}; then the customizers. A
-   * base URL on Moonshot's hosts without {@code /v1} fails here, in the SDK's words; one on another
-   * host without {@code /v1} is asked for {@code GET /models} once (no tokens, at most 3 s), and a
-   * 404 is logged as a warning.
+   * before it), the own target's weight from {@code spring.ai.kimi.weight}, the fields sent
+   * deliberately from {@code spring.ai.kimi.deliberate-fields}; then the customizers. A base URL on
+   * Moonshot's hosts without {@code /v1} fails here, in the SDK's words; one on another host
+   * without {@code /v1} is asked for {@code GET /models} once (no tokens, at most 3 s), and a 404
+   * is logged as a warning.
    *
    * @param connection the {@code spring.ai.kimi.*} properties
    * @param environment the environment the key and base URL are read from
@@ -154,6 +159,9 @@ public class KimiAutoConfiguration {
       builder.rateLimit(limit);
     }
     List<Target> targets = chain(builder, connection, shared);
+    if (!connection.getDeliberateFields().isEmpty()) {
+      builder.deliberateFields(connection.getDeliberateFields().toArray(String[]::new));
+    }
     customizers.orderedStream().forEach(c -> c.customize(builder));
     KimiClient client;
     try {
@@ -331,5 +339,30 @@ public class KimiAutoConfiguration {
         .observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP))
         .observationConvention(observationConvention.getIfAvailable())
         .build();
+  }
+
+  /**
+   * The caller's SLF4J MDC in every callback the auto-configured client runs on its own threads
+   * (its listeners, interceptors, a stream's subscriber, the stages of the futures it returns),
+   * when SLF4J is on the class path, as it is in every Spring Boot application.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "org.slf4j.MDC")
+  public static class Mdc {
+
+    /** Creates the configuration; Spring does. */
+    public Mdc() {}
+
+    /**
+     * Adds {@link MdcContextPropagator} to the client's builder. A bean of the application's named
+     * {@code kimiMdcCustomizer} replaces it (one that does nothing turns it off).
+     *
+     * @return the customizer
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "kimiMdcCustomizer")
+    public KimiClientCustomizer kimiMdcCustomizer() {
+      return builder -> builder.contextPropagator(new MdcContextPropagator());
+    }
   }
 }

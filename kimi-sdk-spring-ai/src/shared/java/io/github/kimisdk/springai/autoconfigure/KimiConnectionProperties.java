@@ -58,6 +58,14 @@ public class KimiConnectionProperties {
    */
   private List<Fallback> fallback = new ArrayList<>();
 
+  /**
+   * Top-level request fields sent deliberately, such as one a relay in front of Kimi reads: the
+   * client sends them as they are where it would refuse them for being fields Kimi takes and
+   * ignores (an extra-body field on Moonshot's API, thinking on kimi-k3.1-pro, a reasoning-effort
+   * level the model does not list).
+   */
+  private List<String> deliberateFields = new ArrayList<>();
+
   private final Retry retry = new Retry();
 
   /** Creates the properties with nothing set. */
@@ -98,6 +106,25 @@ public class KimiConnectionProperties {
    */
   public void setBaseUrl(String baseUrl) {
     this.baseUrl = baseUrl;
+  }
+
+  /**
+   * Returns the top-level request fields sent deliberately.
+   *
+   * @return the fields, empty for none
+   */
+  public List<String> getDeliberateFields() {
+    return deliberateFields;
+  }
+
+  /**
+   * Sets the top-level request fields sent deliberately ({@code spring.ai.kimi.deliberate-fields},
+   * such as {@code seed,x_team}): the client's {@code KimiClient.Builder.deliberateFields}.
+   *
+   * @param deliberateFields the fields
+   */
+  public void setDeliberateFields(List<String> deliberateFields) {
+    this.deliberateFields = deliberateFields == null ? new ArrayList<>() : deliberateFields;
   }
 
   /**

@@ -113,7 +113,12 @@ final class KimiFailureAnalyzer implements FailureAnalyzer, Ordered {
             + ": leave unset what the model fixes, use a value the model takes, or choose a model"
             + " that takes them with "
             + KimiChatProperties.PREFIX
-            + ".model.",
+            + ".model."
+            + (refused.getMessage().contains("KimiClient.Builder.deliberateFields")
+                ? " A field Kimi would take and ignore is sent as it is when "
+                    + KimiConnectionProperties.PREFIX
+                    + ".deliberate-fields names it (for a relay that reads it, or a newer Kimi)."
+                : ""),
         failure);
   }
 

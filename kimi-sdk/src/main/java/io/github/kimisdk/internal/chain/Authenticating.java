@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.chain;
 
+import io.github.kimisdk.ContextPropagator;
 import io.github.kimisdk.internal.config.TargetSettings;
 import io.github.kimisdk.internal.credential.Credential;
 import io.github.kimisdk.internal.http.ApiKey;
@@ -32,10 +33,14 @@ public final class Authenticating implements Interceptor {
       return next.proceed(sending);
     }
     ApiKey key;
+    // the key supplier is the caller's code: it runs in the caller's context
+    ContextPropagator.Scope caller = sending.call().context().restore();
     try {
       key = credential.key(target.endpoint());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
+    } finally {
+      caller.close();
     }
     return next.proceed(sending.at(a.keyed(key)));
   }

@@ -17,6 +17,8 @@ import io.github.kimisdk.chat.ChatRequest;
  * @param blocking whether the thread that started the call waits for it anyway
  * @param interception the call's public interceptors, or null when it has none
  * @param legs a chat's request at each target, or null for other calls
+ * @param context the caller's context, which every callback of the call runs in: set by the {@link
+ *     Chain} when the call starts ({@link #carrying}); {@link CallerContext#NONE} before
  */
 public record CallSpec(
     CallEvent.Operation operation,
@@ -27,7 +29,8 @@ public record CallSpec(
     CallTrace trace,
     boolean blocking,
     Interception interception,
-    Leg.Legs legs) {
+    Leg.Legs legs,
+    CallerContext context) {
 
   /**
    * Describes a call other than a chat, sent to the target its settings name ({@link
@@ -42,7 +45,8 @@ public record CallSpec(
    */
   public static CallSpec exchange(
       CallEvent.Operation operation, String path, String model, Call settings, boolean blocking) {
-    return new CallSpec(operation, path, model, null, settings, null, blocking, null, null);
+    return new CallSpec(
+        operation, path, model, null, settings, null, blocking, null, null, CallerContext.NONE);
   }
 
   /**
@@ -66,7 +70,16 @@ public record CallSpec(
       Interception interception,
       Leg.Legs legs) {
     return new CallSpec(
-        operation, path, request.model(), request, settings, null, blocking, interception, legs);
+        operation,
+        path,
+        request.model(),
+        request,
+        settings,
+        null,
+        blocking,
+        interception,
+        legs,
+        CallerContext.NONE);
   }
 
   /** Whether the call takes a concurrency slot: every call but the platform's. */
@@ -77,12 +90,18 @@ public record CallSpec(
   /** Returns this chat call sending {@code continued} in place of its request (a continuation). */
   CallSpec sending(ChatRequest continued) {
     return new CallSpec(
-        operation, path, model, continued, settings, trace, blocking, interception, legs);
+        operation, path, model, continued, settings, trace, blocking, interception, legs, context);
   }
 
   /** Returns this call heard by {@code heardBy} (null: nobody listens), with {@code heard}. */
   CallSpec heard(Call heard, CallTrace heardBy) {
     return new CallSpec(
-        operation, path, model, request, heard, heardBy, blocking, interception, legs);
+        operation, path, model, request, heard, heardBy, blocking, interception, legs, context);
+  }
+
+  /** Returns this call running its callbacks in {@code caller}'s context. */
+  CallSpec carrying(CallerContext caller) {
+    return new CallSpec(
+        operation, path, model, request, settings, trace, blocking, interception, legs, caller);
   }
 }

@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.chain;
 
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
+import io.github.kimisdk.ContextPropagator;
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.ServedBy;
@@ -53,6 +54,7 @@ public final class CallTrace implements AttemptObserver {
   private final CallEvent.Call call;
   private final Long estimate;
   private final PriceTable prices;
+  private final CallerContext caller; // what each moment is heard in
   // The clock: when attempt 1 was sent, else (a call that fails before sending, such as on the
   // rate limiter's queue) when the call began to run: made, or for a stream, subscribed to.
   private volatile long begun = System.nanoTime();
@@ -74,6 +76,7 @@ public final class CallTrace implements AttemptObserver {
    * @param base the client's base URL (no user info, no query)
    * @param sent a chat's request as sent, or null
    * @param id the call's one id ({@link Interception#nextId()}), which its interceptors see too
+   * @param caller the caller's context, which the listeners hear every moment in
    */
   CallTrace(
       List<CallListener> listeners,
@@ -84,8 +87,10 @@ public final class CallTrace implements AttemptObserver {
       PriceTable prices,
       URI base,
       ChatRequest sent,
-      long id) {
+      long id,
+      CallerContext caller) {
     this.listeners = listeners;
+    this.caller = caller;
     String p = pathOnly(path);
     this.call = new CallEvent.Call(id, operation, model, p, endpoint(base, p), sent);
     this.estimate = estimate;
@@ -296,21 +301,26 @@ public final class CallTrace implements AttemptObserver {
   }
 
   private void fire(Consumer<CallListener> moment) {
-    for (CallListener l : listeners) {
-      try {
-        moment.accept(l);
-      } catch (RuntimeException e) {
-        if (WARNED.add(l.getClass())) {
-          LOG.log(
-              Level.WARNING,
-              "The CallListener "
-                  + UserCode.name(l.getClass())
-                  + " threw "
-                  + UserCode.thrown(e)
-                  + "; the call goes on (logged once per listener class)",
-              e);
+    ContextPropagator.Scope s = caller.restore();
+    try {
+      for (CallListener l : listeners) {
+        try {
+          moment.accept(l);
+        } catch (RuntimeException e) {
+          if (WARNED.add(l.getClass())) {
+            LOG.log(
+                Level.WARNING,
+                "The CallListener "
+                    + UserCode.name(l.getClass())
+                    + " threw "
+                    + UserCode.thrown(e)
+                    + "; the call goes on (logged once per listener class)",
+                e);
+          }
         }
       }
+    } finally {
+      s.close();
     }
   }
 

@@ -15,14 +15,31 @@ import java.util.function.Function;
 public final class Calls {
 
   private final ErrorFactory errors;
+  private final Propagation propagation;
+
+  /**
+   * Creates the helper of one client that propagates no context; for tests of the machinery.
+   *
+   * @param errors builds the exceptions
+   */
+  public Calls(ErrorFactory errors) {
+    this(errors, Propagation.none());
+  }
 
   /**
    * Creates the helper of one client.
    *
    * @param errors builds the exceptions
+   * @param propagation the caller's context: the client's propagators and executor
    */
-  public Calls(ErrorFactory errors) {
+  public Calls(ErrorFactory errors, Propagation propagation) {
     this.errors = errors;
+    this.propagation = propagation;
+  }
+
+  /** Returns how the client carries its callers' context. */
+  public Propagation propagation() {
+    return propagation;
   }
 
   /** Returns the client's exception factory. */
@@ -68,7 +85,11 @@ public final class Calls {
     }
   }
 
-  /** Returns a future of {@code f}'s value through {@code fn}; cancelling it cancels {@code f}. */
+  /**
+   * Returns a future of {@code f}'s value through {@code fn}; cancelling it cancels {@code f}. It
+   * is of {@code f}'s kind ({@link CompletableFuture#newIncompleteFuture()}): a future the client
+   * handed out gives one that runs its stages as that one does ({@link Propagation#handOut}).
+   */
   public <R, T> CompletableFuture<T> map(CompletableFuture<R> f, Function<R, T> fn) {
     return compose(f, r -> CompletableFuture.completedFuture(fn.apply(r)));
   }
@@ -79,7 +100,7 @@ public final class Calls {
    */
   public <R, T> CompletableFuture<T> compose(
       CompletableFuture<R> f, Function<R, CompletableFuture<T>> next) {
-    CompletableFuture<T> out = new CompletableFuture<>();
+    CompletableFuture<T> out = f.newIncompleteFuture();
     f.whenComplete(
         (r, e) -> {
           if (e != null) {
@@ -147,8 +168,11 @@ public final class Calls {
     return out;
   }
 
-  /** Returns a future failed with {@code error} as a {@link KimiException}. */
+  /**
+   * Returns a future failed with {@code error} as a {@link KimiException}, handed out as the
+   * client's futures are ({@link Propagation#handOut(CompletableFuture)}).
+   */
   public <T> CompletableFuture<T> failed(Throwable error) {
-    return CompletableFuture.failedFuture(kimi(error));
+    return propagation.handOut(CompletableFuture.failedFuture(kimi(error)));
   }
 }

@@ -1,6 +1,8 @@
 package io.github.kimisdk.internal.chain;
 
+import io.github.kimisdk.ContextPropagator;
 import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.base.flow.ForwardingSubscriber;
 import io.github.kimisdk.base.flow.StoppablePublisher;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
@@ -9,6 +11,7 @@ import io.github.kimisdk.internal.route.TargetParts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
@@ -77,23 +80,142 @@ public final class Chain {
 
   /**
    * Runs a call whose answer is a future; its first attempt is sent once every interceptor wrapped
-   * the answer, so a cancel or a close reaches it even while it is sent on this thread.
+   * the answer, so a cancel or a close reaches it even while it is sent on this thread. The
+   * caller's context is captured here, on the caller's thread, and the answer is handed out in it
+   * ({@link Propagation#handOut}).
    */
   public <T> CompletableFuture<T> future(Sending sending, FutureSend<T> send) {
-    Futures<T> head = new Futures<>(this, 0, send, new AtomicReference<>());
-    CompletableFuture<T> out = head.proceed(sending);
-    head.startNow();
-    return out;
+    Propagation propagation = context.calls().propagation();
+    CallerContext caller = propagation.capture();
+    ContextPropagator.Scope here = caller.enter();
+    try {
+      Futures<T> head = new Futures<>(this, 0, send, new AtomicReference<>());
+      CompletableFuture<T> out = head.proceed(sending.carrying(caller));
+      head.startNow();
+      // handed out here, where the context is current: a call already ended (a blocking one)
+      // completes it without restoring what this thread has
+      return propagation.handOut(out, caller);
+    } finally {
+      here.close();
+    }
   }
 
-  /** Prepares a call whose answer is a stream; nothing is sent until it is subscribed to. */
+  /**
+   * Prepares a call whose answer is a stream; nothing is sent until it is subscribed to. The
+   * caller's context is captured here, on the thread that asks for the stream, and restored where
+   * it is consumed, which may be another thread (a framework's worker), and around a {@code Flow}
+   * subscriber's signals ({@link Carried}).
+   */
   public <T> Opened<T> stream(
       Sending sending,
       StreamSend<T> send,
       BiFunction<ChatRequest, ChatCompletion, ChatRequest> resume) {
+    CallerContext caller = context.calls().propagation().capture();
     Streams<T> head = new Streams<>(this, 0, send, resume, new StreamingCall<?>[1]);
-    StoppablePublisher<T> out = head.proceed(sending);
-    return new Opened<>(out, head::metadata);
+    StoppablePublisher<T> out = head.proceed(sending.carrying(caller));
+    return new Opened<>(
+        caller == CallerContext.NONE ? out : new Carried<>(out, caller), head::metadata);
+  }
+
+  /**
+   * A stream consumed in the caller's context: its start (attempt 1, the interceptors) runs in it
+   * on the consuming thread, and a {@code Flow} subscriber's signals run in it on whichever thread
+   * delivers them. A blocking consumer (the iterator) gets its signals as they are: it hands the
+   * items out on its own thread, to code of its own.
+   */
+  private static final class Carried<T> implements StoppablePublisher<T> {
+    private final StoppablePublisher<T> stream;
+    private final CallerContext caller;
+
+    Carried(StoppablePublisher<T> stream, CallerContext caller) {
+      this.stream = stream;
+      this.caller = caller;
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super T> subscriber) {
+      ContextPropagator.Scope here = caller.restore();
+      try {
+        stream.subscribe(new InContext<>(subscriber, caller));
+      } finally {
+        here.close();
+      }
+    }
+
+    @Override
+    public void subscribeBlocking(Flow.Subscriber<? super T> subscriber) {
+      ContextPropagator.Scope here = caller.restore();
+      try {
+        stream.subscribeBlocking(subscriber);
+      } finally {
+        here.close();
+      }
+    }
+
+    @Override
+    public RuntimeException stop(InterruptedException interrupt) {
+      return stream.stop(interrupt);
+    }
+
+    @Override
+    public void discard() {
+      stream.discard();
+    }
+
+    @Override
+    public boolean isEnded() {
+      return stream.isEnded();
+    }
+  }
+
+  /** Passes every signal on in the caller's context. */
+  private static final class InContext<T> extends ForwardingSubscriber<T> {
+    private final CallerContext caller;
+
+    InContext(Flow.Subscriber<? super T> downstream, CallerContext caller) {
+      super(downstream);
+      this.caller = caller;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      ContextPropagator.Scope s = caller.restore();
+      try {
+        super.onSubscribe(subscription);
+      } finally {
+        s.close();
+      }
+    }
+
+    @Override
+    public void onNext(T item) {
+      ContextPropagator.Scope s = caller.restore();
+      try {
+        super.onNext(item);
+      } finally {
+        s.close();
+      }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      ContextPropagator.Scope s = caller.restore();
+      try {
+        super.onError(error);
+      } finally {
+        s.close();
+      }
+    }
+
+    @Override
+    public void onComplete() {
+      ContextPropagator.Scope s = caller.restore();
+      try {
+        super.onComplete();
+      } finally {
+        s.close();
+      }
+    }
   }
 
   /** The rest of the chain of a future call, from one interceptor on. */

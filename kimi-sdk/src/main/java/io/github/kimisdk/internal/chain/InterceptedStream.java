@@ -210,7 +210,7 @@ public final class InterceptedStream
 
     @Override
     public void onNext(ChatCompletionChunk item) {
-      interception.chunk(item);
+      interception.chunk(item, sending.call().context());
       synchronized (this) {
         acc.add(item);
         made = null;

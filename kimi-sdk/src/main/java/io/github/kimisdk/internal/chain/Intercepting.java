@@ -1,6 +1,7 @@
 package io.github.kimisdk.internal.chain;
 
 import io.github.kimisdk.CallEvent;
+import io.github.kimisdk.ContextPropagator;
 import io.github.kimisdk.KimiInterceptor;
 import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.base.flow.Futures;
@@ -49,7 +50,8 @@ import java.util.function.Function;
  * <p>Threads: {@code intercept} runs on the thread that runs this layer's hook; {@code proceed} may
  * run later on another thread, and then neither waits on nor sends from the thread that started the
  * call ({@link Sending#rewritten}), and a blocking call's first attempt is started there (see
- * {@link Chain.Futures#startNow}).
+ * {@link Chain.Futures#startNow}). {@code intercept}, and the stages an interceptor composes on
+ * {@code proceed}'s future, run in the caller's context ({@link CallerContext}).
  */
 public final class Intercepting implements Interceptor {
 
@@ -214,6 +216,7 @@ public final class Intercepting implements Interceptor {
     KimiInterceptor interceptor = list[i];
     ServerText text = calls.errors().text();
     CompletableFuture<ChatCompletion> answer;
+    ContextPropagator.Scope caller = sending.call().context().restore();
     try {
       answer = interceptor.intercept(link);
       if (answer == null) {
@@ -223,6 +226,7 @@ public final class Intercepting implements Interceptor {
       answer = CompletableFuture.failedFuture(e);
     } finally {
       link.hookReturned();
+      caller.close();
     }
     CompletableFuture<ChatCompletion> out = new CompletableFuture<>();
     answer.whenComplete(
@@ -392,15 +396,22 @@ public final class Intercepting implements Interceptor {
       }
       CompletableFuture<ChatCompletion> rest =
           index + 1 < list.length ? run(list, index + 1, next, bottom) : bottom.apply(next);
-      // noted before the interceptor's own stages run: they depend on this future, not on rest
+      // noted before the interceptor's own stages run: they depend on this future, not on rest;
+      // and they run in the caller's context, on whichever thread ends the rest
       CompletableFuture<ChatCompletion> out = new CompletableFuture<>();
+      CallerContext context = sending.call().context();
       rest.whenComplete(
           (c, e) -> {
-            if (e != null) {
-              passedUp = Futures.unwrap(e);
-              out.completeExceptionally(e);
-            } else {
-              out.complete(c);
+            ContextPropagator.Scope caller = context.restore();
+            try {
+              if (e != null) {
+                passedUp = Futures.unwrap(e);
+                out.completeExceptionally(e);
+              } else {
+                out.complete(c);
+              }
+            } finally {
+              caller.close();
             }
           });
       return Futures.cancelling(out, rest);

@@ -1,5 +1,6 @@
 package io.github.kimisdk.internal.chain;
 
+import io.github.kimisdk.ContextPropagator;
 import io.github.kimisdk.KimiInterceptor;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.base.flow.LazyLogger;
@@ -105,9 +106,25 @@ public final class Interception {
     observers = now;
   }
 
-  /** Tells the observers of {@code chunk}, on the thread that delivers it; a failure is logged. */
-  void chunk(ChatCompletionChunk chunk) {
-    for (Observer o : observers) {
+  /**
+   * Tells the observers of {@code chunk}, on the thread that delivers it, in {@code caller}'s
+   * context; a failure is logged.
+   */
+  void chunk(ChatCompletionChunk chunk, CallerContext caller) {
+    Observer[] all = observers;
+    if (all.length == 0) {
+      return;
+    }
+    ContextPropagator.Scope s = caller.restore();
+    try {
+      tell(all, chunk);
+    } finally {
+      s.close();
+    }
+  }
+
+  private static void tell(Observer[] all, ChatCompletionChunk chunk) {
+    for (Observer o : all) {
       try {
         o.observer().accept(chunk);
       } catch (RuntimeException e) {

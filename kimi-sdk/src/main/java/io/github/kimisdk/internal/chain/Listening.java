@@ -31,7 +31,8 @@ public final class Listening {
   /**
    * Returns the trace of a call (its listeners, the client's, Flight Recorder's and the call's), or
    * null when nobody listens; {@code sent} is a chat's request as sent, which they see, and {@code
-   * id} the call's one id, which its interceptors see too.
+   * id} the call's one id, which its interceptors see too; they hear it in {@code caller}'s
+   * context.
    */
   CallTrace traced(
       List<CallListener> callOwn,
@@ -40,7 +41,8 @@ public final class Listening {
       String path,
       Long estimate,
       ChatRequest sent,
-      long id) {
+      long id,
+      CallerContext caller) {
     // Flight Recorder's listener hears only calls that start while a recording wants its event
     boolean recording = jfr != null && Jfr.recording();
     List<CallListener> all;
@@ -58,6 +60,6 @@ public final class Listening {
       return null;
     }
     return new CallTrace(
-        all, operation, model, path, estimate, prices.prices(), endpoint, sent, id);
+        all, operation, model, path, estimate, prices.prices(), endpoint, sent, id, caller);
   }
 }

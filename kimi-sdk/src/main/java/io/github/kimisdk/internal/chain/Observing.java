@@ -28,7 +28,8 @@ public final class Observing implements Interceptor {
             c.path(),
             c.legs() == null ? null : c.legs().leg(0, c.request()).estimate,
             c.request(),
-            c.interception() == null ? Interception.nextId() : c.interception().id());
+            c.interception() == null ? Interception.nextId() : c.interception().id(),
+            c.context());
     return trace == null ? s : s.heard(c.settings().observed(trace), trace);
   }
 

@@ -27,6 +27,11 @@ public record Sending(CallSpec call, Attempt attempt) {
     return new Sending(call.heard(heard, trace), attempt);
   }
 
+  /** Returns this call running its callbacks in {@code caller}'s context. */
+  Sending carrying(CallerContext caller) {
+    return new Sending(call.carrying(caller), attempt);
+  }
+
   /** Returns the call's attempt {@code a}. */
   Sending at(Attempt a) {
     return new Sending(call, a);
@@ -55,7 +60,8 @@ public record Sending(CallSpec call, Attempt attempt) {
             call.trace(),
             call.blocking() && sameThread,
             call.interception(),
-            fresh.legs());
+            fresh.legs(),
+            call.context());
     if (attempt == null) {
       return new Sending(c, null);
     }

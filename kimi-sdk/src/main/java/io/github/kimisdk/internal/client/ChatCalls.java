@@ -21,6 +21,7 @@ import io.github.kimisdk.internal.chain.Leg;
 import io.github.kimisdk.internal.chain.Replay;
 import io.github.kimisdk.internal.chain.Sending;
 import io.github.kimisdk.internal.config.ClientConfig;
+import io.github.kimisdk.internal.config.TargetSettings;
 import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.limit.RateLimiter;
 import io.github.kimisdk.internal.route.Dialect;
@@ -30,7 +31,9 @@ import io.github.kimisdk.internal.wire.Wires;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.model.ModelInfo;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -77,7 +80,7 @@ public final class ChatCalls {
     }
     ModelInfo model = config.catalog().lookup(request.model());
     notices.before(model);
-    ChatRequest sent = prepare(model, request, call);
+    ChatRequest sent = prepare(model, request, call, core.parts(0).settings);
     TargetLegs legs = new TargetLegs(request, sent, model, call);
     Leg own = legs.leg(0, sent);
     return CallSpec.chat(operation, own.wire.chatPath(), sent, call, blocking, interception, legs);
@@ -125,10 +128,13 @@ public final class ChatCalls {
         TargetParts target = core.parts(t);
         String asked = target.target.model().orElse(request.model());
         models[t] = config.catalog().lookup(asked);
-        checked[t] =
-            asked.equals(sent.model())
-                ? sent
-                : prepare(models[t], request.toBuilder().model(asked).build(), call);
+        if (asked.equals(sent.model())) {
+          checked[t] = sent;
+          check(models[t], sent, target.settings, false); // its host's: the model's were checked
+        } else {
+          checked[t] =
+              prepare(models[t], request.toBuilder().model(asked).build(), call, target.settings);
+        }
         Dialect.check(target.settings.host(), checked[t]); // a strict host's refusal, now
       }
     }
@@ -141,7 +147,8 @@ public final class ChatCalls {
         ChatRequest r =
             asked.equals(request.model())
                 ? request
-                : prepare(m, request.toBuilder().model(asked).build(), call);
+                : prepare(
+                    m, request.toBuilder().model(asked).build(), call, core.parts(t).settings);
         return make(t, r, m);
       }
       synchronized (this) {
@@ -235,7 +242,7 @@ public final class ChatCalls {
       Interception interception,
       KimiException refusal) {
     if (interception == null || interception.of(false).length == 0) {
-      return CompletableFuture.failedFuture(refusal);
+      return core.calls().failed(refusal);
     }
     ChatRequest adapted;
     ModelInfo model;
@@ -248,13 +255,15 @@ public final class ChatCalls {
               kimiId.equals(request.model()) ? request : request.toBuilder().model(kimiId).build(),
               call.options());
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(refusal); // not even adapted: nothing to show
+      return core.calls().failed(refusal); // not even adapted: nothing to show
     }
     Wire wire =
         Wires.get(config.wireProtocol(), config.host().speaksMoonshot() && model.responsesWire());
     CallSpec s =
         CallSpec.chat(operation, wire.chatPath(), adapted, call, false, interception, null);
-    return core.intercepting(false).refused(Sending.of(s), refusal);
+    return core.calls()
+        .propagation()
+        .handOut(core.intercepting(false).refused(Sending.of(s), refusal));
   }
 
   /** Returns the prompt tokens the rate limiter estimated, or null when it made no estimate. */
@@ -265,27 +274,85 @@ public final class ChatCalls {
 
   /**
    * Applies the client's (or the call's) policies and the model's rules to a request about to be
-   * sent, against its {@link ModelInfo} (looked up once in the client's table): adapts it ({@link
-   * ModelInfo#adapt}, each change logged at {@code DEBUG} on {@code io.github.kimisdk.sampling}),
-   * then, when {@code modelChecks} is on, refuses it if the model would ({@link
-   * ModelInfo#problems}), then, when a preflight budget is set, checks the context window: of a
-   * model the table does not know, the window {@code GET /models} gives ({@link ModelWindows}),
-   * else none. Each switch governs its own check only.
+   * sent to {@code target}, against its {@link ModelInfo} (looked up once in the client's table):
+   * adapts it ({@link ModelInfo#adapt}, each change logged at {@code DEBUG} on {@code
+   * io.github.kimisdk.sampling}), then, when {@code modelChecks} is on, refuses it if the model
+   * would reject it or not act on part of it ({@link ModelInfo#problems(ChatRequest, Set)}), or the
+   * target's host would take a field and ignore it ({@link #hostProblems}), then, when a preflight
+   * budget is set, checks the context window: of a model the table does not know, the window {@code
+   * GET /models} gives ({@link ModelWindows}), else none. Each switch governs its own check only.
    *
    * @throws PreflightException if the model would reject the request, or it does not fit
    */
-  private ChatRequest prepare(ModelInfo model, ChatRequest request, Call call) {
+  private ChatRequest prepare(
+      ModelInfo model, ChatRequest request, Call call, TargetSettings target) {
     request = adapt(model, request, call.options());
-    if (config.modelChecks()) {
-      List<String> problems = model.problems(request);
-      if (!problems.isEmpty()) {
-        throw new PreflightException(request.model(), problems);
-      }
-    }
+    check(model, request, target, true);
     if (config.preflight() != null) {
       return config.preflight().preflight(request, windows.forBudget(model, call));
     }
     return request;
+  }
+
+  /**
+   * Refuses {@code request}, in Kimi's form, when the model checks are on and it breaks a rule of
+   * {@code model} ({@link ModelInfo#problems(ChatRequest, Set)}; when {@code modelRules}, else they
+   * were checked already) or of {@code target}'s host ({@link #hostProblems}), the fields the
+   * client marks deliberate sent as they are; every problem of both in one exception.
+   *
+   * @throws PreflightException naming each problem
+   */
+  private void check(
+      ModelInfo model, ChatRequest request, TargetSettings target, boolean modelRules) {
+    List<String> problems = problems(model, request, target, modelRules);
+    if (!problems.isEmpty()) {
+      throw new PreflightException(request.model(), problems);
+    }
+  }
+
+  /** What {@link #check} refuses {@code request} for; empty when the model checks are off. */
+  private List<String> problems(
+      ModelInfo model, ChatRequest request, TargetSettings target, boolean modelRules) {
+    if (!config.modelChecks()) {
+      return List.of();
+    }
+    List<String> problems =
+        modelRules ? model.problems(request, config.deliberateFields()) : List.of();
+    List<String> ignored = hostProblems(model, request, target);
+    if (ignored.isEmpty()) {
+      return problems;
+    }
+    List<String> all = new ArrayList<>(problems);
+    all.addAll(ignored);
+    return List.copyOf(all);
+  }
+
+  /**
+   * Lists what a call with {@code request} would be refused for before anything is sent to the
+   * client's own target, in the words of its {@code PreflightException}: adapted as it is adapted,
+   * then checked against its model and its host ({@link #check}); empty when nothing is found or
+   * the model checks are off. A fallback target's rules are not looked at, nor the context budget.
+   */
+  List<String> problems(ChatRequest request, RequestOptions options) {
+    String kimiId = config.host().kimiModel(request.model());
+    ChatRequest asked =
+        kimiId.equals(request.model()) ? request : request.toBuilder().model(kimiId).build();
+    ModelInfo model = config.catalog().lookup(asked.model());
+    return problems(model, adapt(model, asked, options), core.parts(0).settings, true);
+  }
+
+  /**
+   * Lists the fields of {@code request} (in Kimi's form) that {@code target}'s host would take and
+   * ignore ({@link Host#problems}), when the call goes to it over chat completions: on another wire
+   * the extra body carries that wire's own fields. The fields the client marks deliberate are sent
+   * as they are.
+   */
+  private List<String> hostProblems(ModelInfo model, ChatRequest request, TargetSettings target) {
+    Host host = target.host();
+    Wire wire = Wires.get(target.wireProtocol(), host.speaksMoonshot() && model.responsesWire());
+    return wire == Wires.get(WireProtocol.CHAT_COMPLETIONS, false)
+        ? host.problems(request, config.deliberateFields())
+        : List.of();
   }
 
   /**
@@ -300,19 +367,15 @@ public final class ChatCalls {
 
   /**
    * Returns {@code request} as the client would send it, adapted to its model and, when {@code
-   * modelChecks} is on, checked against it; for a request sent later, inside a batch.
+   * modelChecks} is on, checked against it and the client's own host; for a request sent later,
+   * inside a batch.
    *
    * @throws PreflightException if the model would reject the request
    */
   ChatRequest checked(ChatRequest request, RequestOptions options) {
     ModelInfo model = config.catalog().lookup(request.model());
     ChatRequest adapted = adapt(model, request, options);
-    if (config.modelChecks()) {
-      List<String> problems = model.problems(adapted);
-      if (!problems.isEmpty()) {
-        throw new PreflightException(adapted.model(), problems);
-      }
-    }
+    check(model, adapted, core.parts(0).settings, true);
     return adapted;
   }
 

@@ -20,6 +20,7 @@ import io.github.kimisdk.internal.chain.Interceptor;
 import io.github.kimisdk.internal.chain.Limiting;
 import io.github.kimisdk.internal.chain.Listening;
 import io.github.kimisdk.internal.chain.Observing;
+import io.github.kimisdk.internal.chain.Propagation;
 import io.github.kimisdk.internal.chain.Retrier;
 import io.github.kimisdk.internal.chain.Retrying;
 import io.github.kimisdk.internal.chain.Spending;
@@ -43,7 +44,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -97,14 +97,21 @@ public final class ClientCore {
 
   private ClientCore(ClientConfig c, Exceptions make) {
     this.config = c;
-    this.ownedExecutor = c.httpClient() == null && c.executor() == null ? newPool() : null;
+    // the client's own pool, unless the caller gave an executor (or an HTTP client that has one):
+    // its timers, and the stages of the futures it hands out, never run on a pool the caller did
+    // not choose, such as ForkJoinPool.commonPool()
+    this.ownedExecutor =
+        c.executor() == null && (c.httpClient() == null || c.httpClient().executor().isEmpty())
+            ? newPool()
+            : null;
     LogSwitch logSwitch = LogSwitch.fromEnvironment();
     System.Logger logger =
         logSwitch.apply(c.logger() != null ? c.logger() : LazyLogger.of(LOGGER_NAME));
     CompletableFuture<HttpClient> http = httpClient(c, ownedExecutor, logger);
     this.ownedHttp = c.httpClient() == null ? http : null;
     DaemonTimer.Lease timer = DaemonTimer.shared().leaseRunningAtClose();
-    Scheduler system = Scheduler.system(timer, executor(c, ownedExecutor));
+    Executor executor = executor(c, ownedExecutor);
+    Scheduler system = Scheduler.system(timer, executor);
     TargetParts.Shared building =
         new TargetParts.Shared(
             make,
@@ -113,7 +120,8 @@ public final class ClientCore {
             logSwitch,
             system,
             c.scheduler() == null ? system : c.scheduler(),
-            timer);
+            timer,
+            executor);
     List<TargetSettings> settings = c.targets();
     this.parts = new TargetParts[settings.size()];
     for (int i = 0; i < parts.length; i++) {
@@ -129,7 +137,11 @@ public final class ClientCore {
     TargetParts own = parts[0];
     this.context =
         new CallContext(
-            shared.scheduler(), system, new Calls(own.errors), c.timeouts(), shared.logger());
+            shared.scheduler(),
+            system,
+            new Calls(own.errors, new Propagation(c.propagators(), executor)),
+            c.timeouts(),
+            shared.logger());
     this.inFlight = new InFlight(() -> own.errors.clientClosed());
     Retrier r = new Retrier(c.retryPolicy(), context);
     this.retrier = router == null ? r : r.routing(router);
@@ -280,12 +292,16 @@ public final class ClientCore {
         .build();
   }
 
-  /** Returns where due timer tasks run: the caller's executor, the client's pool or the HTTP's. */
+  /**
+   * Returns what runs due timer tasks, the JDK's failures of an exchange and the stages of the
+   * futures the client hands out: the caller's executor, else the caller's HTTP client's, else the
+   * client's own pool; never a pool the caller did not choose.
+   */
   private static Executor executor(ClientConfig c, ExecutorService owned) {
     if (c.executor() != null) {
       return c.executor();
     }
-    return owned != null ? owned : c.httpClient().executor().orElse(ForkJoinPool.commonPool());
+    return owned != null ? owned : c.httpClient().executor().orElseThrow();
   }
 
   /**

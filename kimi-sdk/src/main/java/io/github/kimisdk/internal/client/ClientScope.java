@@ -270,14 +270,17 @@ public final class ClientScope {
       throw new IllegalArgumentException("maxConcurrency must be at least 1: " + maxConcurrency);
     }
     ensureOpen();
-    return new ChatAll(
-            List.copyOf(requests),
-            maxConcurrency,
-            listener,
-            this::chat,
-            core.calls()::kimi,
-            tenant.meter()::of)
-        .start();
+    return calls()
+        .propagation()
+        .handOut(
+            new ChatAll(
+                    List.copyOf(requests),
+                    maxConcurrency,
+                    listener,
+                    this::chat,
+                    core.calls()::kimi,
+                    tenant.meter()::of)
+                .start());
   }
 
   /**
@@ -308,6 +311,18 @@ public final class ClientScope {
   public ChatRequest adapt(ChatRequest request) {
     Objects.requireNonNull(request, "request");
     return core.chats().adapt(request, defaults);
+  }
+
+  /**
+   * Lists what a call with {@code request} would be refused for before anything is sent to the
+   * client's own target.
+   *
+   * @param request the request
+   * @return the problems, in the words of the call's {@code PreflightException}; empty for none
+   */
+  public List<String> problems(ChatRequest request) {
+    Objects.requireNonNull(request, "request");
+    return core.chats().problems(request, defaults);
   }
 
   /**
@@ -593,15 +608,18 @@ public final class ClientScope {
                   ? target.served(ts.host(i), model.get(), started)
                   : target.ping(target.bounded(target.status("GET", "models")), started));
     }
-    return CompletableFuture.allOf(pings.toArray(new CompletableFuture<?>[0]))
-        .thenApply(
-            done -> {
-              List<TargetStatus> out = new java.util.ArrayList<>(ts.size());
-              for (int i = 0; i < ts.size(); i++) {
-                out.add(ts.status(i, pings.get(i).join()));
-              }
-              return out;
-            });
+    return calls()
+        .propagation()
+        .handOut(
+            CompletableFuture.allOf(pings.toArray(new CompletableFuture<?>[0]))
+                .thenApply(
+                    done -> {
+                      List<TargetStatus> out = new java.util.ArrayList<>(ts.size());
+                      for (int i = 0; i < ts.size(); i++) {
+                        out.add(ts.status(i, pings.get(i).join()));
+                      }
+                      return out;
+                    }));
   }
 
   /**
@@ -657,15 +675,18 @@ public final class ClientScope {
         reports.add(new HostCheck(checking(), core.parts(i), i == 0, s, model).run());
       }
     }
-    return CompletableFuture.allOf(reports.toArray(new CompletableFuture<?>[0]))
-        .thenApply(
-            done -> {
-              List<TargetReport> out = new java.util.ArrayList<>(reports.size());
-              for (CompletableFuture<TargetReport> r : reports) {
-                out.add(r.join());
-              }
-              return out;
-            });
+    return calls()
+        .propagation()
+        .handOut(
+            CompletableFuture.allOf(reports.toArray(new CompletableFuture<?>[0]))
+                .thenApply(
+                    done -> {
+                      List<TargetReport> out = new java.util.ArrayList<>(reports.size());
+                      for (CompletableFuture<TargetReport> r : reports) {
+                        out.add(r.join());
+                      }
+                      return out;
+                    }));
   }
 
   /**
@@ -683,6 +704,15 @@ public final class ClientScope {
     Duration d = limit.get();
     return Calls.bounded(
         call, d, core.scheduler(), () -> core.retrier().forPlatformCall(null, d).timedOut(d));
+  }
+
+  /**
+   * Captures the current thread's context with every propagator of the client.
+   *
+   * @return the captured context
+   */
+  public io.github.kimisdk.ContextPropagator.Captured captureContext() {
+    return core.calls().propagation().capture();
   }
 
   /**

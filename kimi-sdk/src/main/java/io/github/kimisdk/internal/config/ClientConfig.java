@@ -1,6 +1,7 @@
 package io.github.kimisdk.internal.config;
 
 import io.github.kimisdk.CallListener;
+import io.github.kimisdk.ContextPropagator;
 import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiInterceptor;
@@ -35,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -75,11 +77,13 @@ public final class ClientConfig implements HttpSettings {
   private final SamplingPolicy samplingPolicy;
   private final ThinkingFallback thinkingFallback;
   private final boolean modelChecks;
+  private final Set<String> deliberateFields;
   private final ModelCatalog catalog;
   private final long maxRequestBytes;
   private final PriceTable prices;
   private final List<CallListener> listeners;
   private final List<KimiInterceptor> interceptors;
+  private final List<ContextPropagator> propagators;
   private final CacheTtl promptCacheTtl;
   private final Host host;
   private final List<Fallback> fallbacks;
@@ -112,11 +116,13 @@ public final class ClientConfig implements HttpSettings {
     this.samplingPolicy = Objects.requireNonNull(b.samplingPolicy, "samplingPolicy");
     this.thinkingFallback = Objects.requireNonNull(b.thinkingFallback, "thinkingFallback");
     this.modelChecks = b.modelChecks;
+    this.deliberateFields = Set.copyOf(b.deliberateFields);
     this.catalog = b.catalog; // null: the defaults, made when first asked for (see catalog())
     this.maxRequestBytes = b.maxRequestBytes;
     this.prices = b.prices;
     this.listeners = List.copyOf(b.listeners);
     this.interceptors = List.copyOf(b.interceptors);
+    this.propagators = List.copyOf(b.propagators);
     this.promptCacheTtl = b.promptCacheTtl;
     this.host = b.host != null ? b.host : Host.moonshot(endpoint);
     this.fallbacks = List.copyOf(b.fallbacks);
@@ -575,6 +581,16 @@ public final class ClientConfig implements HttpSettings {
   }
 
   /**
+   * Returns the top-level fields sent as they are, which the rules of what Kimi ignores do not
+   * judge.
+   *
+   * @return the fields, unmodifiable
+   */
+  public Set<String> deliberateFields() {
+    return deliberateFields;
+  }
+
+  /**
    * Returns the models.
    *
    * @return the table
@@ -621,6 +637,15 @@ public final class ClientConfig implements HttpSettings {
     return interceptors;
   }
 
+  /**
+   * Returns the propagators of the caller's context, in the order they were added.
+   *
+   * @return the propagators; empty when none was added
+   */
+  public List<ContextPropagator> propagators() {
+    return propagators;
+  }
+
   /** Never prints the key. */
   @Override
   public String toString() {
@@ -655,11 +680,13 @@ public final class ClientConfig implements HttpSettings {
     private SamplingPolicy samplingPolicy;
     private ThinkingFallback thinkingFallback;
     private boolean modelChecks;
+    private Set<String> deliberateFields = Set.of();
     private ModelCatalog catalog;
     private long maxRequestBytes;
     private PriceTable prices;
     private List<CallListener> listeners = List.of();
     private List<KimiInterceptor> interceptors = List.of();
+    private List<ContextPropagator> propagators = List.of();
     private CacheTtl promptCacheTtl;
     private Host host;
     private List<Fallback> fallbacks = List.of();
@@ -1064,6 +1091,17 @@ public final class ClientConfig implements HttpSettings {
     }
 
     /**
+     * Sets the top-level fields sent as they are (default none).
+     *
+     * @param fields the fields, as chat completions names them
+     * @return this builder
+     */
+    public Builder deliberateFields(Set<String> fields) {
+      this.deliberateFields = Set.copyOf(fields);
+      return this;
+    }
+
+    /**
      * Sets the models; unset, the defaults ({@link ModelCatalog#defaults()}), made when the client
      * first asks for them (its build then has its HTTP client under way).
      *
@@ -1237,6 +1275,19 @@ public final class ClientConfig implements HttpSettings {
       List<KimiInterceptor> l = new java.util.ArrayList<>(interceptors);
       l.add(interceptor);
       this.interceptors = l;
+      return this;
+    }
+
+    /**
+     * Adds a propagator of the caller's context, after those added before.
+     *
+     * @param propagator the propagator
+     * @return this builder
+     */
+    public Builder contextPropagator(ContextPropagator propagator) {
+      List<ContextPropagator> l = new java.util.ArrayList<>(propagators);
+      l.add(propagator);
+      this.propagators = l;
       return this;
     }
 

@@ -8,6 +8,7 @@ import io.github.kimisdk.errors.KimiException;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -40,6 +41,7 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
           HttpResponse.BodyHandler<Flow.Publisher<T>>,
           CompletableFuture<HttpResponse<Flow.Publisher<T>>>>
       send;
+  private final Executor failures; // runs a failure the JDK reports on its own pool
   private final Blocking<T> blocking;
   private final Function<ResponseMetadata, Body<T>> body;
   private final ErrorFactory errors;
@@ -62,6 +64,7 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
               HttpResponse.BodyHandler<Flow.Publisher<T>>,
               CompletableFuture<HttpResponse<Flow.Publisher<T>>>>
           send,
+      Executor failures,
       Blocking<T> blocking,
       Function<ResponseMetadata, Body<T>> body,
       ErrorFactory errors,
@@ -69,6 +72,7 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
       ServedBy target) {
     this.target = target;
     this.send = send;
+    this.failures = failures;
     this.blocking = blocking;
     this.body = body;
     this.errors = errors;
@@ -109,12 +113,14 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
     if (abandon) {
       sent.cancel(true);
     }
-    sent.whenComplete(
+    // the JDK completes this future on its own pool: the client's executor takes the failure
+    sent.whenCompleteAsync(
         (response, error) -> {
           if (error != null) {
             exchangeFailed(error, this::tell);
           } // else the event stream was subscribed to when the headers arrived
-        });
+        },
+        failures);
   }
 
   /**

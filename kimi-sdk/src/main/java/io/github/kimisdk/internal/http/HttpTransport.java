@@ -44,6 +44,7 @@ import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
@@ -98,6 +99,8 @@ public final class HttpTransport {
   private final Duration bodyIdle;
   private final Delayer bodyWatch;
   private final BiConsumer<Runnable, Duration> lingerTimer;
+  // what runs a failure the JDK reports on a pool of its own (its sendAsync future's)
+  private final Executor failures;
   private final AttemptLog log;
   private final HttpTransport root; // this, or the client's transport of which this is a view
   private final ServedBy
@@ -131,6 +134,7 @@ public final class HttpTransport {
     this.bodyIdle = c.timeouts().streamIdle();
     this.bodyWatch = Objects.requireNonNull(b.bodyWatch, "bodyWatch");
     this.lingerTimer = Objects.requireNonNull(b.lingerTimer, "lingerTimer");
+    this.failures = b.executor;
     boolean logContent = c.logMessageContents() || b.logSwitch == LogSwitch.DEBUG;
     boolean logHeaders = b.logSwitch != LogSwitch.OFF;
     this.log =
@@ -167,6 +171,7 @@ public final class HttpTransport {
     this.bodyIdle = client.bodyIdle;
     this.bodyWatch = client.bodyWatch;
     this.lingerTimer = client.lingerTimer;
+    this.failures = client.failures;
     this.lastUri = client.lastUri;
     this.target = client.target;
   }
@@ -211,6 +216,7 @@ public final class HttpTransport {
     private LogSwitch logSwitch = LogSwitch.OFF;
     private Delayer bodyWatch;
     private BiConsumer<Runnable, Duration> lingerTimer;
+    private Executor executor = Runnable::run;
 
     private Builder(
         HttpSettings settings, CompletableFuture<HttpClient> client, ErrorFactory errors) {
@@ -263,6 +269,20 @@ public final class HttpTransport {
      */
     public Builder lingerTimer(BiConsumer<Runnable, Duration> lingerTimer) {
       this.lingerTimer = lingerTimer;
+      return this;
+    }
+
+    /**
+     * Sets what runs a failure the JDK's {@code HttpClient.sendAsync} reports through its future
+     * (no connection, no headers in time), which the JDK completes on its own pool ({@code
+     * ForkJoinPool.commonPool()}): the client's executor, so that the retries, listeners and
+     * futures that follow run on a pool the caller chose (by default, where the JDK completes it).
+     *
+     * @param executor the client's executor; it runs a task it refuses itself, or never refuses
+     * @return this builder
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
 
@@ -500,6 +520,7 @@ public final class HttpTransport {
       Function<ResponseMetadata, HttpStreamAttempt.Body<T>> bodyFor) {
     return new HttpStreamAttempt<>(
         handler -> client().sendAsync(httpRequest, handler),
+        failures,
         handler -> client().send(httpRequest, handler),
         bodyFor,
         errors,
@@ -783,12 +804,14 @@ public final class HttpTransport {
       result.completeExceptionally(errors.failure(e, null, null));
       return result;
     }
-    sent.whenComplete(
+    // the JDK completes this future on its own pool: the client's executor takes the failure
+    sent.whenCompleteAsync(
         (response, error) -> {
           if (error != null && once.compareAndSet(false, true)) {
             ended(a, md[0], null, error, result);
           }
-        });
+        },
+        failures);
     // a cancel or a failure forced on the result (the client's close) abandons the exchange; the
     // exchange's own outcome, decided above before the JDK's future completes, does not
     result.whenComplete(

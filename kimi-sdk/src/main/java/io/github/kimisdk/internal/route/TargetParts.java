@@ -16,6 +16,7 @@ import io.github.kimisdk.internal.limit.SpendMeter;
 import io.github.kimisdk.model.PriceTable;
 import java.net.http.HttpClient;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -28,7 +29,10 @@ import java.util.function.Supplier;
  */
 public final class TargetParts {
 
-  /** What every target of a client shares: its HTTP client, clocks, timer, log and exceptions. */
+  /**
+   * What every target of a client shares: its HTTP client, clocks, timer, log, exceptions, and
+   * {@code executor}, what runs the JDK's failures of an exchange instead of the JDK's own pool.
+   */
   public record Shared(
       Exceptions make,
       CompletableFuture<HttpClient> http,
@@ -36,7 +40,8 @@ public final class TargetParts {
       LogSwitch logSwitch,
       Scheduler system,
       Scheduler scheduler,
-      DaemonTimer.Lease timer) {
+      DaemonTimer.Lease timer,
+      Executor executor) {
 
     /**
      * What the client keeps once its targets are built: the same, without the HTTP client, which is
@@ -48,7 +53,7 @@ public final class TargetParts {
      * @return this, without {@link #http()}
      */
     public Shared withoutHttp() {
-      return new Shared(make, null, logger, logSwitch, system, scheduler, timer);
+      return new Shared(make, null, logger, logSwitch, system, scheduler, timer, executor);
     }
   }
 
@@ -76,6 +81,7 @@ public final class TargetParts {
             .logSwitch(shared.logSwitch())
             .bodyWatch(shared.system())
             .lingerTimer(shared.timer()::schedule)
+            .executor(shared.executor())
             .build();
     this.errors = errors;
     this.limiter =

@@ -66,9 +66,22 @@ class DaemonTimerTest {
   void aWithdrawnTaskNeverRuns() throws Exception {
     DaemonTimer timer = new DaemonTimer("test-timer");
     List<String> runs = new CopyOnWriteArrayList<>();
+    // the timer thread held by a task of its own until the other is withdrawn: however late this
+    // thread runs (a loaded machine), the withdrawal comes before the task's time is looked at
+    CountDownLatch withdrawn = new CountDownLatch(1);
+    timer.schedule(
+        () -> {
+          try {
+            withdrawn.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        },
+        0);
     Runnable withdraw =
         timer.schedule(() -> runs.add("withdrawn"), Duration.ofMillis(20).toNanos());
     withdraw.run();
+    withdrawn.countDown();
     CountDownLatch later = new CountDownLatch(1);
     timer.schedule(later::countDown, Duration.ofMillis(60).toNanos());
     assertThat(later.await(10, TimeUnit.SECONDS)).isTrue();

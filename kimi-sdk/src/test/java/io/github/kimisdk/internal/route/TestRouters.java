@@ -91,7 +91,8 @@ final class TestRouters {
             LogSwitch.of(null, null),
             time,
             time,
-            lease);
+            lease,
+            Runnable::run);
     List<TargetSettings> settings = c.targets();
     List<TargetParts> parts = new ArrayList<>();
     for (int i = 0; i < settings.size(); i++) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.errors.AuthenticationException;
+import io.github.kimisdk.springai.ChatClients;
 import io.github.kimisdk.springai.KimiChatModel;
 import io.github.kimisdk.springai.KimiChatOptions;
 import io.github.kimisdk.springai.KimiTenants;
@@ -136,7 +137,9 @@ class KimiCredentialsAutoConfigurationTest {
             context -> {
               ChatModel model = context.getBean(ChatModel.class);
               ChatClient chat = ChatClient.create(model);
-              chat.prompt("Hi").options(KimiChatOptions.builder().tenant("acme")).call().content();
+              ChatClients.options(chat.prompt("Hi"), KimiChatOptions.builder().tenant("acme"))
+                  .call()
+                  .content();
               model.call(new Prompt("Hi", KimiChatOptions.builder().tenant("globex").build()));
               chat.prompt("Hi").call().content();
 

@@ -13,8 +13,6 @@ import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
@@ -110,11 +108,8 @@ class KimiRerouteMetersTest {
   void theAutoConfiguredClientGetsTheListenerAndItsCountersAreBound() {
     Contexts.withoutEnvironmentVariables()
         .withConfiguration(
-            AutoConfigurations.of(
-                KimiAutoConfiguration.class,
-                KimiMetricsAutoConfiguration.class,
-                MetricsAutoConfiguration.class,
-                SimpleMetricsExportAutoConfiguration.class))
+            AutoConfigurations.of(KimiAutoConfiguration.class, KimiMetricsAutoConfiguration.class))
+        .withConfiguration(AutoConfigurations.of(HealthContexts.METRICS))
         .withPropertyValues(
             "spring.ai.kimi.api-key=sk-boot",
             "spring.ai.kimi.fallback[0].replica=true",
@@ -128,11 +123,8 @@ class KimiRerouteMetersTest {
             });
     new ApplicationContextRunner()
         .withConfiguration(
-            AutoConfigurations.of(
-                KimiAutoConfiguration.class,
-                KimiMetricsAutoConfiguration.class,
-                MetricsAutoConfiguration.class,
-                SimpleMetricsExportAutoConfiguration.class))
+            AutoConfigurations.of(KimiAutoConfiguration.class, KimiMetricsAutoConfiguration.class))
+        .withConfiguration(AutoConfigurations.of(HealthContexts.METRICS))
         .withPropertyValues(
             "spring.ai.kimi.api-key=sk-boot", "management.metrics.enable.kimi.reroutes=false")
         .run(

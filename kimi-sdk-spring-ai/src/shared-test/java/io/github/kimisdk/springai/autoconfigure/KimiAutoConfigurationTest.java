@@ -35,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
-import org.springframework.ai.retry.autoconfigure.SpringAiRetryAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -43,9 +42,13 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.retry.RetryTemplate;
 
-/** The auto-configuration in a Spring context: what it makes, from what, and when it backs off. */
+/**
+ * The auto-configuration in a Spring context: what it makes, from what, and when it backs off. Runs
+ * on both Spring lines; that Spring AI's retry stays out of Kimi's calls is each line's own {@code
+ * SpringAiRetryTest} (Spring AI 2 retries with Spring Framework's {@code RetryTemplate}, 1.1 with
+ * spring-retry's).
+ */
 class KimiAutoConfigurationTest {
 
   private final FakeKimiServer server = new FakeKimiServer().start();
@@ -126,9 +129,13 @@ class KimiAutoConfigurationTest {
             "spring.ai.kimi.chat.extra-body.seed=42",
             "spring.ai.kimi.chat.extra-body.label=nightly",
             "spring.ai.kimi.chat.extra-body.quoted=\"42\"",
-            "spring.ai.kimi.chat.extra-body.flags.fast=true")
+            "spring.ai.kimi.chat.extra-body.flags.fast=true",
+            // fields Moonshot's API would ignore: sent deliberately, else refused at start
+            "spring.ai.kimi.deliberate-fields=seed,label,quoted,flags")
         .run(
             context -> {
+              assertThat(context.getBean(KimiClient.class).deliberateFields())
+                  .containsExactlyInAnyOrder("seed", "label", "quoted", "flags");
               KimiChatOptions o = context.getBean(KimiChatModel.class).getOptions();
               assertThat(o.getToolChoice()).isEqualTo(ToolChoice.none());
               assertThat(o.getSafetyIdentifier()).isEqualTo("user-4f1c");
@@ -213,6 +220,51 @@ class KimiAutoConfigurationTest {
                     .isInstanceOf(PreflightException.class)
                     .hasMessage(call.getMessage())
                     .hasMessageContaining("kimi-k3 accepts reasoning_effort low, high, max"));
+  }
+
+  @Test
+  void aFieldKimiWouldIgnoreFailsTheStartInTheCallsWordsUnlessItIsDeliberate() {
+    PreflightException call =
+        refusalOfACallWith(
+            KimiChatOptions.builder()
+                .model("kimi-k3")
+                .extraBody(java.util.Map.of("seed", 42))
+                .build());
+
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-boot", "spring.ai.kimi.chat.extra-body.seed=42")
+        .run(
+            context -> {
+              assertThat(context.getStartupFailure())
+                  .rootCause()
+                  .isInstanceOf(PreflightException.class)
+                  .hasMessage(call.getMessage())
+                  .hasMessageContaining("\"seed\"")
+                  .hasMessageContaining("(rule ignored-field)");
+              FailureAnalysis analysis =
+                  analyzer("spring.ai.kimi.chat.extra-body.seed=42")
+                      .analyze(context.getStartupFailure());
+              assertThat(analysis.getAction()).contains("spring.ai.kimi.deliberate-fields");
+            });
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-boot",
+            "spring.ai.kimi.chat.model=kimi-k3.1-pro",
+            "spring.ai.kimi.chat.thinking=disabled")
+        .run(
+            context ->
+                assertThat(context.getStartupFailure())
+                    .rootCause()
+                    .isInstanceOf(PreflightException.class)
+                    .hasMessageContaining("kimi-k3.1-pro takes no thinking field"));
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-boot",
+            "spring.ai.kimi.chat.extra-body.seed=42",
+            "spring.ai.kimi.deliberate-fields=seed")
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(KimiChatModel.class));
+    assertThat(server.requestCount()).as("nothing sent at start").isEqualTo(0);
   }
 
   @Test
@@ -434,37 +486,6 @@ class KimiAutoConfigurationTest {
                 .withBackoff(RetryPolicy.defaults().initialBackoff(), Duration.ofSeconds(20))
                 .withMaxServerWait(Duration.ofSeconds(30))
                 .withDeadline(Duration.ofMinutes(2)));
-  }
-
-  @Test
-  void springAisRetryStaysOutOfKimisCallsSoTheClientsRetriesAreTheOnlyLayer() {
-    for (int i = 0; i < 5; i++) {
-      server.enqueue(FakeResponse.error(503, "{\"error\":{\"type\":\"server_error\"}}"));
-    }
-
-    runner
-        .withConfiguration(AutoConfigurations.of(SpringAiRetryAutoConfiguration.class))
-        .withPropertyValues(
-            "spring.ai.kimi.api-key=sk-boot",
-            baseUrl(),
-            "spring.ai.kimi.retry.max-retries=2",
-            "spring.ai.kimi.retry.initial-backoff=1ms",
-            "spring.ai.kimi.retry.max-backoff=2ms",
-            "spring.ai.retry.max-attempts=10",
-            "spring.ai.retry.backoff.initial-interval=1ms")
-        .run(
-            context -> {
-              // Spring AI's RetryTemplate is there, for the application's other providers ...
-              RetryTemplate springRetry = context.getBean(RetryTemplate.class);
-              ChatModel model = context.getBean(ChatModel.class);
-              // ... and even a call the application wraps in it is not tried again: Kimi's
-              // failures are the SDK's exceptions, after the SDK's own retries, never Spring AI's
-              // TransientAiException.
-              assertThatThrownBy(() -> springRetry.execute(() -> model.call("Hi")))
-                  .hasRootCauseInstanceOf(ServerException.class);
-            });
-
-    assertThat(server.requestCount()).as("1 attempt and the client's 2 retries").isEqualTo(3);
   }
 
   @Test

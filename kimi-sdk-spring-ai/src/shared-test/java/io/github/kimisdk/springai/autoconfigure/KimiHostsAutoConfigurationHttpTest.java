@@ -25,10 +25,6 @@ import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
-import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
-import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
@@ -219,13 +215,13 @@ class KimiHostsAutoConfigurationHttpTest {
     assertThat(longestOnly.toPolicy().maxCooldown()).isEqualTo(Duration.ofMinutes(5));
   }
 
-  private static IndicatedHealthDescriptor kimi(ApplicationContext context) {
-    return HealthContexts.kimiHealth(context);
+  private static HealthContexts.Seen kimi(ApplicationContext context) {
+    return HealthContexts.kimi(context);
   }
 
   @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> targets(IndicatedHealthDescriptor health) {
-    return (List<Map<String, Object>>) health.getDetails().get(KimiHealthCheck.TARGETS);
+  private static List<Map<String, Object>> targets(HealthContexts.Seen health) {
+    return (List<Map<String, Object>>) health.details().get(KimiHealthCheck.TARGETS);
   }
 
   @Test
@@ -243,8 +239,8 @@ class KimiHostsAutoConfigurationHttpTest {
         .run(
             context -> {
               // before any call: both available
-              IndicatedHealthDescriptor before = kimi(context);
-              assertThat(before.getStatus()).isEqualTo(Status.UP);
+              HealthContexts.Seen before = kimi(context);
+              assertThat(before.status()).isEqualTo("UP");
               assertThat(targets(before))
                   .extracting(t -> t.get("state"))
                   .containsExactly("AVAILABLE", "AVAILABLE");
@@ -252,8 +248,8 @@ class KimiHostsAutoConfigurationHttpTest {
               assertThat(context.getBean(ChatModel.class).call("Hi")).isNotBlank(); // the vLLM's
 
               // the first said it is overloaded: cooling now, told at the next probe, unsent
-              IndicatedHealthDescriptor after = kimi(context);
-              assertThat(after.getStatus()).isEqualTo(Status.UP);
+              HealthContexts.Seen after = kimi(context);
+              assertThat(after.status()).isEqualTo("UP");
               List<Map<String, Object>> targets = targets(after);
               assertThat(targets).hasSize(2);
               assertThat(targets.get(0))
@@ -278,15 +274,13 @@ class KimiHostsAutoConfigurationHttpTest {
                     .containsEntry("status", "OK")
                     .containsKey("latencyMs");
               }
-              assertThat(after.getDetails().toString())
+              assertThat(after.details().toString())
                   .doesNotContain("sk-first-key")
                   .doesNotContain("sk-second-key");
 
               // the application's own status leaves Kimi out, whatever Kimi's
-              HealthEndpoint endpoint = context.getBean(HealthEndpoint.class);
-              assertThat(endpoint.health().getStatus()).isEqualTo(Status.UP);
-              assertThat(((CompositeHealthDescriptor) endpoint.health()).getComponents())
-                  .doesNotContainKey("kimiApi");
+              assertThat(HealthContexts.root(context).status()).isEqualTo("UP");
+              assertThat(HealthContexts.root(context).components()).doesNotContain("kimiApi");
             });
 
     // three probes within cache-for: one check of each host, each with its own key
@@ -319,8 +313,8 @@ class KimiHostsAutoConfigurationHttpTest {
               "spring.ai.kimi.fallback[0].model=kimi-k3")
           .run(
               context -> {
-                IndicatedHealthDescriptor health = kimi(context);
-                assertThat(health.getStatus()).as("the first takes calls").isEqualTo(Status.UP);
+                HealthContexts.Seen health = kimi(context);
+                assertThat(health.status()).as("the first takes calls").isEqualTo("UP");
                 Map<String, Object> t = targets(health).get(1);
                 assertThat(t)
                     .containsEntry("available", false)
@@ -347,10 +341,10 @@ class KimiHostsAutoConfigurationHttpTest {
             "spring.ai.kimi.fallback[0].api-key=sk-second-key")
         .run(
             context -> {
-              IndicatedHealthDescriptor health = kimi(context);
-              assertThat(health.getStatus())
-                  .as("the second takes calls: %s", health.getDetails())
-                  .isEqualTo(Status.UP);
+              HealthContexts.Seen health = kimi(context);
+              assertThat(health.status())
+                  .as("the second takes calls: %s", health.details())
+                  .isEqualTo("UP");
               assertThat(castMap(targets(health).get(0).get("check")))
                   .containsEntry("status", "UNREACHABLE");
               assertThat(targets(health).get(0)).containsEntry("available", false);
@@ -362,7 +356,7 @@ class KimiHostsAutoConfigurationHttpTest {
             "spring.ai.kimi.base-url=" + firstUrl,
             "spring.ai.kimi.fallback[0].base-url=" + second.baseUrl(),
             "spring.ai.kimi.fallback[0].api-key=sk-second-key")
-        .run(context -> assertThat(kimi(context).getStatus()).isEqualTo(Status.DOWN));
+        .run(context -> assertThat(kimi(context).status()).isEqualTo("DOWN"));
   }
 
   @Test
@@ -391,8 +385,8 @@ class KimiHostsAutoConfigurationHttpTest {
             "spring.ai.kimi.fallback[0].api-key=" + secondKey)
         .run(
             context -> {
-              IndicatedHealthDescriptor health = kimi(context);
-              assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+              HealthContexts.Seen health = kimi(context);
+              assertThat(health.status()).isEqualTo("DOWN");
               for (Map<String, Object> t : targets(health)) {
                 assertThat(castMap(t.get("check")))
                     .containsEntry("status", "BAD_KEY")
@@ -400,7 +394,7 @@ class KimiHostsAutoConfigurationHttpTest {
                     .containsKey("message");
                 assertThat(t).containsEntry("available", false);
               }
-              assertThat(health.getDetails().toString())
+              assertThat(health.details().toString())
                   .doesNotContain(firstKey)
                   .doesNotContain(secondKey)
                   .contains("[API key redacted]");

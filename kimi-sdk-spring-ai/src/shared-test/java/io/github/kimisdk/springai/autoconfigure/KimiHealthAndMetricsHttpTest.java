@@ -15,15 +15,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.boot.health.contributor.Status;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-/** Kimi's health indicator and spend meters: when they are made, what they tell, what they cost. */
+/**
+ * Kimi's health indicator and spend meters: when they are made, what they tell, what they cost.
+ * Runs on both Spring lines ({@link HealthContexts}: each line's health and metrics).
+ */
 class KimiHealthAndMetricsHttpTest {
 
   private final FakeKimiServer server = new FakeKimiServer().start();
@@ -34,9 +32,8 @@ class KimiHealthAndMetricsHttpTest {
               AutoConfigurations.of(
                   KimiAutoConfiguration.class,
                   KimiHealthAutoConfiguration.class,
-                  KimiMetricsAutoConfiguration.class,
-                  MetricsAutoConfiguration.class,
-                  SimpleMetricsExportAutoConfiguration.class))
+                  KimiMetricsAutoConfiguration.class))
+          .withConfiguration(AutoConfigurations.of(HealthContexts.METRICS))
           .withPropertyValues("spring.ai.kimi.api-key=sk-boot");
 
   @AfterEach
@@ -48,8 +45,9 @@ class KimiHealthAndMetricsHttpTest {
     return "spring.ai.kimi.base-url=" + server.baseUrl();
   }
 
-  private static Health kimiHealth(org.springframework.context.ApplicationContext context) {
-    return context.getBean("kimiApiHealthIndicator", HealthIndicator.class).health();
+  private static HealthContexts.Seen kimiHealth(
+      org.springframework.context.ApplicationContext context) {
+    return HealthContexts.indicator(context);
   }
 
   @Test
@@ -58,9 +56,9 @@ class KimiHealthAndMetricsHttpTest {
         .withPropertyValues(baseUrl())
         .run(
             context -> {
-              Health health = kimiHealth(context);
-              assertThat(health.getStatus()).isEqualTo(Status.UP);
-              assertThat(health.getDetails())
+              HealthContexts.Seen health = kimiHealth(context);
+              assertThat(health.status()).isEqualTo("UP");
+              assertThat(health.details())
                   .containsEntry("status", "OK")
                   .containsEntry("endpoint", server.baseUrl())
                   .containsKey("latencyMs");
@@ -84,9 +82,9 @@ class KimiHealthAndMetricsHttpTest {
         .withPropertyValues(baseUrl())
         .run(
             context -> {
-              Health health = kimiHealth(context);
-              assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-              assertThat(health.getDetails())
+              HealthContexts.Seen health = kimiHealth(context);
+              assertThat(health.status()).isEqualTo("DOWN");
+              assertThat(health.details())
                   .containsEntry("status", "BAD_KEY")
                   .containsEntry("httpStatus", 401)
                   .containsEntry("error", "AuthenticationException");
@@ -97,13 +95,13 @@ class KimiHealthAndMetricsHttpTest {
         .withPropertyValues("spring.ai.kimi.base-url=" + origin)
         .run(
             context -> {
-              Health health = kimiHealth(context);
-              assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-              assertThat(health.getDetails())
+              HealthContexts.Seen health = kimiHealth(context);
+              assertThat(health.status()).isEqualTo("DOWN");
+              assertThat(health.details())
                   .containsEntry("status", "ERROR")
                   .containsEntry("httpStatus", 404)
                   .containsEntry("endpoint", origin);
-              assertThat((String) health.getDetails().get("message"))
+              assertThat((String) health.details().get("message"))
                   .contains("Not found the path /models")
                   .doesNotContain("sk-boot");
             });
@@ -118,8 +116,7 @@ class KimiHealthAndMetricsHttpTest {
         .withPropertyValues("spring.ai.kimi.base-url=" + gone)
         .run(
             context ->
-                assertThat(kimiHealth(context).getDetails())
-                    .containsEntry("status", "UNREACHABLE"));
+                assertThat(kimiHealth(context).details()).containsEntry("status", "UNREACHABLE"));
   }
 
   @Test
@@ -131,7 +128,7 @@ class KimiHealthAndMetricsHttpTest {
         .withPropertyValues(baseUrl(), "management.health.defaults.enabled=false")
         .run(context -> assertThat(context).doesNotHaveBean("kimiApiHealthIndicator"));
     runner
-        .withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+        .withClassLoader(new FilteredClassLoader(HealthContexts.INDICATOR))
         .run(
             context -> {
               assertThat(context).hasNotFailed().hasSingleBean(KimiClient.class);

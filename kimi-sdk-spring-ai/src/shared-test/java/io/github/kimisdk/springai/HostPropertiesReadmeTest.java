@@ -104,7 +104,11 @@ class HostPropertiesReadmeTest {
       }
     }
 
-    assertThat(documented(section(Path.of("README.md"), "## Hosts and fallback targets")))
+    assertThat(
+            documented(
+                section(
+                    Path.of("..", "kimi-sdk-spring-ai", "README.md"),
+                    "## Hosts and fallback targets")))
         .isEqualTo(expected)
         .contains(
             "fallback[n].api-key",
@@ -129,7 +133,7 @@ class HostPropertiesReadmeTest {
       }
     }
 
-    assertThat(documented(section(Path.of("README.md"), "## Retries")))
+    assertThat(documented(section(Path.of("..", "kimi-sdk-spring-ai", "README.md"), "## Retries")))
         .isEqualTo(metadata)
         .contains(
             "cooldown",
@@ -210,7 +214,11 @@ class HostPropertiesReadmeTest {
   @Test
   void theReadmesPropertiesBlockMakesTheChainItDescribes() throws IOException {
     List<Target> chain =
-        chainOf(propertiesBlock(section(Path.of("README.md"), "## Hosts and fallback targets")))
+        chainOf(
+                propertiesBlock(
+                    section(
+                        Path.of("..", "kimi-sdk-spring-ai", "README.md"),
+                        "## Hosts and fallback targets")))
             .targets();
 
     assertThat(chain)
@@ -227,7 +235,10 @@ class HostPropertiesReadmeTest {
   void theReadmesOneFieldPerEnvironmentBlockKeepsTheTargetWholeWhenTheFieldChanges()
       throws IOException {
     List<String> block =
-        propertiesBlock(section(Path.of("README.md"), "## Hosts and fallback targets"), 1);
+        propertiesBlock(
+            section(
+                Path.of("..", "kimi-sdk-spring-ai", "README.md"), "## Hosts and fallback targets"),
+            1);
     assertThat(block).anyMatch(p -> p.contains("${KIMI_FALLBACK_0_BASE_URL:"));
 
     Target byDefault = chainOf(block).targets().get(1);
@@ -244,7 +255,10 @@ class HostPropertiesReadmeTest {
   @Test
   void theReadmesReplicasBlockMakesTheGroupItDescribes() throws IOException {
     List<String> block =
-        propertiesBlock(section(Path.of("README.md"), "## Hosts and fallback targets"), 2);
+        propertiesBlock(
+            section(
+                Path.of("..", "kimi-sdk-spring-ai", "README.md"), "## Hosts and fallback targets"),
+            2);
     assertThat(block).contains("spring.ai.kimi.fallback[0].replica=true");
     Chain chain = chainOf(block);
     assertThat(chain.targets())

@@ -22,19 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
-import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
-import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
-import org.springframework.boot.health.actuate.endpoint.IndicatedHealthDescriptor;
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
 /**
  * What a load balancer sees when it probes {@code /actuator/health} of an application with Kimi:
  * the application's own status whatever Kimi's, Kimi's status at {@code /actuator/health/kimi}, and
- * at most one request to Kimi for many probes, each bounded.
+ * at most one request to Kimi for many probes, each bounded. Runs on both Spring lines ({@link
+ * HealthContexts} reads each line's health).
  */
 class KimiHealthProbesHttpTest {
 
@@ -64,22 +59,22 @@ class KimiHealthProbesHttpTest {
     server.close();
   }
 
-  private static HealthDescriptor root(ApplicationContext context) {
-    return context.getBean(HealthEndpoint.class).health();
+  private static HealthContexts.Seen root(ApplicationContext context) {
+    return HealthContexts.root(context);
   }
 
   /** Kimi's group, {@code /actuator/health/kimi}. */
-  private static HealthDescriptor kimiGroup(ApplicationContext context) {
-    return context.getBean(HealthEndpoint.class).healthForPath("kimi");
+  private static HealthContexts.Seen kimiGroup(ApplicationContext context) {
+    return HealthContexts.at(context, "kimi");
   }
 
-  private static IndicatedHealthDescriptor kimi(ApplicationContext context) {
-    return HealthContexts.kimiHealth(context);
+  private static HealthContexts.Seen kimi(ApplicationContext context) {
+    return HealthContexts.kimi(context);
   }
 
   /** The components {@code /actuator/health} shows. */
   private static java.util.Set<String> rootComponents(ApplicationContext context) {
-    return ((CompositeHealthDescriptor) root(context)).getComponents().keySet();
+    return root(context).components();
   }
 
   private long modelRequests() {
@@ -93,11 +88,11 @@ class KimiHealthProbesHttpTest {
   private static void tenProbesFindKimiUnreachable(ApplicationContext context, Duration bound) {
     for (int i = 0; i < 10; i++) {
       long start = System.nanoTime();
-      assertThat(root(context).getStatus()).isEqualTo(Status.UP);
-      assertThat(kimi(context).getStatus()).isEqualTo(Status.DOWN);
+      assertThat(root(context).status()).isEqualTo("UP");
+      assertThat(kimi(context).status()).isEqualTo("DOWN");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(bound);
     }
-    assertThat(kimi(context).getDetails()).containsEntry("status", "UNREACHABLE");
+    assertThat(kimi(context).details()).containsEntry("status", "UNREACHABLE");
   }
 
   /** What a test's server does with a connection it accepted. */
@@ -141,11 +136,11 @@ class KimiHealthProbesHttpTest {
         .run(
             context -> {
               for (int i = 0; i < 10; i++) {
-                assertThat(root(context).getStatus()).isEqualTo(Status.UP);
-                assertThat(kimiGroup(context).getStatus()).isEqualTo(Status.UP);
+                assertThat(root(context).status()).isEqualTo("UP");
+                assertThat(kimiGroup(context).status()).isEqualTo("UP");
               }
               assertThat(rootComponents(context)).doesNotContain("kimiApi");
-              assertThat(kimi(context).getDetails())
+              assertThat(kimi(context).details())
                   .containsEntry("status", "OK")
                   .containsKeys("checkedAt", "latencyMs");
             });
@@ -160,10 +155,10 @@ class KimiHealthProbesHttpTest {
         .run(
             context -> {
               for (int i = 0; i < 10; i++) {
-                assertThat(root(context).getStatus()).isEqualTo(Status.UP);
-                assertThat(kimiGroup(context).getStatus()).isEqualTo(Status.DOWN);
+                assertThat(root(context).status()).isEqualTo("UP");
+                assertThat(kimiGroup(context).status()).isEqualTo("DOWN");
               }
-              assertThat(kimi(context).getDetails())
+              assertThat(kimi(context).details())
                   .containsEntry("status", "UNREACHABLE")
                   .doesNotContainValue("sk-boot");
             });
@@ -239,9 +234,9 @@ class KimiHealthProbesHttpTest {
             "spring.ai.kimi.health.in-root-status=true")
         .run(
             context -> {
-              assertThat(root(context).getStatus()).isEqualTo(Status.DOWN);
+              assertThat(root(context).status()).isEqualTo("DOWN");
               assertThat(rootComponents(context)).contains("kimiApi");
-              assertThat(kimiGroup(context).getStatus()).isEqualTo(Status.DOWN);
+              assertThat(kimiGroup(context).status()).isEqualTo("DOWN");
             });
   }
 
@@ -253,13 +248,8 @@ class KimiHealthProbesHttpTest {
             "management.endpoint.health.group.dependencies.include=kimiApi")
         .run(
             context -> {
-              assertThat(root(context).getStatus()).isEqualTo(Status.UP);
-              assertThat(
-                      context
-                          .getBean(HealthEndpoint.class)
-                          .healthForPath("dependencies")
-                          .getStatus())
-                  .isEqualTo(Status.DOWN);
+              assertThat(root(context).status()).isEqualTo("UP");
+              assertThat(HealthContexts.at(context, "dependencies").status()).isEqualTo("DOWN");
             });
   }
 
@@ -271,7 +261,7 @@ class KimiHealthProbesHttpTest {
         .run(
             context -> {
               for (int i = 0; i < 3; i++) {
-                assertThat(kimi(context).getStatus()).isEqualTo(Status.UP);
+                assertThat(kimi(context).status()).isEqualTo("UP");
               }
             });
 
@@ -285,25 +275,25 @@ class KimiHealthProbesHttpTest {
         KimiClient.builder().apiKey("sk-boot").baseUrl(server.baseUrl()).build()) {
       KimiHealthIndicator indicator =
           new KimiHealthIndicator(client, Duration.ofSeconds(120), Duration.ofSeconds(2), now::get);
-      Health first = indicator.health();
-      assertThat(first.getStatus()).isEqualTo(Status.UP);
-      assertThat(first.getDetails())
+      HealthContexts.Seen first = HealthContexts.of(indicator);
+      assertThat(first.status()).isEqualTo("UP");
+      assertThat(first.details())
           .containsEntry(KimiHealthCheck.AGE, 0L)
           .containsEntry(KimiHealthCheck.NEXT_CHECK, 120_000L);
       now.addAndGet(Duration.ofSeconds(119).toNanos());
-      Health cached = indicator.health();
-      assertThat(cached.getStatus()).isEqualTo(Status.UP);
+      HealthContexts.Seen cached = HealthContexts.of(indicator);
+      assertThat(cached.status()).isEqualTo("UP");
       // the same check, saying how old it is: a cached UP speaks of then
-      assertThat(cached.getDetails())
-          .containsEntry("checkedAt", first.getDetails().get("checkedAt"))
+      assertThat(cached.details())
+          .containsEntry("checkedAt", first.details().get("checkedAt"))
           .containsEntry(KimiHealthCheck.AGE, 119_000L)
           .containsEntry(KimiHealthCheck.NEXT_CHECK, 1_000L);
       assertThat(modelRequests()).isEqualTo(1);
 
       now.addAndGet(Duration.ofSeconds(1).toNanos());
-      Health again = indicator.health();
-      assertThat(again.getStatus()).isEqualTo(Status.UP);
-      assertThat(again.getDetails()).containsEntry(KimiHealthCheck.AGE, 0L);
+      HealthContexts.Seen again = HealthContexts.of(indicator);
+      assertThat(again.status()).isEqualTo("UP");
+      assertThat(again.details()).containsEntry(KimiHealthCheck.AGE, 0L);
       assertThat(modelRequests()).isEqualTo(2);
     }
   }
@@ -318,7 +308,7 @@ class KimiHealthProbesHttpTest {
       KimiHealthIndicator indicator =
           new KimiHealthIndicator(client, Duration.ofMinutes(2), Duration.ofSeconds(5), () -> 0);
       CountDownLatch go = new CountDownLatch(1);
-      List<CompletableFuture<Health>> probes = new ArrayList<>();
+      List<CompletableFuture<HealthContexts.Seen>> probes = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         probes.add(
             CompletableFuture.supplyAsync(
@@ -328,12 +318,12 @@ class KimiHealthProbesHttpTest {
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                   }
-                  return indicator.health();
+                  return HealthContexts.of(indicator);
                 }));
       }
       go.countDown();
-      for (CompletableFuture<Health> p : probes) {
-        assertThat(p.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(Status.UP);
+      for (CompletableFuture<HealthContexts.Seen> p : probes) {
+        assertThat(p.get(10, TimeUnit.SECONDS).status()).isEqualTo("UP");
       }
     }
     assertThat(modelRequests()).isEqualTo(1);
