@@ -122,6 +122,22 @@ public interface RateLimitStore {
   default void pause(String account, Duration pause, RateLimit stated) {}
 
   /**
+   * Returns how long {@code account} stays {@linkplain #pause paused} from now, zero when it is
+   * not: the client's last look just before it sends a request it holds a permit for, so that a
+   * pause another process wrote after this request's {@link #tryTake} (its send delayed by the key
+   * supplier, a busy machine's scheduler) is waited out rather than sent into. Asked once per
+   * request of a client with a store of the user's. A store that throws here is not asked again for
+   * that request: the request goes as its take allowed. The default, for a store that keeps no
+   * pause, answers zero.
+   *
+   * @param account the account
+   * @return the rest of the account's pause, or {@link Duration#ZERO}
+   */
+  default Duration pausedFor(String account) {
+    return Duration.ZERO;
+  }
+
+  /**
    * Returns a new store that counts in this process's memory, as a client without a store does.
    * Clients given the same instance (and the same account) share one budget within the JVM, and its
    * pauses and stated limits. Its leases do not expire, since their holders cannot outlive it.
@@ -147,6 +163,11 @@ public interface RateLimitStore {
       @Override
       public void giveBack(String account, String lease) {
         counters.giveBack(account, lease);
+      }
+
+      @Override
+      public Duration pausedFor(String account) {
+        return counters.pausedFor(account);
       }
 
       @Override

@@ -54,9 +54,10 @@ import java.util.function.LongSupplier;
  *       later, so one counted from its take alone could leave the store's minute just before it
  *       leaves Kimi's, and the next request would be refused.
  *   <li><b>A pause</b> after a 429 ({@code Retry-After}, or Kimi's "try again after N seconds"),
- *       read by every process before each take: none sends until it ends; a later, shorter pause
- *       never shortens it. Lower limits Kimi stated in a 429 hold for every process for 10 minutes
- *       from the last 429 that stated them.
+ *       read by every process before each take, and again just before each request leaves ({@link
+ *       #pausedFor}): none sends until it ends, not even a request whose slot it took before the
+ *       pause was written; a later, shorter pause never shortens it. Lower limits Kimi stated in a
+ *       429 hold for every process for 10 minutes from the last 429 that stated them.
  *   <li><b>A line of callers refused</b>, so that a process that gives a slot back does not take it
  *       again before the processes that were waiting for one had their turn. A caller that stops
  *       asking (its process died) leaves the line a second after it was due to ask again.
@@ -353,6 +354,19 @@ public final class RedisRateLimitStore implements RateLimitStore {
       return current - now
       """;
 
+  // KEYS: pause. Returns the millis the account stays paused for, 0 when it is not: a client's last
+  // look before it sends a request it took before (RateLimitStore.pausedFor).
+  static final String PAUSED =
+      """
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      local paused = tonumber(redis.call('GET', KEYS[1]))
+      if paused and paused > now then
+        return paused - now
+      end
+      return 0
+      """;
+
   private final RedisScripts redis;
   private final Fallback fallback;
   private final Duration lease;
@@ -362,6 +376,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
   private final String giveBackSha = sha1(GIVE_BACK);
   private final String renewSha = sha1(RENEW);
   private final String pauseSha = sha1(PAUSE);
+  private final String pausedSha = sha1(PAUSED);
   private final String probeSha = sha1(PROBE);
   private final RateLimitStore local = RateLimitStore.inProcess();
   private final Set<String> localLeases = ConcurrentHashMap.newKeySet();
@@ -680,6 +695,27 @@ public final class RedisRateLimitStore implements RateLimitStore {
     } catch (RedisUnavailableException e) {
       local.pause(account, pause, stated); // this process's fallback at least
       throw unreachable(e);
+    }
+  }
+
+  /**
+   * Returns how long {@code account} stays paused, by Redis's clock: a client's last look before it
+   * sends a request it took a permit for earlier. While Redis is known to be down it asks nothing
+   * and answers what this process's own fallback holds; when Redis cannot be reached it notes the
+   * outage and answers the same (the client then sends as its take allowed).
+   */
+  @Override
+  public Duration pausedFor(String account) {
+    if (down.get()) {
+      probeWhenDue(account);
+      return local.pausedFor(account);
+    }
+    try {
+      long millis = run(pausedSha, PAUSED, List.of(keys(account).get(4)), List.of());
+      return millis > 0 ? Duration.ofMillis(millis) : Duration.ZERO;
+    } catch (RedisUnavailableException e) {
+      wentDown(e);
+      return local.pausedFor(account);
     }
   }
 

@@ -17,6 +17,7 @@ import io.github.kimisdk.internal.chain.InFlight;
 import io.github.kimisdk.internal.chain.Intercepting;
 import io.github.kimisdk.internal.chain.Interception;
 import io.github.kimisdk.internal.chain.Interceptor;
+import io.github.kimisdk.internal.chain.LastLook;
 import io.github.kimisdk.internal.chain.Limiting;
 import io.github.kimisdk.internal.chain.Listening;
 import io.github.kimisdk.internal.chain.Observing;
@@ -194,10 +195,11 @@ public final class ClientCore {
 
   /**
    * Returns the layers of every call, in order, each built with the parts it uses: the listeners,
-   * the spend, the retries, the host's concurrency, the rate limit, the key, then the transport. A
-   * chat call with public interceptors ({@link io.github.kimisdk.KimiInterceptor}) goes through a
-   * chain with two more, {@code perCall} on top and {@code perAttempt} just below the retries (see
-   * {@link Intercepting} for why there); every other call through the chain without them.
+   * the spend, the retries, the host's concurrency, the rate limit, the key, the last look for a
+   * pause begun since the permit, then the transport. A chat call with public interceptors ({@link
+   * io.github.kimisdk.KimiInterceptor}) goes through a chain with two more, {@code perCall} on top
+   * and {@code perAttempt} just below the retries (see {@link Intercepting} for why there); every
+   * other call through the chain without them.
    */
   private List<Interceptor> concerns(
       ClientConfig c, Intercepting perCall, Intercepting perAttempt) {
@@ -216,6 +218,7 @@ public final class ClientCore {
     concerns.add(new Gating(parts, shared.scheduler()));
     concerns.add(new Limiting());
     concerns.add(new Authenticating(parts));
+    concerns.add(new LastLook());
     return concerns;
   }
 

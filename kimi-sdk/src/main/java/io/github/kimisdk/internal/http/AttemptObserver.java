@@ -46,6 +46,12 @@ public interface AttemptObserver {
         first.refused(attempt, refusal);
         second.refused(attempt, refusal);
       }
+
+      @Override
+      public void notRefused(int attempt) {
+        first.notRefused(attempt);
+        second.notRefused(attempt);
+      }
     };
   }
 
@@ -85,4 +91,14 @@ public interface AttemptObserver {
    * @param refusal what the response said
    */
   default void refused(int attempt, RateRefusal refusal) {}
+
+  /**
+   * Attempt {@code attempt} failed with a response whose body was read and found no refusal for the
+   * account's rate (so {@link #refused} will not come for it): told, as {@link #refused} is, on the
+   * thread that read it, before the failure is built. Only to an observer that {@link
+   * #hearsRefusals}.
+   *
+   * @param attempt the attempt number, from 1
+   */
+  default void notRefused(int attempt) {}
 }

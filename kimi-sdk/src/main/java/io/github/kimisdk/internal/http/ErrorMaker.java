@@ -1136,10 +1136,15 @@ final class ErrorMaker {
 
   /**
    * No target of a client's fallback chain takes the call ({@link ErrorFactory#noTargetAvailable}):
-   * an overload that nobody answered, so it names no answering host, only every target.
+   * an overload that nobody answered, so it names no answering host, only every target; its status
+   * one a target sent, or, when none ever answered with one, a connection failure.
    */
   KimiException noTargetAvailable(
-      Duration soonest, String targets, String course, KimiException last) {
+      Duration soonest,
+      String targets,
+      String course,
+      ApiException answered,
+      KimiException unreachable) {
     String message =
         "No target of the client's fallback chain takes the call"
             + (course == null ? "" : " " + course)
@@ -1153,8 +1158,18 @@ final class ErrorMaker {
             + " RetryPolicy.withBusyWait in all (5 s by default), and for a target cooling down"
             + " after an overload or a failed connection only within"
             + " RetryPolicy.withRateLimitWait (none by default)";
-    // the status the last answer came with, when a host answered; else an overload's
-    int status = last instanceof ApiException a ? a.status() : 503;
+    String told =
+        message + ". " + hint.substring(0, 1).toUpperCase(Locale.ROOT) + hint.substring(1);
+    if (answered == null) {
+      // no host answered with a status, ever: no status to report that one sent
+      Throwable cause =
+          unreachable != null && unreachable.getCause() != null
+              ? unreachable.getCause()
+              : unreachable;
+      return make.connection(told, cause, null);
+    }
+    // the status a target's host sent: the call's last answer, else the chain's last
+    int status = answered.status();
     ResponseMetadata md =
         new ResponseMetadata(
             status,
@@ -1164,16 +1179,7 @@ final class ErrorMaker {
                     "retry-after-ms", List.of(Long.toString(Math.max(1, soonest.toMillis())))));
     return make.engineOverloaded(
         new ApiError(
-            md,
-            status,
-            "engine_overloaded_error",
-            null,
-            null,
-            message + ". " + hint.substring(0, 1).toUpperCase(Locale.ROOT) + hint.substring(1),
-            soonest,
-            true,
-            false,
-            hint));
+            md, status, "engine_overloaded_error", null, null, told, soonest, true, false, hint));
   }
 
   /**
