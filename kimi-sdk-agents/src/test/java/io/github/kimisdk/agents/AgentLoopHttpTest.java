@@ -1,4 +1,4 @@
-package io.github.kimisdk.agent;
+package io.github.kimisdk.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +10,6 @@ import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
-import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Conversation;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Thinking;
@@ -20,6 +19,7 @@ import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -47,10 +48,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The tool-runner suite over chat completions; {@link ToolRunnerAnthropicHttpTest} runs every case
- * again over Anthropic Messages with the same expectations.
+ * The one agent loop, in memory, over chat completions (ported from the core's ToolRunnerHttpTest):
+ * steps until the model answers, the history each request sends back, parallel calls, the answers a
+ * call gets without running (an unknown tool, a failing handler, arguments that are not JSON, a
+ * timeout), limits, interrupts and failures. {@link AgentLoopAnthropicHttpTest} and {@link
+ * AgentLoopResponsesHttpTest} run every case again over the other two wires.
  */
-class ToolRunnerHttpTest {
+class AgentLoopHttpTest {
 
   static final JsonSchema ADD_SCHEMA =
       JsonSchema.object()
@@ -60,10 +64,19 @@ class ToolRunnerHttpTest {
   static final JsonSchema TEXT_SCHEMA =
       JsonSchema.object().required("text", JsonSchema.string()).build();
 
+  static final AgentTool ADD =
+      AgentTool.of(
+          "add",
+          "Adds a and b",
+          ADD_SCHEMA,
+          (a, ctx) -> a.get("a").asLong() + a.get("b").asLong() + "");
+  static final AgentTool ECHO_TEXT =
+      AgentTool.of("echo_text", "Echoes text", TEXT_SCHEMA, (a, ctx) -> a.get("text").asString());
+
   FakeKimiServer server;
   KimiClient kimi;
 
-  /** The wire protocol the suite runs over; {@link ToolRunnerAnthropicHttpTest} overrides it. */
+  /** The wire protocol the suite runs over; the subclasses override it. */
   WireProtocol protocol() {
     return WireProtocol.CHAT_COMPLETIONS;
   }
@@ -102,57 +115,59 @@ class ToolRunnerHttpTest {
     server.close();
   }
 
-  ToolRunner.Builder runner() {
-    return runner(kimi);
+  Agent.Builder agent(String model) {
+    return agent(kimi, model);
   }
 
-  ToolRunner.Builder runner(KimiClient kimi) {
-    return ToolRunner.builder(kimi)
-        .tool(
-            "add", "Adds a and b", ADD_SCHEMA, a -> a.get("a").asLong() + a.get("b").asLong() + "")
-        .tool("echo_text", "Echoes text", TEXT_SCHEMA, a -> a.get("text").asString());
+  static Agent.Builder agent(KimiClient kimi, String model) {
+    return Agent.builder(kimi, model).tool(ADD).tool(ECHO_TEXT);
   }
 
-  /** Records listener calls as lines, for assertions on what a user would observe. */
-  static final class Recorder implements ToolRunner.Listener {
+  static List<Message> user(String text) {
+    return List.of(Message.user(text));
+  }
+
+  /** The state of a run that answered. */
+  static RunState answered(RunResult r) {
+    assertThat(r)
+        .as("%s", r instanceof RunResult.Failed f ? f.error() : r)
+        .isInstanceOf(RunResult.Answered.class);
+    return ((RunResult.Answered) r).state();
+  }
+
+  /** The messages a run added to those it was given. */
+  static List<Message> newMessages(RunState s) {
+    return s.messages().subList(s.newMessageIndex(), s.messages().size());
+  }
+
+  /** The content of the tool message at {@code index} of the run's history. */
+  static String toolContent(RunState s, int index) {
+    return ((ToolMessage) s.messages().get(index)).content();
+  }
+
+  /** Records the run's events as lines, for assertions on what a user would observe. */
+  static final class Recorder implements AgentListener {
     final List<String> events = new ArrayList<>();
     final StringBuilder text = new StringBuilder();
     final StringBuilder reasoning = new StringBuilder();
     Usage total;
 
     @Override
-    public void onStep(int step, ChatRequest request) {
-      events.add("step " + step);
-    }
-
-    @Override
-    public void onText(int step, String t) {
-      text.append(t);
-    }
-
-    @Override
-    public void onReasoning(int step, String t) {
-      reasoning.append(t);
-    }
-
-    @Override
-    public void onReply(int step, ChatCompletion completion) {
-      events.add("reply " + step + " " + completion.finishReason().value());
-    }
-
-    @Override
-    public void onUsage(int step, Usage stepUsage, Usage total) {
-      this.total = total;
-    }
-
-    @Override
-    public void onToolCall(int step, ToolCall call) {
-      events.add("call " + call.name() + " " + call.arguments());
-    }
-
-    @Override
-    public void onToolResult(int step, ToolRunner.ToolResult result) {
-      events.add("result " + result.call().name() + " -> " + result.content());
+    public synchronized void onEvent(RunEvent e) {
+      if (e instanceof RunEvent.ModelCalled c) {
+        events.add("step " + c.step());
+      } else if (e instanceof RunEvent.Replied r) {
+        ChatCompletion c = r.completion();
+        events.add("reply " + r.step() + " " + c.finishReason().value());
+        for (ToolCall call : c.choices().get(0).message().toolCalls()) {
+          events.add("call " + call.name() + " " + call.arguments());
+        }
+        total = total == null ? c.usage() : total.plus(c.usage());
+      } else if (e instanceof RunEvent.ToolFinished f) {
+        events.add("result " + f.tool() + " -> " + f.content());
+      } else if (e instanceof RunEvent.Streamed s) {
+        (s.reasoning() ? reasoning : text).append(s.text());
+      }
     }
   }
 
@@ -160,16 +175,15 @@ class ToolRunnerHttpTest {
   @ValueSource(booleans = {false, true})
   void runsSeveralStepsUntilTheModelAnswers(boolean streaming) {
     Recorder rec = new Recorder();
-    ToolRunner.Result r =
-        runner()
+    RunResult r =
+        agent("kimi-k2.6")
             .streaming(streaming)
             .listener(rec)
             .build()
-            .run(
-                ChatRequest.of("kimi-k2.6", "Use add with a=2 b=3 then echo_text with text=hello"));
+            .run(user("Use add with a=2 b=3 then echo_text with text=hello"));
 
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
-    assertThat(r.steps()).isEqualTo(3);
+    RunState s = answered(r);
+    assertThat(s.steps()).isEqualTo(3);
     assertThat(r.text()).isEqualTo("From the tools: add says 5; echo_text says hello.");
     assertThat(rec.events)
         .containsExactly(
@@ -183,17 +197,18 @@ class ToolRunnerHttpTest {
             "result echo_text -> hello",
             "step 3",
             "reply 3 stop");
-    List<Message> t = r.transcript();
+    List<Message> t = s.messages();
     assertThat(t).hasSize(6);
-    assertThat(r.newMessages()).hasSize(5).isEqualTo(t.subList(1, 6));
+    assertThat(newMessages(s)).hasSize(5).isEqualTo(t.subList(1, 6));
     AssistantMessage first = (AssistantMessage) t.get(1);
     assertThat(first.reasoningContent()).isEqualTo("I will call add.");
     assertThat(t.get(2)).isEqualTo(new ToolMessage(first.toolCalls().get(0).id(), "add", "5"));
     assertThat(first.toolCalls().get(0).id()).isEqualTo("functions.add:0");
     // Usage is summed over the three steps.
     assertThat(server.requestCount()).isEqualTo(3);
-    assertThat(r.usage()).isNotNull().isEqualTo(rec.total);
-    assertThat(r.usage().promptTokens()).isGreaterThan(3 * 8);
+    Usage usage = s.usageByModel().values().stream().reduce(Usage::plus).orElseThrow();
+    assertThat(usage.totalTokens()).isEqualTo(rec.total.totalTokens());
+    assertThat(usage.promptTokens()).isEqualTo(rec.total.promptTokens()).isGreaterThan(3 * 8);
     if (streaming) {
       assertThat(rec.text).hasToString(r.text());
       assertThat(rec.reasoning.toString()).startsWith("I will call add.I will call echo_text.");
@@ -254,16 +269,13 @@ class ToolRunnerHttpTest {
       })
   void aToolOnlyAssistantTurnIsSentBackWithContent(String modelAndShape) {
     String model = modelAndShape.split(" ")[0];
-    ToolRunner.Result r =
-        runner()
+    RunResult r =
+        agent(model)
             .streaming(modelAndShape.endsWith("streaming"))
+            .request(b -> b.maxCompletionTokens(1024)) // moonshot-v1-8k's window holds no more
             .build()
-            .run(
-                ChatRequest.builder(model)
-                    .addUser("Use add with a=2 b=3 then echo_text with text=hello")
-                    .maxCompletionTokens(1024) // moonshot-v1-8k's window holds no more
-                    .build());
-    assertThat(r.outcome()).as("%s", r.error()).isEqualTo(ToolRunner.Outcome.ANSWERED);
+            .run(user("Use add with a=2 b=3 then echo_text with text=hello"));
+    answered(r);
     assertThat(server.requestCount()).isEqualTo(3);
     if (responses()) {
       // Responses has items of its own: each call a function_call item, never an empty text part
@@ -291,42 +303,45 @@ class ToolRunnerHttpTest {
   }
 
   @Test
-  void aSchemaHeldAsJsonRegistersAsToolFunctionDeclaresIt() {
+  void aSchemaHeldAsJsonDeclaresTheTool() {
     JsonValue schema = Json.parse(TEXT_SCHEMA.toJson().toString());
-    ToolRunner.Result r =
-        ToolRunner.builder(kimi)
-            .tool("echo_text", "Echoes text", schema, a -> a.get("text").asString())
+    RunResult r =
+        Agent.builder(kimi, "kimi-k2.6")
+            .tool(
+                AgentTool.of(
+                    Tool.function("echo_text", "Echoes text", schema),
+                    (a, ctx) -> a.get("text").asString()))
             .build()
-            .run(ChatRequest.of("kimi-k2.6", "Use echo_text with text=hi"));
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
+            .run(user("Use echo_text with text=hi"));
+    answered(r);
     assertThat(r.text()).isEqualTo("From the tools: echo_text says hi.");
     JsonValue bad = Json.parse("{\"type\":\"array\"}");
-    assertThatThrownBy(() -> ToolRunner.builder(kimi).tool("bad_tool", null, bad, a -> ""))
+    assertThatThrownBy(() -> Tool.function("bad_tool", null, bad))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void callsOfOneTurnRunInParallel() {
     CountDownLatch both = new CountDownLatch(2);
-    ToolRunner.Handler meet =
-        a -> {
+    ToolHandler meet =
+        (a, ctx) -> {
           both.countDown();
           // Returns "together" only if the other call is running at the same time.
           return both.await(10, TimeUnit.SECONDS) ? "together" : "alone";
         };
-    ToolRunner.Result r =
-        ToolRunner.builder(kimi)
-            .tool("left_tool", null, JsonSchema.object().build(), meet)
-            .tool("right_tool", null, JsonSchema.object().build(), meet)
+    RunResult r =
+        Agent.builder(kimi, "kimi-k2.6")
+            .tool(AgentTool.of("left_tool", null, JsonSchema.object().build(), meet))
+            .tool(AgentTool.of("right_tool", null, JsonSchema.object().build(), meet))
             .parallelism(2)
             .build()
-            .run(ChatRequest.of("kimi-k2.6", "Call left_tool and right_tool"));
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
-    AssistantMessage calls = (AssistantMessage) r.transcript().get(1);
+            .run(user("Call left_tool and right_tool"));
+    RunState s = answered(r);
+    AssistantMessage calls = (AssistantMessage) s.messages().get(1);
     assertThat(calls.toolCalls())
         .extracting(ToolCall::name)
         .containsExactly("left_tool", "right_tool");
-    assertThat(r.transcript().subList(2, 4))
+    assertThat(s.messages().subList(2, 4))
         .extracting(m -> ((ToolMessage) m).content())
         .containsExactly("together", "together");
     assertThat(r.text())
@@ -335,23 +350,35 @@ class ToolRunnerHttpTest {
 
   @Test
   void aFailingHandlerBecomesAnErrorTheModelReads() {
-    Recorder rec = new Recorder();
-    ToolRunner.Result r =
-        ToolRunner.builder(kimi)
+    RunResult r =
+        Agent.builder(kimi, "kimi-k2.6")
             .tool(
-                "burn",
-                null,
-                JsonSchema.object().build(),
-                a -> {
-                  throw new IllegalStateException("disk on fire");
-                })
-            .listener(rec)
+                AgentTool.of(
+                    "burn",
+                    null,
+                    JsonSchema.object().build(),
+                    (a, ctx) -> {
+                      throw new IllegalStateException("disk on fire");
+                    }))
             .build()
-            .run(ChatRequest.of("kimi-k2.6", "Please burn"));
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
-    assertThat(((ToolMessage) r.transcript().get(2)).content())
+            .run(user("Please burn"));
+    RunState s = answered(r);
+    assertThat(toolContent(s, 2))
         .isEqualTo("Error: burn failed: IllegalStateException: disk on fire");
     assertThat(r.text()).contains("burn says Error: burn failed");
+  }
+
+  @Test
+  void aHandlerThatAnswersNothingAnswersNoOutput() {
+    RunResult r =
+        Agent.builder(kimi, "kimi-k2.6")
+            .tool(AgentTool.of("quiet", null, JsonSchema.object().build(), (a, ctx) -> null))
+            .tool(AgentTool.of("blank", null, JsonSchema.object().build(), (a, ctx) -> ""))
+            .build()
+            .run(user("Call quiet and blank"));
+    RunState s = answered(r);
+    assertThat(toolContent(s, 2)).isEqualTo("(no output)");
+    assertThat(toolContent(s, 3)).isEqualTo("(no output)");
   }
 
   static String toolCallReply(String reasoning, String name, String arguments) {
@@ -369,9 +396,8 @@ class ToolRunnerHttpTest {
   @Test
   void anUnknownToolBecomesAnErrorListingTheTools() {
     server.enqueue(FakeResponse.json(toolCallReply("", "nope_tool", "{}")));
-    ToolRunner.Result r = runner().build().run(ChatRequest.of("kimi-k2.6", "Do something"));
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
-    assertThat(((ToolMessage) r.transcript().get(2)).content())
+    RunState s = answered(agent("kimi-k2.6").build().run(user("Do something")));
+    assertThat(toolContent(s, 2))
         .isEqualTo("Error: there is no tool named \"nope_tool\"; the tools are: add, echo_text");
     // The empty reasoning of the scripted reply went back as "", which the fake requires.
     assertThat(server.requests().get(1).bodyText())
@@ -384,19 +410,22 @@ class ToolRunnerHttpTest {
 
   @Test
   void aDeclaredToolWithoutHandlerIsAnError() {
-    ToolRunner.Result r =
-        runner()
-            .build()
-            .run(
-                ChatRequest.builder("kimi-k2.6")
-                    .addUser("Use ghost_tool")
-                    .addTool(Tool.function("ghost_tool", null, null))
-                    .build());
-    assertThat(((ToolMessage) r.transcript().get(2)).content())
-        .startsWith("Error: no handler is registered for the tool \"ghost_tool\"");
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
+    RunState s =
+        answered(
+            agent("kimi-k2.6")
+                .request(b -> b.addTool(Tool.function("ghost_tool", null, null)))
+                .build()
+                .run(user("Use ghost_tool")));
+    assertThat(toolContent(s, 2))
+        .isEqualTo(
+            "Error: no handler is registered for the tool \"ghost_tool\"; the tools are: add,"
+                + " echo_text, ghost_tool");
   }
 
+  /**
+   * Changed on purpose: the error names arguments that are not a JSON object, without the parser's
+   * words (ToolRunner's said "are not valid JSON (...)").
+   */
   @Test
   void malformedArgumentsBecomeAnErrorAndTheLoopGoesOn() {
     assumeFalse(
@@ -405,23 +434,25 @@ class ToolRunnerHttpTest {
             + " arguments, and they could not be sent back in the history either");
     server.enqueue(FakeResponse.json(toolCallReply("r", "add", "{\"a\": 1,")));
     List<JsonValue> seen = new ArrayList<>();
-    ToolRunner.Result r =
-        ToolRunner.builder(kimi)
+    RunResult r =
+        Agent.builder(kimi, "kimi-k2.6")
             .tool(
-                "add",
-                null,
-                ADD_SCHEMA,
-                a -> {
-                  seen.add(a);
-                  return "x";
-                })
+                AgentTool.of(
+                    "add",
+                    null,
+                    ADD_SCHEMA,
+                    (a, ctx) -> {
+                      seen.add(a);
+                      return "x";
+                    }))
             .build()
-            .run(ChatRequest.of("kimi-k2.6", "Add"));
+            .run(user("Add"));
+    RunState s = answered(r);
     assertThat(seen).isEmpty();
-    assertThat(((ToolMessage) r.transcript().get(2)).content())
-        .startsWith("Error: the arguments of add are not valid JSON (")
-        .endsWith("call add again with a JSON object that follows its schema");
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
+    assertThat(toolContent(s, 2))
+        .isEqualTo(
+            "Error: the arguments of add are not a JSON object; call add again with a JSON"
+                + " object that follows its schema");
   }
 
   record Sum(long a, long b) {}
@@ -429,68 +460,72 @@ class ToolRunnerHttpTest {
   @Test
   void typedToolsDecodeTheirArguments() {
     server.enqueue(FakeResponse.json(toolCallReply("r", "sum", "{\"a\": \"one\", \"b\": 2}")));
-    ToolRunner runner =
-        ToolRunner.builder(kimi)
-            .tool("sum", "Adds", Sum.class, s -> "sum=" + (s.a() + s.b()))
+    Agent agent =
+        Agent.builder(kimi, "kimi-k2.6")
+            .tool(AgentTool.of("sum", "Adds", Sum.class, (s, ctx) -> "sum=" + (s.a() + s.b())))
             .build();
-    ToolRunner.Result bad = runner.run(ChatRequest.of("kimi-k2.6", "Use sum"));
-    assertThat(((ToolMessage) bad.transcript().get(2)).content())
+    RunState bad = answered(agent.run(user("Use sum")));
+    assertThat(toolContent(bad, 2))
         .startsWith("Error: the arguments of sum do not fit its schema (JsonException");
-    ToolRunner.Result good = runner.run(ChatRequest.of("kimi-k2.6", "Use sum with a=40 b=2"));
-    assertThat(((ToolMessage) good.transcript().get(2)).content()).isEqualTo("sum=42");
+    RunState good = answered(agent.run(user("Use sum with a=40 b=2")));
+    assertThat(toolContent(good, 2)).isEqualTo("sum=42");
   }
 
   @Test
   void jsonResultsReachTheModelAsCompactJson() {
-    ToolRunner.Result r =
-        ToolRunner.builder(kimi)
-            .tool(
-                "stats",
-                "Stats",
-                Sum.class,
-                s -> JsonObject.of("sum", JsonNumber.of(s.a()), "max", JsonNumber.of(s.b())))
-            .build()
-            .run(ChatRequest.of("kimi-k2.6", "stats a=1 b=2"));
-    assertThat(((ToolMessage) r.transcript().get(2)).content()).isEqualTo("{\"sum\":1,\"max\":2}");
+    RunState s =
+        answered(
+            Agent.builder(kimi, "kimi-k2.6")
+                .tool(
+                    AgentTool.of(
+                        "stats",
+                        "Stats",
+                        Sum.class,
+                        (x, ctx) ->
+                            JsonObject.of(
+                                "sum", JsonNumber.of(x.a()), "max", JsonNumber.of(x.b()))))
+                .build()
+                .run(user("stats a=1 b=2")));
+    assertThat(toolContent(s, 2)).isEqualTo("{\"sum\":1,\"max\":2}");
   }
 
+  /**
+   * Changed on purpose: the step limit is a {@link RunResult.Stopped} with {@link
+   * RunResult.Limit#STEPS}; a run's limits are its own, so going on takes a new run from its
+   * history.
+   */
   @Test
-  void stopsAtTheStepLimitWithAConsistentTranscript() {
-    ToolRunner.Result r =
-        runner()
-            .maxSteps(3)
-            .build()
-            .run(ChatRequest.of("kimi-k2.6", "add then add then add then add then add"));
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.STEP_LIMIT);
-    assertThat(r.steps()).isEqualTo(3);
+  void stopsAtTheStepLimitWithAConsistentHistory() {
+    RunResult r =
+        agent("kimi-k2.6").maxSteps(3).build().run(user("add then add then add then add then add"));
+    assertThat(r).isInstanceOf(RunResult.Stopped.class);
+    assertThat(((RunResult.Stopped) r).limit()).isEqualTo(RunResult.Limit.STEPS);
+    RunState s = ((RunResult.Stopped) r).state();
+    assertThat(s.steps()).isEqualTo(3);
+    assertThat(s.status()).isEqualTo(RunState.Status.STOPPED);
     assertThat(r.text()).isEmpty();
     assertThat(server.requestCount()).isEqualTo(3);
-    // The calls of the last step were answered, so the transcript can be resumed.
-    assertThat(r.transcript()).hasSize(1 + 3 * 2);
-    assertThat(r.transcript().get(6)).isInstanceOf(ToolMessage.class);
-    ToolRunner.Result resumed =
-        runner()
-            .maxSteps(300)
-            .build()
-            .run(ChatRequest.builder("kimi-k2.6").messages(r.transcript()).build());
-    assertThat(resumed.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
-    assertThat(resumed.steps()).isEqualTo(3);
+    // The calls of the last step were answered, so the history can be sent again.
+    assertThat(s.messages()).hasSize(1 + 3 * 2);
+    assertThat(s.messages().get(6)).isInstanceOf(ToolMessage.class);
+    RunResult goneOn = agent("kimi-k2.6").maxSteps(300).build().run(s.messages());
+    assertThat(answered(goneOn).steps()).isEqualTo(3);
   }
 
   @Test
-  void theRunnerKeepsReasoningAndAnImportedToolTurnGetsASpace() {
-    ToolRunner.Result r = runner().build().run(ChatRequest.of("kimi-k2.6", "add a=1 b=1"));
-    AssistantMessage call = (AssistantMessage) r.transcript().get(1);
+  void theAgentKeepsReasoningAndAnImportedToolTurnGetsASpace() {
+    RunState s = answered(agent("kimi-k2.6").build().run(user("add a=1 b=1")));
+    AssistantMessage call = (AssistantMessage) s.messages().get(1);
     assertThat(call.reasoningContent()).isNotNull();
     // A history from elsewhere, without reasoning: the fake (as Kimi) refuses that with thinking
     // on (FakeKimiServerHttpTest), so the client's adapt gives the turn " " and it goes through:
     // as reasoning_content over chat completions, as a thinking block without a signature (as any
     // reasoning without one is written) over Messages.
-    List<Message> stripped = new ArrayList<>(r.transcript().subList(0, 3));
+    List<Message> stripped = new ArrayList<>(s.messages().subList(0, 3));
     stripped.set(1, new AssistantMessage(call.content(), null, call.toolCalls(), null, false));
     int before = server.requestCount();
-    ChatRequest importedTurn = ChatRequest.builder("kimi-k2.6").messages(stripped).build();
-    assertThat(kimi.chat(importedTurn).text()).isEqualTo("From the tools: add says 2.");
+    RunResult imported = agent("kimi-k2.6").build().run(stripped);
+    assertThat(imported.text()).isEqualTo("From the tools: add says 2.");
     assertThat(server.requests().get(before).bodyText())
         .contains(
             wire(
@@ -498,13 +533,9 @@ class ToolRunnerHttpTest {
                 "{\"type\":\"thinking\",\"thinking\":\" \"}",
                 "{\"type\":\"summary_text\",\"text\":\" \"}"));
     // With thinking disabled nothing is added, and the same history is fine, as on Kimi.
-    ChatCompletion ok =
-        kimi.chat(
-            ChatRequest.builder("kimi-k2.6")
-                .messages(stripped)
-                .thinking(Thinking.disabled())
-                .build());
-    assertThat(ok.text()).isEqualTo("From the tools: add says 2.");
+    RunResult plain =
+        agent("kimi-k2.6").request(b -> b.thinking(Thinking.disabled())).build().run(stripped);
+    assertThat(plain.text()).isEqualTo("From the tools: add says 2.");
     if (!anthropic()) {
       assertThat(server.requests().get(server.requestCount() - 1).bodyText())
           .doesNotContain("reasoning_content")
@@ -518,21 +549,18 @@ class ToolRunnerHttpTest {
         anthropic() || responses(),
         "built-in tools are refused over Messages (MessagesWireTest); over Responses Kimi runs"
             + " the search itself (webSearchOverResponsesIsKimisOwnSearchTool)");
-    ToolRunner.Result r =
-        ToolRunner.builder(kimi)
-            .webSearch()
+    RunResult r =
+        Agent.builder(kimi, "kimi-k2.6")
+            .tool(AgentTool.webSearch())
+            .request(b -> b.thinking(Thinking.disabled()))
             .build()
-            .run(
-                ChatRequest.builder("kimi-k2.6")
-                    .addUser("What is new in Java?")
-                    .thinking(Thinking.disabled())
-                    .build());
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
-    AssistantMessage call = (AssistantMessage) r.transcript().get(1);
+            .run(user("What is new in Java?"));
+    RunState s = answered(r);
+    AssistantMessage call = (AssistantMessage) s.messages().get(1);
     ToolCall search = call.toolCalls().get(0);
     assertThat(search.name()).isEqualTo("$web_search");
     assertThat(search.arguments()).startsWith("{\"search_result\":{\"search_id\":\"fake-search-");
-    assertThat(r.transcript().get(2))
+    assertThat(s.messages().get(2))
         .isEqualTo(new ToolMessage(search.id(), "$web_search", search.arguments()));
     assertThat(r.text()).startsWith("From the tools: the web says \"What is new in Java?\"");
     assertThat(server.requests().get(0).bodyText())
@@ -542,17 +570,14 @@ class ToolRunnerHttpTest {
   @Test
   void webSearchOverResponsesIsKimisOwnSearchTool() {
     assumeTrue(responses(), "over chat completions the call comes back to be echoed (above)");
-    ToolRunner.Result r =
-        ToolRunner.builder(kimi)
-            .webSearch()
+    RunResult r =
+        Agent.builder(kimi, "kimi-k2.6")
+            .tool(AgentTool.webSearch())
+            .request(b -> b.thinking(Thinking.disabled()))
             .build()
-            .run(
-                ChatRequest.builder("kimi-k2.6")
-                    .addUser("What is new in Java?")
-                    .thinking(Thinking.disabled())
-                    .build());
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
-    assertThat(r.transcript()).hasSize(2); // no call comes back: the server searches
+            .run(user("What is new in Java?"));
+    RunState s = answered(r);
+    assertThat(s.messages()).hasSize(2); // no call comes back: the server searches
     assertThat(server.requests().get(0).bodyText())
         .contains("\"tools\":[{\"type\":\"web_search\"}]");
   }
@@ -561,82 +586,93 @@ class ToolRunnerHttpTest {
   void aToolThatRunsTooLongIsInterruptedAndReported() throws Exception {
     CountDownLatch never = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
-    ToolRunner.Result r =
-        ToolRunner.builder(kimi)
+    RunResult r =
+        Agent.builder(kimi, "kimi-k2.6")
             .tool(
-                "slow_tool",
-                null,
-                JsonSchema.object().build(),
-                a -> {
-                  try {
-                    never.await();
-                    return "finished";
-                  } catch (InterruptedException e) {
-                    interrupted.countDown();
-                    throw e;
-                  }
-                })
+                AgentTool.of(
+                    "slow_tool",
+                    null,
+                    JsonSchema.object().build(),
+                    (a, ctx) -> {
+                      try {
+                        never.await();
+                        return "finished";
+                      } catch (InterruptedException e) {
+                        interrupted.countDown();
+                        throw e;
+                      }
+                    }))
             .toolTimeout(Duration.ofMillis(100))
             .build()
-            .run(ChatRequest.of("kimi-k2.6", "slow_tool"));
-    assertThat(((ToolMessage) r.transcript().get(2)).content())
+            .run(user("slow_tool"));
+    RunState s = answered(r);
+    assertThat(toolContent(s, 2))
         .isEqualTo("Error: slow_tool did not finish within 100 ms and was cancelled");
     assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
   }
 
+  /**
+   * Changed on purpose: interrupting the thread that drives a run does not cut the calls that began
+   * (each finishes and is recorded, so a durable run never holds a call begun without its result);
+   * the run then ends {@link RunResult.Failed} with the interrupt before its next model call, its
+   * history valid. ToolRunner interrupted the running tools.
+   */
   @Test
-  void interruptingTheRunCancelsRunningToolsAndKeepsTheTranscriptValid() throws Exception {
+  void interruptingTheRunLetsRunningCallsFinishAndEndsItBeforeTheNextModelCall() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch toolInterrupted = new CountDownLatch(1);
-    ToolRunner runner =
-        ToolRunner.builder(kimi)
+    CountDownLatch letGo = new CountDownLatch(1);
+    List<Boolean> toolInterrupted = new ArrayList<>();
+    Agent agent =
+        Agent.builder(kimi, "kimi-k2.6")
             .tool(
-                "wait_tool",
-                null,
-                JsonSchema.object().build(),
-                a -> {
-                  started.countDown();
-                  try {
-                    new CountDownLatch(1).await();
-                    return "never";
-                  } catch (InterruptedException e) {
-                    toolInterrupted.countDown();
-                    throw e;
-                  }
-                })
+                AgentTool.of(
+                    "wait_tool",
+                    null,
+                    JsonSchema.object().build(),
+                    (a, ctx) -> {
+                      started.countDown();
+                      boolean released = letGo.await(30, TimeUnit.SECONDS);
+                      synchronized (toolInterrupted) {
+                        toolInterrupted.add(Thread.currentThread().isInterrupted());
+                      }
+                      return released ? "finished" : "timed out";
+                    }))
             .build();
-    java.util.concurrent.CompletableFuture<ToolRunner.Result> result =
-        new java.util.concurrent.CompletableFuture<>();
-    Thread t =
-        new Thread(() -> result.complete(runner.run(ChatRequest.of("kimi-k2.6", "wait_tool"))));
+    CompletableFuture<RunResult> result = new CompletableFuture<>();
+    Thread t = new Thread(() -> result.complete(agent.run(user("wait_tool"))));
     t.start();
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
     t.interrupt();
-    ToolRunner.Result r = result.get(10, TimeUnit.SECONDS);
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.FAILED);
-    assertThat(r.error())
+    letGo.countDown();
+    RunResult r = result.get(30, TimeUnit.SECONDS);
+
+    assertThat(r).isInstanceOf(RunResult.Failed.class);
+    RunResult.Failed f = (RunResult.Failed) r;
+    assertThat(f.error())
         .isInstanceOfSatisfying(
             CancelledException.class,
             c -> assertThat(c.reason()).isEqualTo(CancelledException.Reason.INTERRUPTED));
-    assertThat(((ToolMessage) r.transcript().get(2)).content())
-        .isEqualTo("Error: the run was interrupted before wait_tool finished");
-    assertThat(toolInterrupted.await(10, TimeUnit.SECONDS)).isTrue();
-    Conversation c = Conversation.create().addUser("wait_tool").addAll(r.newMessages());
+    assertThat(toolInterrupted).containsExactly(false);
+    assertThat(toolContent(f.state(), 2)).isEqualTo("finished");
+    assertThat(server.requestCount()).isEqualTo(1);
+    Conversation c = Conversation.create().addUser("wait_tool").addAll(newMessages(f.state()));
     assertThat(c.pendingToolCalls()).isEmpty();
   }
 
+  /** Changed on purpose: a failure is a {@link RunResult.Failed}, which holds the state. */
   @Test
   void aFailedModelCallEndsTheRunAsFailed() {
     server.enqueue(
         FakeResponse.error(
             400, "{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"bad\"}}"));
-    ToolRunner.Result r = runner().build().run(ChatRequest.of("kimi-k2.6", "add"));
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.FAILED);
-    assertThat(r.error()).isInstanceOf(ApiException.class);
-    assertThat(r.transcript()).hasSize(1);
-    assertThat(r.newMessages()).isEmpty();
-    assertThat(r.lastCompletion()).isNull();
+    RunResult r = agent("kimi-k2.6").build().run(user("add"));
+    assertThat(r).isInstanceOf(RunResult.Failed.class);
+    RunResult.Failed f = (RunResult.Failed) r;
+    assertThat(f.error()).isInstanceOf(ApiException.class);
+    assertThat(f.state().messages()).hasSize(1);
+    assertThat(newMessages(f.state())).isEmpty();
+    assertThat(f.state().status()).isEqualTo(RunState.Status.FAILED);
+    assertThat(f.state().steps()).isZero();
     assertThat(r.text()).isEmpty();
   }
 
@@ -645,15 +681,12 @@ class ToolRunnerHttpTest {
     KimiClient disabling =
         kimi.withOptions(
             RequestOptions.builder().thinkingFallback(ThinkingFallback.DISABLE_THINKING).build());
-    ToolRunner runner = runner(disabling).build();
-    ToolRunner.Result r =
-        runner.run(
-            ChatRequest.builder("kimi-k2.6")
-                .addUser("anything")
-                .tools(runner.tools())
-                .toolChoice(ToolChoice.function("echo_text"))
-                .build());
-    assertThat(r.outcome()).as("%s", r.error()).isEqualTo(ToolRunner.Outcome.ANSWERED);
+    RunResult r =
+        agent(disabling, "kimi-k2.6")
+            .request(b -> b.toolChoice(ToolChoice.function("echo_text")))
+            .build()
+            .run(user("anything"));
+    answered(r);
     List<RecordedRequest> sent = server.requests();
     assertThat(sent.get(0).bodyText())
         .contains(
@@ -665,14 +698,18 @@ class ToolRunnerHttpTest {
     assertThat(sent.get(1).bodyText()).doesNotContain("tool_choice");
   }
 
+  /**
+   * A run's history saved as a conversation, reloaded and continued by a new run under the same id:
+   * the reasoning survives, and the run's id is the prompt cache key.
+   */
   @Test
-  void conversationIsSavedReloadedAndContinued(@TempDir Path dir) throws Exception {
-    ToolRunner runner = runner().build();
-    Conversation chat = Conversation.withId("thread-42");
-    chat.addSystem("Use the tools.");
-    chat.addUser("add a=20 b=22");
-    ToolRunner.Result first = runner.run(chat, chat.request("kimi-k2.6"));
+  void aRunsHistoryIsSavedReloadedAndContinued(@TempDir Path dir) throws Exception {
+    Agent agent = agent("kimi-k2.6").build();
+    RunResult first =
+        agent.run(
+            "thread-42", List.of(Message.system("Use the tools."), Message.user("add a=20 b=22")));
     assertThat(first.text()).isEqualTo("From the tools: add says 42.");
+    Conversation chat = Conversation.withId("thread-42").addAll(answered(first).messages());
     assertThat(chat.size()).isEqualTo(5);
     Path file = dir.resolve("chat.json");
     chat.save(file);
@@ -682,15 +719,16 @@ class ToolRunnerHttpTest {
     assertThat(again.toJson()).isEqualTo(chat.toJson());
     assertThat(again.messages().get(3)).isEqualTo(chat.messages().get(3));
     again.addUser("echo_text text=bye");
-    ToolRunner.Result second = runner.run(again, again.request("kimi-k2.6"));
+    RunResult second = agent.run(again.id(), again.messages());
     assertThat(second.text()).isEqualTo("From the tools: echo_text says bye.");
+    again.addAll(newMessages(answered(second)));
     assertThat(again.size()).isEqualTo(9);
     JsonObject body = (JsonObject) server.requests().get(server.requestCount() - 1).json();
     JsonArray messages = (JsonArray) body.get(responses() ? "input" : "messages");
     if (responses()) {
       // Kimi keeps no state there: the whole reloaded conversation is sent again, as items
       assertThat(body.get("prompt_cache_key")).isEqualTo(JsonString.of("thread-42"));
-      assertThat(body.get("store")).isEqualTo(io.github.kimisdk.json.JsonBoolean.FALSE);
+      assertThat(body.get("store")).isEqualTo(JsonBoolean.FALSE);
       assertThat(Json.write(messages))
           .contains("{\"type\":\"message\",\"role\":\"system\",\"content\":\"Use the tools.\"}")
           .contains("{\"type\":\"summary_text\",\"text\":\"I will call add.\"}")
@@ -714,25 +752,38 @@ class ToolRunnerHttpTest {
     }
   }
 
+  /**
+   * Changed on purpose: a built-in added twice is refused like any tool added twice (ToolRunner
+   * kept one), and a request that declares a tool the agent has is refused as two declarations of
+   * one name.
+   */
   @Test
-  void runnerRejectsMisconfiguration() {
-    assertThatThrownBy(() -> runner().tool("add", null, ADD_SCHEMA, a -> ""))
+  void theBuilderRefusesMisconfiguration() {
+    assertThatThrownBy(() -> agent("kimi-k2.6").tool(ADD))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("already registered");
-    assertThatThrownBy(() -> runner().maxSteps(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> runner().parallelism(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> runner().toolTimeout(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class);
-    ToolRunner r = runner().webSearch().webSearch().build();
-    assertThat(r.tools()).extracting(Tool::name).containsExactly("add", "echo_text", "$web_search");
+        .hasMessage("a tool named \"add\" is already added");
+    assertThatThrownBy(() -> agent("kimi-k2.6").maxSteps(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxSteps must be at least 1: 0");
+    assertThatThrownBy(() -> agent("kimi-k2.6").parallelism(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("parallelism must be at least 1: 0");
+    assertThatThrownBy(() -> agent("kimi-k2.6").toolTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("toolTimeout must be positive: PT0S");
     assertThatThrownBy(
-            () ->
-                r.run(
-                    ChatRequest.builder("kimi-k2.6")
-                        .addUser("x")
-                        .addTool(Tool.function("add", null, null))
-                        .build()))
+            () -> agent("kimi-k2.6").tool(AgentTool.webSearch()).tool(AgentTool.webSearch()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("declares a tool named \"add\" that differs");
+        .hasMessage("a tool named \"$web_search\" is already added");
+    Agent agent = agent("kimi-k2.6").tool(AgentTool.webSearch()).build();
+    assertThat(agent.tools())
+        .extracting(Tool::name)
+        .containsExactly("add", "echo_text", "$web_search");
+    Agent clashing =
+        agent("kimi-k2.6").request(b -> b.addTool(Tool.function("add", null, null))).build();
+    assertThatThrownBy(() -> clashing.run(user("x")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("\"add\" is declared twice");
+    assertThat(server.requestCount()).isZero();
   }
 }

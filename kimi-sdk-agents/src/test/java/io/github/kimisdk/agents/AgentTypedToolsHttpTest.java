@@ -1,11 +1,11 @@
-package io.github.kimisdk.agent;
+package io.github.kimisdk.agents;
 
-import static io.github.kimisdk.agent.ToolRunnerHttpTest.toolCallReply;
+import static io.github.kimisdk.agents.AgentLoopHttpTest.toolCallReply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.json.JsonOptional;
 import io.github.kimisdk.json.JsonValue;
@@ -13,14 +13,19 @@ import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.tool.Description;
 import io.github.kimisdk.tool.JsonSchema;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Typed tools over loopback: a record's schema goes out, the model's arguments come back bound. */
-class ToolRunnerTypedHttpTest {
+/**
+ * Typed tools in a run, over loopback (ported from the core's ToolRunnerTypedHttpTest): a record's
+ * schema goes out, the model's arguments come back bound, and arguments that do not bind are an
+ * error the model reads, its tool's handler not run.
+ */
+class AgentTypedToolsHttpTest {
 
   enum Unit {
     CELSIUS,
@@ -40,9 +45,12 @@ class ToolRunnerTypedHttpTest {
 
   record Outlook(String city, List<Double> highs, Unit unit) {}
 
+  record Sum(long a, long b) {}
+
   FakeKimiServer server;
   KimiClient kimi;
   final AtomicInteger calls = new AtomicInteger();
+  final List<RunEvent.ToolFinished> finished = new ArrayList<>();
 
   @BeforeEach
   void start() {
@@ -56,70 +64,94 @@ class ToolRunnerTypedHttpTest {
     server.close();
   }
 
-  ToolRunner forecaster() {
-    return ToolRunner.builder(kimi)
-        .tool(
-            "get_forecast",
-            "Weather forecast for a city",
-            Forecast.class,
-            f -> {
-              calls.incrementAndGet();
-              Unit unit = f.unit() == null ? Unit.CELSIUS : f.unit();
-              return new Outlook(
-                  f.city(), f.days() == 1 ? List.of(21.5) : List.of(21.5, 19.0), unit);
+  Agent agent(AgentTool tool) {
+    return Agent.builder(kimi, "kimi-k2.6")
+        .tool(tool)
+        .listener(
+            e -> {
+              if (e instanceof RunEvent.ToolFinished f) {
+                synchronized (finished) {
+                  finished.add(f);
+                }
+              }
             })
         .build();
   }
 
+  Agent forecaster() {
+    return agent(
+        AgentTool.of(
+            "get_forecast",
+            "Weather forecast for a city",
+            Forecast.class,
+            (f, ctx) -> {
+              calls.incrementAndGet();
+              Unit unit = f.unit() == null ? Unit.CELSIUS : f.unit();
+              return new Outlook(
+                  f.city(), f.days() == 1 ? List.of(21.5) : List.of(21.5, 19.0), unit);
+            }));
+  }
+
+  static RunState run(Agent agent, String task) {
+    RunResult r = agent.run(List.of(Message.user(task)));
+    assertThat(r).isInstanceOf(RunResult.Answered.class);
+    return ((RunResult.Answered) r).state();
+  }
+
+  static String toolContent(RunState s, int index) {
+    return ((ToolMessage) s.messages().get(index)).content();
+  }
+
+  /**
+   * The calls whose arguments did not fit, as the events tell them. Changed on purpose: a run's
+   * result no longer counts them (ToolRunner.Result.argumentErrors()).
+   */
+  long argumentErrors() {
+    synchronized (finished) {
+      return finished.stream()
+          .filter(f -> f.error() && f.content().startsWith("Error: the arguments of "))
+          .count();
+    }
+  }
+
   @Test
   void theSchemaIsDerivedAndTheArgumentsAreBoundToTheRecord() {
-    ToolRunner.Result r =
-        forecaster()
-            .run(
-                ChatRequest.of(
-                    "kimi-k2.6", "Call get_forecast with city=Paris days=2 unit=FAHRENHEIT"));
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
-    assertThat(r.argumentErrors()).isZero();
+    RunState s = run(forecaster(), "Call get_forecast with city=Paris days=2 unit=FAHRENHEIT");
+    assertThat(argumentErrors()).isZero();
     JsonValue declared = server.requests().get(0).json().get("tools").get(0).get("function");
     assertThat(declared.get("name").asString()).isEqualTo("get_forecast");
     assertThat(declared.get("parameters")).isEqualTo(JsonSchema.of(Forecast.class).toJson());
-    String result = ((ToolMessage) r.transcript().get(2)).content();
+    String result = toolContent(s, 2);
     assertThat(result)
         .isEqualTo("{\"city\":\"Paris\",\"highs\":[21.5,19.0],\"unit\":\"FAHRENHEIT\"}");
-    assertThat(r.text()).contains("get_forecast says " + result);
+    assertThat(s.text()).contains("get_forecast says " + result);
   }
 
   @Test
   void aStringResultIsSentAsItIsAndNullAsNoOutput() {
-    ToolRunner runner =
-        ToolRunner.builder(kimi)
-            .tool(
+    Agent agent =
+        agent(
+            AgentTool.of(
                 "say",
                 "Says it",
                 Forecast.class,
-                f -> f.city().equals("none") ? null : "It is sunny")
-            .build();
-    ToolRunner.Result sunny = runner.run(ChatRequest.of("kimi-k2.6", "say city=Rome days=1"));
-    assertThat(((ToolMessage) sunny.transcript().get(2)).content()).isEqualTo("It is sunny");
-    ToolRunner.Result none = runner.run(ChatRequest.of("kimi-k2.6", "say city=none days=1"));
-    assertThat(((ToolMessage) none.transcript().get(2)).content()).isEqualTo("(no output)");
+                (f, ctx) -> f.city().equals("none") ? null : "It is sunny"));
+    assertThat(toolContent(run(agent, "say city=Rome days=1"), 2)).isEqualTo("It is sunny");
+    assertThat(toolContent(run(agent, "say city=none days=1"), 2)).isEqualTo("(no output)");
   }
 
   @Test
-  void argumentsTheRecordRejectsGoBackToTheModelAndAreCounted() {
-    ToolRunner.Result r =
-        forecaster().run(ChatRequest.of("kimi-k2.6", "get_forecast city=Paris days=9"));
+  void argumentsTheRecordRejectsGoBackToTheModel() {
+    RunState s = run(forecaster(), "get_forecast city=Paris days=9");
     assertThat(calls).hasValue(0);
-    assertThat(r.argumentErrors()).isEqualTo(1);
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
-    ToolMessage error = (ToolMessage) r.transcript().get(2);
-    assertThat(error.content())
+    assertThat(argumentErrors()).isEqualTo(1);
+    assertThat(toolContent(s, 2))
         .isEqualTo(
             "Error: the arguments of get_forecast do not fit its schema (JsonException: $: the"
                 + " constructor of Forecast rejected the values: IllegalArgumentException: days"
                 + " must be 1 to 7, not 9); call it again with arguments that follow the schema");
     // The model read the error: the fake quotes the tool results in its answer.
-    assertThat(r.text()).contains("get_forecast says Error: the arguments of get_forecast");
+    assertThat(s.text()).contains("get_forecast says Error: the arguments of get_forecast");
   }
 
   @Test
@@ -129,85 +161,79 @@ class ToolRunnerTypedHttpTest {
         .enqueue(
             FakeResponse.json(
                 toolCallReply("", "get_forecast", "{\"city\": \"Lyon\", \"days\": 1}")));
-    ToolRunner.Result r = forecaster().run(ChatRequest.of("kimi-k2.6", "Forecast for Lyon"));
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
-    assertThat(r.steps()).isEqualTo(3);
-    assertThat(r.argumentErrors()).isEqualTo(1);
+    RunState s = run(forecaster(), "Forecast for Lyon");
+    assertThat(s.steps()).isEqualTo(3);
+    assertThat(argumentErrors()).isEqualTo(1);
     assertThat(calls).hasValue(1);
-    assertThat(((ToolMessage) r.transcript().get(2)).content())
+    assertThat(toolContent(s, 2))
         .contains("$.city (Forecast.city): expected a string but was a number");
-    assertThat(((ToolMessage) r.transcript().get(4)).content())
+    assertThat(toolContent(s, 4))
         .isEqualTo("{\"city\":\"Lyon\",\"highs\":[21.5],\"unit\":\"CELSIUS\"}");
     // The error went to the model as the call's result.
     assertThat(server.requests().get(1).json().get("messages").get(2).get("content").asString())
         .startsWith("Error: the arguments of get_forecast do not fit its schema");
   }
 
+  /**
+   * Changed on purpose: arguments that are not a JSON object are refused before the tool's binding
+   * (ToolRunner's said "are not valid JSON").
+   */
   @Test
-  void argumentsThatAreNotJsonAreCountedToo() {
+  void argumentsThatAreNotJsonAreRefusedToo() {
     server.enqueue(FakeResponse.json(toolCallReply("", "get_forecast", "{\"city\": ")));
-    ToolRunner.Result r = forecaster().run(ChatRequest.of("kimi-k2.6", "Forecast"));
-    assertThat(r.argumentErrors()).isEqualTo(1);
-    assertThat(((ToolMessage) r.transcript().get(2)).content())
-        .startsWith("Error: the arguments of get_forecast are not valid JSON");
+    RunState s = run(forecaster(), "Forecast");
+    assertThat(argumentErrors()).isEqualTo(1);
+    assertThat(calls).hasValue(0);
+    assertThat(toolContent(s, 2))
+        .startsWith("Error: the arguments of get_forecast are not a JSON object");
   }
 
   @Test
   void aHandlerThatThrowsIsAnErrorButNotAnArgumentError() {
-    ToolRunner.Result r =
-        ToolRunner.builder(kimi)
-            .tool(
-                "get_forecast",
-                "Forecast",
-                Forecast.class,
-                f -> {
-                  throw new IllegalStateException("the weather service is down");
-                })
-            .build()
-            .run(ChatRequest.of("kimi-k2.6", "get_forecast city=Oslo days=1"));
-    assertThat(r.argumentErrors()).isZero();
-    assertThat(((ToolMessage) r.transcript().get(2)).content())
+    RunState s =
+        run(
+            agent(
+                AgentTool.of(
+                    "get_forecast",
+                    "Forecast",
+                    Forecast.class,
+                    (f, ctx) -> {
+                      throw new IllegalStateException("the weather service is down");
+                    })),
+            "get_forecast city=Oslo days=1");
+    assertThat(argumentErrors()).isZero();
+    assertThat(toolContent(s, 2))
         .isEqualTo(
             "Error: get_forecast failed: IllegalStateException: the weather service is down");
   }
 
   @Test
-  void aRecordToolRunsItsHandlerOncePerCallAndCountsArgumentErrors() {
+  void aRecordToolRunsItsHandlerOncePerCallAndNotOnArgumentsThatDoNotBind() {
     AtomicInteger handled = new AtomicInteger();
-    ToolRunner runner =
-        ToolRunner.builder(kimi)
-            .tool(
+    Agent agent =
+        agent(
+            AgentTool.of(
                 "sum",
                 "Adds",
                 Sum.class,
-                s -> {
+                (x, ctx) -> {
                   handled.incrementAndGet();
-                  return "sum=" + (s.a() + s.b());
-                })
-            .build();
-    ToolRunner.Result good = runner.run(ChatRequest.of("kimi-k2.6", "sum a=40 b=2"));
-    assertThat(((ToolMessage) good.transcript().get(2)).content()).isEqualTo("sum=42");
+                  return "sum=" + (x.a() + x.b());
+                }));
+    assertThat(toolContent(run(agent, "sum a=40 b=2"), 2)).isEqualTo("sum=42");
     assertThat(handled).hasValue(1);
     server.enqueue(FakeResponse.json(toolCallReply("", "sum", "{\"a\": \"one\", \"b\": 2}")));
-    assertThat(runner.run(ChatRequest.of("kimi-k2.6", "sum")).argumentErrors()).isEqualTo(1);
+    run(agent, "sum");
+    assertThat(argumentErrors()).isEqualTo(1);
     assertThat(handled).as("not run on arguments that do not bind").hasValue(1);
   }
 
-  record Sum(long a, long b) {}
-
   @Test
-  void aParametersTypeWithoutASchemaIsRefusedWhenRegistering() {
-    assertThatThrownBy(() -> ToolRunner.builder(kimi).tool("t_1", "d", String.class, s -> s))
+  void aParametersTypeWithoutASchemaIsRefusedWhenTheToolIsMade() {
+    assertThatThrownBy(() -> AgentTool.of("t_1", "d", String.class, (s, ctx) -> s))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("is not a record");
-    assertThatThrownBy(() -> ToolRunner.builder(kimi).tool("t_1", "d", (Class<Sum>) null, s -> s))
+    assertThatThrownBy(() -> AgentTool.of("t_1", "d", (Class<Sum>) null, (s, ctx) -> s))
         .isInstanceOf(NullPointerException.class);
-  }
-
-  @Test
-  void theOlderResultConstructorCountsNoArgumentErrors() {
-    ToolRunner.Result r =
-        new ToolRunner.Result(ToolRunner.Outcome.ANSWERED, List.of(), 0, null, null, 1, null);
-    assertThat(r.argumentErrors()).isZero();
   }
 }

@@ -1,10 +1,9 @@
-package io.github.kimisdk.agent;
+package io.github.kimisdk.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.AssistantMessage;
-import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Conversation;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.ToolMessage;
@@ -23,9 +22,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Tool-call ids as kimi-k3 sends them: per turn ({@code get_weather:0} again in every turn), and in
  * a stream possibly blank or missing. Results pair with the calls of their own turn, and a blank id
- * gets one that the reply and its answers share, over three turns, streamed and not.
+ * gets one that the reply and its answers share, over three turns, streamed and not: a run of the
+ * one agent loop (ported from the core's ToolCallIdsHttpTest).
  */
-class ToolCallIdsHttpTest {
+class AgentToolCallIdsHttpTest {
 
   private static final String THREE_TURNS =
       "get_weather city=Paris and get_time then get_weather city=Rome and get_time"
@@ -46,16 +46,27 @@ class ToolCallIdsHttpTest {
     server.close();
   }
 
-  private ToolRunner runner(boolean streaming) {
-    return ToolRunner.builder(kimi)
+  private Agent.Builder agent(boolean streaming) {
+    return Agent.builder(kimi, "kimi-k3")
         .tool(
-            "get_weather",
-            "Weather in a city",
-            JsonSchema.object().required("city", JsonSchema.string()).build(),
-            a -> "sunny in " + a.get("city").asString())
-        .tool("get_time", "The time", JsonSchema.object().build(), a -> "noon")
-        .streaming(streaming)
-        .build();
+            AgentTool.of(
+                "get_weather",
+                "Weather in a city",
+                JsonSchema.object().required("city", JsonSchema.string()).build(),
+                (a, ctx) -> "sunny in " + a.get("city").asString()))
+        .tool(AgentTool.of("get_time", "The time", JsonSchema.object().build(), (a, ctx) -> "noon"))
+        .streaming(streaming);
+  }
+
+  private RunState run(boolean streaming) {
+    return answered(agent(streaming).build().run(List.of(Message.user(THREE_TURNS))));
+  }
+
+  private static RunState answered(RunResult r) {
+    assertThat(r)
+        .as("%s", r instanceof RunResult.Failed f ? f.error() : r)
+        .isInstanceOf(RunResult.Answered.class);
+    return ((RunResult.Answered) r).state();
   }
 
   /** The calls of each assistant message, and the tool messages that follow it, turn by turn. */
@@ -86,11 +97,10 @@ class ToolCallIdsHttpTest {
   @ParameterizedTest(name = "streaming {0}")
   @ValueSource(booleans = {false, true})
   void idsThatRecurInEveryTurnPairWithTheirOwnTurn(boolean streaming) {
-    ToolRunner.Result r = runner(streaming).run(ChatRequest.of("kimi-k3", THREE_TURNS));
-    assertThat(r.outcome()).as("%s", r.error()).isEqualTo(ToolRunner.Outcome.ANSWERED);
-    assertEveryTurnPairs(r.transcript(), 3);
+    RunState r = run(streaming);
+    assertEveryTurnPairs(r.messages(), 3);
     List<String> firstIds = new ArrayList<>();
-    for (Message m : r.transcript()) {
+    for (Message m : r.messages()) {
       if (m instanceof AssistantMessage a && a.hasToolCalls()) {
         firstIds.add(a.toolCalls().get(0).id());
       }
@@ -105,9 +115,8 @@ class ToolCallIdsHttpTest {
   @CsvSource({"BLANK", "OMITTED"})
   void streamedCallsWithoutAnIdGetOneThatTheReplyAndItsAnswersShare(String ids) {
     server.streamedToolCallIds(FakeKimiServer.StreamedToolCallIds.valueOf(ids));
-    ToolRunner.Result r = runner(true).run(ChatRequest.of("kimi-k3", THREE_TURNS));
-    assertThat(r.outcome()).as("%s", r.error()).isEqualTo(ToolRunner.Outcome.ANSWERED);
-    assertEveryTurnPairs(r.transcript(), 3);
+    RunState r = run(true);
+    assertEveryTurnPairs(r.messages(), 3);
     // what was sent back is what the SDK filled in: the server paired every result
     assertThat(server.takeRequest().bodyText()).doesNotContain("\"tool_call_id\"");
     String second = server.takeRequest().bodyText();
@@ -117,14 +126,28 @@ class ToolCallIdsHttpTest {
 
   @ParameterizedTest(name = "streaming {0}")
   @ValueSource(booleans = {false, true})
-  void aConversationTakesRecurringIdsTurnAfterTurn(boolean streaming) {
-    Conversation c = Conversation.create().addUser(THREE_TURNS);
-    ToolRunner.Result r = runner(streaming).run(c, c.request("kimi-k3"));
-    assertThat(r.outcome()).as("%s", r.error()).isEqualTo(ToolRunner.Outcome.ANSWERED);
+  void aConversationTakesARunsRecurringIdsTurnAfterTurn(boolean streaming) {
+    RunState r = run(streaming);
+    Conversation c = Conversation.create().addAll(r.messages());
     assertThat(c.pendingToolCalls()).isEmpty();
     Conversation reloaded = Conversation.fromJson(c.toJson());
     assertEveryTurnPairs(reloaded.messages(), 3);
     reloaded.addUser("thanks");
     assertThat(kimi.chat(reloaded.request("kimi-k3").build()).text()).isNotEmpty();
+  }
+
+  /** A durable run keys its records by step and place, so ids that recur never collide there. */
+  @ParameterizedTest(name = "streaming {0}")
+  @ValueSource(booleans = {false, true})
+  void aDurableRunPairsRecurringIdsAndResumesAnsweredAsItWas(boolean streaming) {
+    Agent agent = agent(streaming).store(RunStore.inMemory()).build();
+    RunState r = answered(agent.run("ids-1", List.of(Message.user(THREE_TURNS))));
+    assertEveryTurnPairs(r.messages(), 3);
+    int sent = server.requestCount();
+    RunState again = answered(agent.resume("ids-1", List.of()));
+    assertThat(again.messages()).hasSameSizeAs(r.messages());
+    assertEveryTurnPairs(again.messages(), 3);
+    assertThat(again.text()).isEqualTo(r.text());
+    assertThat(server.requestCount()).isEqualTo(sent);
   }
 }

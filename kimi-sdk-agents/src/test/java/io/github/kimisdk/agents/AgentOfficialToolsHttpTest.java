@@ -1,22 +1,23 @@
-package io.github.kimisdk.agent;
+package io.github.kimisdk.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.errors.NotFoundException;
-import io.github.kimisdk.internal.client.VirtualScheduler;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
-import io.github.kimisdk.tool.Tool;
+import io.github.kimisdk.tool.FunctionTool;
+import io.github.kimisdk.tool.ToolCall;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
@@ -27,10 +28,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Formulas and Kimi Code's search and fetch as tools of a {@link ToolRunner}, against the fake:
- * declarations, fibers and their answers, pending fibers polled on virtual time.
+ * Formulas and Kimi Code's search and fetch as tools of an agent's run in memory, against the fake
+ * (ported from the core's OfficialToolsHttpTest): declarations, fibers and their answers, pending
+ * fibers polled within their bounds on virtual time ({@link OfficialTools.Polling} with a {@link
+ * VirtualTime}).
  */
-class OfficialToolsHttpTest {
+class AgentOfficialToolsHttpTest {
 
   private final FakeKimiServer server = new FakeKimiServer().start();
   private final KimiClient kimi =
@@ -40,8 +43,8 @@ class OfficialToolsHttpTest {
           .retryPolicy(RetryPolicy.none())
           .build();
 
-  /** The runner's clock: waits between polls pass at once, and are recorded. */
-  private final VirtualScheduler time = new VirtualScheduler();
+  /** The polls' clock: waits between polls pass at once, and are recorded. */
+  private final VirtualTime time = new VirtualTime();
 
   @AfterEach
   void stop() {
@@ -51,12 +54,58 @@ class OfficialToolsHttpTest {
 
   private static final String BASE64 = "moonshot/base64:latest";
 
-  private ToolRunner.Builder runner(String formula) {
-    return ToolRunner.builder(kimi).scheduler(time).formula(formula);
+  /** A clock whose sleeps pass at once and are recorded. */
+  static final class VirtualTime implements OfficialTools.Time {
+    private long now;
+    private final List<Duration> waits = new ArrayList<>();
+
+    @Override
+    public synchronized long nanoTime() {
+      return now;
+    }
+
+    @Override
+    public synchronized void sleep(Duration d) {
+      waits.add(d);
+      now += d.toNanos();
+    }
+
+    synchronized List<Duration> waits() {
+      return List.copyOf(waits);
+    }
   }
 
-  private static List<String> toolAnswers(ToolRunner.Result result) {
-    return result.newMessages().stream()
+  /** A formula's tools, their fibers polled within {@code maxPolls} and {@code maxWait}. */
+  private List<AgentTool> formula(String uri, int maxPolls, Duration maxWait) {
+    OfficialTools.Polling polling = new OfficialTools.Polling(maxPolls, maxWait, time);
+    List<AgentTool> out = new ArrayList<>();
+    for (FunctionTool f : OfficialTools.formula(kimi, uri)) {
+      out.add(
+          new AgentTool(
+              f,
+              new Handlers.Formula(kimi, uri, polling),
+              Approval.never(),
+              AgentTool.Effect.READ_ONLY));
+    }
+    return out;
+  }
+
+  /** A formula's tools polled as {@link AgentTool#formula} polls them, on virtual time. */
+  private List<AgentTool> formula(String uri) {
+    return formula(
+        uri, OfficialTools.Polling.DEFAULT.maxPolls(), OfficialTools.Polling.DEFAULT.maxWait());
+  }
+
+  private RunState run(List<AgentTool> tools, String model, String task) {
+    RunResult r = Agent.builder(kimi, model).tools(tools).build().run(List.of(Message.user(task)));
+    assertThat(r)
+        .as("%s", r instanceof RunResult.Failed f ? f.error() : r)
+        .isInstanceOf(RunResult.Answered.class);
+    return ((RunResult.Answered) r).state();
+  }
+
+  private static List<String> toolAnswers(RunState s) {
+    return s.messages().subList(s.newMessageIndex(), s.messages().size()).stream()
         .filter(m -> m instanceof ToolMessage)
         .map(m -> ((ToolMessage) m).content())
         .toList();
@@ -73,40 +122,46 @@ class OfficialToolsHttpTest {
   }
 
   @Test
-  void aFormulaKimiDoesNotServeFailsTheBuildNamingTheFormula() {
-    assertThatThrownBy(() -> ToolRunner.builder(kimi).formula("moonshot/nope:latest").build())
+  void aFormulaKimiDoesNotServeIsRefusedNamingTheFormula() {
+    assertThatThrownBy(() -> AgentTool.formula(kimi, "moonshot/nope:latest"))
         .isInstanceOf(NotFoundException.class)
         .hasMessageContaining("Kimi serves no formula moonshot/nope:latest")
         .hasMessageNotContaining("base URL");
+    assertThatThrownBy(() -> AgentTool.formula(kimi, "../x"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aFormulasToolsArePolledAsTheDefaultsSay() {
+    List<AgentTool> tools = AgentTool.formula(kimi, BASE64);
+    assertThat(tools)
+        .allSatisfy(
+            t -> {
+              assertThat(t.effect()).isEqualTo(AgentTool.Effect.READ_ONLY);
+              assertThat(((Handlers.Formula) t.handler()).polling())
+                  .isSameAs(OfficialTools.Polling.DEFAULT);
+            });
+    assertThat(OfficialTools.Polling.DEFAULT.maxPolls()).isEqualTo(10);
+    assertThat(OfficialTools.Polling.DEFAULT.maxWait()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
   void theDateFormulaAnswersTheModelOffline() {
-    ToolRunner runner = ToolRunner.builder(kimi).formula("moonshot/date:latest").build();
-    assertThat(runner.tools()).extracting(Tool::name).containsExactly("date");
+    List<AgentTool> tools = AgentTool.formula(kimi, "moonshot/date:latest");
+    assertThat(tools).extracting(AgentTool::name).containsExactly("date");
     server.enqueue(
         FakeResponse.toolCalls(
-            io.github.kimisdk.tool.ToolCall.function(
-                "call_1", "date", "{\"timezone\":\"Asia/Shanghai\"}")));
-    ToolRunner.Result result = runner.run(ChatRequest.of("kimi-k2.6", "What day is it?"));
-    assertThat(toolAnswers(result)).singleElement().asString().endsWith("day, Asia/Shanghai)");
+            ToolCall.function("call_1", "date", "{\"timezone\":\"Asia/Shanghai\"}")));
+    RunState s = run(tools, "kimi-k2.6", "What day is it?");
+    assertThat(toolAnswers(s)).singleElement().asString().endsWith("day, Asia/Shanghai)");
   }
 
   @Test
   void aFormulasToolsAreDeclaredAndTheModelsCallsRunAsFibers() {
-    ToolRunner runner = ToolRunner.builder(kimi).formula("moonshot/base64:latest").build();
-    assertThat(runner.tools())
-        .extracting(Tool::name)
-        .containsExactly("base64_encode", "base64_decode");
-    ToolRunner.Result result =
-        runner.run(ChatRequest.of("kimi-k3", "Use base64_encode data=hello"));
-    List<ToolMessage> answers =
-        result.newMessages().stream()
-            .filter(m -> m instanceof ToolMessage)
-            .map(m -> (ToolMessage) m)
-            .toList();
-    assertThat(answers).hasSize(1);
-    assertThat(answers.get(0).content()).isEqualTo("aGVsbG8=");
+    List<AgentTool> tools = AgentTool.formula(kimi, BASE64);
+    assertThat(tools).extracting(AgentTool::name).containsExactly("base64_encode", "base64_decode");
+    RunState s = run(tools, "kimi-k3", "Use base64_encode data=hello");
+    assertThat(toolAnswers(s)).containsExactly("aGVsbG8=");
     List<String> paths = server.requests().stream().map(RecordedRequest::path).toList();
     assertThat(paths)
         .contains(
@@ -123,37 +178,23 @@ class OfficialToolsHttpTest {
 
   @Test
   void aFailedFiberIsHandedBackToTheModelAsAnError() {
-    ToolRunner runner = ToolRunner.builder(kimi).formula("moonshot/base64:latest").build();
-    ToolRunner.Result result = runner.run(ChatRequest.of("kimi-k3", "Use base64_decode data=%%%"));
-    ToolMessage answer =
-        result.newMessages().stream()
-            .filter(m -> m instanceof ToolMessage)
-            .map(m -> (ToolMessage) m)
-            .findFirst()
-            .orElseThrow();
-    assertThat(answer.content()).contains("failed to run base64_decode").contains("invalid base64");
-  }
-
-  @Test
-  void anUnknownFormulaIsRefusedWhenTheRunnerIsBuilt() {
-    assertThatThrownBy(() -> ToolRunner.builder(kimi).formula("moonshot/nope:latest"))
-        .isInstanceOf(NotFoundException.class);
-    assertThatThrownBy(() -> ToolRunner.builder(kimi).formula("../x"))
-        .isInstanceOf(IllegalArgumentException.class);
+    RunState s = run(AgentTool.formula(kimi, BASE64), "kimi-k3", "Use base64_decode data=%%%");
+    assertThat(toolAnswers(s))
+        .singleElement()
+        .asString()
+        .startsWith("Error: ")
+        .contains("failed to run base64_decode")
+        .contains("invalid base64");
   }
 
   @Test
   void kimiCodeSearchAndFetchRunAsTools() {
-    ToolRunner runner = ToolRunner.builder(kimi).kimiCodeSearch().kimiCodeFetch().build();
-    ToolRunner.Result result =
-        runner.run(
-            ChatRequest.of(
-                "kimi-k3", "search_web query=java then fetch_url url=https://example.com/1"));
-    List<String> answers =
-        result.newMessages().stream()
-            .filter(m -> m instanceof ToolMessage)
-            .map(m -> ((ToolMessage) m).content())
-            .toList();
+    RunState s =
+        run(
+            List.of(AgentTool.kimiCodeSearch(kimi), AgentTool.kimiCodeFetch(kimi)),
+            "kimi-k3",
+            "search_web query=java then fetch_url url=https://example.com/1");
+    List<String> answers = toolAnswers(s);
     assertThat(answers).hasSize(2);
     assertThat(answers.get(0)).contains("\"url\":\"https://example.com/1\"");
     assertThat(answers.get(1)).contains("main content of https://example.com/1");
@@ -174,17 +215,16 @@ class OfficialToolsHttpTest {
   @MethodSource("toolLists")
   void theToolListIsReadLeniently(String shape, String body) {
     server.respondWith(r -> r.path().endsWith("/tools") ? FakeResponse.json(body) : null);
-    assertThat(runner(BASE64).build().tools())
-        .extracting(Tool::name)
+    assertThat(AgentTool.formula(kimi, BASE64))
+        .extracting(AgentTool::name)
         .containsExactly("base64_encode", "base64_decode");
   }
 
   @Test
   void thePendingFiberIsPolledWithBackoffUntilItSucceeds() {
     server.fibersPendingFor(3);
-    ToolRunner.Result result =
-        runner(BASE64).build().run(ChatRequest.of("kimi-k3", "Use base64_encode data=hello"));
-    assertThat(toolAnswers(result)).containsExactly("aGVsbG8=");
+    RunState s = run(formula(BASE64), "kimi-k3", "Use base64_encode data=hello");
+    assertThat(toolAnswers(s)).containsExactly("aGVsbG8=");
     assertThat(requestsTo("/v1/formulas/" + BASE64 + "/fibers/"))
         .extracting(RecordedRequest::method, RecordedRequest::path)
         .containsOnly(
@@ -198,8 +238,8 @@ class OfficialToolsHttpTest {
     return Stream.of(
         Arguments.of(
             "theDefaults",
-            null,
-            null,
+            OfficialTools.Polling.DEFAULT.maxPolls(),
+            OfficialTools.Polling.DEFAULT.maxWait(),
             seconds(0.5, 1, 2, 4, 4, 4, 4, 4, 4, 2.5),
             "after 30 s and 10 polls"),
         Arguments.of(
@@ -220,15 +260,10 @@ class OfficialToolsHttpTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("pollingBounds")
   void aFiberStillPendingAtTheBoundIsAnErrorNamingIt(
-      String bound, Integer maxPolls, Duration maxWait, List<Duration> waits, String after) {
+      String bound, int maxPolls, Duration maxWait, List<Duration> waits, String after) {
     server.fibersPendingFor(Integer.MAX_VALUE);
-    ToolRunner.Builder b = runner(BASE64);
-    if (maxPolls != null) {
-      b.fiberPolling(maxPolls, maxWait);
-    }
-    ToolRunner.Result result =
-        b.build().run(ChatRequest.of("kimi-k3", "Use base64_encode data=hello"));
-    assertThat(toolAnswers(result))
+    RunState s = run(formula(BASE64, maxPolls, maxWait), "kimi-k3", "Use base64_encode data=hello");
+    assertThat(toolAnswers(s))
         .containsExactly(
             "Error: the fiber fiber-1 (base64_encode of moonshot/base64:latest) is still running "
                 + after
@@ -236,17 +271,16 @@ class OfficialToolsHttpTest {
                 + " base64_encode again, or answer without it");
     assertThat(time.waits()).isEqualTo(waits);
     assertThat(requestsTo("/v1/formulas/" + BASE64 + "/fibers/")).hasSize(waits.size());
-    assertThat(result.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
   }
 
   @Test
   void theWebSearchFormulasEncryptedOutputGoesBackAsItIs() {
-    ToolRunner runner = runner("moonshot/web-search:latest").build();
-    assertThat(runner.tools()).extracting(Tool::name).containsExactly("web_search");
-    ToolRunner.Result result = runner.run(ChatRequest.of("kimi-k3", "Use web_search query=kimi"));
+    List<AgentTool> tools = formula("moonshot/web-search:latest");
+    assertThat(tools).extracting(AgentTool::name).containsExactly("web_search");
+    RunState s = run(tools, "kimi-k3", "Use web_search query=kimi");
     String sealed =
         Base64.getEncoder().encodeToString("3 results for kimi".getBytes(StandardCharsets.UTF_8));
-    assertThat(toolAnswers(result))
+    assertThat(toolAnswers(s))
         .containsExactly(
             "----MOONSHOT ENCRYPTED BEGIN----" + sealed + "----MOONSHOT ENCRYPTED END----");
   }
@@ -306,9 +340,8 @@ class OfficialToolsHttpTest {
   @MethodSource("fiberAnswers")
   void aFibersAnswerBecomesTheToolMessage(String rule, String fiber, String content) {
     server.respondWith(r -> r.path().endsWith("/fibers") ? FakeResponse.json(fiber) : null);
-    ToolRunner.Result result =
-        runner(BASE64).build().run(ChatRequest.of("kimi-k3", "Use base64_encode data=x"));
-    assertThat(toolAnswers(result)).containsExactly(content);
+    RunState s = run(formula(BASE64), "kimi-k3", "Use base64_encode data=x");
+    assertThat(toolAnswers(s)).containsExactly(content);
     assertThat(requestsTo("/v1/formulas/" + BASE64 + "/fibers/")).isEmpty();
   }
 
@@ -323,25 +356,13 @@ class OfficialToolsHttpTest {
   @ParameterizedTest
   @MethodSource("argumentStrings")
   void theModelsArgumentsReachTheFiberVerbatim(String written, String sent) {
-    ToolRunner runner = runner(BASE64).build();
+    List<AgentTool> tools = formula(BASE64);
     server.enqueue(
-        FakeResponse.json(ToolRunnerHttpTest.toolCallReply("", "base64_encode", written)));
-    runner.run(ChatRequest.of("kimi-k3", "Encode hi"));
+        FakeResponse.json(AgentLoopHttpTest.toolCallReply("", "base64_encode", written)));
+    run(tools, "kimi-k3", "Encode hi");
     RecordedRequest fiber = requestsTo("/v1/formulas/" + BASE64 + "/fibers").get(0);
     JsonObject body = (JsonObject) Json.parse(fiber.bodyText());
     assertThat(body.get("arguments").asString()).isEqualTo(sent);
     assertThat(body.get("name").asString()).isEqualTo("base64_encode");
-  }
-
-  @Test
-  void fiberPollingRefusesNegativeBounds() {
-    ToolRunner.Builder b = ToolRunner.builder(kimi);
-    assertThatThrownBy(() -> b.fiberPolling(-1, Duration.ofSeconds(1)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("maxPolls must be 0 or more: -1");
-    assertThatThrownBy(() -> b.fiberPolling(1, Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("maxWait must not be negative: PT-1S");
-    assertThatThrownBy(() -> b.fiberPolling(1, null)).isInstanceOf(NullPointerException.class);
   }
 }
