@@ -357,8 +357,7 @@ class AgentOfficialToolsHttpTest {
   @MethodSource("argumentStrings")
   void theModelsArgumentsReachTheFiberVerbatim(String written, String sent) {
     List<AgentTool> tools = formula(BASE64);
-    server.enqueue(
-        FakeResponse.json(AgentLoopHttpTest.toolCallReply("", "base64_encode", written)));
+    server.enqueue(FakeResponse.json(AgentLoopFixture.toolCallReply("", "base64_encode", written)));
     run(tools, "kimi-k3", "Encode hi");
     RecordedRequest fiber = requestsTo("/v1/formulas/" + BASE64 + "/fibers").get(0);
     JsonObject body = (JsonObject) Json.parse(fiber.bodyText());

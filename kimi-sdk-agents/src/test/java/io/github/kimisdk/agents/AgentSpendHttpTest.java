@@ -62,7 +62,7 @@ class AgentSpendHttpTest {
 
   static Agent.Builder uncapped(KimiClient kimi, Steps steps) {
     return Agent.builder(kimi, "kimi-k3")
-        .tool(AgentLoopHttpTest.ADD)
+        .tool(AgentLoopFixture.ADD)
         .compaction(Compaction.off())
         .listener(steps);
   }

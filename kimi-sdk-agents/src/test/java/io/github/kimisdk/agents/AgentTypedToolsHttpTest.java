@@ -1,6 +1,6 @@
 package io.github.kimisdk.agents;
 
-import static io.github.kimisdk.agents.AgentLoopHttpTest.toolCallReply;
+import static io.github.kimisdk.agents.AgentLoopFixture.toolCallReply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
