@@ -18,6 +18,8 @@ import io.github.kimisdk.model.Spend;
 import io.github.kimisdk.platform.PingResult;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * Where a client's chat calls go: its targets in order, the first the client's own, each with its
@@ -418,37 +420,28 @@ public final class Router {
    * the scheduler's clock; null when no target's host ever answered so (each could not be reached).
    */
   ApiException lastAnswer() {
-    ApiException latest = null;
-    long at = 0;
-    for (TargetParts p : parts) {
-      ApiException a;
-      long when;
-      synchronized (p.health) {
-        a = p.health.lastAnswer();
-        when = p.health.lastAnswerAt();
-      }
-      if (a != null && (latest == null || when - at > 0)) {
-        latest = a;
-        at = when;
-      }
-    }
-    return latest;
+    return latest(TargetHealth::lastAnswer, TargetHealth::lastAnswerAt);
   }
 
   /** The last failure that cooled or held any target, the latest; null for none. */
   KimiException lastFailure() {
-    KimiException latest = null;
+    return latest(TargetHealth::lastFailure, TargetHealth::lastFailureAt);
+  }
+
+  /** The latest by the scheduler's clock of what each target's health recorded; null for none. */
+  private <T> T latest(Function<TargetHealth, T> what, ToLongFunction<TargetHealth> when) {
+    T latest = null;
     long at = 0;
     for (TargetParts p : parts) {
-      KimiException k;
-      long when;
+      T t;
+      long w;
       synchronized (p.health) {
-        k = p.health.lastFailure();
-        when = p.health.lastFailureAt();
+        t = what.apply(p.health);
+        w = when.applyAsLong(p.health);
       }
-      if (k != null && (latest == null || when - at > 0)) {
-        latest = k;
-        at = when;
+      if (t != null && (latest == null || w - at > 0)) {
+        latest = t;
+        at = w;
       }
     }
     return latest;
