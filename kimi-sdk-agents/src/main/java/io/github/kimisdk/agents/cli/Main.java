@@ -123,13 +123,7 @@ public final class Main {
       err.flush();
       return USAGE_ERROR;
     } catch (RunStoreException e) {
-      err.println(
-          "kimi-sdk-agents: "
-              + Commands.redact(
-                  e.getMessage(),
-                  o.passwordVariable() == null ? null : env.get(o.passwordVariable())));
-      err.flush();
-      return REFUSED;
+      return refused(e, o, env, err);
     }
     try {
       return switch (o.command()) {
@@ -142,15 +136,18 @@ public final class Main {
       };
     } catch (RunStoreException | UnsupportedOperationException e) {
       out.flush();
-      err.println(
-          "kimi-sdk-agents: "
-              + Commands.redact(
-                  e.getMessage(),
-                  o.passwordVariable() == null ? null : env.get(o.passwordVariable())));
-      err.flush();
-      return REFUSED;
+      return refused(e, o, env, err);
     } finally {
       out.flush();
     }
+  }
+
+  /** Tells what the store refused or failed, without the password, and exits {@link #REFUSED}. */
+  private static int refused(
+      RuntimeException e, CommandLine.Options o, Map<String, String> env, PrintStream err) {
+    String password = o.passwordVariable() == null ? null : env.get(o.passwordVariable());
+    err.println("kimi-sdk-agents: " + Commands.redact(e.getMessage(), password));
+    err.flush();
+    return REFUSED;
   }
 }
