@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
  * one request at a time and refuses the rest with Kimi's concurrency 429 (which states the limit),
  * or two at a time refusing the rest with SGLang's 503 (which states none), the calls are sent
  * about as many at a time as it takes instead of each backing off on its own, none fails and none
- * spends a retry on it. How long they take is printed (a measure, not a bound;
- * benchmarks/README.md).
+ * spends a retry on it. How long they take and how many refusals they drew are printed (measures,
+ * not bounds: both move with how a busy machine schedules the callers; benchmarks/README.md); what
+ * is asserted is what the server recorded. That the gate keeps refusals below the calls is held on
+ * virtual time by {@code ConcurrencyGateSimulationTest}.
  */
 class AdaptiveConcurrencyHttpTest {
 
@@ -35,6 +37,16 @@ class AdaptiveConcurrencyHttpTest {
   @AfterEach
   void stop() {
     server.close();
+  }
+
+  /**
+   * Asserts what the server recorded: the 20 answers and its 429s, each refused call sent again
+   * (the clients spend no retry: the 429 stated a concurrency limit, which is waited out).
+   */
+  private void assertEachRefusalWaitedOutAndSentAgain() {
+    assertThat(server.requestCount())
+        .as("the 20 answers and the refusals, each sent again")
+        .isEqualTo(20 + server.rateLimitedCount());
   }
 
   private static List<ChatRequest> twenty() {
@@ -66,7 +78,7 @@ class AdaptiveConcurrencyHttpTest {
   void twentyCallsThroughChatAllAreSentAboutOneAtATime() {
     Run run = chatAllTwenty();
     assertThat(run.results()).allMatch(ChatResult::isSuccess);
-    assertThat(server.rateLimitedCount()).as("429s for 20 calls").isLessThan(20);
+    assertEachRefusalWaitedOutAndSentAgain();
     System.out.printf(
         "chatAll, 20 calls, one at a time at 250 ms: %d ms (serialized 5000 ms), %d 429s%n",
         run.millis(), server.rateLimitedCount());
@@ -89,7 +101,8 @@ class AdaptiveConcurrencyHttpTest {
       CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).join();
     }
     long ms = Duration.ofNanos(System.nanoTime() - started).toMillis();
-    assertThat(server.rateLimitedCount()).as("429s for 20 calls").isLessThan(20);
+    assertThat(calls).allMatch(c -> !c.isCompletedExceptionally());
+    assertEachRefusalWaitedOutAndSentAgain();
     System.out.printf(
         "chatAsync, 20 calls at once, one at a time at 250 ms: %d ms, %d 429s%n",
         ms, server.rateLimitedCount());
@@ -127,7 +140,9 @@ class AdaptiveConcurrencyHttpTest {
         });
     Run run = chatAllTwenty();
     assertThat(run.results()).allMatch(ChatResult::isSuccess);
-    assertThat(refused.get()).as("503s for 20 calls").isLessThan(20);
+    assertThat(server.requestCount())
+        .as("the 20 answers and the refusals, each sent again")
+        .isEqualTo(20 + refused.get());
     System.out.printf(
         "chatAll, 20 calls, two at a time at 250 ms, 503 when full: %d ms (serialized 2500 ms),"
             + " %d 503s%n",

@@ -23,6 +23,7 @@ class HedgeHttpTest {
   private List<FakeKimiServer> servers = List.of();
   private final List<CallEvent.Rerouted> reroutes = new CopyOnWriteArrayList<>();
   private final List<CallEvent.Retry> retries = new CopyOnWriteArrayList<>();
+  private final List<CallEvent.Headers> headers = new CopyOnWriteArrayList<>();
 
   @AfterEach
   void stop() {
@@ -47,6 +48,11 @@ class HedgeHttpTest {
                   @Override
                   public void onRetry(CallEvent.Retry event) {
                     retries.add(event);
+                  }
+
+                  @Override
+                  public void onHeaders(CallEvent.Headers event) {
+                    headers.add(event);
                   }
                 });
     return (replica ? b.replica(second) : b.fallback(second)).build();
@@ -80,6 +86,32 @@ class HedgeHttpTest {
               assertThat(r.to().target()).isEqualTo(1);
               assertThat(r.after()).isEqualTo(after);
             });
+  }
+
+  /**
+   * A stream whose headers are late is handed over before them (the slow copy's headers would come
+   * only after 20 s): the listener hears the headers of the copy that answered alone, so the hedge
+   * did not wait for the slow copy's (FaultRun's late headers, told by what the client heard rather
+   * than by how often a busy machine's hedge allowance let it hedge).
+   */
+  @Test
+  void aStreamWhoseHeadersAreLateIsHandedOverBeforeThem() {
+    Duration after = Duration.ofMillis(200);
+    try (KimiClient kimi = client(RetryPolicy.defaults().withHedging(after, 1.0), false)) {
+      servers.get(0).latency(SLOW);
+      try (ChatStream s = kimi.stream(request(1))) {
+        assertThat(s.toCompletion().metadata().servedBy().target()).isEqualTo(1);
+      }
+    }
+    assertThat(headers)
+        .as("the headers heard: the copy that answered, none of the slow copy's")
+        .singleElement()
+        .satisfies(h -> assertThat(h.attempt()).isEqualTo(2));
+    assertThat(reroutes)
+        .filteredOn(r -> r.kind() == CallEvent.Reroute.HEDGED)
+        .singleElement()
+        .satisfies(r -> assertThat(r.from().target()).isZero());
+    assertThat(servers.get(0).requestCount()).isEqualTo(1);
   }
 
   @Test
@@ -127,8 +159,19 @@ class HedgeHttpTest {
       }
     }
     assertThat(servers.get(0).requestCount()).as("some streams were drawn to it").isPositive();
-    assertThat(reroutes).hasSize(servers.get(0).requestCount());
-    assertThat(reroutes).allSatisfy(r -> assertThat(r.kind()).isEqualTo(CallEvent.Reroute.HEDGED));
+    // each hedge also moved its conversation (the call's own) off the slow member: told as MOVED
+    assertThat(reroutes).hasSize(2 * servers.get(0).requestCount());
+    assertThat(reroutes)
+        .filteredOn(r -> r.kind() == CallEvent.Reroute.HEDGED)
+        .hasSize(servers.get(0).requestCount());
+    assertThat(reroutes)
+        .filteredOn(r -> r.kind() == CallEvent.Reroute.MOVED)
+        .allSatisfy(
+            r -> {
+              assertThat(r.from().target()).isZero();
+              assertThat(r.to().target()).isEqualTo(1);
+            })
+        .hasSize(servers.get(0).requestCount());
   }
 
   @Test

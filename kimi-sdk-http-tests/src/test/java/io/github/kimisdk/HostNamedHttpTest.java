@@ -209,12 +209,80 @@ class HostNamedHttpTest {
       assertThat(next)
           .isInstanceOf(EngineOverloadedException.class)
           .hasMessageStartingWith("No target of the client's fallback chain takes the call");
+      assertThat(((EngineOverloadedException) next).status())
+          .as("sent nothing: the status of the last answer a target gave")
+          .isEqualTo(429);
       assertThat(((EngineOverloadedException) next).retryAfter())
           .as("until the first target admits calls again")
           .hasValueSatisfying(
               d -> assertThat(d).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(20)));
     }
     assertThat(asked.get()).as("the second call sent nothing").isEqualTo(3);
+  }
+
+  /**
+   * Issue 100's case: every target cooling after one could not be reached, and the only answer any
+   * target gave Moonshot's 429. The call that got it says 429, and so does the next, which sends
+   * nothing (it said 503 before, a status no target sent).
+   */
+  @Test
+  void aChainThatFailsAtOnceReportsAStatusOneOfItsTargetsSent() throws Exception {
+    String closed = "http://127.0.0.1:" + closedPort() + "/v1";
+    moonshot.respondWith(
+        r ->
+            FakeResponse.error(
+                    429,
+                    "{\"error\":{\"type\":\"engine_overloaded_error\",\"message\":\"The engine"
+                        + " is currently overloaded, please try again later\"}}")
+                .withHeader("Retry-After", "30"));
+    try (KimiClient kimi =
+        KimiClient.builder()
+            .host(Host.vllm(closed))
+            .fallback(Target.of(Host.moonshot(Endpoint.of(moonshot.baseUrl()))).apiKey("sk-test"))
+            .build()) {
+      for (int call = 1; call <= 3; call++) {
+        Throwable t = catchThrowable(() -> kimi.chat(hi()));
+        assertThat(t)
+            .as("call %d", call)
+            .isInstanceOf(EngineOverloadedException.class)
+            .hasMessageStartingWith("No target of the client's fallback chain takes the call")
+            .hasMessageContaining("could not be reached")
+            .hasMessageContaining("answered HTTP 429");
+        assertThat(((EngineOverloadedException) t).status())
+            .as("call %d: the one status a target sent", call)
+            .isEqualTo(429);
+      }
+    }
+    assertThat(moonshot.requestCount()).as("asked by the first call alone").isEqualTo(1);
+  }
+
+  /** When no target ever answered with a status, the failure claims none: it is a connection's. */
+  @Test
+  void aChainWhoseEveryTargetCannotBeReachedFailsAsAConnectionNamingEach() throws Exception {
+    try (KimiClient kimi =
+        KimiClient.builder()
+            .host(Host.vllm("http://127.0.0.1:" + closedPort() + "/v1"))
+            .fallback(Target.of(Host.sglang("http://127.0.0.1:" + closedPort() + "/v1"), "kimi-k3"))
+            .build()) {
+      for (int call = 1; call <= 2; call++) {
+        Throwable t = catchThrowable(() -> kimi.chat(hi()));
+        assertThat(t)
+            .as("call %d", call)
+            .isInstanceOf(io.github.kimisdk.errors.ConnectionException.class)
+            .hasMessageStartingWith("No target of the client's fallback chain takes the call")
+            .hasMessageContaining("target 0 (vllm at 127.0.0.1:")
+            .hasMessageContaining("target 1 (sglang at 127.0.0.1:")
+            .hasMessageContaining("could not be reached");
+      }
+    }
+  }
+
+  /** A loopback port nothing listens on (bound, then closed). */
+  private static int closedPort() throws java.io.IOException {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 
   @Test

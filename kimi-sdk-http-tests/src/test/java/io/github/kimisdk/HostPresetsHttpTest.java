@@ -62,6 +62,10 @@ class HostPresetsHttpTest {
             .host(Host.sglang(sglang.baseUrl()))
             .fallback(
                 Target.of(Host.moonshot(Endpoint.of(moonshot.baseUrl())), "kimi-k3").apiKey("sk-b"))
+            // a busy host is held for the policy's first backoff: a minute here, so that the
+            // 20 streams meet one hold however long a busy machine takes to send them
+            .retryPolicy(
+                RetryPolicy.defaults().withBackoff(Duration.ofMinutes(1), Duration.ofMinutes(1)))
             .build()) {
       for (int i = 0; i < 20; i++) {
         try (ChatStream s = kimi.stream(ChatRequest.of("kimi-k3", "hi " + i))) {
@@ -73,7 +77,7 @@ class HostPresetsHttpTest {
       }
     }
     assertThat(answered).as("streamed calls answered").isEqualTo(20);
-    assertThat(sglang.requestCount()).as("SGLang asked").isBetween(1, 5);
+    assertThat(sglang.requestCount()).as("SGLang asked once, then held busy").isEqualTo(1);
     assertThat(sglang.requests())
         .as("each refusal an error event on the stream's 200, as SGLang sends it")
         .allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
@@ -122,7 +126,9 @@ class HostPresetsHttpTest {
     assertThat(results).allMatch(ChatResult::isSuccess);
     List<RecordedRequest> refused =
         vllm.requests().stream().filter(r -> r.status() != 200).toList();
-    assertThat(refused).as("503s for 20 calls").hasSizeLessThan(20);
+    // what the server recorded, however the calls interleaved: the 20 answers and its refusals,
+    // each waited out and sent again (no retry is spent on a full queue: the policy has none)
+    assertThat(vllm.requestCount()).isEqualTo(20 + refused.size());
     assertThat(refused)
         .allSatisfy(
             r -> {
@@ -165,9 +171,10 @@ class HostPresetsHttpTest {
     } finally {
       eight.shutdownNow();
     }
-    assertThat(sglang.rateLimitedCount())
-        .as("streams refused with SGLang's event, for 20 streams")
-        .isLessThan(20);
+    // what the server recorded, however the streams interleaved: the 20 answers and the streams
+    // it refused with its event, each heard as a full queue (the policy has no retry to spend)
+    // and sent again
+    assertThat(sglang.requestCount()).isEqualTo(20 + sglang.rateLimitedCount());
     System.out.printf(
         "SGLang admitting 2, 20 streams 8 at once: %d refused with its event%n",
         sglang.rateLimitedCount());

@@ -3,7 +3,6 @@ package io.github.kimisdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.agent.ToolRunner;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
@@ -17,8 +16,6 @@ import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
-import io.github.kimisdk.tool.JsonSchema;
-import io.github.kimisdk.tool.ToolCall;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The prompt cache time to live on the wire, from each place that can ask for it (a request, a
- * conversation, the agent loop, the client's default), as the fake recorded the bytes; and the
- * cache writes of a K3 call priced at it, as Kimi bills them.
+ * conversation, the client's default; an agent's run: kimi-sdk-agents'
+ * AgentPromptCacheTtlHttpTest), as the fake recorded the bytes; and the cache writes of a K3 call
+ * priced at it, as Kimi bills them.
  */
 @ExtendWith(FakeKimiExtension.class)
 class PromptCacheTtlHttpTest {
@@ -89,27 +87,6 @@ class PromptCacheTtlHttpTest {
   }
 
   @Test
-  void theAgentLoopAsksForItOnEveryStep(FakeKimiServer server, KimiClient kimi) {
-    server.enqueue(FakeResponse.toolCalls(ToolCall.function(null, "ping", "{}")));
-    server.enqueue(FakeResponse.reply("pong received"));
-    ToolRunner runner =
-        ToolRunner.builder(kimi)
-            .tool("ping", "Answers pong", JsonSchema.object().build(), args -> "pong")
-            .promptCacheTtl(CacheTtl.ONE_HOUR)
-            .build();
-    ToolRunner.Result r = runner.run(ChatRequest.of("kimi-k3", "Ping, please"));
-    assertThat(r.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
-    assertThat(r.steps()).isEqualTo(2);
-    assertThat(server.takeRequest().bodyText()).contains(ONE_HOUR);
-    assertThat(server.takeRequest().bodyText()).contains(ONE_HOUR);
-    // the request's own setting wins over the runner's
-    server.enqueue(FakeResponse.reply("ok"));
-    runner.run(
-        ChatRequest.builder("kimi-k3").addUser("hi").promptCacheTtl(CacheTtl.FIVE_MINUTES).build());
-    assertThat(server.takeRequest().bodyText()).contains(FIVE_MINUTES);
-  }
-
-  @Test
   void theClientsDefaultAppliesWhereNothingElseAsks(
       FakeKimiServer server, FakeKimiExtension.Clients clients) {
     KimiClient kimi = clients.build(b -> b.promptCacheTtl(CacheTtl.ONE_HOUR));
@@ -123,13 +100,6 @@ class PromptCacheTtlHttpTest {
     // a conversation without its own, through this client
     Conversation chat = Conversation.create().addUser("hi");
     kimi.chat(chat.request("kimi-k3").build());
-    assertThat(server.takeRequest().bodyText()).contains(ONE_HOUR);
-    // the agent loop too
-    server.enqueue(FakeResponse.reply("ok"));
-    ToolRunner.builder(kimi)
-        .tool("ping", "Answers pong", JsonSchema.object().build(), args -> "pong")
-        .build()
-        .run(ChatRequest.of("kimi-k3", "hi"));
     assertThat(server.takeRequest().bodyText()).contains(ONE_HOUR);
   }
 
@@ -215,34 +185,6 @@ class PromptCacheTtlHttpTest {
             null);
     assertThat(results.get(0).spend().cost().orElseThrow().total())
         .isEqualTo(new BigDecimal("0.0501"));
-  }
-
-  /**
-   * A run's spend limit takes a step's worst case: every prompt token a miss or, when writing costs
-   * more (an hour on K3: 6.00 against 3.00), written. A limit between the two worst cases stops the
-   * one-hour run before its first step and lets the five-minute run go.
-   */
-  @Test
-  void aSpendLimitCountsTheWorstCaseAtTheStepsTimeToLive(KimiClient kimi) {
-    ChatRequest request =
-        ChatRequest.builder("kimi-k3").addUser("hi").maxCompletionTokens(100).build();
-    long prompt = io.github.kimisdk.token.RequestTokens.estimated().count(request).total();
-    // one unit under the one-hour worst case: prompt * 6.00 + 100 * 15.00 per 1M, less 1 per 1M
-    BigDecimal limit = BigDecimal.valueOf(prompt * 6 + 1_500 - 1).movePointLeft(6);
-    for (CacheTtl ttl : CacheTtl.values()) {
-      ToolRunner.Result r =
-          ToolRunner.builder(kimi)
-              .maxSpend(limit, java.util.Currency.getInstance("USD"))
-              .promptCacheTtl(ttl)
-              .build()
-              .run(request);
-      assertThat(r.outcome())
-          .as("%s", ttl)
-          .isEqualTo(
-              ttl == CacheTtl.ONE_HOUR
-                  ? ToolRunner.Outcome.SPEND_LIMIT
-                  : ToolRunner.Outcome.ANSWERED);
-    }
   }
 
   /** Over Responses the cache-write count arrives in {@code input_tokens_details}. */

@@ -233,6 +233,74 @@ class ReplicaGroupHttpTest {
     assertThat(fallbacks).as("a full replica is not a failed one").isEmpty();
   }
 
+  /**
+   * A conversation whose group was overloaded went to the next place, and back to the group once a
+   * member took calls again: each change of its member told as {@code MOVED} (beside the fallbacks
+   * of the failed attempts), and each move's {@code from} the member the one before left it on, so
+   * a listener can follow the conversation; then it stays.
+   */
+  @Test
+  void aConversationSentToTheNextPlaceAndBackIsToldMovedEachWayThenStays() {
+    replicas = FakeKimiServer.replicas(3, s -> s.dialect("vllm"));
+    List<CallEvent.Rerouted> moves = new CopyOnWriteArrayList<>();
+    Duration cooldown = Duration.ofMillis(300);
+    try (KimiClient kimi =
+        group(replicas.subList(0, 2), RetryPolicy.defaults().withCooldown(cooldown, cooldown))
+            .fallback(Target.of(Host.vllm(replicas.get(2).baseUrl())))
+            .listener(
+                new CallListener() {
+                  @Override
+                  public void onRerouted(CallEvent.Rerouted event) {
+                    if (event.kind() == CallEvent.Reroute.MOVED) {
+                      moves.add(event);
+                    }
+                  }
+                })
+            .build()) {
+      List<Message> history = new ArrayList<>();
+      history.add(Message.system("A conversation with a cache to keep."));
+      List<Integer> served = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        if (t == 1) {
+          replicas.get(0).failCalls("overloaded=1");
+          replicas.get(1).failCalls("overloaded=1");
+        } else if (t == 2) {
+          replicas.get(0).failCalls("");
+          replicas.get(1).failCalls("");
+          awaitNotCooling(kimi);
+        }
+        history.add(Message.user("turn " + t));
+        ChatCompletion reply = kimi.chat(turn(history).build());
+        history.add(Message.assistant(reply.text()));
+        served.add(reply.metadata().servedBy().target());
+      }
+      assertThat(served.get(1)).as("its group overloaded: the next place").isEqualTo(2);
+      assertThat(served.get(2)).as("back to its group").isLessThan(2);
+      assertThat(served.get(3)).as("then stays").isEqualTo(served.get(2));
+      // followed move by move, from its first member to where it ends
+      int at = served.get(0);
+      for (CallEvent.Rerouted m : moves) {
+        assertThat(m.from().target()).as("moved from where it was: %s", moves).isEqualTo(at);
+        at = m.to().target();
+      }
+      assertThat(at).as("the moves end where the last turn was served").isEqualTo(served.get(3));
+      assertThat(moves)
+          .extracting(m -> m.to().target())
+          .as("to the next place, then back")
+          .contains(2, served.get(2));
+    }
+  }
+
+  /** Waits until no target of {@code kimi} cools down (their cooldowns are short). */
+  private static void awaitNotCooling(KimiClient kimi) {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (kimi.account().targets().stream()
+        .anyMatch(t -> t.state() == TargetStatus.State.COOLING)) {
+      assertThat(System.nanoTime()).as("cooldowns of 300 ms still running").isLessThan(end);
+      Thread.onSpinWait();
+    }
+  }
+
   @Test
   void aGroupWhoseMembersAreAllHeldToTheirLimitSpillsToTheNextPlace() throws Exception {
     replicas = heldToOne(3, Duration.ofMillis(300));

@@ -170,11 +170,12 @@ public sealed interface CallEvent {
       implements CallEvent {}
 
   /**
-   * A call went elsewhere than it would have without routing: its conversation moved off the member
-   * of a group ({@link KimiClient.Builder#replica}) that held its prefix cache (for any reason: the
-   * member full for long, or its failure, told then beside the {@link Fallback} of the failed
-   * attempt), a slow stream was hedged on another target, or a cut stream was continued from what
-   * arrived (on a client of one target too, from that target to itself).
+   * A call went elsewhere than it would have without routing: its conversation changed member on a
+   * client with a group ({@link KimiClient.Builder#replica}), whatever moved it (its member full
+   * for long, its failure, told then beside the {@link Fallback} of the failed attempt, a hedge, a
+   * continuation elsewhere, the next place of the chain and back), a slow stream was hedged on
+   * another target, or a cut stream was continued from what arrived (on a client of one target too,
+   * from that target to itself).
    *
    * @param call the call
    * @param attempt the number of the attempt sent elsewhere
@@ -189,9 +190,16 @@ public sealed interface CallEvent {
   /** What sent a call elsewhere ({@link Rerouted}). */
   enum Reroute {
     /**
-     * Its conversation moved: the member that served its earlier turns (and holds their prefix
-     * cache) had no room for long, refused it for an overload, or was down, so this call goes to
-     * another. A reply cut after it began never moves a conversation.
+     * Its conversation changed member: this attempt goes to another target than the one its
+     * conversation's last attempt went to (the member that holds its prefix cache), whatever sent
+     * it there: that member had no room for long, refused it for an overload or was down (beside a
+     * {@link Fallback}), the attempt is a hedge ({@link #HEDGED}, told first) or a continuation
+     * ({@link #CONTINUED}) on another target, or the conversation comes back to its group from the
+     * chain's next place. Every change is told once, by the call that made it, and {@code from} is
+     * the target the change before left it on; a conversation then stays on its new member. A reply
+     * cut after it began never moves a conversation by itself. A conversation's first attempt moves
+     * nothing; a single call is a conversation of one turn, so its hedge to another member is told
+     * as a move too.
      */
     MOVED,
     /**

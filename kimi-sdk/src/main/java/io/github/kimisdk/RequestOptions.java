@@ -19,8 +19,9 @@ import java.util.Optional;
 /**
  * Settings for one call, or for every call of a client derived with {@link
  * KimiClient#withOptions(RequestOptions)}: extra headers and query parameters, a timeout for the
- * whole call, a retry policy, and what the client does with settings the model rejects ({@link
- * SamplingPolicy}, {@link ThinkingFallback}). What is not set here comes from the client.
+ * whole call, a retry policy, what the client does with settings the model rejects ({@link
+ * SamplingPolicy}, {@link ThinkingFallback}), and the tags its {@link Budget}s count it under. What
+ * is not set here comes from the client.
  *
  * <pre>{@code
  * RequestOptions traced = RequestOptions.builder()
@@ -45,6 +46,7 @@ public final class RequestOptions {
   private final ThinkingFallback thinkingFallback;
   private final List<CallListener> listeners;
   private final List<KimiInterceptor> interceptors;
+  private final List<String> tags;
 
   private RequestOptions(Builder b) {
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
@@ -55,6 +57,7 @@ public final class RequestOptions {
     this.thinkingFallback = b.thinkingFallback;
     this.listeners = List.copyOf(b.listeners);
     this.interceptors = List.copyOf(b.interceptors);
+    this.tags = List.copyOf(b.tags);
   }
 
   /**
@@ -90,14 +93,16 @@ public final class RequestOptions {
     b.thinkingFallback = thinkingFallback;
     b.listeners.addAll(listeners);
     b.interceptors.addAll(interceptors);
+    b.tags.addAll(tags);
     return b;
   }
 
   /**
    * Returns these options with {@code later}'s settings on top: its headers and query parameters
    * are added (replacing a header or parameter of the same name), its other settings replace these
-   * where it sets them, its listeners hear the call after these ones, and its interceptors run
-   * inside these ones. A derived client merges its options with each call's this way.
+   * where it sets them, its listeners hear the call after these ones, its interceptors run inside
+   * these ones, and its tags are added to these. A derived client merges its options with each
+   * call's this way.
    *
    * @param later the options that win
    * @return the merged options
@@ -128,6 +133,7 @@ public final class RequestOptions {
     }
     b.listeners.addAll(later.listeners);
     b.interceptors.addAll(later.interceptors);
+    later.tags.forEach(b::tag);
     return b.build();
   }
 
@@ -144,7 +150,8 @@ public final class RequestOptions {
         && samplingPolicy == null
         && thinkingFallback == null
         && listeners.isEmpty()
-        && interceptors.isEmpty();
+        && interceptors.isEmpty()
+        && tags.isEmpty();
   }
 
   /**
@@ -222,6 +229,17 @@ public final class RequestOptions {
     return interceptors;
   }
 
+  /**
+   * Returns the call's tags, in the order they were added: the budgets per tag ({@link
+   * Budget.Builder#perTag()}, {@link Budget.Builder#forTag(String)}) count the call under each.
+   * They are never sent.
+   *
+   * @return the tags; unmodifiable
+   */
+  public List<String> tags() {
+    return tags;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RequestOptions r
@@ -232,7 +250,8 @@ public final class RequestOptions {
         && r.samplingPolicy == samplingPolicy
         && r.thinkingFallback == thinkingFallback
         && r.listeners.equals(listeners)
-        && r.interceptors.equals(interceptors);
+        && r.interceptors.equals(interceptors)
+        && r.tags.equals(tags);
   }
 
   @Override
@@ -245,7 +264,8 @@ public final class RequestOptions {
         samplingPolicy,
         thinkingFallback,
         listeners,
-        interceptors);
+        interceptors,
+        tags);
   }
 
   /** Lists what is set: header and parameter names, never their values. */
@@ -260,7 +280,29 @@ public final class RequestOptions {
         .add("thinkingFallback", thinkingFallback)
         .add("listeners", listeners.isEmpty() ? null : listeners.size())
         .add("interceptors", interceptors.isEmpty() ? null : interceptors.size())
+        .add("tags", tags.isEmpty() ? null : tags)
         .toString();
+  }
+
+  /**
+   * Checks a tenant's or tag's name: 1 to 128 characters, no spaces or control characters.
+   *
+   * @return {@code name}
+   */
+  static String checkedName(String what, String name) {
+    Objects.requireNonNull(name, what);
+    if (name.isEmpty() || name.length() > 128) {
+      throw new IllegalArgumentException(
+          "a " + what + " must be 1 to 128 characters: " + name.length() + " characters");
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c <= ' ' || c == 0x7f) {
+        throw new IllegalArgumentException(
+            "a " + what + " must have no spaces or control characters (at index " + i + ")");
+      }
+    }
+    return name;
   }
 
   /** Builds {@link RequestOptions}. Not thread-safe. */
@@ -273,6 +315,7 @@ public final class RequestOptions {
     private ThinkingFallback thinkingFallback;
     private final List<CallListener> listeners = new ArrayList<>();
     private final List<KimiInterceptor> interceptors = new ArrayList<>();
+    private final List<String> tags = new ArrayList<>();
 
     private Builder() {}
 
@@ -424,6 +467,28 @@ public final class RequestOptions {
      */
     public Builder interceptor(KimiInterceptor interceptor) {
       interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /**
+     * Adds a tag to the call, such as the feature it serves: the budgets per tag count it under
+     * each of its tags ({@link Budget.Builder#perTag()}, {@link Budget.Builder#forTag(String)}).
+     * Tags are never sent. A tag added twice counts once; at most 16.
+     *
+     * @param tag 1 to 128 characters, no spaces or control characters
+     * @return this builder
+     * @throws IllegalArgumentException if {@code tag} is blank, too long or has spaces, or a 17th
+     *     tag is added
+     * @throws NullPointerException if {@code tag} is null
+     */
+    public Builder tag(String tag) {
+      checkedName("tag", tag);
+      if (!tags.contains(tag)) {
+        if (tags.size() == 16) {
+          throw new IllegalArgumentException("a call carries at most 16 tags: " + tags);
+        }
+        tags.add(tag);
+      }
       return this;
     }
 

@@ -64,7 +64,7 @@ import java.util.regex.Pattern;
  * #described}): hedging after 400 ms within a 0.05 budget, stream continuation on. Streamed calls
  * (and some not streamed, some turns of conversations) from many workers, every reply's text known
  * to the server, interleaved with the same calls through a client of one vLLM on the same faults
- * ({@link #single}). It judges six checks ({@link Checks}):
+ * ({@link #single}). It judges eight checks ({@link Checks}):
  *
  * <ol>
  *   <li>every successful call's text is exactly the server's, each word once;
@@ -75,7 +75,11 @@ import java.util.regex.Pattern;
  *   <li>a conversation moved only off a member that was full, overloaded or down, never because a
  *       reply was cut;
  *   <li>calls per second at least 0.9 of the single-target client's;
- *   <li>nothing lost, nothing ended twice, the client idle afterwards.
+ *   <li>nothing lost, nothing ended twice, the client idle afterwards;
+ *   <li>every change of a conversation's member (the host its requests reach, by the servers'
+ *       books) told as a {@code MOVED}, whatever moved it (issue 100);
+ *   <li>every failure's status one that a server of the run sent (issue 100: a call sent nowhere
+ *       reported 503 when the only answer any target gave was Moonshot's 429).
  * </ol>
  *
  * <p>And five scenarios, each a mode: {@code keepalive} (a slow Flow subscriber of a stream whose
@@ -483,6 +487,26 @@ public final class FaultRun {
     int movesAllowed;
     int movesAfterCut;
     final List<String> moveExamples = new ArrayList<>();
+
+    /** Conversations whose member (the host their requests reached) changed, by the servers. */
+    int conversationsChanged;
+
+    /** Changes of a conversation's member the servers saw, and those no MOVED told. */
+    int memberChanges;
+
+    int untoldChanges;
+    int conversationsUntold;
+    final List<String> untoldExamples = new ArrayList<>();
+
+    /**
+     * Failures with a status (an error from a host, or naming every target): how many, and those
+     * whose status no server of the run sent.
+     */
+    int failuresWithStatus;
+
+    int statusesNotSent;
+    final Set<Integer> sentStatuses = new java.util.TreeSet<>();
+    final List<String> statusExamples = new ArrayList<>();
     int continued;
     int lost;
     int endedTwice;
@@ -560,6 +584,10 @@ public final class FaultRun {
             continue;
           }
           f.moves++;
+          if (h.kind().equals("MOVED") && (hedgedSo(heard, h) || h.from().equals("M"))) {
+            f.movesAllowed++; // the hedge's own move, or back to the group from the next place
+            continue;
+          }
           String why = moveCause(ledger, reqs, h);
           if (why == null) {
             f.movesAllowed++;
@@ -579,6 +607,16 @@ public final class FaultRun {
         count(f.disallowed, "unexpected " + res.unexpected.getClass().getSimpleName());
         example(f, res.call, res.unexpected.toString());
         continue;
+      }
+      if (res.failure != null && res.failure instanceof io.github.kimisdk.errors.ApiException a) {
+        f.failuresWithStatus++;
+        if (!sentStatuses(ledger).contains(a.status())) {
+          f.statusesNotSent++;
+          if (f.statusExamples.size() < 5) {
+            f.statusExamples.add(
+                "call " + res.call + ": status " + a.status() + ": " + oneLine(a.getMessage()));
+          }
+        }
       }
       if (res.failure != null) {
         f.failed++;
@@ -641,8 +679,137 @@ public final class FaultRun {
         }
       }
     }
+    memberChanges(load, f);
+    f.sentStatuses.addAll(sentStatuses(ledger));
     f.leftOpen = ledger.open().size();
     return f;
+  }
+
+  /**
+   * A call's requests in the order the client sent them, as near as the servers' books tell: by
+   * arrival, but a hedge's slow copy that reached its host only after the hand-over was told (a
+   * busy machine's connection being slow to open) in the place the client sent it, before the
+   * hand-over.
+   */
+  static List<Req> sentOrder(List<Req> reqs, List<Heard> heard) {
+    Map<Req, Long> sentBy = new HashMap<>();
+    for (Req r : reqs) {
+      long key = r.received;
+      for (Heard h : heard) {
+        if (h.kind().equals("HEDGED") && h.from().equals(r.host) && r.received > h.at()) {
+          boolean slowCopy =
+              r.outcome == Outcome.CLIENT_CLOSED_BEFORE_HEADERS
+                  || r.outcome == Outcome.CLIENT_CLOSED_AFTER_HEADERS;
+          if (slowCopy) {
+            key = Math.min(key, h.at() - 1);
+          }
+        }
+      }
+      sentBy.put(r, key);
+    }
+    List<Req> out = new ArrayList<>(reqs);
+    out.sort(java.util.Comparator.comparingLong(sentBy::get));
+    return out;
+  }
+
+  /**
+   * The HTTP statuses the run's servers sent, by their books: 200 for an answer, 400 for a request
+   * refused, 502 for a burst's, vLLM's 503 and Moonshot's 429 for busy.
+   */
+  static Set<Integer> sentStatuses(Ledger ledger) {
+    Set<Integer> sent = new HashSet<>();
+    for (Req r : ledger.all) {
+      Fault fault = r.fault;
+      if (fault == null) {
+        continue;
+      }
+      switch (fault) {
+        case BAD_REQUEST -> sent.add(400);
+        case BURST_502 -> sent.add(502);
+        case BUSY -> sent.add(r.host.equals("M") ? 429 : 503);
+        case RESET_BEFORE, RESTART -> {
+          // no status: the connection was reset or refused
+        }
+        default -> sent.add(200);
+      }
+    }
+    return sent;
+  }
+
+  /** Tells whether a MOVED heard is the move of a hedge heard with it (same attempt, same way). */
+  static boolean hedgedSo(List<Heard> heard, Heard moved) {
+    for (Heard h : heard) {
+      if (h.kind().equals("HEDGED")
+          && h.attempt() == moved.attempt()
+          && h.from().equals(moved.from())
+          && h.to().equals(moved.to())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * 7: every change of a conversation's member told. By the servers' books, a conversation's member
+   * is the host its last request reached; each request of its turns that reached another host is a
+   * change, told when the call of that request heard a MOVED to that host before the host received
+   * it (a request the client sent that no server recorded, to a host restarting, leaves the change
+   * to the host it went to next: a MOVED to that one tells it).
+   */
+  static void memberChanges(Load load, Figures f) {
+    for (Result first : load.results.values()) {
+      Job job = first.job;
+      int offset = first.call >= SINGLE_OFFSET ? SINGLE_OFFSET : 0;
+      if (job.turns() < 2 || first.call != job.firstCall() + offset) {
+        continue;
+      }
+      String at = null;
+      int changes = 0;
+      int untold = 0;
+      for (int t = 0; t < job.turns(); t++) {
+        int call = first.call + t;
+        List<Heard> heard = load.events.heard(call);
+        Set<Heard> used = new HashSet<>();
+        for (Req r : sentOrder(load.ledger.requests(call), heard)) {
+          if (at != null && !r.host.equals(at)) {
+            changes++;
+            Heard told = null;
+            for (Heard h : heard) {
+              if (h.kind().equals("MOVED")
+                  && h.to().equals(r.host)
+                  && h.at() <= r.received
+                  && !used.contains(h)) {
+                told = h;
+                break;
+              }
+            }
+            if (told == null) {
+              untold++;
+              if (f.untoldExamples.size() < 5) {
+                f.untoldExamples.add(
+                    "call "
+                        + call
+                        + " (turn "
+                        + t
+                        + ") reached "
+                        + r.host
+                        + " after "
+                        + at
+                        + "; heard "
+                        + heard);
+              }
+            } else {
+              used.add(told);
+            }
+          }
+          at = r.host;
+        }
+      }
+      f.memberChanges += changes;
+      f.untoldChanges += untold;
+      f.conversationsChanged += changes > 0 ? 1 : 0;
+      f.conversationsUntold += untold > 0 ? 1 : 0;
+    }
   }
 
   private static void example(Figures f, int call, String text) {
@@ -1178,6 +1345,30 @@ public final class FaultRun {
                 && d.listenerEndsNotOne == 0
                 && rep.busyClientThreads == 0
                 && rep.connectionsAfterClose == 0));
+    rep.checks.add(
+        new Check(
+            "7 every change of a conversation's member told",
+            d.untoldChanges
+                + " of "
+                + d.memberChanges
+                + " changes of member untold (in "
+                + d.conversationsUntold
+                + " of "
+                + d.conversationsChanged
+                + " conversations that changed member)",
+            "0",
+            d.untoldChanges == 0));
+    rep.checks.add(
+        new Check(
+            "8 every failure's status one a server sent",
+            d.statusesNotSent
+                + " of "
+                + d.failuresWithStatus
+                + " failures with a status that no server sent (sent: "
+                + d.sentStatuses
+                + ")",
+            "0",
+            d.statusesNotSent == 0));
   }
 
   private static String rounds(List<Double> ratios) {

@@ -17,7 +17,13 @@ import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamException;
+import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonBoolean;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.RecordedRequest;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -30,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +47,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The routing scenarios of issue 86, against replicas of one model played by {@link FakeKimiServer}
@@ -262,9 +271,21 @@ public final class RoutingRun {
 
   /**
    * Streams that finished without the caller retrying, exact after the caller's resume, with a word
-   * twice, and the requests beyond the calls (the caller's resumes).
+   * twice, and the requests beyond the calls (resumes, continuations, hedged copies, refusals); and
+   * what the replicas recorded: the streams they cut, the cuts they were asked to continue (each
+   * answer a replica read as going on from a call's partial text, counted once per call and text,
+   * whichever replica and however many copies), the most of them for one call, and the requests
+   * beyond each call's first and those continuations (hedged copies, retries of a refusal).
    */
-  record Cut(int finishedUnaided, int exactAfterResume, int wordsTwice, int extraRequests) {}
+  record Cut(
+      int finishedUnaided,
+      int exactAfterResume,
+      int wordsTwice,
+      int extraRequests,
+      int cuts,
+      int continuations,
+      int mostContinuationsOfOneCall,
+      int otherRequests) {}
 
   /**
    * Runs {@code task(0)} to {@code task(n - 1)} at once, each on a thread; returns the wall time.
@@ -575,7 +596,81 @@ public final class RoutingRun {
         Arrays.toString(served),
         null,
         null,
-        new Cut(unaided, exact, twice, requests(replicas) - calls));
+        cut(replicas, calls, unaided, exact, twice));
+  }
+
+  /**
+   * The cut streams' figures, with what the replicas recorded: each replica's cuts, and its
+   * requests sorted by call (the call's words name it) into the call's first, its continuations
+   * (answered: the replica read a last assistant message to go on from) and the others.
+   */
+  static Cut cut(List<FakeKimiServer> replicas, int calls, int unaided, int exact, int twice) {
+    List<Set<String>> continued = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      continued.add(new HashSet<>());
+    }
+    int cuts = 0;
+    for (FakeKimiServer r : replicas) {
+      cuts += r.cutStreamCount();
+      for (RecordedRequest q : r.requests()) {
+        int call = callOf(q);
+        String partial = q.status() == 200 ? partial(q) : null;
+        if (call >= 0 && partial != null) {
+          continued.get(call).add(partial);
+        }
+      }
+    }
+    int continuations = 0;
+    int most = 0;
+    for (Set<String> texts : continued) {
+      continuations += texts.size();
+      most = Math.max(most, texts.size());
+    }
+    int extra = requests(replicas) - calls;
+    return new Cut(unaided, exact, twice, extra, cuts, continuations, most, extra - continuations);
+  }
+
+  /** The call a recorded request belongs to, by the words of its user message; -1 for none. */
+  static int callOf(RecordedRequest q) {
+    JsonObject read = q.asRead().orElse(null);
+    JsonValue body = read != null ? read : q.json();
+    if (!(body instanceof JsonObject o) || !(o.get("messages") instanceof JsonArray messages)) {
+      return -1;
+    }
+    for (JsonValue m : messages.values()) {
+      if (m instanceof JsonObject msg
+          && msg.get("role") instanceof JsonString role
+          && role.value().equals("user")
+          && msg.get("content") instanceof JsonString text) {
+        Matcher w = CALL_WORD.matcher(text.value());
+        return w.find() ? Integer.parseInt(w.group(1)) : -1;
+      }
+    }
+    return -1;
+  }
+
+  private static final Pattern CALL_WORD = Pattern.compile("\\balpha(\\d+)\\b");
+
+  /**
+   * The text the model behind a replica read a request as going on from: its last message an
+   * assistant message marked {@code partial} (the fake's reading of its host's form, {@link
+   * RecordedRequest#asRead()}); null when it continues nothing.
+   */
+  static String partial(RecordedRequest q) {
+    JsonObject read = q.asRead().orElse(null);
+    if (read == null || !(read.get("messages") instanceof JsonArray messages)) {
+      return null;
+    }
+    List<JsonValue> all = messages.values();
+    if (!all.isEmpty()
+        && all.get(all.size() - 1) instanceof JsonObject last
+        && last.get("role") instanceof JsonString role
+        && role.value().equals("assistant")
+        && last.get("partial") instanceof JsonBoolean partial
+        && partial.value()) {
+      return last.get("content") instanceof JsonString text ? text.value() : "";
+    }
+    return null;
   }
 
   // ---- the run ----
@@ -742,11 +837,14 @@ public final class RoutingRun {
           String.format(
               Locale.ROOT,
               ", finished unaided %d of 10, exact after the caller's resume %d, a word twice %d,"
-                  + " extra requests %d",
+                  + " extra requests %d (the replicas cut %d, continued %d, other requests %d)",
               cut.finishedUnaided(),
               cut.exactAfterResume(),
               cut.wordsTwice(),
-              cut.extraRequests()));
+              cut.extraRequests(),
+              cut.cuts(),
+              cut.continuations(),
+              cut.otherRequests()));
     }
     return sb.toString();
   }
@@ -789,7 +887,11 @@ public final class RoutingRun {
                 (int) Math.round(median(cuts, Cut::finishedUnaided)),
                 (int) Math.round(median(cuts, Cut::exactAfterResume)),
                 (int) Math.round(median(cuts, Cut::wordsTwice)),
-                (int) Math.round(median(cuts, Cut::extraRequests))));
+                (int) Math.round(median(cuts, Cut::extraRequests)),
+                (int) Math.round(median(cuts, Cut::cuts)),
+                (int) Math.round(median(cuts, Cut::continuations)),
+                (int) Math.round(median(cuts, Cut::mostContinuationsOfOneCall)),
+                (int) Math.round(median(cuts, Cut::otherRequests))));
   }
 
   static void report(

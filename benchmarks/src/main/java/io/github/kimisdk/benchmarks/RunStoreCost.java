@@ -402,7 +402,7 @@ public final class RunStoreCost {
   }
 
   /** A data source over the driver on the class path. */
-  private record Driver(String url, String user) implements DataSource {
+  record Driver(String url, String user) implements DataSource {
     @Override
     public Connection getConnection() throws SQLException {
       return DriverManager.getConnection(url, user, "");

@@ -212,6 +212,13 @@ class FaultRunTest {
       assertThat(rep.sf.wrongText).as(String.join("\n", rep.sf.wrongExamples)).isZero();
     }
 
+    /**
+     * Every hedged copy was closed, as the servers recorded. How often streams with late headers
+     * were hedged against streams with a late first token is the harness's figure (check 2 of
+     * {@link FaultRun}), not a test's: the hedge allowance goes to whichever slow streams come
+     * first, which a busy machine decides; that a stream is handed over before its late headers is
+     * held by {@code HedgeHttpTest.aStreamWhoseHeadersAreLateIsHandedOverBeforeThem}.
+     */
     @Test
     void noHedgedCopyIsLeftOpen() {
       assertThat(rep.df.hedgedCopiesNotClosed)
@@ -221,17 +228,26 @@ class FaultRunTest {
     }
 
     @Test
-    void streamsWithLateHeadersAreHedgedAsStreamsWithALateFirstTokenAre() {
-      FaultRun.Figures f = rep.df;
-      assertThat(f.lateHeadersHedged).as("streams with late headers hedged").isPositive();
-      double late = (double) f.lateHeadersHedged / f.lateHeaders;
-      double slow = f.slowToken == 0 ? 0 : (double) f.slowTokenHedged / f.slowToken;
-      assertThat(late).isGreaterThanOrEqualTo(0.5 * slow);
+    void everyFailureIsOneTheDocsAllow() {
+      assertThat(rep.df.disallowed).as(String.join("\n", rep.df.disallowedExamples)).isEmpty();
     }
 
     @Test
-    void everyFailureIsOneTheDocsAllow() {
-      assertThat(rep.df.disallowed).as(String.join("\n", rep.df.disallowedExamples)).isEmpty();
+    void everyFailuresStatusIsOneAServerSent() {
+      assertThat(rep.df.statusesNotSent)
+          .as("of %d: %s", rep.df.failuresWithStatus, String.join("\n", rep.df.statusExamples))
+          .isZero();
+    }
+
+    @Test
+    void everyChangeOfAConversationsMemberIsToldAsMoved() {
+      assertThat(rep.df.untoldChanges)
+          .as(
+              "changes of member untold, of %d in %d conversations:%n%s",
+              rep.df.memberChanges,
+              rep.df.conversationsChanged,
+              String.join("\n", rep.df.untoldExamples))
+          .isZero();
     }
 
     @Test

@@ -34,8 +34,23 @@ class RoutingRunTest {
     assertThat(cut.finishedUnaided())
         .as("continued by the client, none by the caller")
         .isEqualTo(10);
-    // each replica cuts every second stream it serves: one continuing request per cut
-    assertThat(cut.extraRequests()).as("the continuations").isBetween(1, 5);
+    // What the replicas recorded, however the scheduler interleaved the streams (how many each
+    // replica served, and so cut, is not the test's to say; a continuation is never cut, a copy
+    // the client handed over may be): each cut of a stream the caller read was continued, once.
+    assertThat(cut.cuts()).as("the streams the replicas cut").isPositive();
+    assertThat(cut.continuations())
+        .as(
+            "the cuts the replicas were asked to continue (10 streams on two replicas cutting"
+                + " every second they serve make 4 cuts at least; a hedge hands over at most 3)")
+        .isPositive();
+    assertThat(cut.mostContinuationsOfOneCall()).as("a call continued twice").isEqualTo(1);
+    assertThat(cut.cuts() - cut.continuations())
+        .as(
+            "cuts not continued (%d cuts, %d continued): each of a copy the client handed over,"
+                + " among the %d requests beyond each call's first and its continuation",
+            cut.cuts(), cut.continuations(), cut.otherRequests())
+        .isNotNegative()
+        .isLessThanOrEqualTo(cut.otherRequests());
     assertThat(cut.exactAfterResume()).isEqualTo(10);
     assertThat(cut.wordsTwice()).isZero();
   }

@@ -13,4 +13,19 @@ public interface AgentListener {
    * @param event the event
    */
   void onEvent(RunEvent event);
+
+  /**
+   * Returns a listener that tells this one, then {@code next} (span events and metrics, both).
+   *
+   * @param next the listener told after this one
+   * @return the listener
+   * @throws NullPointerException if {@code next} is null
+   */
+  default AgentListener andThen(AgentListener next) {
+    java.util.Objects.requireNonNull(next, "next must not be null");
+    return e -> {
+      onEvent(e);
+      next.onEvent(e);
+    };
+  }
 }

@@ -25,7 +25,7 @@ final class Handlers {
 
   /**
    * Arguments that do not fit a tool: the model reads the message (after {@code "Error: "}) and can
-   * call again; the run counts it.
+   * call again.
    */
   static final class BadArguments extends Exception {
     private static final long serialVersionUID = 1L;

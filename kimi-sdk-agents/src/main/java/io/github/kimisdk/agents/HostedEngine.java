@@ -70,30 +70,9 @@ final class HostedEngine implements Engine {
       }
 
       @Override
-      public Claim claim() {
-        return null;
-      }
-
-      @Override
-      public void release() {}
-
-      @Override
-      public RunData loadState() {
-        return null;
-      }
-
-      @Override
       public void writeState(RunData root) {
         host.saved(new RunState(root, agent.mac(root)));
       }
-
-      @Override
-      public CallRecord readCall(String key) {
-        return null;
-      }
-
-      @Override
-      public void writeCall(String key, CallRecord record) {}
     };
   }
 }

@@ -12,7 +12,9 @@ package io.github.kimisdk.agents;
 interface Journal {
 
   /** Whether anything is kept: false for a run in memory. */
-  boolean durable();
+  default boolean durable() {
+    return false;
+  }
 
   /**
    * Claims the root run.
@@ -20,53 +22,29 @@ interface Journal {
    * @return the claim this worker holds now, or who holds the run; null when nothing is claimed (a
    *     run in memory)
    */
-  Claim claim();
+  default Claim claim() {
+    return null;
+  }
 
   /** Releases the claim, if one is held. */
-  void release();
+  default void release() {}
 
   /** The root run's saved state, checked; null when there is none. */
-  RunData loadState();
+  default RunData loadState() {
+    return null;
+  }
 
   /** Saves the root run's state (its subagents' inside it). */
-  void writeState(RunData root);
+  default void writeState(RunData root) {}
 
   /** A call's record, checked; null when there is none. */
-  CallRecord readCall(String key);
+  default CallRecord readCall(String key) {
+    return null;
+  }
 
   /** Writes a call's record. */
-  void writeCall(String key, CallRecord record);
+  default void writeCall(String key, CallRecord record) {}
 
-  /** A run in memory: nothing kept, nothing claimed. */
-  Journal NONE =
-      new Journal() {
-        @Override
-        public boolean durable() {
-          return false;
-        }
-
-        @Override
-        public Claim claim() {
-          return null;
-        }
-
-        @Override
-        public void release() {}
-
-        @Override
-        public RunData loadState() {
-          return null;
-        }
-
-        @Override
-        public void writeState(RunData root) {}
-
-        @Override
-        public CallRecord readCall(String key) {
-          return null;
-        }
-
-        @Override
-        public void writeCall(String key, CallRecord record) {}
-      };
+  /** A run in memory: nothing kept, nothing claimed (every default). */
+  Journal NONE = new Journal() {};
 }

@@ -46,10 +46,13 @@ final class LocalEngine implements Engine {
     String name = tool.name();
     CompletableFuture<String> out = new CompletableFuture<>();
     Thread worker = Thread.currentThread();
+    java.util.concurrent.atomic.AtomicBoolean timedOut =
+        new java.util.concurrent.atomic.AtomicBoolean();
     Runnable cancel =
         Watchdog.schedule(
             () -> {
               if (!out.isDone()) {
+                timedOut.set(true);
                 worker.interrupt();
               }
             },
@@ -63,13 +66,16 @@ final class LocalEngine implements Engine {
       }
       String r = tool.handler().call(Json.parse(arguments), ctx);
       return new Execution.Handled(r == null || r.isEmpty() ? "(no output)" : r, null);
-    } catch (InterruptedException e) {
-      String why = name + " did not finish within " + agent.toolTimeout.toMillis() + " ms";
-      return new Execution.Handled(
-          "Error: " + why + " and was cancelled", new TimeoutException(why));
-    } catch (Handlers.BadArguments | Handlers.SourceError e) {
-      return new Execution.Handled("Error: " + e.getMessage(), e);
     } catch (Exception e) {
+      if (timedOut.get() || e instanceof InterruptedException) {
+        // the timeout's interrupt, whatever the handler made of it (an MCP client's own failure)
+        String why = name + " did not finish within " + agent.toolTimeout.toMillis() + " ms";
+        return new Execution.Handled(
+            "Error: " + why + " and was cancelled", new TimeoutException(why));
+      }
+      if (e instanceof Handlers.BadArguments || e instanceof Handlers.SourceError) {
+        return new Execution.Handled("Error: " + e.getMessage(), e);
+      }
       return new Execution.Handled("Error: " + name + " failed: " + Texts.describe(e), e);
     } finally {
       out.complete("");

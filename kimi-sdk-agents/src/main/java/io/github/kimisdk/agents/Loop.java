@@ -172,8 +172,7 @@ final class Loop {
         if (compactor != null) {
           request = compact(request, step);
         }
-        tracing.emit(new RunEvent.ModelCalled(d.id, step, request));
-        reply = models.call(request, true);
+        reply = models.call(request, true); // tells ModelCalled once the call may go
         if (reply.choices().isEmpty()) {
           throw new DecodingException(
               "Kimi returned a completion without choices: " + reply.id(), null, reply.metadata());

@@ -91,6 +91,9 @@ final class ModelCalls {
       throw new Refused(limit);
     }
     Budget.Hold hold = (Budget.Hold) held;
+    if (step) {
+      run.tracing().emit(new RunEvent.ModelCalled(run.data().id, run.data().steps + 1, request));
+    }
     boolean replied = false;
     ChatCompletion reply = null;
     try {

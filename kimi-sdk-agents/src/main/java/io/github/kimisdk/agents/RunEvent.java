@@ -51,7 +51,8 @@ public sealed interface RunEvent {
       implements RunEvent {}
 
   /**
-   * The model is called.
+   * The model is called: the request as it goes, once the run's limits let it (with the output cap
+   * a limit set); a call a limit refuses is not told.
    *
    * @param runId the run
    * @param step the step, from 1

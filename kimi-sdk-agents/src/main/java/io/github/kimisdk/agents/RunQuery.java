@@ -217,9 +217,16 @@ public record RunQuery(
     return true;
   }
 
-  /** The page token a run's summary stands at: its last save, then its id. */
-  static String token(RunSummary s) {
-    return String.format("%020d:%s", s.updatedAt().toEpochMilli(), s.runId());
+  /**
+   * Returns the page token a run stands at, for a store's {@link RunPage#next()}: its last save,
+   * then its id (so a store that writes its own listing orders and pages as every store does).
+   *
+   * @param s the run
+   * @return the token
+   */
+  public static String token(RunSummary s) {
+    return String.format(
+        java.util.Locale.ROOT, "%020d:%s", s.updatedAt().toEpochMilli(), s.runId());
   }
 
   /** Whether a run's summary comes after this query's page token. */

@@ -133,8 +133,14 @@ public record RunSummary(
         null);
   }
 
-  /** The same summary with the claim as a store lists it. */
-  RunSummary claimed(String holder, Instant until) {
+  /**
+   * Returns this summary with the run's claim as a store holds it when it lists the run.
+   *
+   * @param holder the claim's holder, or null when none
+   * @param until when the claim lapses, or null when none
+   * @return the summary
+   */
+  public RunSummary claimed(String holder, Instant until) {
     return new RunSummary(
         runId,
         agent,

@@ -12,8 +12,10 @@ import java.util.concurrent.ScheduledFuture;
  * a claim lapsed or ended, and nobody resumed them), drives the paused runs whose approval waited
  * past its {@linkplain Approval#expiresAfter expiry} (so it is rejected or escalated as
  * configured), and deletes runs that ended (answered, stopped or failed) longer ago than the
- * retention. A team runs it in a worker on a schedule ({@link #every(Duration)}), once ({@link
- * #sweep()}), or as a command ({@code java -jar kimi-sdk-agents.jar sweep ...}).
+ * retention. A team runs it in a worker on a schedule ({@link #every(Duration)}) or once ({@link
+ * #sweep()}): it needs the agent, whose tools a resume runs. The agents jar's command ({@code java
+ * -jar kimi-sdk-agents.jar runs sweep --retention 30d ...}) retires old runs and lists the orphans
+ * without one.
  *
  * <pre>{@code
  * Sweeper sweeper = Sweeper.of(agent).maxConcurrent(4).retention(Duration.ofDays(30));

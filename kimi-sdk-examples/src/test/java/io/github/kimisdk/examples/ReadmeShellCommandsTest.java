@@ -110,6 +110,7 @@ class ReadmeShellCommandsTest {
               "kimi-sdk-spring-ai-boot3",
               "kimi-sdk-spring-ai-boot3-starter",
               "kimi-sdk-spring-ai-starter",
+              "kimi-sdk-temporal",
               "kimi-sdk-testing");
       for (String a : deployed) {
         assertThat(repo.resolve(a).resolve(version).resolve(a + "-" + version + ".pom"))
@@ -486,6 +487,14 @@ class ReadmeShellCommandsTest {
                         "FINE: POST http://127\\.0\\.0\\.1:\\d+/v1/chat/completions attempt 1 ->"
                             + " HTTP 200 request-id=fake-");
               },
+              SKIP_JAVADOC),
+          // docs/operating-agents.md: the agents jar's command, on a store of no runs yet
+          Check.here(
+              "mvn -B -q -pl kimi-sdk-agents -am package -DskipTests\n"
+                  + "java -cp kimi-sdk/target/kimi-sdk-0.1.0-SNAPSHOT.jar:"
+                  + "kimi-sdk-agents/target/kimi-sdk-agents-0.1.0-SNAPSHOT.jar \\\n"
+                  + "  io.github.kimisdk.agents.cli.Main runs count --store file:target/runs",
+              prints("STATE     RUNS\n", "orphaned  0\n", "total     0\n"),
               SKIP_JAVADOC),
           Check.here(JLINK, jlinkTwiceOutsideTheSources(), SKIP_JAVADOC),
           Check.here(APPCDS, trainedAnArchiveAndStartedFromIt(), SKIP_JAVADOC),

@@ -93,7 +93,8 @@ class ReleaseBundleTest {
           "kimi-sdk-spring-ai-boot3-starter",
           "kimi-sdk-redis",
           "kimi-sdk-flink",
-          "kimi-sdk-opentelemetry");
+          "kimi-sdk-opentelemetry",
+          "kimi-sdk-temporal");
 
   /** Published as a POM alone. */
   static final Set<String> POM_ONLY = Set.of("kimi-sdk-parent", "kimi-sdk-bom");

@@ -15,12 +15,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * CONTRIBUTING's {@code .ci/under-load}: the command's outcome decides the script's, a failed run
- * stops the runs after it and names the failed tests' reports, bad options are refused, and the
- * busy loops are gone once it ends, whichever way it ends. (ReadmeShellCommandsTest runs
- * CONTRIBUTING's block with a short Maven build.)
+ * stops the runs after it and names the failed tests' reports, a second build runs beside each run
+ * in a clone of its own and stops with it, bad options are refused, and the busy loops are gone
+ * once it ends, whichever way it ends. (ReadmeShellCommandsTest runs CONTRIBUTING's block with a
+ * short Maven build.) The commands wait for what they check by polling a file, never by a fixed
+ * sleep.
  */
 class UnderLoadScriptTest {
 
@@ -29,11 +32,36 @@ class UnderLoadScriptTest {
   static final Pattern PIDS = Pattern.compile("\\(pids ([0-9 ]+)\\)");
 
   static ChildProcess underLoad(String... args) throws IOException, InterruptedException {
+    return underLoad(Map.of(), args);
+  }
+
+  static ChildProcess underLoad(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> command =
         Stream.concat(
                 Stream.of("bash", SCRIPT.toAbsolutePath().normalize().toString()), Stream.of(args))
             .toList();
-    return ChildProcess.run(Path.of("").toAbsolutePath(), TIMEOUT, Map.of(), command);
+    return ChildProcess.run(Path.of("").toAbsolutePath(), TIMEOUT, env, command);
+  }
+
+  /** A shell command that waits until {@code file} has at least {@code lines} lines. */
+  static String awaitLines(Path file, int lines) {
+    return "until [ -f '"
+        + file
+        + "' ] && [ \"$(wc -l < '"
+        + file
+        + "')\" -ge "
+        + lines
+        + " ]; do sleep 0.1; done";
+  }
+
+  /** Each process of {@code pids} (one a line) no longer running. */
+  static void ended(Path pids, ChildProcess run) throws IOException {
+    for (String pid : Files.readAllLines(pids)) {
+      assertThat(ProcessHandle.of(Long.parseLong(pid.trim())).map(ProcessHandle::isAlive))
+          .as("the second build's process " + pid + " after its run\n" + run.describe())
+          .isNotEqualTo(java.util.Optional.of(true));
+    }
   }
 
   /** The busy loops the run started, none of them still running. */
@@ -109,11 +137,112 @@ class UnderLoadScriptTest {
   }
 
   @Test
+  void aSecondBuildRunsBesideEachRunInAFreshCloneAndStopsWithIt(@TempDir Path dir)
+      throws Exception {
+    assumeTrue(Files.exists(ReadmeInStepTest.ROOT.resolve(".git")), "a git checkout");
+    Path pids = dir.resolve("pids");
+    Path where = dir.resolve("where");
+    String second = "echo $$ >> '" + pids + "'; pwd >> '" + where + "'; exec sleep 600";
+    ChildProcess run =
+        underLoad(
+            "--loops",
+            "1",
+            "--times",
+            "2",
+            "--beside",
+            second,
+            "--",
+            "sh",
+            "-c",
+            // run n ends once the n-th second build started
+            "echo run >> '"
+                + dir.resolve("runs")
+                + "'; n=$(wc -l < '"
+                + dir.resolve("runs")
+                + "'); until [ \"$(wc -l < '"
+                + pids
+                + "' 2>/dev/null || echo 0)\" -ge \"$n\" ]; do sleep 0.1; done");
+    assertThat(run.status()).as(run.describe()).isZero();
+    assertThat(run.stdout())
+        .as(run.describe())
+        .contains("under-load: a second build beside each run, in a fresh clone of ")
+        .contains("under-load: the second build beside it (" + second + ") ended 0 time(s)")
+        .contains("and was stopped with the run")
+        .contains("under-load: 2 of 2 passed beside 1 busy loop(s) and a second build");
+    assertThat(Files.readAllLines(pids)).as("a second build per run").hasSize(2);
+    ended(pids, run);
+    for (String clone : Files.readAllLines(where)) {
+      assertThat(Path.of(clone)).as("its own clone, not this checkout").doesNotExist();
+      assertThat(Path.of(clone).toAbsolutePath().normalize())
+          .isNotEqualTo(ReadmeInStepTest.ROOT.toAbsolutePath().normalize());
+    }
+    loopsEnded(run, 1);
+  }
+
+  @Test
+  void aSecondBuildThatEndsIsStartedAgainAndItsOutcomeIsPrintedNotDecisive(@TempDir Path dir)
+      throws Exception {
+    assumeTrue(Files.exists(ReadmeInStepTest.ROOT.resolve(".git")), "a git checkout");
+    Path ran = dir.resolve("ran");
+    ChildProcess run =
+        underLoad(
+            "--loops",
+            "1",
+            "--beside",
+            "echo started >> '" + ran + "'; exit 3",
+            "--",
+            "sh",
+            "-c",
+            awaitLines(ran, 2));
+    assertThat(run.status()).as("the second build's failures do not decide").isZero();
+    assertThat(run.stdout())
+        .as(run.describe())
+        .contains("(exit statuses: 3 ")
+        .contains("under-load: run 1 of 1 passed in ");
+    loopsEnded(run, 1);
+  }
+
+  @Test
+  void besideBuildIsReadmesTestCommandInAFreshClone(@TempDir Path dir) throws Exception {
+    assumeTrue(Files.exists(ReadmeInStepTest.ROOT.resolve(".git")), "a git checkout");
+    // a mvn of the test's own on the PATH: it says how it was called and where, then waits
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path called = dir.resolve("called");
+    Path mvn = bin.resolve("mvn");
+    Files.writeString(
+        mvn, "#!/bin/sh\necho \"$$ $(pwd) $*\" >> '" + called + "'\nexec sleep 600\n");
+    assertThat(mvn.toFile().setExecutable(true)).isTrue();
+    ChildProcess run =
+        underLoad(
+            Map.of("PATH", bin + ":" + System.getenv("PATH")),
+            "--loops",
+            "1",
+            "--beside-build",
+            "--",
+            "sh",
+            "-c",
+            awaitLines(called, 1));
+    assertThat(run.status()).as(run.describe()).isZero();
+    assertThat(run.stdout())
+        .as(run.describe())
+        .contains("a second build beside each run, in a")
+        .contains(": mvn -B verify");
+    List<String> line = List.of(Files.readAllLines(called).get(0).split(" "));
+    assertThat(line.subList(2, line.size())).containsExactly("-B", "verify");
+    assertThat(Path.of(line.get(1)).resolve("pom.xml")).as("in a clone").doesNotExist();
+    assertThat(ProcessHandle.of(Long.parseLong(line.get(0))).map(ProcessHandle::isAlive))
+        .as("stopped with the run")
+        .isNotEqualTo(java.util.Optional.of(true));
+    loopsEnded(run, 1);
+  }
+
+  @Test
   void refusesWhatItCannotRead() throws Exception {
     for (String[] args :
         List.of(
             new String[] {"--loops", "two"},
             new String[] {"--times", "0"},
+            new String[] {"--beside"},
             new String[] {"--fast"})) {
       ChildProcess run = underLoad(args);
       assertThat(run.status()).as(run.describe()).isEqualTo(2);

@@ -43,7 +43,7 @@ class McpLayoutTest {
             "mcp.internal.auth.Authorizer",
             "mcp.internal.http.StreamableHttp");
     assertThat(layout.uses("mcp.kimi.McpToolset"))
-        .contains("mcp.McpClient", "agent.ToolRunner", "tool.FunctionTool");
+        .contains("mcp.McpClient", "tool.ToolSource", "tool.FunctionTool");
     assertThat(layout.uses("mcp.McpClient")).contains("mcp.internal.client.Connection");
     assertThat(layout.violations()).as("layout rules broken in kimi-sdk-mcp").isEmpty();
   }

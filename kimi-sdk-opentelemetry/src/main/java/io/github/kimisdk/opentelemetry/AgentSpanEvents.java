@@ -2,24 +2,43 @@ package io.github.kimisdk.opentelemetry;
 
 import io.github.kimisdk.agents.AgentListener;
 import io.github.kimisdk.agents.CompactionReport;
+import io.github.kimisdk.agents.Decision;
 import io.github.kimisdk.agents.RunEvent;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Records the moments of an agent run ({@code kimi-sdk-agents}) a team watches as events on the
  * current span: the span the application opens around {@code Agent.run} or {@code Agent.resume},
  * under which the run's chat spans also are. The conventions name no approval or resume events yet,
  * so the names are Kimi's own: {@value #CLAIMED}, {@value #TAKEN}, {@value #RESUMED}, {@value
- * #PAUSED}, {@value #IN_DOUBT}, {@value #APPROVED}, {@value #DENIED}, {@value #ASKED_AGAIN},
- * {@value #COMPACTED} (the tokens and bytes of the next request before and after, the messages
- * replaced, the summary call's model, tokens, cached tokens and cost, the prefix cache given up)
- * and {@value #TOOL_RESULT_CUT} (the result's length and what was kept). Each carries {@code
- * kimi.agent.run.id}, and {@code gen_ai.tool.name} where a tool is concerned; never a call's
- * arguments or its idempotency key. With {@link AgentSpans} as the agent's tracer, the current span
- * is the run's {@code invoke_agent} span.
+ * #PAUSED}, {@value #IN_DOUBT}, {@value #APPROVED}, {@value #DENIED}, {@value #EXPIRED}, {@value
+ * #AGENT_CHANGED}, {@value #ASKED_AGAIN}, {@value #COMPACTED} (the tokens and bytes of the next
+ * request before and after, the messages replaced, the summary call's model, tokens, cached tokens
+ * and cost, the prefix cache given up) and {@value #TOOL_RESULT_CUT} (the result's length and what
+ * was kept). Each carries {@code kimi.agent.run.id}, and {@code gen_ai.tool.name} where a tool is
+ * concerned; never a call's arguments or its idempotency key.
+ *
+ * <p><b>Decisions, audited.</b> {@value #APPROVED} carries who approved ({@code
+ * kimi.agent.approved.by}, one name per approver, in the order they decided), when ({@code
+ * kimi.agent.approved.at}, ISO-8601 instants, in the same order), why ({@code
+ * kimi.agent.approved.comments}, {@code ""} for an approver who gave none) and how long the call
+ * waited for it ({@code kimi.agent.approval.waited}, in seconds); {@value #DENIED} the person who
+ * rejected it when one was named ({@code kimi.agent.denied.approver}, {@code .at}, {@code
+ * .comment}); {@value #EXPIRED} what became of a call that waited past its approval's expiry
+ * ({@code kimi.agent.expired.then}: {@code reject} or {@code escalate}) and after how long ({@code
+ * kimi.agent.expired.after}, in seconds); {@value #AGENT_CHANGED} a run resumed under another
+ * version of its agent: which ({@code kimi.agent.version.saved_by}, {@code .resumed_by}, as {@code
+ * name@version}), the tools added, removed and changed ({@code .added}, {@code .removed}, {@code
+ * .changed}), the rule ({@code .rule}) and whether the run went on ({@code .continued}).
+ *
+ * <p>With {@link AgentSpans} as the agent's tracer, the current span is the run's {@code
+ * invoke_agent} span.
  *
  * <pre>{@code
  * Agent agent = Agent.builder(kimi, "kimi-k3")
@@ -59,6 +78,12 @@ public final class AgentSpanEvents implements AgentListener {
   /** A call does not run: a hook, its policy or a person refused it. */
   public static final String DENIED = "kimi.agent.denied";
 
+  /** A call waited for its approval past the approval's expiry: rejected, or escalated. */
+  public static final String EXPIRED = "kimi.agent.expired";
+
+  /** A run saved under another version of its agent was resumed under this one. */
+  public static final String AGENT_CHANGED = "kimi.agent.agent_changed";
+
   /** A decision no longer matched its call, which asks again. */
   public static final String ASKED_AGAIN = "kimi.agent.asked_again";
 
@@ -78,6 +103,35 @@ public final class AgentSpanEvents implements AgentListener {
   static final AttributeKey<Long> STEP = AttributeKey.longKey("kimi.agent.step");
   static final AttributeKey<String> HOW = AttributeKey.stringKey("kimi.agent.approved.how");
   static final AttributeKey<String> BY = AttributeKey.stringKey("kimi.agent.denied.by");
+  static final AttributeKey<List<String>> APPROVED_BY =
+      AttributeKey.stringArrayKey("kimi.agent.approved.by");
+  static final AttributeKey<List<String>> APPROVED_AT =
+      AttributeKey.stringArrayKey("kimi.agent.approved.at");
+  static final AttributeKey<List<String>> APPROVED_COMMENTS =
+      AttributeKey.stringArrayKey("kimi.agent.approved.comments");
+  static final AttributeKey<Double> WAITED = AttributeKey.doubleKey("kimi.agent.approval.waited");
+  static final AttributeKey<String> DENIED_APPROVER =
+      AttributeKey.stringKey("kimi.agent.denied.approver");
+  static final AttributeKey<String> DENIED_AT = AttributeKey.stringKey("kimi.agent.denied.at");
+  static final AttributeKey<String> DENIED_COMMENT =
+      AttributeKey.stringKey("kimi.agent.denied.comment");
+  static final AttributeKey<String> EXPIRED_THEN =
+      AttributeKey.stringKey("kimi.agent.expired.then");
+  static final AttributeKey<Double> EXPIRED_AFTER =
+      AttributeKey.doubleKey("kimi.agent.expired.after");
+  static final AttributeKey<String> SAVED_BY =
+      AttributeKey.stringKey("kimi.agent.version.saved_by");
+  static final AttributeKey<String> RESUMED_BY =
+      AttributeKey.stringKey("kimi.agent.version.resumed_by");
+  static final AttributeKey<List<String>> ADDED =
+      AttributeKey.stringArrayKey("kimi.agent.version.added");
+  static final AttributeKey<List<String>> REMOVED =
+      AttributeKey.stringArrayKey("kimi.agent.version.removed");
+  static final AttributeKey<List<String>> CHANGED =
+      AttributeKey.stringArrayKey("kimi.agent.version.changed");
+  static final AttributeKey<String> RULE = AttributeKey.stringKey("kimi.agent.version.rule");
+  static final AttributeKey<Boolean> CONTINUED =
+      AttributeKey.booleanKey("kimi.agent.version.continued");
   static final AttributeKey<Long> TOKENS_BEFORE =
       AttributeKey.longKey("kimi.agent.compaction.tokens_before");
   static final AttributeKey<Long> TOKENS_AFTER =
@@ -124,8 +178,7 @@ public final class AgentSpanEvents implements AgentListener {
       a.put(HOLDER, e.holder()).put(UNTIL, e.until().toString());
     } else if (event instanceof RunEvent.Resumed e) {
       name = RESUMED;
-      a.put(REVISION, e.revision())
-          .put(STATUS, e.status().name().toLowerCase(java.util.Locale.ROOT));
+      a.put(REVISION, e.revision()).put(STATUS, e.status().name().toLowerCase(Locale.ROOT));
       a.put(CALLS, (long) e.decisions());
     } else if (event instanceof RunEvent.Paused e) {
       name = PAUSED;
@@ -136,9 +189,44 @@ public final class AgentSpanEvents implements AgentListener {
     } else if (event instanceof RunEvent.Approved e) {
       name = APPROVED;
       a.put(TOOL, e.tool()).put(STEP, (long) e.step()).put(HOW, e.how());
+      if (!e.approvals().isEmpty()) {
+        List<String> by = new ArrayList<>();
+        List<String> at = new ArrayList<>();
+        List<String> comments = new ArrayList<>();
+        for (Decision.Approver p : e.approvals()) {
+          by.add(p.name());
+          at.add(p.at().toString());
+          comments.add(p.comment() == null ? "" : p.comment());
+        }
+        a.put(APPROVED_BY, by).put(APPROVED_AT, at).put(APPROVED_COMMENTS, comments);
+      }
+      if (e.waited() != null) {
+        a.put(WAITED, e.waited().toNanos() / 1e9);
+      }
     } else if (event instanceof RunEvent.Denied e) {
       name = DENIED;
       a.put(TOOL, e.tool()).put(STEP, (long) e.step()).put(BY, e.by());
+      if (e.approver() != null) {
+        a.put(DENIED_APPROVER, e.approver().name()).put(DENIED_AT, e.approver().at().toString());
+        if (e.approver().comment() != null) {
+          a.put(DENIED_COMMENT, e.approver().comment());
+        }
+      }
+    } else if (event instanceof RunEvent.Expired e) {
+      name = EXPIRED;
+      a.put(TOOL, e.tool())
+          .put(STEP, (long) e.step())
+          .put(EXPIRED_THEN, e.then().name().toLowerCase(Locale.ROOT))
+          .put(EXPIRED_AFTER, e.after().toNanos() / 1e9);
+    } else if (event instanceof RunEvent.AgentChanged e) {
+      name = AGENT_CHANGED;
+      a.put(SAVED_BY, e.savedBy())
+          .put(RESUMED_BY, e.resumedBy())
+          .put(ADDED, e.added())
+          .put(REMOVED, e.removed())
+          .put(CHANGED, e.changed())
+          .put(RULE, e.rule().name().toLowerCase(Locale.ROOT))
+          .put(CONTINUED, e.continued());
     } else if (event instanceof RunEvent.AskedAgain e) {
       name = ASKED_AGAIN;
       a.put(TOOL, e.tool()).put(STEP, (long) e.step());

@@ -5,6 +5,7 @@ import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.errors.BudgetExceededException;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -108,7 +109,10 @@ final class CallSpan implements KimiInterceptor {
   /** The most sets of metric attributes {@link #interned} keeps. */
   static final int MAX_INTERNED = 256;
 
-  CallSpan(OpenTelemetry otel, GenAi genAi, Map<Long, Open> open) {
+  private final BudgetMetrics budgets;
+
+  CallSpan(OpenTelemetry otel, GenAi genAi, Map<Long, Open> open, BudgetMetrics budgets) {
+    this.budgets = budgets;
     this.tracer =
         otel.tracerBuilder(KimiTelemetry.INSTRUMENTATION_SCOPE)
             .setInstrumentationVersion(KimiTelemetry.VERSION)
@@ -259,6 +263,9 @@ final class CallSpan implements KimiInterceptor {
     }
     if (error != null) {
       Throwable cause = unwrap(error);
+      if (cause instanceof BudgetExceededException refused) {
+        budgets.refused(refused);
+      }
       String type = GenAi.errorType(cause);
       span.setAttribute(GenAi.ERROR_TYPE, type);
       int status = GenAi.status(cause);

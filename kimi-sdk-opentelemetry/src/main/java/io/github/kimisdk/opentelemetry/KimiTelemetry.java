@@ -1,5 +1,6 @@
 package io.github.kimisdk.opentelemetry;
 
+import io.github.kimisdk.Budget;
 import io.github.kimisdk.CallListener;
 import io.github.kimisdk.ContextPropagator;
 import io.github.kimisdk.KimiClient;
@@ -7,6 +8,7 @@ import io.github.kimisdk.KimiInterceptor;
 import io.github.kimisdk.model.PriceTable;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -120,8 +122,11 @@ public final class KimiTelemetry {
   private KimiTelemetry(Builder b) {
     ConcurrentHashMap<Long, CallSpan.Open> open = new ConcurrentHashMap<>(); // by the call's id
     GenAi genAi = new GenAi(b.experimental, b.contents, b.prices);
+    BudgetMetrics budgets = new BudgetMetrics(b.openTelemetry, b.budgets);
     this.interceptors =
-        List.of(new CallSpan(b.openTelemetry, genAi, open), new AttemptContext(b.propagate, open));
+        List.of(
+            new CallSpan(b.openTelemetry, genAi, open, budgets),
+            new AttemptContext(b.propagate, open));
     this.listener = new RerouteEvents(open);
   }
 
@@ -213,6 +218,7 @@ public final class KimiTelemetry {
     private boolean experimental;
     private boolean contents;
     private PriceTable prices = PriceTable.defaults();
+    private final List<Budget> budgets = new ArrayList<>();
 
     private Builder(OpenTelemetry openTelemetry) {
       this.openTelemetry = openTelemetry;
@@ -268,6 +274,26 @@ public final class KimiTelemetry {
      */
     public Builder prices(PriceTable prices) {
       this.prices = Objects.requireNonNull(prices, "prices");
+      return this;
+    }
+
+    /**
+     * Reports {@code budget}'s state as metrics, read from it whenever the SDK collects: {@code
+     * kimi.budget.spent}, {@code kimi.budget.held} and {@code kimi.budget.limit}, gauges, one
+     * series per counter with {@code kimi.budget.name}, {@code kimi.budget.unit} (its currency,
+     * such as {@code USD}, or {@code token}), {@code kimi.budget.scope} ({@code tenant:NAME} or
+     * {@code tag:NAME}, for a budget per or for a tenant or tag) and {@code kimi.budget.period}
+     * (the day, the month, or {@code rolling}), as this process last saw it ({@link
+     * Budget#snapshots()}). Give it the budgets the client was built with ({@code
+     * KimiClient.Builder.budget}). Whatever budgets are given, {@code kimi.budget.refusals} counts
+     * the calls a budget refused, by {@code kimi.budget.name} and {@code kimi.budget.scope}.
+     *
+     * @param budget the budget
+     * @return this builder
+     * @throws NullPointerException if {@code budget} is null
+     */
+    public Builder budget(Budget budget) {
+      budgets.add(Objects.requireNonNull(budget, "budget"));
       return this;
     }
 

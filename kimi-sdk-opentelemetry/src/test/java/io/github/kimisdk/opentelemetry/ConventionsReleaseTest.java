@@ -47,7 +47,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * semantic-conventions-1.41.1.txt}, read from that tag) but the {@code kimi.*} ones. One run of
  * calls writes them all: whole replies, a stream, a retry, a fallback, a failure and a call refused
  * before sending, with every opt-in on, and an agent's run with a tool and a subagent ({@link
- * AgentSpans}, {@link AgentSpanEvents}).
+ * AgentSpans}, {@link AgentSpanEvents}, {@link AgentMetrics}, whose names are Kimi's own).
  */
 class ConventionsReleaseTest {
 
@@ -134,14 +134,22 @@ class ConventionsReleaseTest {
                 .store(io.github.kimisdk.agents.RunStore.inMemory())
                 .tool(lookup)
                 .build();
+        io.github.kimisdk.agents.RunStore leads = io.github.kimisdk.agents.RunStore.inMemory();
+        AgentSpanEvents events = AgentSpanEvents.create();
+        AgentMetrics agentMetrics = AgentMetrics.create(OTEL);
+        agentMetrics.observeRuns(leads, "lead");
         io.github.kimisdk.agents.Agent lead =
             io.github.kimisdk.agents.Agent.builder(kimi, "kimi-k3")
                 .name("lead", "1")
                 .description("Answers with figures")
-                .store(io.github.kimisdk.agents.RunStore.inMemory())
+                .store(leads)
                 .tool(child.asTool("research", "Researches a figure"))
                 .tracer(AgentSpans.builder(OTEL).captureMessageContent(true).build())
-                .listener(AgentSpanEvents.create())
+                .listener(
+                    e -> {
+                      events.onEvent(e);
+                      agentMetrics.onEvent(e);
+                    })
                 .build();
         lead.run(
             "conventions",
@@ -215,7 +223,7 @@ class ConventionsReleaseTest {
         row("gen_ai.token.type", AttributeType.STRING, "1.28.0 or earlier", "metric"),
         row("gen_ai.input.messages", AttributeType.VALUE, "1.37.0", "span"),
         row("gen_ai.output.messages", AttributeType.VALUE, "1.37.0", "span"),
-        row("gen_ai.agent.name", AttributeType.STRING, "1.31.0", "span"),
+        row("gen_ai.agent.name", AttributeType.STRING, "1.31.0", "span metric"),
         row("gen_ai.agent.description", AttributeType.STRING, "1.31.0", "span"),
         row("gen_ai.agent.version", AttributeType.STRING, "1.40.0", "span"),
         row("gen_ai.conversation.id", AttributeType.STRING, "1.34.0", "span"),
@@ -256,13 +264,15 @@ class ConventionsReleaseTest {
                 assertThat(name.startsWith("kimi.") || release.contains("attribute " + name))
                     .as(name + " is in v1.41.1 or kimi.*")
                     .isTrue());
-    assertThat(METRIC_NAMES)
+    assertThat(METRIC_NAMES.stream().filter(n -> !n.startsWith("kimi.")))
         .containsExactlyInAnyOrder(
             "gen_ai.client.operation.duration",
             "gen_ai.client.token.usage",
             "gen_ai.client.operation.time_to_first_chunk",
             "gen_ai.client.operation.time_per_output_chunk")
         .allSatisfy(name -> assertThat(release).contains("metric " + name));
+    // an agent's metrics: the conventions name none yet
+    assertThat(METRIC_NAMES).contains(AgentMetrics.RUNS);
     assertThat(KimiTelemetry.SEMANTIC_CONVENTIONS).isEqualTo("1.41.1");
     assertThat(attributes().map(a -> (String) a.get()[0]))
         .as("the table above names every attribute of the conventions written")

@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
@@ -545,6 +546,104 @@ final class Fleet implements AutoCloseable {
   }
 
   /**
+   * Issue 100's race: a request another process took before one process's pause was in Redis, and
+   * sends after it was (its key supplier slow, or a busy machine's scheduler between the take and
+   * the send). Three processes share a concurrency of 4: p2 and p3 each take a slot for one call
+   * whose key supplier then waits ({@code keyGate}); p1 sends two calls, which Kimi holds. Kimi
+   * refuses p1's first with a 429 ({@code Retry-After}) and every request that arrives for that
+   * long (an account-wide limit), answers its second, and once p1's pause is in Redis, p2's and
+   * p3's suppliers return: their requests were taken before the pause and are sent after it. {@code
+   * busyLoops} threads of this JVM spin meanwhile, so that it runs on a busy machine.
+   *
+   * <p>Figures: the others' requests before the {@code Retry-After} had passed (the goal: 0), their
+   * 429s, their first request after the 429, the load average at the end, all 429s, the calls
+   * answered, failed and lost.
+   */
+  static Map<String, Object> takenBeforeThePause(
+      Clients kinds, long retryAfterSeconds, int busyLoops) throws Exception {
+    Map<String, Object> f = new LinkedHashMap<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Thread> loops = new ArrayList<>();
+    for (int i = 0; i < busyLoops; i++) {
+      Thread t =
+          new Thread(
+              () -> {
+                long x = 0;
+                while (!stop.get()) {
+                  x += System.nanoTime() & 1; // a core's worth of work, until told to stop
+                }
+                if (x == 42) {
+                  System.out.print("");
+                }
+              },
+              "busy loop " + i);
+      t.setDaemon(true);
+      t.start();
+      loops.add(t);
+    }
+    try (Fleet fleet = new Fleet(1, kinds, false)) {
+      fleet.retryAfterSeconds = retryAfterSeconds;
+      fleet.latency = Duration.ofMillis(10);
+      Duration cap = Duration.ofSeconds(60);
+      // the account's concurrency is what Kimi's refusal states (3): the refusal is not the
+      // fleet's own doing, so it pauses the fleet
+      Client p1 = fleet.client("p1", "calls=2", "concurrency=3");
+      Client p2 = fleet.client("p2", "calls=1", "concurrency=3", "keyGate=true");
+      Client p3 = fleet.client("p3", "calls=1", "concurrency=3", "keyGate=true");
+      fleet.holding = true;
+      p2.go();
+      p3.go();
+      p2.await(l -> l.equals("keyed"), cap); // its slot taken, its send waiting for its key
+      p3.await(l -> l.equals("keyed"), cap);
+      p1.go();
+      Held first = fleet.nextHeld(cap); // every slot held: p2's and p3's taken, p1's at Kimi
+      long at = System.nanoTime();
+      fleet.refuseUntil = at + TimeUnit.SECONDS.toNanos(retryAfterSeconds);
+      fleet.refusedAt = at;
+      first.refuse().complete(true);
+      String paused = p1.await(l -> l.startsWith("paused "), Duration.ofSeconds(30));
+      fleet.holding = false;
+      fleet.released.complete(false);
+      p2.send("send"); // taken before the pause, sent after it
+      p3.send("send");
+      Done d = p1.done(Duration.ofSeconds(120));
+      d = d.plus(p2.done(Duration.ofSeconds(120))).plus(p3.done(Duration.ofSeconds(120)));
+      long end = fleet.refuseUntil;
+      Predicate<Arrival> others = x -> !x.tag().equals("p1");
+      f.put(
+          "others' requests before Retry-After passed",
+          fleet.arrivals(others.and(x -> x.nanos() - at >= 0 && x.nanos() - end < 0)).size());
+      f.put("others' 429s", fleet.arrivals(others.and(x -> x.status() == 429)).size());
+      f.put(
+          "their first request after the 429 (s)",
+          round(
+              fleet.arrivals(others.and(x -> x.nanos() - at >= 0)).stream()
+                      .mapToLong(x -> x.nanos() - at)
+                      .min()
+                      .orElse(0)
+                  / 1e9));
+      f.put(
+          "p1's pause in Redis after the 429 (ms)",
+          millis(Long.parseLong(paused.substring(7)) - at));
+      f.put(
+          "load average",
+          round(
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                  .getSystemLoadAverage()));
+      f.put("429s", fleet.arrivals(x -> x.status() == 429).size());
+      f.put("calls ok", d.ok());
+      f.put("failed", d.failed());
+      f.put("lost", d.lost());
+    } finally {
+      stop.set(true);
+      for (Thread t : loops) {
+        t.join();
+      }
+    }
+    return f;
+  }
+
+  /**
    * Three processes share a concurrency limit with calls of {@code latency} in flight; Redis is
    * killed, stays down for {@code outage} and starts again empty on its port. Figures: Kimi's peak
    * concurrency, and the calls answered, failed and lost.
@@ -749,6 +848,8 @@ final class Fleet implements AutoCloseable {
         print("shared 429, " + kinds, shared429(kinds, full ? 12 : 6, 3, 5, false, 0));
         print("shared 429, " + kinds, shared429(kinds, full ? 12 : 6, 3, 5, false, 20));
         print("shared 429, " + kinds, shared429(kinds, full ? 12 : 6, 3, 5, true, 20));
+        // a request taken before the pause and sent after it, on a busy machine (issue 100)
+        print("taken before the pause, " + kinds, takenBeforeThePause(kinds, 5, 2));
       }
       for (String fallback : List.of("FAIL_CLOSED", "IN_PROCESS")) {
         if ("restart".startsWith(only)) {

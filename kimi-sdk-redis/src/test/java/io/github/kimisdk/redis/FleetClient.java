@@ -49,7 +49,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * concurrency}, {@code rpm} (0: none), {@code fallback} ({@code FAIL_CLOSED} or {@code
  * IN_PROCESS}), {@code window} (milliseconds of the store's minute, 0: 60 s; the fleet's scaled
  * runs only), {@code retries} (default 2), {@code warm} (calls sent one by one before {@code
- * ready}, as a process that has served a while; default 0).
+ * ready}, as a process that has served a while; default 0), {@code keyGate} ({@code true}: the key
+ * supplier of each call after {@code go} prints {@code keyed} once and waits for a line {@code
+ * send}, so that the call holds its permit but is not sent yet; default false).
  */
 final class FleetClient {
 
@@ -93,9 +95,29 @@ final class FleetClient {
     limit.store(timed, "org-fleet");
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    // keyGate: the key of the calls after go waits for a line "send" (its take done, its send not
+    // yet: a slow key supplier, or a busy machine's scheduler between the take and the send)
+    boolean keyGate = Boolean.parseBoolean(a.getOrDefault("keyGate", "false"));
+    CompletableFuture<Void> sendNow = new CompletableFuture<>();
+    AtomicBoolean keyed = new AtomicBoolean();
+    java.util.function.Supplier<String> key =
+        () -> {
+          if (keyGate && timed.going && !sendNow.isDone()) {
+            if (keyed.compareAndSet(false, true)) {
+              System.out.println("keyed");
+              System.out.flush();
+            }
+            try {
+              sendNow.get(120, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              throw new IllegalStateException("no line 'send' within 120 s", e);
+            }
+          }
+          return "sk-fleet";
+        };
     try (KimiClient kimi =
         KimiClient.builder()
-            .apiKey("sk-fleet")
+            .apiKey(key)
             .baseUrl(a.get("base"))
             .retryPolicy(
                 RetryPolicy.defaults()
@@ -132,6 +154,8 @@ final class FleetClient {
                       timed.mark();
                     } else if (l.equals("unmark")) {
                       timed.unmark();
+                    } else if (l.equals("send")) {
+                      sendNow.complete(null);
                     }
                   }
                 } catch (java.io.IOException e) {
@@ -308,6 +332,11 @@ final class FleetClient {
     @Override
     public void renew(String account, Collection<String> leases, Duration leaseFor) {
       store.renew(account, leases, leaseFor);
+    }
+
+    @Override
+    public Duration pausedFor(String account) {
+      return store.pausedFor(account);
     }
 
     @Override

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.agent.ToolRunner;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
@@ -12,7 +11,6 @@ import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.errors.NotFoundException;
-import io.github.kimisdk.tool.JsonSchema;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -25,7 +23,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@link FakeResponse#reply(String)} and {@link FakeResponse#toolCalls(ToolCall...)}: the scripted
  * words of the model, written out by the fake for the request they answer, streamed or not, over
- * either wire protocol; a tool loop tested with them.
+ * either wire protocol (an agent's tool loop tested with them: kimi-sdk-agents'
+ * AgentScriptedRepliesHttpTest).
  */
 @ExtendWith(FakeKimiExtension.class)
 class FakeResponseTypedRepliesHttpTest {
@@ -47,40 +46,6 @@ class FakeResponseTypedRepliesHttpTest {
     try (ChatStream s = kimi.stream(request)) {
       return s.toCompletion();
     }
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("streamedAndProtocols")
-  void aToolLoopTestedWithScriptedCallsAndAReplyRunsTheToolAndEndsWithTheReply(
-      String name,
-      boolean streamed,
-      Function<FakeKimiServer, String> baseUrl,
-      FakeKimiServer server,
-      FakeKimiExtension.Clients clients) {
-    KimiClient kimi = clients.build(b -> b.baseUrl(baseUrl.apply(server)));
-    // the test: the model asks for the weather, then answers
-    server.enqueue(
-        FakeResponse.toolCalls(ToolCall.function(null, "get_weather", "{\"city\":\"Paris\"}")));
-    server.enqueue(FakeResponse.reply("Take an umbrella."));
-    ToolRunner runner =
-        ToolRunner.builder(kimi)
-            .tool(
-                "get_weather",
-                "The weather in a city",
-                JsonSchema.object().required("city", JsonSchema.string()).build(),
-                args -> "rain in " + args.get("city").asString())
-            .streaming(streamed)
-            .build();
-
-    ToolRunner.Result result = runner.run(ChatRequest.of("kimi-k3", "Umbrella in Paris?"));
-
-    assertThat(result.outcome()).isEqualTo(ToolRunner.Outcome.ANSWERED);
-    assertThat(result.text()).isEqualTo("Take an umbrella.");
-    assertThat(result.steps()).isEqualTo(2);
-    server.takeRequest();
-    String second = server.takeRequest().bodyText();
-    assertThat(second).contains("rain in Paris");
-    assertThat(second.contains("\"stream\":true")).isEqualTo(streamed);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -4,6 +4,9 @@ import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.access.Exceptions;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Currency;
 
 /**
  * The SDK's own door to the constructors of its exceptions, which are not public: the client hands
@@ -35,8 +38,8 @@ public final class Errors {
     }
 
     @Override
-    public QuotaExceededException quotaExceeded(ApiError e, boolean suspended) {
-      return new QuotaExceededException(e, suspended);
+    public QuotaExceededException quotaExceeded(ApiError e, boolean suspended, boolean balance) {
+      return new QuotaExceededException(e, suspended, balance);
     }
 
     @Override
@@ -133,6 +136,27 @@ public final class Errors {
     public StreamAbortedException streamAborted(
         String message, KimiException reason, ResponseMetadata metadata, ChatCompletion partial) {
       return new StreamAbortedException(message, reason, metadata, partial);
+    }
+
+    @Override
+    public BudgetExceededException budgetExceeded(
+        String message,
+        String budget,
+        String scope,
+        Currency currency,
+        BigDecimal limit,
+        BigDecimal spent,
+        BigDecimal held,
+        BigDecimal needed,
+        Instant resetsAt,
+        boolean movesOn) {
+      return new BudgetExceededException(
+          message, budget, scope, currency, limit, spent, held, needed, resetsAt, movesOn);
+    }
+
+    @Override
+    public boolean movesOn(BudgetExceededException refusal) {
+      return refusal.movesOn();
     }
 
     @Override

@@ -21,7 +21,9 @@ import java.util.Optional;
  *   <li>{@link ResponseTooLargeException}: a response body exceeded the configured limit;
  *   <li>{@link ConfigurationException}: the client was configured wrongly (missing key, bad URL);
  *   <li>{@link PreflightException}: the request was stopped before sending because the model would
- *       reject it or it does not fit the context window ({@link ContextBudgetExceededException}).
+ *       reject it or it does not fit the context window ({@link ContextBudgetExceededException});
+ *   <li>{@link BudgetExceededException}: a spend or token budget of the client refused the call
+ *       before it was sent.
  * </ul>
  *
  * <pre>{@code
@@ -45,7 +47,8 @@ public abstract sealed class KimiException extends RuntimeException
         DecodingException,
         ResponseTooLargeException,
         ConfigurationException,
-        PreflightException {
+        PreflightException,
+        BudgetExceededException {
 
   private static final long serialVersionUID = 1L;
 

@@ -91,10 +91,13 @@ class ReliabilityHttpTest {
       // [DONE] ends each stream at once, and the end of the body that follows it is still read,
       // so the connection goes back to the pool instead of being closed (a new TLS handshake).
       // A call made the moment a stream ends may find that connection still finishing and open
-      // a second one, but the count does not grow with the calls (it was one per stream before).
+      // a second one (how many depends on how the machine schedules the pool): what the server
+      // recorded is that no connection was closed, by the client or by itself, so every one it
+      // served went back to the pool (before, the client closed one per stream).
       assertThat(tracked.awaitNoBusyConnections(Duration.ofSeconds(10))).isTrue();
       assertThat(tracked.clientClosedConnections()).isZero();
-      assertThat(tracked.connectionCount()).isBetween(1, 3);
+      assertThat(tracked.serverClosedConnections()).isZero();
+      assertThat(tracked.openConnections()).isEqualTo(tracked.connectionCount()).isPositive();
     }
   }
 

@@ -35,7 +35,10 @@ import org.springframework.context.annotation.Configuration;
  *       application's that includes {@value #CONTRIBUTOR} counts it there.
  * </ul>
  *
- * {@code management.health.kimi.enabled=false} turns all of it off; a bean named {@code
+ * With {@code kimi-sdk-agents} and one {@code RunStore} bean, the store's health is in Kimi's group
+ * too ({@value #AGENT_STORE_CONTRIBUTOR}), and out of the application's own status likewise.
+ *
+ * <p>{@code management.health.kimi.enabled=false} turns all of it off; a bean named {@code
  * kimiApiHealthIndicator} replaces the indicator.
  */
 @AutoConfiguration(after = KimiAutoConfiguration.class)
@@ -58,6 +61,13 @@ public class KimiHealthAutoConfiguration {
    */
   public static final String CONTRIBUTOR = "kimiApi";
 
+  /**
+   * The name of the health indicator of the application's agent run store ({@code
+   * /actuator/health/kimi/kimiAgentStore}), in Kimi's group and, as Kimi's, out of the
+   * application's own status: {@value}.
+   */
+  public static final String AGENT_STORE_CONTRIBUTOR = "kimiAgentStore";
+
   /** Creates the configuration; Spring does. */
   public KimiHealthAutoConfiguration() {}
 
@@ -73,6 +83,36 @@ public class KimiHealthAutoConfiguration {
   public HealthIndicator kimiApiHealthIndicator(
       KimiClient client, KimiHealthProperties properties) {
     return new KimiHealthIndicator(client, properties);
+  }
+
+  /**
+   * The health of the application's agent run store, when {@code kimi-sdk-agents} is on the class
+   * path and the application has one {@code RunStore}: its check ({@code RunStore.check()}, a
+   * read), cached and bounded as Kimi's ({@code spring.ai.kimi.health.cache-for} and {@code
+   * timeout}), in Kimi's group. A bean named {@code kimiAgentStoreHealthIndicator} replaces it.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.github.kimisdk.agents.RunStore")
+  public static class AgentStore {
+
+    /** Creates the configuration; Spring does. */
+    public AgentStore() {}
+
+    /**
+     * Makes the store's health indicator.
+     *
+     * @param stores the application's run stores, of which it uses the one there is
+     * @param properties the {@code spring.ai.kimi.health.*} properties
+     * @return the indicator, contributing as {@value #AGENT_STORE_CONTRIBUTOR}, or none without a
+     *     store
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "kimiAgentStoreHealthIndicator")
+    @ConditionalOnSingleCandidate(io.github.kimisdk.agents.RunStore.class)
+    public HealthIndicator kimiAgentStoreHealthIndicator(
+        io.github.kimisdk.agents.RunStore stores, KimiHealthProperties properties) {
+      return new KimiAgentStoreHealthIndicator(stores, properties);
+    }
   }
 
   /** Kimi's health group, when Spring Boot's health endpoint is on the class path (Actuator). */

@@ -19,12 +19,13 @@ import org.springframework.boot.actuate.health.StatusAggregator;
 
 /**
  * Gives Kimi a health group of its own, {@code kimi} ({@code /actuator/health/kimi}), holding the
- * {@code kimiApi} indicator, and leaves that indicator out of the primary group (what {@code
- * /actuator/health} aggregates) unless {@code spring.ai.kimi.health.in-root-status} is true: a Kimi
- * outage then does not take the application out of a load balancer's service, and Kimi's status is
- * still read, and still DOWN when Kimi is. Spring Boot adds its liveness and readiness groups the
- * same way. A group the application names {@code kimi} itself is left as it is, as is every other
- * named group: one that includes {@code kimiApi} counts it.
+ * {@code kimiApi} indicator (and {@code kimiAgentStore}, an agent run store's), and leaves them out
+ * of the primary group (what {@code /actuator/health} aggregates) unless {@code
+ * spring.ai.kimi.health.in-root-status} is true: a Kimi outage then does not take the application
+ * out of a load balancer's service, and Kimi's status is still read, and still DOWN when Kimi is.
+ * Spring Boot adds its liveness and readiness groups the same way. A group the application names
+ * {@code kimi} itself is left as it is, as is every other named group: one that includes {@code
+ * kimiApi} counts it.
  */
 final class KimiHealthGroup implements HealthEndpointGroupsPostProcessor {
 
@@ -46,8 +47,16 @@ final class KimiHealthGroup implements HealthEndpointGroupsPostProcessor {
   }
 
   private static boolean isKimi(String name) {
-    String kimi = KimiHealthAutoConfiguration.CONTRIBUTOR;
-    return name.equals(kimi) || name.startsWith(kimi + "/");
+    for (String kimi :
+        new String[] {
+          KimiHealthAutoConfiguration.CONTRIBUTOR,
+          KimiHealthAutoConfiguration.AGENT_STORE_CONTRIBUTOR
+        }) {
+      if (name.equals(kimi) || name.startsWith(kimi + "/")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -73,7 +73,8 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties({
   KimiConnectionProperties.class,
   KimiChatProperties.class,
-  KimiRateLimitProperties.class
+  KimiRateLimitProperties.class,
+  KimiBudgetProperties.class
 })
 public class KimiAutoConfiguration {
 
@@ -84,6 +85,8 @@ public class KimiAutoConfiguration {
   // application's credential and its tenants, each optional.
   @Autowired private ObjectProvider<KimiApiKeySupplier> apiKeySupplier;
   @Autowired private ObjectProvider<KimiTenants> tenants;
+  // The budgets of spring.ai.kimi.budgets.*, which the client counts its calls against.
+  @Autowired private ObjectProvider<KimiBudgets> budgets;
   // What the line's chat model takes from the application besides (SpringLine.chatModel).
   @Autowired private BeanFactory beans;
 
@@ -162,6 +165,10 @@ public class KimiAutoConfiguration {
     if (!connection.getDeliberateFields().isEmpty()) {
       builder.deliberateFields(connection.getDeliberateFields().toArray(String[]::new));
     }
+    KimiBudgets counted = budgets == null ? null : budgets.getIfAvailable();
+    if (counted != null) {
+      counted.budgets().forEach(builder::budget);
+    }
     customizers.orderedStream().forEach(c -> c.customize(builder));
     KimiClient client;
     try {
@@ -178,6 +185,24 @@ public class KimiAutoConfiguration {
           .ifPresent(w -> LogFactory.getLog(KimiClient.LOGGER_NAME).warn(w));
     }
     return client;
+  }
+
+  /**
+   * Makes the budgets of {@code spring.ai.kimi.budgets.<name>.*}, which the auto-configured client
+   * counts its calls against and the OpenTelemetry auto-configuration reports; those with {@code
+   * shared=true} kept in the application's {@link RateLimitStore}.
+   *
+   * @param properties the budgets' properties
+   * @param store the application's store, if it has one
+   * @return the budgets, none when no property is set
+   * @throws IllegalStateException if a budget's properties are missing, contradict each other or
+   *     are out of range, or a shared one has no store, naming the properties
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public KimiBudgets kimiBudgets(
+      KimiBudgetProperties properties, ObjectProvider<RateLimitStore> store) {
+    return new KimiBudgets(properties.toBudgets(store.getIfUnique()));
   }
 
   /**

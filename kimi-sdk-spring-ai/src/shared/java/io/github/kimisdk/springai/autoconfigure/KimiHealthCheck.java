@@ -12,9 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -44,7 +42,7 @@ import java.util.function.LongSupplier;
  * its result; no probe waits longer than the timeout (and a little slack for the client's own bound
  * to fire first).
  */
-final class KimiHealthCheck {
+final class KimiHealthCheck extends CachedCheck<KimiHealthCheck.Found> {
 
   /**
    * What one probe reports: Spring Boot's status code ({@code UP}, {@code DOWN}, {@code UNKNOWN})
@@ -102,99 +100,57 @@ final class KimiHealthCheck {
   }
 
   /** What a probe waits beyond the timeout for the client's own bound to report first. */
-  private static final long SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  private static final Duration SLACK = Duration.ofMillis(500);
 
   /**
-   * One check's result and when it arrived: each target's status with its check, or, when the check
-   * could not be made at all (a closed client), what to answer.
+   * What one check found: each target's status with its check, or, when the check could not be made
+   * at all (a closed client), what to answer; and when it looked.
    */
-  private record Checked(List<TargetStatus> targets, Report failed, String at, long atNanos) {}
-
-  /** The details a probe adds to the result it answers with: how old it is. */
-  static final String AGE = "ageMs";
-
-  /** The details a probe adds: how long until a probe checks again. */
-  static final String NEXT_CHECK = "nextCheckInMs";
+  record Found(List<TargetStatus> targets, Report failed, String at) {}
 
   /** The detail listing a chain's targets, in order. */
   static final String TARGETS = "targets";
 
   private final KimiClient client;
   private final String endpoint;
-  private final long cacheForNanos;
-  private final Duration timeout;
-  private final LongSupplier nanoTime;
-  private final Object lock = new Object();
-  private Checked last; // guarded by lock
-  private CompletableFuture<Checked> running; // guarded by lock
 
   KimiHealthCheck(KimiClient client, KimiHealthProperties properties) {
     this(client, properties.getCacheFor(), properties.getTimeout(), System::nanoTime);
   }
 
   KimiHealthCheck(KimiClient client, Duration cacheFor, Duration timeout, LongSupplier nanos) {
+    super(cacheFor, timeout, SLACK, nanos);
     this.client = client.withOptions(RequestOptions.builder().timeout(timeout).build());
     this.endpoint = client.endpoint().baseUrl();
-    this.cacheForNanos = cacheFor.toNanos();
-    this.timeout = timeout;
-    this.nanoTime = nanos;
   }
 
-  /** What this probe reports: the last check's result while it is fresh, else a new check's. */
-  Report report() {
-    CompletableFuture<Checked> check;
-    boolean mine = false;
-    synchronized (lock) {
-      if (last != null && nanoTime.getAsLong() - last.atNanos() < cacheForNanos) {
-        return aged(last);
-      }
-      if (running == null) {
-        running = new CompletableFuture<>();
-        mine = true;
-      }
-      check = running;
-    }
-    if (mine) {
-      start(check);
-    }
-    try {
-      return aged(check.get(timeout.toNanos() + SLACK_NANOS, TimeUnit.NANOSECONDS));
-    } catch (TimeoutException e) {
-      // the check goes on and records its result; this probe reports what it saw
-      return Report.down()
-          .withDetail("status", PingResult.Status.UNREACHABLE.name())
-          .withDetail("endpoint", endpoint)
-          .withDetail("message", "Kimi did not answer within " + timeout)
-          .build();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Report.unknown().withDetail("message", "interrupted while waiting for Kimi").build();
-    } catch (ExecutionException e) {
-      throw new AssertionError(e); // the check always completes normally
-    }
-  }
-
-  /**
-   * Returns {@code checked}'s result, with the targets' states as they are now, how old the check
-   * is, and when the next check comes.
-   */
-  private Report aged(Checked checked) {
-    long age = Math.max(0, nanoTime.getAsLong() - checked.atNanos());
-    Report health =
-        checked.failed() != null
-            ? checked.failed()
-            : checked.targets().size() == 1
-                ? describe(checked.targets().get(0), checked.at())
-                : describe(checked.targets(), checked.at());
-    return Report.status(health.getStatus())
-        .withDetails(health.getDetails())
-        .withDetail(AGE, TimeUnit.NANOSECONDS.toMillis(age))
-        .withDetail(NEXT_CHECK, TimeUnit.NANOSECONDS.toMillis(Math.max(0, cacheForNanos - age)))
+  @Override
+  Report timedOut() {
+    return Report.down()
+        .withDetail("status", PingResult.Status.UNREACHABLE.name())
+        .withDetail("endpoint", endpoint)
+        .withDetail("message", "Kimi did not answer within " + timeout)
         .build();
   }
 
-  /** Sends one check; its result completes {@code check} and becomes the last result. */
-  private void start(CompletableFuture<Checked> check) {
+  @Override
+  String checked() {
+    return "Kimi";
+  }
+
+  /** What the check found, with the targets' states as they are now. */
+  @Override
+  Report describe(Found found) {
+    return found.failed() != null
+        ? found.failed()
+        : found.targets().size() == 1
+            ? describe(found.targets().get(0), found.at())
+            : describe(found.targets(), found.at());
+  }
+
+  /** Sends one check; the client's threads hand its result over. */
+  @Override
+  void start(Consumer<Found> done) {
     CompletableFuture<List<TargetStatus>> targets;
     try {
       targets = client.account().checkTargetsAsync();
@@ -204,15 +160,10 @@ final class KimiHealthCheck {
     targets.handle(
         (result, error) -> {
           String at = Instant.now().toString();
-          Checked checked =
+          done.accept(
               result != null
-                  ? new Checked(result, null, at, nanoTime.getAsLong())
-                  : new Checked(null, failed(error, at), at, nanoTime.getAsLong());
-          synchronized (lock) {
-            last = checked;
-            running = null;
-          }
-          check.complete(checked);
+                  ? new Found(result, null, at)
+                  : new Found(null, failed(error, at), at));
           return null;
         });
   }

@@ -1,12 +1,16 @@
 package io.github.kimisdk.springai.autoconfigure;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.agents.RunStore;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Publishes what the application's {@link KimiClient} spent ({@link KimiClient#spend()}) as
@@ -61,6 +65,34 @@ public class KimiMetricsAutoConfiguration {
   @ConditionalOnMissingBean(name = "kimiRerouteListener")
   public KimiClientCustomizer kimiRerouteListener() {
     return builder -> builder.listener(reroutes);
+  }
+
+  /**
+   * The agent meters ({@link KimiAgentMeters}), when {@code kimi-sdk-agents} is on the class path:
+   * the runs of the application's {@code RunStore} by state (when it has one), and what the agents
+   * it is the listener of tell. {@code management.metrics.enable.kimi.agent=false} turns them off;
+   * a bean named {@code kimiAgentMeters} replaces them.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.github.kimisdk.agents.AgentListener")
+  public static class Agents {
+
+    /** Creates the configuration; Spring does. */
+    public Agents() {}
+
+    /**
+     * Makes the agent meters.
+     *
+     * @param store the application's run store, when it has exactly one
+     * @return the meters, bound by Spring Boot to the application's registries, and a listener the
+     *     application gives its agents
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "kimiAgentMeters")
+    public KimiAgentMeters kimiAgentMeters(ObjectProvider<RunStore> store) {
+      return new KimiAgentMeters(
+          store.getIfUnique(), Duration.ofSeconds(KimiAgentMeters.REFRESH_SECONDS));
+    }
   }
 
   /**

@@ -2,6 +2,8 @@ package io.github.kimisdk.springai.autoconfigure;
 
 import io.github.kimisdk.opentelemetry.KimiTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -13,8 +15,9 @@ import org.springframework.context.annotation.Bean;
  * KimiAutoConfiguration} builds, when that artifact is on the class path and the application has an
  * {@link OpenTelemetry} bean (Spring Boot's OpenTelemetry starter, the OpenTelemetry Spring Boot
  * starter, or the application's own): a GenAI client span per call, the two GenAI metrics, and the
- * W3C trace context on every request. A bean named {@code kimiTelemetryCustomizer} of the
- * application's replaces it.
+ * W3C trace context on every request, and the state of the budgets of {@code
+ * spring.ai.kimi.budgets.*} as metrics ({@code kimi.budget.*}). A bean named {@code
+ * kimiTelemetryCustomizer} of the application's replaces it.
  */
 @AutoConfiguration(
     before = KimiAutoConfiguration.class,
@@ -25,6 +28,9 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(
     name = {"io.github.kimisdk.opentelemetry.KimiTelemetry", "io.opentelemetry.api.OpenTelemetry"})
 public class KimiOpenTelemetryAutoConfiguration {
+
+  // The budgets of spring.ai.kimi.budgets.*, whose state the telemetry reports as metrics.
+  @Autowired private ObjectProvider<KimiBudgets> budgets;
 
   /** Creates the configuration; Spring does. */
   public KimiOpenTelemetryAutoConfiguration() {}
@@ -39,7 +45,12 @@ public class KimiOpenTelemetryAutoConfiguration {
   @ConditionalOnBean(OpenTelemetry.class)
   @ConditionalOnMissingBean(name = "kimiTelemetryCustomizer")
   public KimiClientCustomizer kimiTelemetryCustomizer(OpenTelemetry openTelemetry) {
-    KimiTelemetry telemetry = KimiTelemetry.create(openTelemetry);
+    KimiTelemetry.Builder b = KimiTelemetry.builder(openTelemetry);
+    KimiBudgets counted = budgets == null ? null : budgets.getIfAvailable();
+    if (counted != null) {
+      counted.budgets().forEach(b::budget);
+    }
+    KimiTelemetry telemetry = b.build();
     return telemetry::install;
   }
 }

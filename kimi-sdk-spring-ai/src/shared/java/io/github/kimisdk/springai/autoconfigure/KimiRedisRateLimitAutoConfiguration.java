@@ -7,19 +7,20 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 /**
  * Auto-configures the fleet's shared rate limit in Redis when kimi-sdk-redis and Spring Data Redis
  * are on the class path, the application has a {@link RedisConnectionFactory} (Spring Boot's, from
  * {@code spring.data.redis.*}, on Lettuce or Jedis) and {@code spring.ai.kimi.rate-limit.account}
- * is set: a {@link RedisRateLimitStore} on that factory ({@link SpringDataRedisScripts}), with
- * {@code spring.ai.kimi.rate-limit.fallback}, {@code lease-length} and {@code restart-wait}. The
- * {@code KimiClient} that {@link KimiAutoConfiguration} builds shares its limits through it. It
- * backs off when the application defines a {@link RateLimitStore} of its own.
+ * is set or a budget is shared ({@code spring.ai.kimi.budgets.<name>.shared=true}): a {@link
+ * RedisRateLimitStore} on that factory ({@link SpringDataRedisScripts}), with {@code
+ * spring.ai.kimi.rate-limit.fallback}, {@code lease-length} and {@code restart-wait}. The {@code
+ * KimiClient} that {@link KimiAutoConfiguration} builds shares its limits and its shared budgets
+ * through it. It backs off when the application defines a {@link RateLimitStore} of its own.
  */
 @AutoConfiguration(
     before = KimiAutoConfiguration.class,
@@ -29,7 +30,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
       "io.github.kimisdk.redis.RedisRateLimitStore",
       "org.springframework.data.redis.connection.RedisConnectionFactory"
     })
-@ConditionalOnProperty(prefix = KimiRateLimitProperties.PREFIX, name = "account")
+@Conditional(OnSharedStoreCondition.class)
 @EnableConfigurationProperties(KimiRateLimitProperties.class)
 public class KimiRedisRateLimitAutoConfiguration {
 

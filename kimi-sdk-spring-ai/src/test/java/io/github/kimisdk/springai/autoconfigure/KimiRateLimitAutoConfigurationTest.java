@@ -94,6 +94,24 @@ class KimiRateLimitAutoConfigurationTest {
   }
 
   @Test
+  void aSharedBudgetAloneBuildsTheRedisStoreAndIsKeptInIt() {
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.budgets.fleet-daily.spend=50.00",
+            "spring.ai.kimi.budgets.fleet-daily.shared=true")
+        .run(
+            context -> {
+              RedisRateLimitStore store = context.getBean(RedisRateLimitStore.class);
+              assertThat(context.getBean(KimiClient.class).rateLimit()).isEmpty();
+              assertThat(context.getBean(KimiBudgets.class).budgets())
+                  .singleElement()
+                  .satisfies(b -> assertThat(b.isShared()).isTrue())
+                  .hasToString("Budget[fleet-daily: USD 50.00 per day (UTC), shared]");
+              assertThat(store.toString()).contains("SpringDataRedisScripts");
+            });
+  }
+
+  @Test
   void onJedisTheStoreRunsOnJedissConnectionFactory() {
     runner
         .withPropertyValues(

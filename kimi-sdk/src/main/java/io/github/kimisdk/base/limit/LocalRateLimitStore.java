@@ -101,6 +101,20 @@ public final class LocalRateLimitStore {
     }
   }
 
+  /**
+   * Returns how long {@code account} stays paused from now: zero when it is not paused.
+   *
+   * @param account the account
+   * @return the rest of its pause, or zero
+   */
+  public synchronized Duration pausedFor(String account) {
+    Account a = accounts.get(account);
+    long now = nanoTime.getAsLong();
+    return a == null || !a.paused || now - a.pausedUntil >= 0
+        ? Duration.ZERO
+        : Duration.ofNanos(a.pausedUntil - now);
+  }
+
   /** Returns how many leases of {@code account} are out; for tests. */
   public synchronized int leases(String account) {
     Account a = accounts.get(account);

@@ -1,2 +1,5 @@
-/** The base floor's in-process rate-limit counters. Not exported; knows nothing of Kimi. */
+/**
+ * The base floor's in-process counters: a rate limit's and a budget's. Not exported; knows nothing
+ * of Kimi.
+ */
 package io.github.kimisdk.base.limit;

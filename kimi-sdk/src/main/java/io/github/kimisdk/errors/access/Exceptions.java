@@ -6,6 +6,7 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.ApiError;
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.AuthenticationException;
+import io.github.kimisdk.errors.BudgetExceededException;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.errors.ConnectionException;
 import io.github.kimisdk.errors.ContentFilterException;
@@ -26,6 +27,9 @@ import io.github.kimisdk.errors.StreamAbortedException;
 import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.errors.TokensPerDayLimitException;
 import io.github.kimisdk.errors.TruncatedStreamException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Currency;
 
 /**
  * The constructors of the {@link KimiException} family, which are not public: implemented once, in
@@ -37,7 +41,7 @@ public interface Exceptions {
 
   ApiException api(ApiError e);
 
-  QuotaExceededException quotaExceeded(ApiError e, boolean suspended);
+  QuotaExceededException quotaExceeded(ApiError e, boolean suspended, boolean balance);
 
   EngineOverloadedException engineOverloaded(ApiError e);
 
@@ -77,6 +81,25 @@ public interface Exceptions {
 
   StreamAbortedException streamAborted(
       String message, KimiException reason, ResponseMetadata metadata, ChatCompletion partial);
+
+  /**
+   * Makes a budget's refusal; {@code movesOn}: the call goes on to the next fallback target.
+   * Amounts are the budget's: of {@code currency}, or tokens when it is null.
+   */
+  BudgetExceededException budgetExceeded(
+      String message,
+      String budget,
+      String scope,
+      Currency currency,
+      BigDecimal limit,
+      BigDecimal spent,
+      BigDecimal held,
+      BigDecimal needed,
+      Instant resetsAt,
+      boolean movesOn);
+
+  /** Tells whether the budget that refused a call moves it on to the next fallback target. */
+  boolean movesOn(BudgetExceededException refusal);
 
   /** Records on {@code failure} how many attempts the call made. */
   void attempts(KimiException failure, int attempts);

@@ -352,7 +352,12 @@ public final class Chain {
                       return CompletableFuture.failedFuture(e); // the target refuses the request
                     }
                     return new Futures<Void>(
-                            c, from, s -> launch.apply(send.attempt(s, n)), new AtomicReference<>())
+                            c,
+                            from,
+                            s ->
+                                launch.apply(
+                                    send.attempt(s, n), s.attempt().overrides().observer()),
+                            new AtomicReference<>())
                         .proceed(a);
                   },
                   continued,

@@ -511,7 +511,8 @@ public final class Retrier {
   /**
    * The failure of a call that found no target to send to, or whose every target refused it: an
    * overload naming every target with its last answer and state, and what the call did (its
-   * attempts, its time, its waits for busy hosts); the call's own failures suppressed in it by
+   * attempts, its time, its waits for busy hosts), its status one a target sent (a connection
+   * failure when no target ever answered with one); the call's own failures suppressed in it by
    * {@link #finish}.
    */
   private KimiException noTarget(RetryState st, long soonestNanos) {
@@ -529,6 +530,9 @@ public final class Retrier {
               + ErrorFactory.human(Duration.ofNanos(st.waits.busyNanos))
               + " for busy hosts)";
     }
+    // its status one a target sent: the call's own last answer, else the chain's last (a call
+    // that sent nothing, or whose last attempt found no host, reports what the hosts said)
+    ApiException answered = last instanceof ApiException a ? a : st.route.lastAnswer();
     return context
         .errors()
         .noTargetAvailable(
@@ -537,7 +541,8 @@ public final class Retrier {
                 : Duration.ofNanos(soonestNanos),
             st.route.describe(),
             course,
-            last);
+            answered,
+            last != null ? last : st.route.lastFailure());
   }
 
   /**

@@ -1,9 +1,12 @@
 package io.github.kimisdk.internal.chain;
 
+import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.base.flow.StoppablePublisher;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.credential.Tenant;
+import io.github.kimisdk.internal.http.AttemptObserver;
 import io.github.kimisdk.internal.limit.ConcurrencyGate;
+import io.github.kimisdk.internal.route.Route;
 import io.github.kimisdk.internal.route.TargetParts;
 import java.util.concurrent.CompletableFuture;
 
@@ -85,8 +88,32 @@ public final class Retrying implements Interceptor {
         : c.settings().retrier().routedState(c.model(), c.request(), stream);
   }
 
+  /**
+   * Returns attempt {@code a} heard by its call's route: a response that began (a 2xx status) is
+   * what proves a probed target up, told as its headers come rather than when the call ends, so
+   * that the other calls stop finding the target's probe out as soon as its host answers.
+   */
+  private static Sending provedBy(Sending a, RetryState course) {
+    if (course == null || course.route == null) {
+      return a;
+    }
+    Route route = course.route;
+    return a.at(
+        a.attempt()
+            .heardBy(
+                new AttemptObserver() {
+                  @Override
+                  public void headers(int attempt, ResponseMetadata metadata, long atNanos) {
+                    if (metadata.statusCode() / 100 == 2) {
+                      route.answered();
+                    }
+                  }
+                }));
+  }
+
   @Override
   public <T> CompletableFuture<T> future(Sending sending, Chain.Futures<T> next) {
+    RetryState course = course(sending, false);
     FutureCall<T> call =
         sending
             .call()
@@ -100,10 +127,10 @@ public final class Retrying implements Interceptor {
                   } catch (RuntimeException e) {
                     return CompletableFuture.failedFuture(e); // the target refuses the request
                   }
-                  return next.proceed(a);
+                  return next.proceed(provedBy(a, course));
                 },
                 sending.call().blocking(),
-                course(sending, false));
+                course);
     // The client's close ends the call here, where its attempts and their failures are known; the
     // layers above see it end as any failure.
     inFlight.closing(call.result(), call::stop);
@@ -113,6 +140,12 @@ public final class Retrying implements Interceptor {
 
   @Override
   public <T> StoppablePublisher<T> stream(Sending sending, Chain.Streams<T> next) {
-    return next.retried(sending, attempts, course(sending, true), parts);
+    RetryState course = course(sending, true);
+    Attempts proved =
+        course == null
+            ? attempts
+            : (call, n, here, target, request, permit) ->
+                provedBy(attempt(call, n, here, target, request, permit), course);
+    return next.retried(sending, proved, course, parts);
   }
 }

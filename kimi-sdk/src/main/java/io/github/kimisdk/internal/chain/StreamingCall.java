@@ -13,6 +13,7 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamAbortedException;
 import io.github.kimisdk.errors.StreamException;
+import io.github.kimisdk.internal.http.AttemptObserver;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.StreamAttempt;
 import io.github.kimisdk.internal.http.StreamIdleException;
@@ -24,6 +25,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -73,7 +75,8 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
      * @param request the request the attempt sends in place of the call's (a cut stream's
      *     continuation), in Kimi's form; null for the call's own
      * @param permit the room the attempt holds in its target's gate, or null
-     * @param launch starts the attempt; its future completes when the attempt ended
+     * @param launch starts the attempt, whose items it tells the attempt's observer ({@link
+     *     AttemptObserver#item}) when it hears them; its future completes when the attempt ended
      * @return the attempt's end, as the interceptors passed it back
      */
     CompletableFuture<Void> send(
@@ -82,7 +85,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
         int target,
         ChatRequest request,
         ConcurrencyGate.Permit permit,
-        Function<StreamAttempt<T>, CompletableFuture<Void>> launch);
+        BiFunction<StreamAttempt<T>, AttemptObserver, CompletableFuture<Void>> launch);
   }
 
   /**
@@ -319,7 +322,9 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     }
     CompletableFuture<Void> f;
     try {
-      f = spec.attempts().send(n, here, to, request, permit, attempt -> launch(attempt, n));
+      f =
+          spec.attempts()
+              .send(n, here, to, request, permit, (attempt, heard) -> launch(attempt, n, heard));
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -354,8 +359,11 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
         });
   }
 
-  /** Starts attempt {@code n}, made at the chain's end; returns its end. */
-  private CompletableFuture<Void> launch(StreamAttempt<T> call, int n) {
+  /**
+   * Starts attempt {@code n}, made at the chain's end, its items told to {@code heard} first when
+   * it hears them; returns its end.
+   */
+  private CompletableFuture<Void> launch(StreamAttempt<T> call, int n, AttemptObserver heard) {
     CompletableFuture<Void> end = new CompletableFuture<>();
     boolean drop;
     boolean block;
@@ -376,7 +384,7 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     watch(call);
     Flow.Subscriber<? super T> joined =
         continuing == null ? relay : new Continuing.Seam<>(relay, seen, join);
-    Lane<T> events = new Lane<>(joined);
+    Lane<T> events = new Lane<>(joined, heard == null || !heard.hearsItems() ? null : heard);
     armHedge(call, events, n);
     Consumer<Throwable> failed = error -> attemptFailed(call, end, error);
     if (block) {
@@ -814,10 +822,11 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
   }
 
   /**
-   * One attempt's items on their way to the caller, which a hand-over closes: the first item it
-   * passes makes the attempt the caller's stream (a hedge can no longer close it), and once closed
-   * it passes no item, so an attempt handed over never delivers a word after the copy that took
-   * over. Its subscription and end pass through (the relay judges the end as an attempt's).
+   * One attempt's items on their way to the caller, each told first to the attempt's observer when
+   * it hears items, which a hand-over closes: the first item it passes makes the attempt the
+   * caller's stream (a hedge can no longer close it), and once closed it passes no item, so an
+   * attempt handed over never delivers a word after the copy that took over. Its subscription and
+   * end pass through (the relay judges the end as an attempt's).
    */
   static final class Lane<T> implements Flow.Subscriber<T> {
     private static final int OPEN = 0;
@@ -826,9 +835,11 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
     private final java.util.concurrent.atomic.AtomicInteger state =
         new java.util.concurrent.atomic.AtomicInteger(OPEN);
     private final Flow.Subscriber<? super T> to;
+    private final AttemptObserver heard; // hears every item first; null for none
 
-    Lane(Flow.Subscriber<? super T> to) {
+    Lane(Flow.Subscriber<? super T> to, AttemptObserver heard) {
       this.to = to;
+      this.heard = heard;
     }
 
     /** Closes the lane while it has passed nothing; false once it passed an item. */
@@ -843,6 +854,9 @@ public final class StreamingCall<T> implements StoppablePublisher<T>, Relay.Owne
 
     @Override
     public void onNext(T item) {
+      if (heard != null) {
+        heard.item(item); // an item the host sent, passed on or not
+      }
       if (state.get() == PASSING || state.compareAndSet(OPEN, PASSING)) {
         to.onNext(item);
       } // closed: handed over, dropped

@@ -46,6 +46,23 @@ public interface AttemptObserver {
         first.refused(attempt, refusal);
         second.refused(attempt, refusal);
       }
+
+      @Override
+      public void notRefused(int attempt) {
+        first.notRefused(attempt);
+        second.notRefused(attempt);
+      }
+
+      @Override
+      public boolean hearsItems() {
+        return first.hearsItems() || second.hearsItems();
+      }
+
+      @Override
+      public void item(Object item) {
+        first.item(item);
+        second.item(item);
+      }
     };
   }
 
@@ -85,4 +102,32 @@ public interface AttemptObserver {
    * @param refusal what the response said
    */
   default void refused(int attempt, RateRefusal refusal) {}
+
+  /**
+   * Attempt {@code attempt} failed with a response whose body was read and found no refusal for the
+   * account's rate (so {@link #refused} will not come for it): told, as {@link #refused} is, on the
+   * thread that read it, before the failure is built. Only to an observer that {@link
+   * #hearsRefusals}.
+   *
+   * @param attempt the attempt number, from 1
+   */
+  default void notRefused(int attempt) {}
+
+  /**
+   * Tells whether this observer hears each item of a streamed attempt ({@link #item}): the stream
+   * then passes its items by it.
+   *
+   * @return true to hear items
+   */
+  default boolean hearsItems() {
+    return false;
+  }
+
+  /**
+   * An item of the streamed attempt arrived (a chat chunk, an event), on the thread that delivers
+   * it, before the call's stream sees it: every item the host sent, one a hedge drops included.
+   *
+   * @param item the item
+   */
+  default void item(Object item) {}
 }

@@ -246,20 +246,29 @@ public final class ErrorFactory implements StreamErrors {
   /**
    * No target of a client's fallback chain takes the call: each refused it (overloaded, busy, its
    * quota) or cools down after doing so, and the call may wait for none, or waited as long as it
-   * may: an overload ({@code engine_overloaded_error}, with the status its last answer came with)
-   * that names every target with its last answer, retryable after {@code soonest}. Nothing answered
-   * it, so it names no host as the answering one.
+   * may: an overload ({@code engine_overloaded_error}) that names every target with its last
+   * answer, retryable after {@code soonest}, whose status is one a target sent ({@code
+   * answered}'s). Nothing answered the call itself, so it names no host as the answering one. When
+   * no target's host ever answered with a status (each could not be reached), it is a connection
+   * failure instead, with the same message, caused by {@code unreachable}.
    *
    * @param soonest how long until the first target admits calls again, or null when a probe or
    *     nothing decides it
    * @param targets each target, its last answer and state ({@code Route.describe})
    * @param course what the call did (its attempts, its waits), a clause; null for none
-   * @param last the call's last failure, whose status the failure keeps; null for none
+   * @param answered the answer whose status the failure reports: the call's last failure when a
+   *     host answered it with a status, else the last such answer of any target; null for none
+   * @param unreachable the failure a connection failure is caused by, when {@code answered} is
+   *     null: the call's last, or the last that cooled a target; may be null
    * @return the failure
    */
   public KimiException noTargetAvailable(
-      Duration soonest, String targets, String course, KimiException last) {
-    return maker().noTargetAvailable(soonest, targets, course, last);
+      Duration soonest,
+      String targets,
+      String course,
+      ApiException answered,
+      KimiException unreachable) {
+    return maker().noTargetAvailable(soonest, targets, course, answered, unreachable);
   }
 
   /**

@@ -851,7 +851,9 @@ final class ErrorMaker {
     }
     if (RateRefusal.quota(t, code, lower)) {
       ApiError e = answer.of(false, quotaHint(lower, retryAfter));
-      return make.quotaExceeded(e, lower.contains("suspended"));
+      boolean suspended = lower.contains("suspended");
+      return make.quotaExceeded(
+          e, suspended, !suspended && !lower.contains(RateRefusal.PLAN_USAGE_LIMIT));
     }
     if (status == 429
         && endpoint.isKimiCode()
@@ -913,7 +915,9 @@ final class ErrorMaker {
                   + " KimiClient.builder().userAgent(...); otherwise use the open platform"
                   + " (Endpoint.GLOBAL) with a platform key"
               : "The key is valid but may not use this API, model or network location (check"
-                  + " the organisation's IP allow-list and the API's availability)";
+                  + " the organisation's IP allow-list and the API's availability); on Moonshot's"
+                  + " platform a 403 may also mean the balance is used up (top up on the"
+                  + " console)";
       return make.permissionDenied(answer.of(false, hint), gated);
     }
     if (t.equals("resource_not_found_error")
@@ -1136,10 +1140,15 @@ final class ErrorMaker {
 
   /**
    * No target of a client's fallback chain takes the call ({@link ErrorFactory#noTargetAvailable}):
-   * an overload that nobody answered, so it names no answering host, only every target.
+   * an overload that nobody answered, so it names no answering host, only every target; its status
+   * one a target sent, or, when none ever answered with one, a connection failure.
    */
   KimiException noTargetAvailable(
-      Duration soonest, String targets, String course, KimiException last) {
+      Duration soonest,
+      String targets,
+      String course,
+      ApiException answered,
+      KimiException unreachable) {
     String message =
         "No target of the client's fallback chain takes the call"
             + (course == null ? "" : " " + course)
@@ -1153,8 +1162,18 @@ final class ErrorMaker {
             + " RetryPolicy.withBusyWait in all (5 s by default), and for a target cooling down"
             + " after an overload or a failed connection only within"
             + " RetryPolicy.withRateLimitWait (none by default)";
-    // the status the last answer came with, when a host answered; else an overload's
-    int status = last instanceof ApiException a ? a.status() : 503;
+    String told =
+        message + ". " + hint.substring(0, 1).toUpperCase(Locale.ROOT) + hint.substring(1);
+    if (answered == null) {
+      // no host answered with a status, ever: no status to report that one sent
+      Throwable cause =
+          unreachable != null && unreachable.getCause() != null
+              ? unreachable.getCause()
+              : unreachable;
+      return make.connection(told, cause, null);
+    }
+    // the status a target's host sent: the call's last answer, else the chain's last
+    int status = answered.status();
     ResponseMetadata md =
         new ResponseMetadata(
             status,
@@ -1164,16 +1183,7 @@ final class ErrorMaker {
                     "retry-after-ms", List.of(Long.toString(Math.max(1, soonest.toMillis())))));
     return make.engineOverloaded(
         new ApiError(
-            md,
-            status,
-            "engine_overloaded_error",
-            null,
-            null,
-            message + ". " + hint.substring(0, 1).toUpperCase(Locale.ROOT) + hint.substring(1),
-            soonest,
-            true,
-            false,
-            hint));
+            md, status, "engine_overloaded_error", null, null, told, soonest, true, false, hint));
   }
 
   /**
@@ -1417,7 +1427,7 @@ final class ErrorMaker {
       return "The account is suspended; check the plan and billing on the console. Retrying will"
           + " not help";
     }
-    if (lower.contains("usage limit")) {
+    if (lower.contains(RateRefusal.PLAN_USAGE_LIMIT)) {
       // Kimi Code's plan windows (kimi-api.md 4.3): a 5-hour window, a weekly or monthly one
       return "The plan's usage limit for "
           + (lower.contains("month") ? "this month" : "the current window")
@@ -1427,8 +1437,8 @@ final class ErrorMaker {
               : "kimi.kimiCode().usages() (GET /usages) says when it resets")
           + ". Retrying before then will not help";
     }
-    return "The balance or plan quota is used up; top up or check the plan on the console."
-        + " Retrying will not help";
+    return "The account's balance is used up; top up on the console (platform.kimi.ai for"
+        + " api.moonshot.ai). Retrying will not help";
   }
 
   private static String waitHint(Duration d) {

@@ -1169,6 +1169,8 @@ public final class HttpTransport {
       RateRefusal refusal = RateRefusal.of(md, b, 0, b.length, kimiCode, userAgent);
       if (refusal != null) {
         observer.refused(attempt, refusal);
+      } else {
+        observer.notRefused(attempt);
       }
     }
   }

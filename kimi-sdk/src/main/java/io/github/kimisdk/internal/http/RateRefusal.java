@@ -203,9 +203,26 @@ public record RateRefusal(Duration retryAfter, String message, boolean concurren
         || kind.equals("insufficient_quota")
         || "insufficient_quota".equals(code)
         || lower.contains("exceeded your current token quota")
-        || lower.contains("insufficient balance")
+        || balance(lower)
         || lower.contains("is suspended")
-        || lower.contains("usage limit");
+        || lower.contains(PLAN_USAGE_LIMIT);
+  }
+
+  /** What a plan's quota says when it is used up (Kimi Code's windows), lower case. */
+  static final String PLAN_USAGE_LIMIT = "usage limit";
+
+  /**
+   * Tells whether a (bounded, lower-cased) message says the account's balance is used up:
+   * Moonshot's 403 "insufficient account balance" (kimi-api.md, fourth look: "A 403 error typically
+   * indicates insufficient account balance"), "insufficient balance", "balance is insufficient",
+   * "not enough balance", a balance in arrears.
+   */
+  static boolean balance(String lower) {
+    return lower.contains("balance")
+        && (lower.contains("insufficient")
+            || lower.contains("not enough")
+            || lower.contains("arrears")
+            || lower.contains("top up"));
   }
 
   /**

@@ -57,6 +57,14 @@ import java.util.function.Function;
  * and before the queue moves on: as soon as the transport read it ({@link Permit#refused}, on the
  * thread that read it, before the failure is built), else when the permit finishes.
  *
+ * <p>A response whose status a rate refusal comes with (429, 503, 529) holds the limiter from its
+ * headers until its body is judged ({@code reading}, guarded by this): nothing is granted and a
+ * finished permit's slot waits in {@code deferred} before it goes back to the store, so that the
+ * pause the refusal may start is written before any slot this client frees could carry a request
+ * into it. Every attempt takes a last look before it is sent ({@link #lastLook}): a pause that
+ * began after its permit was granted, here or, through a shared store, in another process, is
+ * waited out.
+ *
  * <p>Leases of a store that renews them ({@link RateLimitStore#renewedLease()} positive) are short,
  * and renewed while their calls live by one timer per limiter: {@code held} (guarded by this) holds
  * the leases of granted slot permits not yet finished, and a renewal is armed ({@code renewing})
@@ -107,6 +115,11 @@ public final class RateLimiter {
   private int inFlight;
   private long pauseUntil;
   private boolean pausing;
+  // refusals being read: attempts whose headers came with a status a rate refusal comes with, whose
+  // body is not judged yet. Meanwhile nothing is granted and no slot goes back to the store
+  // (deferred): the pause a refusal may start is in the store before any slot it could go to
+  private int reading;
+  private final List<Permit> deferred = new ArrayList<>();
   private int refusals;
   private boolean probing;
   private boolean probeOut;
@@ -420,6 +433,9 @@ public final class RateLimiter {
         if (s == null && f == null) {
           break;
         }
+        if (reading > 0) {
+          break; // a refusal is being read: granting now could beat its pause (see heard)
+        }
         if (pausing && now - pauseUntil < 0) {
           wake = pauseUntil;
           break;
@@ -633,21 +649,21 @@ public final class RateLimiter {
     if (r != null) {
       refused(p, r); // heard already, in the usual case, from the transport (Permit#refused)
     }
+    read(p); // its refusal, if it was one, is judged by now
     if (p.slot && renewed) {
       synchronized (this) {
         held.remove(p.lease);
       }
     }
-    if (p.slot) {
-      try {
-        if (shared) {
-          store.giveBack(account, p.lease);
-        } else {
-          local.giveBack(account, p.lease);
-        }
-      } catch (RuntimeException e) {
-        // the lease expires in the store by itself; the call's own outcome stands
+    boolean defer;
+    synchronized (this) {
+      defer = p.slot && reading > 0;
+      if (defer) {
+        deferred.add(p); // another attempt's refusal is being read: its pause goes first
       }
+    }
+    if (p.slot && !defer) {
+      giveBack(p);
     }
     synchronized (this) {
       if (p.slot) {
@@ -662,6 +678,107 @@ public final class RateLimiter {
       } else if (failure == null && !probing) {
         refusals = 0;
       }
+    }
+    drain();
+  }
+
+  /**
+   * The last look before an attempt holding a permit of this limiter is sent: completes once
+   * neither this client nor, with a store of the user's, the account in the store is paused, so
+   * that a request whose permit was granted before a pause began (by this client's other calls, or
+   * by another process: its pause written after this permit's take) is not sent into the pause.
+   * Asks the store once (more, when a pause was found, once it ended); a store that fails to answer
+   * lets the attempt go, as its take allowed. Runs on the calling thread, and on the scheduler's
+   * after a pause.
+   *
+   * @return completes when the attempt may be sent
+   */
+  public CompletableFuture<Void> lastLook() {
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    lastLook(ready);
+    return ready;
+  }
+
+  private void lastLook(CompletableFuture<Void> ready) {
+    if (ready.isDone()) {
+      return; // withdrawn: the call was cancelled while it waited
+    }
+    long left;
+    synchronized (this) {
+      left = pausing ? pauseUntil - scheduler.nanoTime() : 0;
+    }
+    if (left <= 0 && shared) {
+      try {
+        Duration d = store.pausedFor(account);
+        left = d == null ? 0 : d.toNanos();
+      } catch (RuntimeException e) {
+        left = 0; // the take allowed it; a store that cannot answer now does not hold it back
+      }
+      if (left > 0) {
+        synchronized (this) {
+          long until = scheduler.nanoTime() + left;
+          if (!pausing || until - pauseUntil > 0) {
+            pauseUntil = until; // the fleet's pause, learnt: this client's queue waits it out too
+          }
+          pausing = true;
+        }
+      }
+    }
+    if (left <= 0) {
+      ready.complete(null);
+      return;
+    }
+    scheduler.schedule(() -> lastLook(ready), Duration.ofNanos(left));
+  }
+
+  /** Gives {@code p}'s concurrency lease back to the store (the user's, or this client's own). */
+  private void giveBack(Permit p) {
+    try {
+      if (shared) {
+        store.giveBack(account, p.lease);
+      } else {
+        local.giveBack(account, p.lease);
+      }
+    } catch (RuntimeException e) {
+      // the lease expires in the store by itself; the call's own outcome stands
+    }
+  }
+
+  /**
+   * Notes that {@code p}'s response came with a status a rate refusal comes with (429, 503, 529):
+   * until its body is judged ({@link #read}), this client grants nothing and gives no slot back to
+   * the store, so that the pause the refusal may start is written before a slot this client frees
+   * could carry a request, of this process or another, to Kimi in the refusal's window. Heard on
+   * the thread that read the headers, before the body.
+   */
+  private void heard(Permit p, int status) {
+    if ((status == 429 || status == 503 || status == 529) && p.reading.compareAndSet(false, true)) {
+      synchronized (this) {
+        reading++;
+      }
+    }
+  }
+
+  /**
+   * Notes that {@code p}'s possible refusal was judged (paused for, or found none, or its attempt
+   * ended): once none is being read, the slots whose give-back waited go back, and the queue moves.
+   */
+  private void read(Permit p) {
+    if (!p.reading.compareAndSet(true, false)) {
+      return;
+    }
+    List<Permit> back;
+    synchronized (this) {
+      reading--;
+      if (reading > 0 || deferred.isEmpty()) {
+        back = List.of();
+      } else {
+        back = new ArrayList<>(deferred);
+        deferred.clear();
+      }
+    }
+    for (Permit q : back) {
+      giveBack(q);
     }
     drain();
   }
@@ -702,6 +819,7 @@ public final class RateLimiter {
           // the store is down: its next take reports it
         }
       }
+      read(p);
       return;
     }
     synchronized (this) {
@@ -722,6 +840,7 @@ public final class RateLimiter {
         // the store is down: this client still pauses; its next take reports the store's failure
       }
     }
+    read(p); // the pause is written: the slots held back for it may go
   }
 
   private static Duration backoff(int refusals) {
@@ -833,6 +952,7 @@ public final class RateLimiter {
     private final int limit; // the concurrency limit it was granted under
     private final AtomicBoolean done = new AtomicBoolean();
     private final AtomicBoolean refused = new AtomicBoolean(); // its refusal paused the limiter
+    private final AtomicBoolean reading = new AtomicBoolean(); // its possible refusal is read
 
     private Permit(boolean slot, boolean probe, String lease, int limit) {
       this.slot = slot;
@@ -854,6 +974,18 @@ public final class RateLimiter {
     @Override
     public boolean hearsRefusals() {
       return true;
+    }
+
+    /** Holds grants and give-backs while a possible refusal's body is read (see {@link #heard}). */
+    @Override
+    public void headers(int attempt, io.github.kimisdk.ResponseMetadata metadata, long atNanos) {
+      heard(this, metadata.statusCode());
+    }
+
+    /** Its body read, the response was no refusal for the account's rate: nothing to wait for. */
+    @Override
+    public void notRefused(int attempt) {
+      read(this);
     }
 
     /** Pauses the limiter, and the account in a shared store, at once (see {@link #finished}). */

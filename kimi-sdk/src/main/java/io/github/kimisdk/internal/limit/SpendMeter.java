@@ -9,8 +9,10 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.model.Price;
 import io.github.kimisdk.model.PriceTable;
 import io.github.kimisdk.model.Spend;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicReference;
@@ -86,8 +88,13 @@ public final class SpendMeter {
     return new SpendMeter(makePrices, defaultTtl, models);
   }
 
-  /** Returns the time to live {@code request}'s cache writes were billed at. */
-  CacheTtl ttl(ChatRequest request) {
+  /**
+   * Returns the time to live {@code request}'s cache writes were billed at.
+   *
+   * @param request the request, or null
+   * @return its own, else the client's, else Kimi's five minutes
+   */
+  public CacheTtl ttl(ChatRequest request) {
     if (request != null && request.promptCacheTtl() != null) {
       return request.promptCacheTtl();
     }
@@ -114,6 +121,29 @@ public final class SpendMeter {
     priceUnpriced();
     Spend t = total.get();
     return t == null ? Spend.NONE : t;
+  }
+
+  /**
+   * Returns the price of {@code model}, a host's id read as Kimi's, if the table has one.
+   *
+   * @param model the model
+   * @return the price
+   */
+  public Optional<Price> price(String model) {
+    return prices().find(models.apply(model));
+  }
+
+  /**
+   * Returns what {@code usage}, of a reply to {@code request} that names {@code replyModel} (null:
+   * none), cost; not counted.
+   *
+   * @param request the request
+   * @param replyModel the model the reply named, or null
+   * @param usage the usage
+   * @return the spend
+   */
+  public Spend of(ChatRequest request, String replyModel, Usage usage) {
+    return prices().spend(models.apply(model(replyModel, request.model())), usage, ttl(request));
   }
 
   /** Returns the spend of one reply to {@code request}, not counted. */

@@ -3,9 +3,11 @@ package io.github.kimisdk.internal.route;
 import io.github.kimisdk.Host;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.errors.ApiException;
+import io.github.kimisdk.errors.BudgetExceededException;
 import io.github.kimisdk.errors.ConnectionException;
 import io.github.kimisdk.errors.ContextLengthExceededException;
 import io.github.kimisdk.errors.EngineOverloadedException;
+import io.github.kimisdk.errors.Errors;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.QuotaExceededException;
@@ -35,6 +37,11 @@ public enum Kind {
   RATE_LIMIT,
   /** The request is too long for the target's model. */
   CONTEXT,
+  /**
+   * A budget of the client that falls back refused the attempt before it was sent: the call moves
+   * to the next target, whose worst case may fit; the target is not at fault.
+   */
+  BUDGET,
   /** The response began (a 2xx status came) and was then lost: cut, silent or stalled. */
   CUT,
   /** Anything else: the caller's own error, or one the retry policy judges. */
@@ -51,6 +58,9 @@ public enum Kind {
   public static Kind of(KimiException k, Host host) {
     if (k instanceof QuotaExceededException) {
       return QUOTA;
+    }
+    if (k instanceof BudgetExceededException b) {
+      return Errors.exceptions().movesOn(b) ? BUDGET : OTHER;
     }
     if (k instanceof ApiException a) {
       RateRefusal r = ErrorFactory.refusal(k);

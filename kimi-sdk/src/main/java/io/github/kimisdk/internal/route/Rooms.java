@@ -26,10 +26,9 @@ final class Rooms {
   /**
    * A member chosen, with the permit its room was taken with (null: none taken, its gate queues the
    * attempt); or where to wait for room ({@code member} {@link #FULL}, {@code waitAt} the member);
-   * or nothing ({@link #NONE}). {@code left} is the conversation's member the choice moved it off,
-   * or -1.
+   * or nothing ({@link #NONE}).
    */
-  record Choice(int member, ConcurrencyGate.Permit permit, int waitAt, int left, long seen) {}
+  record Choice(int member, ConcurrencyGate.Permit permit, int waitAt, long seen) {}
 
   /** No member the call may use takes calls. */
   static final int NONE = -1;
@@ -129,7 +128,9 @@ final class Rooms {
    * calls and has room (or while the others have none, or it is not yet overloaded: the call then
    * waits for its room), else the member with the most room for its weight; a place whose members
    * are all full is passed for the next with room, and when none has room the call waits for it.
-   * The chosen member's room is taken with a permit.
+   * The chosen member's room is taken with a permit; the conversation's member changes only when an
+   * attempt is sent ({@link #settle}), so a choice that is not used (a hand-over undone) moves
+   * nothing.
    *
    * @param key the conversation's key, or 0
    * @param open whether the call may use a target and its health takes calls now (read before, as a
@@ -146,16 +147,13 @@ final class Rooms {
         }
         ConcurrencyGate.Permit p = gates[c.member()].tryTake();
         if (p != null) {
-          if (key != 0) {
-            affinity.put(key, c.member());
-          }
-          return new Choice(c.member(), p, -1, c.left(), c.seen());
+          return new Choice(c.member(), p, -1, c.seen());
         }
         // its room went to another call meanwhile: choose again
       }
     }
     synchronized (this) {
-      return new Choice(FULL, null, chooseLocked(key, open, not).member(), -1, releases);
+      return new Choice(FULL, null, chooseLocked(key, open, not).member(), releases);
     }
   }
 
@@ -167,25 +165,25 @@ final class Rooms {
       boolean stickyHere = sticky >= 0 && placeOf[sticky] == placeOf[members[0]];
       if (stickyHere && open[sticky] && sticky != not) {
         if (gates[sticky].room() > 0) {
-          return new Choice(sticky, null, -1, -1, releases);
+          return new Choice(sticky, null, -1, releases);
         }
         int other = best(members, open, key, sticky, not);
         if (other >= 0 && overloaded(sticky)) {
-          return new Choice(other, null, -1, sticky, releases);
+          return new Choice(other, null, -1, releases);
         }
-        return new Choice(FULL, null, sticky, -1, releases); // its cache is worth a short wait
+        return new Choice(FULL, null, sticky, releases); // its cache is worth a short wait
       }
       int b = best(members, open, key, -1, not);
       if (b >= 0) {
-        return new Choice(b, null, -1, stickyHere && b != sticky ? sticky : -1, releases);
+        return new Choice(b, null, -1, releases);
       }
       if (queue < 0) {
         queue = leastLoaded(members, open, not);
       }
     }
     return queue >= 0
-        ? new Choice(FULL, null, queue, -1, releases)
-        : new Choice(NONE, null, -1, -1, releases);
+        ? new Choice(FULL, null, queue, releases)
+        : new Choice(NONE, null, -1, releases);
   }
 
   /** Overloaded: as many calls wait for member {@code t} as it takes at once. */
@@ -263,13 +261,21 @@ final class Rooms {
   }
 
   /**
-   * Keeps conversation {@code key} on member {@code t}, which the call was sent to without a choice
-   * of room (it waited as long as it may, or its course named it).
+   * Makes target {@code t} the member of conversation {@code key}, as an attempt of one of its
+   * calls is sent there (whatever chose it: room, a wait, a retry in place, a hand-over, a
+   * fallback), and returns the member it had: the one place a conversation's member changes, so
+   * that every change is seen by the call that made it.
+   *
+   * @param key the conversation's key; 0 for none (nothing kept)
+   * @param t the target the attempt goes to
+   * @return the conversation's member before, or -1 when it had none (its first call, or forgotten)
    */
-  synchronized void keep(long key, int t) {
-    if (key != 0) {
-      affinity.put(key, t);
+  synchronized int settle(long key, int t) {
+    if (key == 0) {
+      return -1;
     }
+    Integer was = affinity.put(key, t);
+    return was == null ? -1 : was;
   }
 
   /** Takes a permit of member {@code t}'s room when it has some, else null. */

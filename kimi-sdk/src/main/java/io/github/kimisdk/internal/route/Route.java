@@ -24,7 +24,10 @@ import java.util.function.Consumer;
  * {@link #succeeded} and {@link #ended} come one at a time (from whichever thread the call runs
  * on); {@link #hedge} comes from a timer while an attempt runs, and {@link #ended} may come from a
  * cancel at any time. Every field is guarded by {@code this}; the targets' health and the groups'
- * rooms are told outside this lock (a health runs the calls that wait for it).
+ * rooms are told outside this lock (a health runs the calls that wait for it), but for the
+ * conversation's member, which {@link #next} sets under it ({@code Rooms.settle}: the groups' lock
+ * after this one, never the other way round) so that each change is told once, by the call that
+ * made it.
  */
 public final class Route {
 
@@ -34,6 +37,7 @@ public final class Route {
 
   // Guarded by this.
   private long skipped; // the targets this round of the call may no longer use, one bit each
+  private long refusedHere; // the targets that refused an attempt of this call, any round
   private boolean newRound; // every target refused: the next pick starts a new round
   private int target = -1; // the target of the attempt in flight, or of the last one sent
   private Hold current = Hold.NONE; // the room and probe that attempt holds
@@ -107,7 +111,7 @@ public final class Route {
     // an attempt handed over ended without a judgement: its probe proves nothing
     take().release(router);
     int t = -1;
-    int left = -1;
+    int left;
     if (stay >= 0 && !handed) {
       // a retry in place: its target again, as its health allows, holding its room there
       TargetHealth.Admission a = router.health(stay).admit();
@@ -117,7 +121,6 @@ public final class Route {
         ConcurrencyGate.Permit room = null;
         if (rooms != null && rooms.sharesLoad(stay)) {
           room = rooms.take(stay); // none when full: its gate queues the attempt
-          rooms.keep(key, stay);
         }
         taken = new Hold(room, a == TargetHealth.Admission.PROBE ? stay : -1);
       }
@@ -131,9 +134,8 @@ public final class Route {
       Router.Pick p = pick();
       w = p.where();
       taken = new Hold(w.permit(), p.probe());
-      left = p.left();
     }
-    List<Move> moves = new ArrayList<>(2);
+    List<Move> moves = new ArrayList<>(3);
     synchronized (this) {
       if (over) {
         taken.release(router);
@@ -144,17 +146,14 @@ public final class Route {
       }
       target = w.target();
       current = taken;
+      // the conversation's member is where this attempt goes, whatever sent it there: a change is
+      // a move, told here, by the call that made it (under this lock: no other answer of the call
+      // runs meanwhile, and the groups' lock is taken after this one, never before)
+      Rooms rooms = router.rooms();
+      left = rooms == null ? -1 : rooms.settle(key, target);
       if (fellBack != null) {
         moves.add(new Move.Fallback(fellBack, router.served(fellBackFrom), router.served(target)));
         fellBack = null;
-      }
-      if (left >= 0 && left != target) {
-        moves.add(
-            new Move.Rerouted(
-                CallEvent.Reroute.MOVED,
-                router.served(left),
-                router.served(target),
-                Duration.ZERO));
       }
       if (hedgedFrom >= 0) {
         moves.add(
@@ -164,6 +163,14 @@ public final class Route {
                 router.served(target),
                 hedgedAfter));
         hedgedFrom = -1;
+      }
+      if (left >= 0 && left != target) {
+        moves.add(
+            new Move.Rerouted(
+                CallEvent.Reroute.MOVED,
+                router.served(left),
+                router.served(target),
+                Duration.ZERO));
       }
     }
     for (Move m : moves) {
@@ -176,7 +183,9 @@ public final class Route {
    * Chooses the next attempt's target among those the call may use (outside the lock). When none of
    * them takes the call and none is merely busy, but a target this round passed is busy (held after
    * refusing for its full queue), a new round begins: the call waits for a busy host rather than
-   * failing for the down ones.
+   * failing for the down ones. When every one it may use cools, the call probes the one cooling
+   * longest on a cooldown of the client's own choosing ({@link Router#probeEarly}), if any that has
+   * not refused this call.
    */
   private Router.Pick pick() {
     long skip;
@@ -188,7 +197,20 @@ public final class Route {
       synchronized (this) {
         skipped = 0;
       }
+      skip = 0;
       p = router.pick(0, key);
+    }
+    if (!p.where().go() && !p.where().busy()) {
+      // every target it may use cools, on other calls' refusals: probe the one cooling longest,
+      // rather than fail or wait (a target that refused this call itself is not asked again early)
+      long refused;
+      synchronized (this) {
+        refused = refusedHere;
+      }
+      Router.Pick early = router.probeEarly(skip | refused);
+      if (early != null) {
+        p = early;
+      }
     }
     synchronized (this) {
       seen = p.seen();
@@ -247,10 +269,11 @@ public final class Route {
   /**
    * Judges the failure of the call's attempt, tells its target's health, and says where the next
    * attempt goes: an overload (or a target that could not be reached) cools the target and moves
-   * the call on; a quota cools every target of its account; a full queue holds a busy target and
-   * moves on, or, in a group that learnt the member's room, chooses again; a request too long for
-   * the target moves only to a target with a longer context; a failure after the response began, a
-   * rate limit, a host's concurrency 429 and the caller's own error stay where they were.
+   * the call on; a quota cools every target of its account; a budget that falls back moves the call
+   * on without cooling the target it refused; a full queue holds a busy target and moves on, or, in
+   * a group that learnt the member's room, chooses again; a request too long for the target moves
+   * only to a target with a longer context; a failure after the response began, a rate limit, a
+   * host's concurrency 429 and the caller's own error stay where they were.
    *
    * @param k the attempt's failure
    * @return its kind and where the next attempt goes
@@ -302,6 +325,10 @@ public final class Route {
         endProbe(h, wasProbe, t);
         moves = longerContext(t);
         break;
+      case BUDGET:
+        endProbe(h, wasProbe, t); // not sent: the target proved nothing, and does not cool
+        moves = true;
+        break;
       default:
         endProbe(h, wasProbe, t);
         moves = false;
@@ -320,13 +347,14 @@ public final class Route {
       } else {
         skipped |= 1L << t;
       }
+      refusedHere |= 1L << t;
       if (anyLeftLocked()) {
         fallbacks++;
         fellBack = k;
         fellBackFrom = t;
         return new Verdict(kind, Verdict.Next.MOVE);
       }
-      if (kind == Kind.QUOTA || kind == Kind.CONTEXT) {
+      if (kind == Kind.QUOTA || kind == Kind.CONTEXT || kind == Kind.BUDGET) {
         return new Verdict(kind, Verdict.Next.END); // no target left that could answer
       }
       newRound = true;
@@ -438,6 +466,23 @@ public final class Route {
     };
   }
 
+  /**
+   * The call's attempt got a response that began (a 2xx status): when it is its target's probe, the
+   * target is available again at once, whatever becomes of the answer (as a failure after the
+   * response began proves the host up too). Heard on the thread that read the headers.
+   */
+  public void answered() {
+    int t;
+    synchronized (this) {
+      t = target;
+      if (t < 0 || current.probe() != t) {
+        return;
+      }
+      current = new Hold(current.permit(), -1); // the probe is over: nothing of it left to end
+    }
+    router.health(t).succeeded();
+  }
+
   /** The call's attempt succeeded: a probe makes its target available again. */
   public void succeeded() {
     int t;
@@ -478,6 +523,19 @@ public final class Route {
     }
     held.release(router);
     handed.release(router);
+  }
+
+  /**
+   * The status a failure that names every target reports, as one of them sent it: the last answer
+   * with a status any target's host gave; null when none ever answered so.
+   */
+  public ApiException lastAnswer() {
+    return router.lastAnswer();
+  }
+
+  /** The latest failure that cooled or held a target of the chain, or null. */
+  public KimiException lastFailure() {
+    return router.lastFailure();
   }
 
   /** Says, for a failure that names every target, each one's last answer, status and state. */

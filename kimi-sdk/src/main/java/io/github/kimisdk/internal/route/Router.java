@@ -18,6 +18,8 @@ import io.github.kimisdk.model.Spend;
 import io.github.kimisdk.platform.PingResult;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * Where a client's chat calls go: its targets in order, the first the client's own, each with its
@@ -117,11 +119,10 @@ public final class Router {
   }
 
   /**
-   * A choice of target: where the attempt goes, the probe it took, the conversation's member it
-   * left ({@code -1}: none), the groups' releases when it chose, and the member to wait at for room
-   * ({@code -1}: none).
+   * A choice of target: where the attempt goes, the probe it took, the groups' releases when it
+   * chose, and the member to wait at for room ({@code -1}: none).
    */
-  record Pick(Where where, int probe, int left, long seen, int waitAt) {}
+  record Pick(Where where, int probe, long seen, int waitAt) {}
 
   /**
    * Chooses an attempt's target among those a call may use ({@code skip}: one bit per target it may
@@ -139,10 +140,10 @@ public final class Router {
         TargetHealth.Admission a = health(i).admit();
         if (a != TargetHealth.Admission.NO) {
           return new Pick(
-              new Where(i, null, 0, false), a == TargetHealth.Admission.PROBE ? i : -1, -1, 0, -1);
+              new Where(i, null, 0, false), a == TargetHealth.Admission.PROBE ? i : -1, 0, -1);
         }
       }
-      return new Pick(waiting(skip, false), -1, -1, 0, -1);
+      return new Pick(waiting(skip, false), -1, 0, -1);
     }
     for (int tries = 0; tries <= n; tries++) {
       boolean[] open = new boolean[n];
@@ -151,23 +152,57 @@ public final class Router {
       }
       Rooms.Choice c = rooms.choose(key, open, -1);
       if (c.member() == Rooms.FULL) {
-        return new Pick(waiting(skip, true), -1, -1, c.seen(), c.waitAt());
+        return new Pick(waiting(skip, true), -1, c.seen(), c.waitAt());
       }
       if (c.member() < 0) {
-        return new Pick(waiting(skip, false), -1, -1, c.seen(), -1);
+        return new Pick(waiting(skip, false), -1, c.seen(), -1);
       }
       TargetHealth.Admission a = health(c.member()).admit();
       if (a != TargetHealth.Admission.NO) {
         return new Pick(
             new Where(c.member(), c.permit(), 0, false),
             a == TargetHealth.Admission.PROBE ? c.member() : -1,
-            c.left(),
             c.seen(),
             -1);
       }
       c.permit().release(); // cooled or probed meanwhile: choose again
     }
-    return new Pick(waiting(skip, false), -1, -1, 0, -1);
+    return new Pick(waiting(skip, false), -1, 0, -1);
+  }
+
+  /**
+   * The choice of a call that found every target it may use ({@code skip}: one bit per target it
+   * may no longer use) cooling, and none busy: the probe, taken now, of the one whose cooldown of
+   * the client's own choosing began longest ago ({@link TargetHealth#probeEarly}), with its room
+   * when it shares the load; null when none may be probed so. A short fault (a burst of 502s, an
+   * overloaded moment) then ends the chain's unavailability when the host is back, not when its
+   * cooldown ends, one call at a time per target.
+   */
+  Pick probeEarly(long skip) {
+    for (int tries = 0; tries < parts.length; tries++) {
+      int oldest = -1;
+      long age = -1;
+      for (int i = 0; i < parts.length; i++) {
+        if ((skip & (1L << i)) != 0) {
+          continue;
+        }
+        long a = health(i).earlyProbeAge();
+        if (a > age) {
+          age = a;
+          oldest = i;
+        }
+      }
+      if (oldest < 0) {
+        return null;
+      }
+      if (health(oldest).probeEarly()) {
+        ConcurrencyGate.Permit room =
+            rooms != null && rooms.sharesLoad(oldest) ? rooms.take(oldest) : null;
+        return new Pick(new Where(oldest, room, 0, false), oldest, 0, -1);
+      }
+      // probed meanwhile by another call: look again
+    }
+    return null;
   }
 
   /**
@@ -230,10 +265,10 @@ public final class Router {
       if (permit != null) {
         permit.release();
       }
-      return new Pick(new Where(Where.NOWHERE, null, Long.MAX_VALUE, false), -1, -1, 0, -1);
+      return new Pick(new Where(Where.NOWHERE, null, Long.MAX_VALUE, false), -1, 0, -1);
     }
     return new Pick(
-        new Where(to, permit, 0, false), a == TargetHealth.Admission.PROBE ? to : -1, -1, 0, -1);
+        new Where(to, permit, 0, false), a == TargetHealth.Admission.PROBE ? to : -1, 0, -1);
   }
 
   /** How many targets: the client's own, and each fallback. */
@@ -378,6 +413,38 @@ public final class Router {
       }
     }
     return b.toString();
+  }
+
+  /**
+   * The last answer with a status any target's host gave (that cooled or held it), the latest by
+   * the scheduler's clock; null when no target's host ever answered so (each could not be reached).
+   */
+  ApiException lastAnswer() {
+    return latest(TargetHealth::lastAnswer, TargetHealth::lastAnswerAt);
+  }
+
+  /** The last failure that cooled or held any target, the latest; null for none. */
+  KimiException lastFailure() {
+    return latest(TargetHealth::lastFailure, TargetHealth::lastFailureAt);
+  }
+
+  /** The latest by the scheduler's clock of what each target's health recorded; null for none. */
+  private <T> T latest(Function<TargetHealth, T> what, ToLongFunction<TargetHealth> when) {
+    T latest = null;
+    long at = 0;
+    for (TargetParts p : parts) {
+      T t;
+      long w;
+      synchronized (p.health) {
+        t = what.apply(p.health);
+        w = when.applyAsLong(p.health);
+      }
+      if (t != null && (latest == null || w - at > 0)) {
+        latest = t;
+        at = w;
+      }
+    }
+    return latest;
   }
 
   private static String answer(KimiException k) {

@@ -3,6 +3,7 @@ package io.github.kimisdk.internal.route;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.TargetStatus.State;
 import io.github.kimisdk.base.flow.Scheduler;
+import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.KimiException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,8 +53,17 @@ public final class TargetHealth {
   private int probes;
   private int coolings;
   private KimiException lastFailure;
+  private long lastFailureAt; // when lastFailure was told, by the scheduler's clock
+  private ApiException lastAnswer; // the last failure a host answered with a status, or null
+  private long lastAnswerAt;
   private boolean busy; // it is held for a full queue: busy, not down
   private boolean unreachable; // its last cooldown is for a host that could not be reached
+  private boolean held; // its cooldown is the host's asked wait, or a quota's: never probed early
+  private boolean timedOut; // its last failure was a timeout: a probe may cost one, none early
+  private boolean early; // the probe out was taken early: refused, it does not double the cooldown
+  private long cooledAt; // when its cooldown began, by the scheduler's clock
+  private final long earliestProbe; // how long a cooldown runs before an early probe may end it
+  private int earlyProbes;
   private List<Runnable> waiters = new ArrayList<>();
 
   TargetHealth(Scheduler scheduler, RetryPolicy policy) {
@@ -61,6 +71,7 @@ public final class TargetHealth {
     this.firstCooldown = policy.cooldown();
     this.maxCooldown = policy.maxCooldown();
     this.cooldown = firstCooldown;
+    this.earliestProbe = policy.initialBackoff().toNanos();
   }
 
   /**
@@ -114,11 +125,16 @@ public final class TargetHealth {
    */
   void cool(Duration asked, boolean longest, KimiException failure) {
     synchronized (this) {
-      lastFailure = failure;
+      failed(failure);
       busy = false;
       unreachable = failure != null && Kind.unreachable(failure);
+      held = longest || asked != null;
+      timedOut = failure instanceof io.github.kimisdk.errors.KimiTimeoutException;
+      cooledAt = scheduler.nanoTime();
       coolings++;
-      if (state == State.PROBING) {
+      boolean earlyProbe = early;
+      early = false;
+      if (state == State.PROBING && !earlyProbe) {
         // its probe was refused again: this cooldown is longer
         Duration doubled = cooldown.multipliedBy(2);
         cooldown = doubled.compareTo(maxCooldown) > 0 ? maxCooldown : doubled;
@@ -144,7 +160,7 @@ public final class TargetHealth {
   void hold(Duration hold, KimiException failure) {
     List<Runnable> wake = null;
     synchronized (this) {
-      lastFailure = failure;
+      failed(failure);
       if (state == State.COOLING && !busy) {
         return; // cooling for an overload: a refusal of a call sent before says nothing new
       }
@@ -165,12 +181,67 @@ public final class TargetHealth {
     run(wake);
   }
 
+  /** Keeps {@code failure} as the target's last, and as its last answer when a host sent it. */
+  private void failed(KimiException failure) {
+    lastFailure = failure;
+    lastFailureAt = scheduler.nanoTime();
+    if (failure instanceof ApiException a) {
+      lastAnswer = a;
+      lastAnswerAt = lastFailureAt;
+    }
+  }
+
   /** Ends a hold, or the cooldown a probe ended: available again (under the lock). */
   private void released() {
     state = State.AVAILABLE;
     busy = false;
     unreachable = false;
     probeOut = false;
+    early = false;
+  }
+
+  /**
+   * Makes the asking call this target's probe before its cooldown ended, when a call finds every
+   * target it may use cooling ({@link Router#probeEarly}): only a cooldown of the client's own
+   * choosing (not a wait the host asked for, not a quota's, not a full queue's hold), not after a
+   * timeout (whose probe may cost another), that has run at least the policy's first backoff, and
+   * while no probe is out. One that succeeds makes the target available; one refused cools it again
+   * for the same cooldown (it was early: it proves nothing the cooldown did not assume), so a
+   * target that stays down is probed early at most once per first backoff, and only while every
+   * target cools.
+   *
+   * @return true when the call is the probe
+   */
+  synchronized boolean probeEarly() {
+    if (state != State.COOLING
+        || busy
+        || held
+        || timedOut
+        || scheduler.nanoTime() - cooledAt < earliestProbe) {
+      return false;
+    }
+    state = State.PROBING;
+    probeOut = true;
+    early = true;
+    probes++;
+    earlyProbes++;
+    return true;
+  }
+
+  /**
+   * How long ago its cooldown began, when it may be probed early ({@link #probeEarly}); else -1.
+   */
+  synchronized long earlyProbeAge() {
+    if (state != State.COOLING || busy || held || timedOut) {
+      return -1;
+    }
+    long age = scheduler.nanoTime() - cooledAt;
+    return age >= earliestProbe ? age : -1;
+  }
+
+  /** How many probes were sent before their cooldown ended. */
+  synchronized int earlyProbes() {
+    return earlyProbes;
   }
 
   /** A call sent to the target succeeded: available again, the cooldown reset. */
@@ -195,6 +266,7 @@ public final class TargetHealth {
     synchronized (this) {
       if (state == State.PROBING && probeOut) {
         probeOut = false;
+        early = false;
         wake = takeWaiters();
       }
     }
@@ -295,6 +367,25 @@ public final class TargetHealth {
   /** The failure that last cooled or held it, or null. */
   synchronized KimiException lastFailure() {
     return lastFailure;
+  }
+
+  /** When {@link #lastFailure} was told, by the scheduler's clock; meaningless without one. */
+  synchronized long lastFailureAt() {
+    return lastFailureAt;
+  }
+
+  /**
+   * The last refusal this target's host answered with a status (an error status, or an error event
+   * naming one) that cooled or held it, or null when it never answered so: what a failure that
+   * names the target may report as a status it sent.
+   */
+  synchronized ApiException lastAnswer() {
+    return lastAnswer;
+  }
+
+  /** When {@link #lastAnswer} was told, by the scheduler's clock; meaningless without one. */
+  synchronized long lastAnswerAt() {
+    return lastAnswerAt;
   }
 
   @Override

@@ -121,6 +121,31 @@ public abstract class Wire {
   }
 
   /**
+   * Returns the output cap {@code request} is sent with: its {@code maxCompletionTokens}, else the
+   * cap the protocol writes when a request has none, else {@code modelDefault} (the model's default
+   * output, which the server applies).
+   *
+   * @param request the request
+   * @param modelDefault the model's default output
+   * @return the cap, in tokens
+   */
+  public final int outputCap(ChatRequest request, int modelDefault) {
+    Integer cap = request.maxCompletionTokens();
+    return cap != null ? cap : defaultOutputCap(modelDefault);
+  }
+
+  /**
+   * Returns the cap this protocol writes for a request that sets none; by default none is written,
+   * and the model's default applies.
+   *
+   * @param modelDefault the model's default output
+   * @return the cap
+   */
+  protected int defaultOutputCap(int modelDefault) {
+    return modelDefault;
+  }
+
+  /**
    * Encodes the request body exactly as given (the model's rules were applied before), once the
    * protocol's declared refusals found nothing ({@link #check}).
    *

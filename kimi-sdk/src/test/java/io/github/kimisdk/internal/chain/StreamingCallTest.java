@@ -55,7 +55,7 @@ class StreamingCallTest {
             (n, here, target, request, permit, launch) -> {
               FakeAttempt a = new FakeAttempt(n);
               attempts.add(a);
-              return launch.apply(a);
+              return launch.apply(a, null);
             },
             null),
         () -> false,
@@ -124,7 +124,8 @@ class StreamingCallTest {
                 (n, here, target, request, permit, launch) -> {
                   FakeAttempt a = new FakeAttempt(n);
                   attempts.add(a);
-                  CompletableFuture<Void> up = launch.apply(a).thenApplyAsync(v -> v, later::add);
+                  CompletableFuture<Void> up =
+                      launch.apply(a, null).thenApplyAsync(v -> v, later::add);
                   passed.add(up);
                   a.open().send("a").complete(); // the whole stream, before send returns
                   return up;
@@ -155,7 +156,7 @@ class StreamingCallTest {
               sent.add(req);
               FakeAttempt a = new FakeAttempt(n);
               attempts.add(a);
-              return launch.apply(a);
+              return launch.apply(a, null);
             },
             partial -> Continuing.resume(request, partial),
             new Continuing(

@@ -45,6 +45,11 @@ public final class VirtualStore implements RateLimitStore {
         stated == null ? 0 : stated.tokensPerMinute().orElse(0));
   }
 
+  @Override
+  public Duration pausedFor(String account) {
+    return counters.pausedFor(account);
+  }
+
   public int leases(String account) {
     return counters.leases(account);
   }

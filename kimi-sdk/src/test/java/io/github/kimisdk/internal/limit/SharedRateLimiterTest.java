@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RateLimitStore;
+import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.base.limit.LocalRateLimitStore;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -366,6 +368,89 @@ class SharedRateLimiterTest {
     p.finish(RateLimiterTest.rateLimited(Duration.ofSeconds(7), "max concurrency: 5"));
 
     assertThat(store.events).containsExactly("pause", "give back");
+  }
+
+  /**
+   * Issue 100's race: a request taken before another client's pause was in the store, and sent
+   * after it (its key supplier slow, a busy machine between the take and the send), waits the pause
+   * out at its last look instead of going into it.
+   */
+  @Test
+  void aPermitTakenBeforeAnotherClientsPauseWaitsItOutAtItsLastLook() {
+    VirtualStore store = new VirtualStore(time);
+    RateLimit limit = shared(store).maxConcurrency(3).build();
+    RateLimiter refused = limiter(limit);
+    RateLimiter other = limiter(limit);
+    assertThat(other.lastLook()).as("no pause: at once").isDone();
+    RateLimiter.Permit taken = other.acquire("m", 0, true).join(); // taken before the pause
+
+    refused
+        .acquire("m", 0, true)
+        .join()
+        .refused(1, new RateRefusal(Duration.ofSeconds(5), "max concurrency: 3", true));
+    CompletableFuture<Void> look = other.lastLook(); // its send, after the pause was written
+
+    assertThat(look).isNotDone();
+    time.advance(Duration.ofMillis(4_999));
+    assertThat(look).isNotDone();
+    time.advance(Duration.ofMillis(1));
+    assertThat(look).isDone();
+    assertThat(other.acquire("m", 0, true)).as("the pause over").isDone();
+    taken.finish(null);
+  }
+
+  @Test
+  void aLastLookWithdrawnWhileItWaitsLooksNoMore() {
+    VirtualStore store = new VirtualStore(time);
+    RateLimiter l = limiter(shared(store).maxConcurrency(3).build());
+    store.pause("org-a", Duration.ofSeconds(5), null);
+    CompletableFuture<Void> look = l.lastLook();
+    look.cancel(false);
+    time.advance(Duration.ofSeconds(5));
+    assertThat(look).isCancelled();
+  }
+
+  /**
+   * A refusal's headers came before its body: until the body is judged, the client grants nothing
+   * and gives no slot back (another call's answer came meanwhile), so the pause the refusal starts
+   * is in the store before any slot this client frees could carry a request into it.
+   */
+  @Test
+  void whileARefusalIsReadNoSlotGoesBackAndNothingIsGrantedUntilItsPauseIsWritten() {
+    RecordingStore store = new RecordingStore();
+    RateLimiter l = limiter(shared(store).maxConcurrency(2).build());
+    RateLimiter.Permit refusedOne = l.acquire("m", 0, true).join();
+    RateLimiter.Permit answered = l.acquire("m", 0, true).join();
+    CompletableFuture<RateLimiter.Permit> waiting = l.acquire("m", 0, true);
+
+    refusedOne.headers(1, new ResponseMetadata(429, Map.of()), 0);
+    answered.finish(null); // its answer came while the refusal's body was read
+
+    assertThat(store.givenBack).as("held back for the refusal's pause").isEmpty();
+    assertThat(waiting).isNotDone();
+    refusedOne.refused(1, new RateRefusal(Duration.ofSeconds(5), "max concurrency: 2", true));
+    assertThat(store.events).containsExactly("pause", "give back");
+    assertThat(waiting).as("paused").isNotDone();
+    time.advance(Duration.ofSeconds(5));
+    assertThat(waiting).isDone();
+  }
+
+  @Test
+  void aResponseWhoseBodyIsNoRefusalLetsTheHeldSlotsGoAtOnce() {
+    RecordingStore store = new RecordingStore();
+    RateLimiter l = limiter(shared(store).maxConcurrency(2).build());
+    RateLimiter.Permit quota = l.acquire("m", 0, true).join();
+    RateLimiter.Permit answered = l.acquire("m", 0, true).join();
+    CompletableFuture<RateLimiter.Permit> waiting = l.acquire("m", 0, true);
+
+    quota.headers(1, new ResponseMetadata(429, Map.of()), 0);
+    answered.finish(null);
+    assertThat(store.givenBack).isEmpty();
+    quota.notRefused(1); // a 429 for the account's quota: no pause to wait for
+
+    assertThat(store.givenBack).hasSize(1);
+    assertThat(store.paused).isEmpty();
+    assertThat(waiting).isDone();
   }
 
   @Test

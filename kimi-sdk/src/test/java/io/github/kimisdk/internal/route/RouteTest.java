@@ -51,6 +51,11 @@ class RouteTest {
         new java.io.IOException("connection reset"), new ResponseMetadata(200, Map.of()), null);
   }
 
+  private static KimiException timedOut() {
+    return ERRORS.failure(
+        new java.net.http.HttpConnectTimeoutException("HTTP connect timed out"), null, null);
+  }
+
   private static KimiException unreachable() {
     return ERRORS.failure(new java.net.ConnectException("Connection refused"), null, null);
   }
@@ -289,6 +294,202 @@ class RouteTest {
       assertThat(v).isEqualTo(new Verdict(Kind.CONCURRENCY, Verdict.Next.CHOOSE));
       assertThat(c.router.status(n, null).state()).isEqualTo(TargetStatus.State.AVAILABLE);
       assertThat(next(refused)).as("its place's members, not the next place").isLessThan(2);
+    }
+  }
+
+  /** The conversations' moves told, as {@code from->to} by target. */
+  private List<String> moved() {
+    List<String> out = new ArrayList<>();
+    for (Move m : told) {
+      if (m instanceof Move.Rerouted r && r.kind() == CallEvent.Reroute.MOVED) {
+        out.add(r.from().target() + "->" + r.to().target());
+      }
+    }
+    return out;
+  }
+
+  /** Sends one turn of the conversation that starts with {@code user}, answered; its target. */
+  private static int answeredTurn(TestRouters.Chain c, String user, List<Move> told) {
+    Route turn = c.turn(user);
+    int t = turn.next(told::add).target();
+    turn.succeeded();
+    turn.ended();
+    return t;
+  }
+
+  @Test
+  void aConversationSpilledToTheNextPlaceIsToldMovedThereAndBack() {
+    try (TestRouters.Chain c = TestRouters.group(2, 4, A, B, C)) {
+      int member = answeredTurn(c, "Review PR 4211", told);
+      c.router.health(0).cool(null, false, overloaded());
+      c.router.health(1).cool(null, false, overloaded());
+
+      assertThat(answeredTurn(c, "Review PR 4211", told)).as("the next place").isEqualTo(2);
+      assertThat(moved()).containsExactly(member + "->2");
+
+      c.time.advance(Duration.ofSeconds(5)); // the group's cooldowns over
+      int back = answeredTurn(c, "Review PR 4211", told);
+      assertThat(back).as("back to its group, the chain's first place").isLessThan(2);
+      assertThat(moved()).containsExactly(member + "->2", "2->" + back);
+      assertThat(answeredTurn(c, "Review PR 4211", told)).as("then stays").isEqualTo(back);
+      assertThat(moved()).hasSize(2);
+    }
+  }
+
+  @Test
+  void aHedgedTurnMovesItsConversationTellingTheMoveAndItStaysThere() {
+    try (TestRouters.Chain c = TestRouters.group(2, 4, A, B)) {
+      int member = answeredTurn(c, "Review PR 4211", told);
+      Route turn = c.turn("Review PR 4211");
+      assertThat(next(turn)).isEqualTo(member);
+      assertThat(turn.hedge(Duration.ofMillis(400))).isNotNull();
+      int other = next(turn);
+      turn.succeeded();
+      turn.ended();
+
+      assertThat(other).isEqualTo(1 - member);
+      assertThat(told)
+          .containsExactly(
+              new Move.Rerouted(
+                  CallEvent.Reroute.HEDGED,
+                  c.router.served(member),
+                  c.router.served(other),
+                  Duration.ofMillis(400)),
+              new Move.Rerouted(
+                  CallEvent.Reroute.MOVED,
+                  c.router.served(member),
+                  c.router.served(other),
+                  Duration.ZERO));
+      assertThat(answeredTurn(c, "Review PR 4211", told)).as("stays").isEqualTo(other);
+      assertThat(moved()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aHandOverUndoneLeavesTheConversationOnItsMember() {
+    try (TestRouters.Chain c = TestRouters.group(2, 4, A, B)) {
+      int member = answeredTurn(c, "Review PR 4211", told);
+      Route turn = c.turn("Review PR 4211");
+      next(turn);
+      Runnable undo = turn.hedge(Duration.ofMillis(400));
+      assertThat(undo).isNotNull();
+      undo.run(); // the slow copy delivered meanwhile: it stays the call's stream
+      turn.succeeded();
+      turn.ended();
+
+      assertThat(answeredTurn(c, "Review PR 4211", told))
+          .as("where the turn before was answered")
+          .isEqualTo(member);
+      assertThat(told).isEmpty();
+    }
+  }
+
+  @Test
+  void aTurnSentToAnotherMemberAfterWaitingForRoomIsToldMoved() {
+    try (TestRouters.Chain c = TestRouters.group(2, 1, A, B)) {
+      int member = answeredTurn(c, "Review PR 4211", told);
+      int other = 1 - member;
+      c.router.health(member).cool(null, false, overloaded());
+      assertThat(next(c.route())).as("a call holding the other's one place").isEqualTo(other);
+
+      Route turn = c.turn("Review PR 4211");
+      Where w = turn.next(told::add);
+      assertThat(w.target()).as("its member down, the other full").isEqualTo(Where.WAIT);
+      assertThat(turn.anyway()).as("waited as long as it may").isTrue();
+      assertThat(next(turn)).isEqualTo(other);
+
+      assertThat(moved()).containsExactly(member + "->" + other);
+    }
+  }
+
+  @Test
+  void aCallFindingEveryTargetCoolingOnOtherCallsRefusalsProbesTheOneCoolingLongest() {
+    try (TestRouters.Chain c = TestRouters.chain(A, B)) {
+      c.router.health(0).cool(null, false, overloaded()); // other calls' refusals
+      c.time.advance(Duration.ofSeconds(1));
+      c.router.health(1).cool(null, false, overloaded());
+      c.time.advance(Duration.ofMillis(600));
+
+      Route r = c.route();
+      assertThat(next(r)).as("A, cooling longest, probed before its cooldown ended").isZero();
+      assertThat(c.router.health(0).earlyProbes()).isEqualTo(1);
+      Where other = c.route().next(m -> {});
+      assertThat(other.go()).as("A's probe out: B, cooling for 0.6 s, is probed").isTrue();
+      assertThat(other.target()).isEqualTo(1);
+      Where third = c.route().next(m -> {});
+      assertThat(third.go()).as("one probe a target at a time").isFalse();
+
+      r.succeeded();
+      assertThat(c.router.status(0, null).state()).isEqualTo(TargetStatus.State.AVAILABLE);
+      assertThat(next(c.route())).as("A back: the chain's first").isZero();
+    }
+  }
+
+  @Test
+  void anEarlyProbeRefusedAgainCoolsItsTargetAsLongAgainNotTwice() {
+    try (TestRouters.Chain c = TestRouters.chain(A, B)) {
+      c.router.health(0).cool(null, false, overloaded());
+      c.router.health(1).cool(null, false, overloaded());
+      c.time.advance(Duration.ofSeconds(1));
+      Route r = c.route();
+      int probed = next(r);
+
+      r.failed(overloaded());
+
+      assertThat(c.router.health(probed).availableInNanos())
+          .as("it was early: no doubling")
+          .isEqualTo(Duration.ofSeconds(5).toNanos());
+    }
+  }
+
+  @Test
+  void noEarlyProbeOfAHostThatAskedForItsWaitOrTimedOutOrJustCooled() {
+    try (TestRouters.Chain c = TestRouters.chain(A, B, C)) {
+      c.router.health(0).cool(Duration.ofSeconds(20), false, overloaded()); // the host's asked wait
+      c.router.health(1).cool(null, false, timedOut()); // a probe could cost another timeout
+      c.time.advance(Duration.ofSeconds(1));
+      c.router.health(2).cool(null, false, overloaded()); // cooling for less than a first backoff
+
+      Where w = c.route().next(told::add);
+
+      assertThat(w.go()).as("none may be probed early: the call fails at once as before").isFalse();
+      assertThat(c.router.health(0).earlyProbes() + c.router.health(2).earlyProbes()).isZero();
+      c.time.advance(Duration.ofMillis(500));
+      assertThat(next(c.route())).as("the third, once it cooled half a second").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aCallWhoseEveryTargetRefusedItIsNotSentBackEarlyToThem() {
+    try (TestRouters.Chain c = TestRouters.chain(A, B)) {
+      Route r = c.route();
+      next(r);
+      assertThat(r.failed(overloaded()).next()).isEqualTo(Verdict.Next.MOVE);
+      next(r);
+      assertThat(r.failed(overloaded()).next()).isEqualTo(Verdict.Next.ROUND);
+      c.time.advance(Duration.ofSeconds(1));
+
+      assertThat(r.next(told::add).go()).as("its own refusals: it fails as the docs say").isFalse();
+      assertThat(next(c.route())).as("another call probes the one cooling longest").isZero();
+    }
+  }
+
+  @Test
+  void aProbeWhoseResponseBeganMakesItsTargetAvailableBeforeItsCallEnds() {
+    try (TestRouters.Chain c = TestRouters.chain(A, B)) {
+      c.router.health(0).cool(null, false, overloaded());
+      c.time.advance(Duration.ofSeconds(5));
+      Route probe = c.route();
+      assertThat(next(probe)).isZero();
+      assertThat(next(c.route())).as("A's probe out: B").isEqualTo(1);
+
+      probe.answered(); // its headers came with a 2xx status; its stream goes on
+
+      assertThat(c.router.status(0, null).state()).isEqualTo(TargetStatus.State.AVAILABLE);
+      assertThat(next(c.route())).as("A takes calls again").isZero();
+      probe.succeeded();
+      probe.ended();
+      assertThat(c.router.status(0, null).state()).isEqualTo(TargetStatus.State.AVAILABLE);
     }
   }
 }

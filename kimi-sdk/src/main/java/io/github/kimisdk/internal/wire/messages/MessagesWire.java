@@ -148,6 +148,11 @@ public final class MessagesWire extends Wire {
   public static final Wire INSTANCE = new MessagesWire();
 
   @Override
+  protected int defaultOutputCap(int modelDefault) {
+    return WireProtocol.DEFAULT_MAX_TOKENS; // max_tokens is required: written when none is set
+  }
+
+  @Override
   protected byte[] write(ChatRequest r) {
     JsonWriter w = new JsonWriter();
     w.beginObject();

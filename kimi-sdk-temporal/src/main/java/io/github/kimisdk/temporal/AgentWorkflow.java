@@ -1,0 +1,183 @@
+package io.github.kimisdk.temporal;
+
+import io.github.kimisdk.agents.Agent;
+import io.github.kimisdk.agents.Decision;
+import io.github.kimisdk.agents.PendingCall;
+import io.github.kimisdk.agents.RunResult;
+import io.github.kimisdk.agents.RunState;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The workflow: starts (or goes on with) the run through the one loop on a {@link TemporalHost},
+ * waits for decisions while it is paused (bounded by the run's approval timeout), and continues as
+ * new when the host stops the loop at a full history.
+ *
+ * <p>Thread model: workflow threads, one at a time. The main thread drives the loop; the update's
+ * validator and handler and the query run between its steps. {@link #waiting} is true only while
+ * the main thread waits for decisions: the validator refuses a decision at any other time, so every
+ * decision accepted is one the main thread takes on its next resume.
+ */
+final class AgentWorkflow implements KimiAgentWorkflow {
+  private final KimiAgents agents;
+  private final List<Decision> inbox = new ArrayList<>();
+  private TemporalHost host;
+  private boolean waiting;
+
+  AgentWorkflow(KimiAgents agents) {
+    this.agents = agents;
+  }
+
+  @Override
+  public RunOutcome run(AgentRun input) {
+    KimiAgents.Entry entry = agents.entry(input.agent());
+    Agent agent = entry.agent();
+    host = new TemporalHost(input.agent(), entry.options());
+    RunResult r;
+    try {
+      if (input.state() == null) {
+        r = agent.run(host, input.runId(), input.firstMessages(), input.labels());
+      } else {
+        RunState from = RunState.fromJson(input.state());
+        host.start(from);
+        r = agent.resume(host, from, List.of());
+      }
+      while (r instanceof RunResult.Paused p) {
+        r = decide(agent, p.state(), input.waitForDecisions());
+      }
+    } catch (TemporalHost.ContinueAsNew c) {
+      Workflow.await(Workflow::isEveryHandlerFinished);
+      Workflow.continueAsNew(input.next(c.state));
+      throw new AssertionError("continueAsNew returned");
+    } catch (CanceledFailure c) {
+      throw c; // the workflow was cancelled: Temporal records it so
+    } catch (TemporalFailure f) {
+      throw failed(input, host.state(), f.getMessage(), f);
+    }
+    if (r instanceof RunResult.Failed f) {
+      throw failed(input, f.state(), String.valueOf(f.error().getMessage()), null);
+    }
+    RunState end =
+        r instanceof RunResult.Answered a
+            ? a.state()
+            : r instanceof RunResult.Stopped s ? s.state() : host.state();
+    return RunOutcome.of(r, end, input.execution());
+  }
+
+  /** Waits for decisions on a paused run, then resumes it with them. */
+  private RunResult decide(Agent agent, RunState paused, Duration timeout) {
+    waiting = true;
+    boolean decided;
+    if (timeout == null) {
+      Workflow.await(() -> !inbox.isEmpty());
+      decided = true;
+    } else {
+      decided = Workflow.await(timeout, () -> !inbox.isEmpty());
+    }
+    waiting = false;
+    List<Decision> decisions = new ArrayList<>(inbox);
+    inbox.clear();
+    if (decided) {
+      return agent.resume(host, paused, decisions);
+    }
+    // the wait passed: each tool's own expiry applies, then what still waits is rejected
+    RunResult r = agent.resume(host, paused, List.of());
+    if (r instanceof RunResult.Paused still) {
+      Instant now = host.now();
+      List<Decision> rejections = new ArrayList<>();
+      for (PendingCall c : still.state().pending()) {
+        rejections.add(
+            new Decision.Reject(
+                Decision.Target.of(c),
+                "nobody decided on the call within " + timeout,
+                new Decision.Approver("approval-timeout", now, null)));
+      }
+      r = agent.resume(host, still.state(), rejections);
+    }
+    return r;
+  }
+
+  private static ApplicationFailure failed(
+      AgentRun input, RunState last, String why, Throwable cause) {
+    String state = last == null ? null : last.toJson();
+    return ApplicationFailure.newNonRetryableFailureWithCause(
+        "run " + input.runId() + " failed: " + why, RunOutcome.FAILED_TYPE, cause, state);
+  }
+
+  @Override
+  public String state() {
+    RunState s = host == null ? null : host.state();
+    return s == null ? null : s.toJson();
+  }
+
+  @Override
+  public void decide(DecisionRequest decision) {
+    if (!waiting) {
+      throw new IllegalStateException("the run is not waiting for decisions");
+    }
+    inbox.add(decision.decision(Instant.ofEpochMilli(Workflow.currentTimeMillis())));
+  }
+
+  @Override
+  public void validateDecide(DecisionRequest decision) {
+    RunState s = host == null ? null : host.state();
+    if (!waiting || s == null) {
+      throw new IllegalStateException(
+          "the run is not waiting for decisions now (it is "
+              + (s == null ? "starting" : s.status().name().toLowerCase(java.util.Locale.ROOT))
+              + "): nothing was decided");
+    }
+    if (decision.by() == null) {
+      throw new IllegalArgumentException(
+          "a decision names who made it (DecisionRequest.by): nothing was decided");
+    }
+    PendingCall call = null;
+    for (PendingCall p : s.pending()) {
+      call = p.id().equals(decision.callId()) ? p : call;
+    }
+    if (call == null) {
+      throw new IllegalArgumentException(
+          "no call "
+              + decision.callId()
+              + " waits in run "
+              + s.id()
+              + " (waiting: "
+              + s.pending().stream().map(PendingCall::id).toList()
+              + "): it was decided already, or belongs to another run; nothing was decided");
+    }
+    if (!call.argumentsSha256().equals(decision.argumentsSha256())) {
+      throw new IllegalArgumentException(
+          "the digest "
+              + decision.argumentsSha256()
+              + " is not that of the arguments call "
+              + call.id()
+              + " waits with ("
+              + call.argumentsSha256()
+              + "): the decision was made on other arguments; nothing was decided");
+    }
+    if (decision.policy() != null && !decision.policy().equals(call.policy())) {
+      throw new IllegalArgumentException(
+          "call "
+              + call.id()
+              + " waits under the policy "
+              + call.policy()
+              + ", not "
+              + decision.policy()
+              + ": nothing was decided");
+    }
+    if (decision.allowTool() != null && !decision.allowTool().equals(call.tool())) {
+      throw new IllegalArgumentException(
+          "an approval allows the call's own tool ("
+              + call.tool()
+              + ") for the rest of the run, not "
+              + decision.allowTool()
+              + ": nothing was decided");
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package io.github.kimisdk.temporal;
+
+import io.github.kimisdk.CallEvent;
+import io.github.kimisdk.CallListener;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.agents.Agent;
+import io.github.kimisdk.agents.AgentTool;
+import io.github.kimisdk.agents.Approval;
+import io.github.kimisdk.agents.RunEvent;
+import io.github.kimisdk.agents.ToolContext;
+import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.tool.JsonSchema;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A worker process for {@link MultiProcessTest}: it runs the agents of the test on the Temporal
+ * server at {@code 127.0.0.1:PORT}, their model calls against the fake at {@code BASE_URL}, their
+ * transfers against a bank of files (one file per idempotency key, made once). With a kill point
+ * {@code KIND:K} it prints {@code KILL-POINT} at the K-th event of that kind and waits to be killed
+ * with SIGKILL: {@code model-called} (in the workflow, before a model call is scheduled), {@code
+ * chat-after} (in a model call's activity, the reply received), {@code effect-before} and {@code
+ * effect-after} (in a transfer's activity, around its effect), or {@code any} (the K-th of all of
+ * them, whichever it is: a worker with such a point makes at most K of those steps before it dies),
+ * or {@code hold} (it makes none of them, and waits to be stopped).
+ *
+ * <p>Arguments: {@code PORT BASE_URL BANK_DIR KILL}.
+ */
+public final class CrashWorker {
+  static final String QUEUE = "agents";
+
+  private CrashWorker() {}
+
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    String baseUrl = args[1];
+    Path bank = Path.of(args[2]);
+    String[] kill = args[3].split(":");
+    String where = kill[0];
+    int at = kill.length > 1 ? Integer.parseInt(kill[1]) : -1;
+    AtomicInteger modelCalled = new AtomicInteger();
+    AtomicInteger chats = new AtomicInteger();
+    AtomicInteger effects = new AtomicInteger();
+    AtomicInteger any = new AtomicInteger();
+    Point point = new Point(where, at, any);
+
+    KimiClient kimi =
+        KimiClient.builder()
+            .apiKey("sk-crash-test")
+            .baseUrl(baseUrl)
+            .listener(
+                new CallListener() {
+                  @Override
+                  public void onEnd(CallEvent.End e) {
+                    point.reached("chat-after", chats, "after a model call's reply");
+                  }
+                })
+            .build();
+    KimiAgents agents = agents(kimi, bank, point, modelCalled, effects);
+    WorkflowServiceStubs service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
+    WorkerFactory factory = WorkerFactory.newInstance(WorkflowClient.newInstance(service));
+    Worker worker =
+        factory.newWorker(
+            QUEUE,
+            WorkerOptions.newBuilder()
+                // Temporal's Java test server never moves a task off a dead worker's sticky queue
+                // (a real server does, after this timeout): zero turns sticky execution off
+                .setStickyQueueScheduleToStartTimeout(Duration.ZERO)
+                .setDefaultDeadlockDetectionTimeout(60_000)
+                .build());
+    agents.register(worker);
+    factory.start();
+    System.out.println("READY");
+    System.out.flush();
+    while (true) {
+      LockSupport.park();
+    }
+  }
+
+  /** The agents of the test: {@code transfers} (no approval) and {@code payments} (approval). */
+  /** Where this worker dies: at the {@code at}-th event of the kind {@code where}, or of any. */
+  record Point(String where, int at, AtomicInteger any) {
+    /**
+     * Counts an event; at the point, dies; past it (another thread of the dying worker), waits for
+     * the kill too, so that a worker makes no step past its point.
+     */
+    void reached(String kind, AtomicInteger ofKind, String what) {
+      if (where.equals("hold")) {
+        while (true) {
+          LockSupport.park(); // a worker that waits out the last kill makes no step
+        }
+      }
+      int n =
+          where.equals(kind)
+              ? ofKind.incrementAndGet()
+              : where.equals("any") ? any.incrementAndGet() : 0;
+      if (n == at) {
+        die(kind + ", " + what);
+      } else if (at > 0 && n > at) {
+        while (true) {
+          LockSupport.park();
+        }
+      }
+    }
+  }
+
+  static KimiAgents agents(
+      KimiClient kimi, Path bank, Point point, AtomicInteger modelCalled, AtomicInteger effects) {
+    AtomicInteger effectsAfter = new AtomicInteger();
+    AgentTool transfer =
+        AgentTool.of(
+                "transfer",
+                "Moves money to an account",
+                JsonSchema.object()
+                    .required("to", JsonSchema.string())
+                    .required("amount", JsonSchema.integer())
+                    .build(),
+                (JsonValue a, ToolContext ctx) -> {
+                  point.reached("effect-before", effects, "before a transfer's effect");
+                  String r = transfer(bank, a.get("to").asString(), a.get("amount").asLong(), ctx);
+                  point.reached("effect-after", effectsAfter, "after a transfer's effect");
+                  return r;
+                })
+            .asIdempotent();
+    AgentTool notify =
+        AgentTool.of(
+            "notify",
+            "Tells an account holder",
+            JsonSchema.object().required("to", JsonSchema.string()).build(),
+            (a, ctx) -> "told " + a.get("to").asString());
+    Agent transfers =
+        Agent.builder(kimi, "kimi-k3")
+            .name("transfers", "1")
+            .tool(transfer)
+            .tool(notify)
+            .listener(
+                e -> {
+                  if (e instanceof RunEvent.ModelCalled) {
+                    point.reached(
+                        "model-called", modelCalled, "in the workflow, before a model call");
+                  }
+                })
+            .build();
+    Agent payments =
+        Agent.builder(kimi, "kimi-k3")
+            .name("payments", "1")
+            .tool(transfer.approval(Approval.always()))
+            .tool(notify)
+            .build();
+    AgentOptions quick =
+        AgentOptions.defaults()
+            .modelCalls(
+                io.temporal.activity.ActivityOptions.newBuilder()
+                    .setStartToCloseTimeout(Duration.ofSeconds(8))
+                    .setRetryOptions(
+                        io.temporal.common.RetryOptions.newBuilder()
+                            .setInitialInterval(Duration.ofMillis(200))
+                            .setMaximumAttempts(0)
+                            .build())
+                    .build())
+            .toolCalls(
+                io.temporal.activity.ActivityOptions.newBuilder()
+                    .setStartToCloseTimeout(Duration.ofSeconds(8))
+                    .setRetryOptions(
+                        io.temporal.common.RetryOptions.newBuilder()
+                            .setInitialInterval(Duration.ofMillis(200))
+                            .setMaximumAttempts(0)
+                            .build())
+                    .build());
+    return KimiAgents.builder()
+        .agent("transfers", transfers, quick)
+        .agent("payments", payments, quick)
+        .build();
+  }
+
+  /**
+   * A transfer: a file named by the key, made once and whole (its content written to a file of its
+   * own, then linked under the key, which fails when the key was used: a kill in between leaves no
+   * half-made transfer); its content says what was moved.
+   */
+  static String transfer(Path bank, String to, long amount, ToolContext ctx) {
+    Path effect = bank.resolve(ctx.idempotencyKey());
+    String what = ctx.runId() + " " + ctx.step() + " " + to + " " + amount;
+    try {
+      Path tmp = Files.createTempFile(bank, ".transfer-", ".tmp");
+      try {
+        Files.writeString(tmp, what, StandardCharsets.UTF_8);
+        Files.createLink(effect, tmp);
+      } catch (FileAlreadyExistsException done) {
+        // a retry with the same key: the transfer was made, answer as the first time
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return "transferred " + amount + " to " + to;
+  }
+
+  static void die(String where) {
+    System.out.println("KILL-POINT " + where);
+    System.out.flush();
+    while (true) {
+      LockSupport.park();
+    }
+  }
+}

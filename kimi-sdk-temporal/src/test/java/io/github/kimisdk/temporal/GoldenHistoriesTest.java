@@ -1,0 +1,118 @@
+package io.github.kimisdk.temporal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.agents.Agent;
+import io.github.kimisdk.agents.Approval;
+import io.github.kimisdk.model.ModelCatalog;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every golden history (src/test/resources/histories, written once by an earlier build) replays on
+ * the workflow of today without a nondeterminism error: a run that a worker of that build left
+ * running goes on under this one.
+ */
+class GoldenHistoriesTest {
+  static final Path DIR = Path.of("src/test/resources/histories");
+
+  static List<Path> histories() throws Exception {
+    try (Stream<Path> files = Files.list(DIR)) {
+      return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+  }
+
+  /** The agents each golden history was recorded with (its file's README lists them). */
+  static KimiAgents agents(String file, KimiClient kimi) {
+    if (file.startsWith("subagents")) {
+      return KimiAgents.builder().agent("lead", SubagentsHttpTest.lead(kimi)).build();
+    }
+    if (file.startsWith("continued")) {
+      return KimiAgents.builder()
+          .agent(
+              "pinger",
+              LongRunHttpTest.pinger(kimi, 12),
+              AgentOptions.defaults().continueAsNewAfter(100, 4L << 20))
+          .build();
+    }
+    Approval approval =
+        file.startsWith("answered") || file.startsWith("local-tool")
+            ? Approval.never()
+            : Approval.always();
+    Agent payments =
+        Agent.builder(kimi, "kimi-k3")
+            .name("payments", "1")
+            .tool(new Bank().tool().approval(approval).asIdempotent())
+            .tool(Bank.notifier())
+            .build();
+    AgentOptions options =
+        file.startsWith("local-tool")
+            ? AgentOptions.defaults().localTools("notify")
+            : AgentOptions.defaults();
+    return KimiAgents.builder().agent("payments", payments, options).build();
+  }
+
+  @ParameterizedTest
+  @MethodSource("histories")
+  void replaysOnTodaysWorkflow(Path file) throws Exception {
+    WorkflowExecutionHistory history =
+        WorkflowExecutionHistory.fromJson(Files.readString(file, StandardCharsets.UTF_8));
+    String name = file.getFileName().toString();
+    // the replay makes no call: the client points nowhere
+    // (the long run's model has a 6,000-token window, as the run it recorded had)
+    ModelCatalog catalog =
+        name.startsWith("continued")
+            ? ModelCatalog.defaults().with(LongRunHttpTest.SMALL_K3)
+            : ModelCatalog.defaults();
+    try (KimiClient kimi =
+            KimiClient.builder()
+                .apiKey("sk-replay")
+                .baseUrl("http://127.0.0.1:9")
+                .catalog(catalog)
+                .build();
+        TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      // a cold JVM loads the loop's classes in the first workflow task: more than the default
+      // second
+      Worker worker =
+          env.newWorker(
+              "replay",
+              WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(60_000).build());
+      agents(name, kimi).register(worker);
+      WorkflowReplayer.replayWorkflowExecution(history, worker);
+    }
+    assertThat(history.getEvents()).hasSizeGreaterThan(10);
+  }
+
+  @Test
+  void aHistoryReplayedOnAnotherWorkflowIsRefused() throws Exception {
+    // answered-v1 ran without an approval; replayed on an agent whose transfer asks for one, the
+    // workflow would pause where the history went on: the replayer must say so
+    WorkflowExecutionHistory history =
+        WorkflowExecutionHistory.fromJson(
+            Files.readString(DIR.resolve("answered-v1.json"), StandardCharsets.UTF_8));
+    try (KimiClient kimi =
+            KimiClient.builder().apiKey("sk-replay").baseUrl("http://127.0.0.1:9").build();
+        TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      Worker worker =
+          env.newWorker(
+              "replay",
+              WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(60_000).build());
+      agents("approved-v1.json", kimi).register(worker);
+      assertThatThrownBy(() -> WorkflowReplayer.replayWorkflowExecution(history, worker))
+          .isInstanceOf(Exception.class);
+    }
+  }
+}

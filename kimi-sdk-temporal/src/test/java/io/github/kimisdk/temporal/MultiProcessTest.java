@@ -1,0 +1,418 @@
+package io.github.kimisdk.temporal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.agents.PendingCall;
+import io.github.kimisdk.agents.RunState;
+import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.testing.RecordedRequest;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Temporal's test server as its own process, the workers as their own JVMs ({@link CrashWorker}),
+ * decisions from a third ({@link DecideMain}), the fake on loopback in this JVM: two workers, four
+ * runs of eight transfers each and 20 seeded {@code kill -9}s of workers, each restarted, and every
+ * run answers with each of its eight transfers made once; an approval by call id and digest from a
+ * third process is accepted and pays once, one with another digest is refused by the validator and
+ * pays nothing, and a rejection reaches the model. Every history replays; every request keeps
+ * Kimi's rules.
+ */
+@Tag("slow")
+class MultiProcessTest {
+  /** Eight turns of a transfer and a notification: enough work for the 20 kills to land. */
+  static final String TASK = task(8);
+
+  static final Path LOGS = Path.of("target", "multi-process");
+  static final int RUNS = 4;
+  static final int KILLS = 20;
+
+  @TempDir static Path dir;
+  static FakeKimiServer fake;
+  static Process server;
+  static int port;
+  static WorkflowServiceStubs service;
+  static WorkflowClient client;
+  static final List<String> workflows = new ArrayList<>();
+
+  record Line(int worker, String text) {}
+
+  static String task(int transfers) {
+    List<String> turns = new ArrayList<>();
+    for (int i = 1; i <= transfers; i++) {
+      turns.add("transfer to=acct-" + i + " amount=" + (10 + i) + " and notify to=acct-" + i);
+    }
+    return String.join(" then ", turns);
+  }
+
+  @BeforeAll
+  static void startTheServerProcess() throws Exception {
+    fake = new FakeKimiServer().start();
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    server =
+        new ProcessBuilder(
+                java(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.temporal.testserver.TestServer",
+                Integer.toString(port))
+            .redirectErrorStream(true)
+            .redirectOutput(Files.createDirectories(LOGS).resolve("server.log").toFile())
+            .start();
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    while (!listening(port)) {
+      assertThat(Instant.now()).as("the test server listens").isBefore(deadline);
+      assertThat(server.isAlive()).as("the test server runs").isTrue();
+      TimeUnit.MILLISECONDS.sleep(100); // waiting for a condition, bounded by the deadline
+    }
+    service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
+    client = WorkflowClient.newInstance(service);
+  }
+
+  @AfterAll
+  static void replayEveryHistoryAndStop() throws Exception {
+    try {
+      replayAll();
+      for (RecordedRequest r : fake.requests()) {
+        KimiRules.kept(r);
+      }
+    } finally {
+      if (service != null) {
+        service.shutdownNow();
+      }
+      server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      fake.close();
+    }
+  }
+
+  static boolean listening(int port) {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      return s.isConnected();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** A worker JVM, its lines handed to {@code out} tagged with its slot. */
+  static Process worker(int slot, Path bank, String kill, BlockingQueue<Line> out)
+      throws IOException {
+    Process p =
+        new ProcessBuilder(
+                java(),
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashWorker.class.getName(),
+                Integer.toString(port),
+                fake.baseUrl(),
+                bank.toString(),
+                kill)
+            .redirectErrorStream(true)
+            .start();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  out.add(new Line(slot, line));
+                  synchronized (MultiProcessTest.class) {
+                    Files.writeString(
+                        Files.createDirectories(LOGS).resolve("workers.log"),
+                        slot + " " + line + "\n",
+                        StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+                  }
+                }
+              } catch (IOException e) {
+                // the process was killed
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    return p;
+  }
+
+  static WorkflowStub start(String agent, String id, String task) {
+    KimiAgentWorkflow wf =
+        client.newWorkflowStub(
+            KimiAgentWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setTaskQueue(CrashWorker.QUEUE)
+                .setWorkflowId(id)
+                .setWorkflowTaskTimeout(Duration.ofSeconds(3))
+                .build());
+    WorkflowClient.start(wf::run, AgentRun.of(agent, id, List.of(Message.user(task))));
+    synchronized (workflows) {
+      workflows.add(id);
+    }
+    return WorkflowStub.fromTyped(wf);
+  }
+
+  @Test
+  void twoWorkersFourRunsAndTwentySeededKillsEveryRunAnswersEachTransferOnce() throws Exception {
+    Path bank = Files.createDirectories(dir.resolve("bank-crash"));
+    // each worker dies at a seeded count of the steps it takes (its model calls in the workflow,
+    // their replies, its transfers' effects, before and after): progress needs deaths, so the
+    // runs cannot end before the 20 kills, whatever the machine's speed
+    Random r = new Random(9900);
+    List<String> plan = new ArrayList<>();
+    for (int i = 0; i < KILLS; i++) {
+      plan.add("any:" + (1 + r.nextInt(3)));
+    }
+    BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
+    AtomicInteger next = new AtomicInteger();
+    Process[] workers = new Process[2];
+    String[] points = new String[2];
+    for (int w = 0; w < 2; w++) {
+      points[w] = plan.get(next.getAndIncrement());
+      workers[w] = worker(w, bank, points[w], lines);
+    }
+    List<CompletableFuture<RunOutcome>> results = new ArrayList<>();
+    for (int i = 0; i < RUNS; i++) {
+      results.add(start("transfers", "crash-" + i, TASK).getResultAsync(RunOutcome.class));
+    }
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new));
+    List<String> killed = new ArrayList<>();
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(15));
+    try {
+      while (!all.isDone()) {
+        assertThat(Instant.now()).as("the runs end; kills so far %s", killed).isBefore(deadline);
+        Line l = lines.poll(200, TimeUnit.MILLISECONDS);
+        if (l == null || !l.text().startsWith("KILL-POINT")) {
+          continue;
+        }
+        workers[l.worker()].destroyForcibly(); // SIGKILL
+        assertThat(workers[l.worker()].waitFor(30, TimeUnit.SECONDS)).isTrue();
+        killed.add(points[l.worker()] + " (" + l.text().substring(11) + ")");
+        int n = next.getAndIncrement();
+        // past the plan, a worker holds (makes no step) until the other's last point is reached
+        points[l.worker()] =
+            n < plan.size() ? plan.get(n) : killed.size() < KILLS ? "hold" : "none";
+        workers[l.worker()] = worker(l.worker(), bank, points[l.worker()], lines);
+        if (killed.size() == KILLS) {
+          for (int w = 0; w < 2; w++) {
+            if (points[w].equals("hold")) { // the seeded kills are done: it may work again
+              workers[w].destroy();
+              assertThat(workers[w].waitFor(30, TimeUnit.SECONDS)).isTrue();
+              points[w] = "none";
+              workers[w] = worker(w, bank, "none", lines);
+            }
+          }
+        }
+      }
+    } finally {
+      for (Process p : workers) {
+        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
+    }
+
+    assertThat(killed).as("the seeded kills").hasSize(KILLS);
+    assertThat(killed.stream().map(k -> k.substring(k.indexOf('(') + 1, k.indexOf(','))).distinct())
+        .as("the kinds of points the kills landed at: %s", killed)
+        .hasSizeGreaterThanOrEqualTo(2);
+    for (int i = 0; i < RUNS; i++) {
+      RunOutcome o = results.get(i).get();
+      assertThat(o.status()).as("run crash-%s", i).isEqualTo("answered");
+      assertThat(o.text()).contains("acct-1").contains("acct-5").contains("acct-8");
+    }
+    // each run's eight transfers made once each, under the keys of its eight transfer calls
+    Map<String, List<String>> byRun = new HashMap<>();
+    try (Stream<Path> files = Files.list(bank)) {
+      for (Path f : files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+        String[] what = Files.readString(f).split(" ");
+        byRun.computeIfAbsent(what[0], k -> new ArrayList<>()).add(what[1] + ":" + what[3]);
+      }
+    }
+    assertThat(byRun).as("kills %s", killed).hasSize(RUNS);
+    for (int i = 0; i < RUNS; i++) {
+      assertThat(byRun.get("crash-" + i))
+          .as("run crash-%s's transfers (step:amount), kills %s", i, killed)
+          .containsExactlyInAnyOrder(
+              "1:11", "2:12", "3:13", "4:14", "5:15", "6:16", "7:17", "8:18");
+    }
+  }
+
+  @Test
+  void anApprovalFromAThirdProcessByIdAndDigestPaysOnceAndAnotherDigestPaysNothing()
+      throws Exception {
+    Path bank = Files.createDirectories(dir.resolve("bank-approval"));
+    BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
+    Process worker = worker(0, bank, "none", lines);
+    try {
+      WorkflowStub approved =
+          start("payments", "approve-1", "transfer to=acct-7 amount=70 and notify to=acct-7");
+      PendingCall call = awaitPending("approve-1");
+      assertThat(call.tool()).isEqualTo("transfer");
+
+      List<String> refused = decide("approve-1", "approve", call.id(), "0".repeat(64), "mallory");
+      assertThat(refused).anyMatch(s -> s.startsWith("REFUSED") && s.contains("not that of"));
+      assertThat(bankFiles(bank)).isEmpty();
+
+      List<String> accepted =
+          decide("approve-1", "approve", call.id(), call.argumentsSha256(), "alice");
+      assertThat(accepted).contains("ACCEPTED");
+      RunOutcome o = approved.getResult(RunOutcome.class);
+      assertThat(o.status()).isEqualTo("answered");
+      assertThat(bankFiles(bank)).singleElement().isEqualTo(call.idempotencyKey());
+
+      WorkflowStub rejected =
+          start("payments", "reject-1", "transfer to=acct-8 amount=80 and notify to=acct-8");
+      PendingCall other = awaitPending("reject-1");
+      List<String> rejection =
+          decide("reject-1", "reject", other.id(), other.argumentsSha256(), "bob", "not today");
+      assertThat(rejection).contains("ACCEPTED");
+      RunOutcome ro = rejected.getResult(RunOutcome.class);
+      assertThat(ro.status()).isEqualTo("answered");
+      assertThat(bankFiles(bank)).hasSize(1);
+      RecordedRequest last = fake.requests().get(fake.requestCount() - 1);
+      assertThat(last.bodyText()).contains("rejected by a person: not today");
+    } finally {
+      worker.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  static Set<String> bankFiles(Path bank) throws IOException {
+    try (Stream<Path> files = Files.list(bank)) {
+      Set<String> out = new HashSet<>();
+      files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".")).forEach(out::add);
+      return out;
+    }
+  }
+
+  /** Waits, by querying the run, until it pauses; returns the call it waits on. */
+  static PendingCall awaitPending(String id) throws InterruptedException {
+    KimiAgentWorkflow wf = client.newWorkflowStub(KimiAgentWorkflow.class, id);
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    while (true) {
+      String s = wf.state();
+      if (s != null && RunState.fromJson(s).status() == RunState.Status.PAUSED) {
+        return RunState.fromJson(s).pending().get(0);
+      }
+      assertThat(Instant.now()).as("run %s pauses", id).isBefore(deadline);
+      TimeUnit.MILLISECONDS.sleep(100); // waiting for a condition, bounded by the deadline
+    }
+  }
+
+  /** Runs the third process and returns its lines. */
+  static List<String> decide(String id, String verdict, String call, String digest, String... more)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                java(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                DecideMain.class.getName(),
+                Integer.toString(port),
+                id,
+                verdict,
+                call,
+                digest));
+    command.addAll(List.of(more));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    List<String> out = new ArrayList<>();
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        out.add(line);
+      }
+    }
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    return out;
+  }
+
+  /** Replays every execution of every workflow the tests ran, on this JVM's workflow. */
+  static void replayAll() throws Exception {
+    try (KimiClient kimi =
+            KimiClient.builder().apiKey("sk-replay").baseUrl("http://127.0.0.1:9").build();
+        TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      Worker worker =
+          env.newWorker(
+              "replay",
+              WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(60_000).build());
+      CrashWorker.agents(
+              kimi,
+              dir,
+              new CrashWorker.Point("none", -1, new AtomicInteger()),
+              new AtomicInteger(),
+              new AtomicInteger())
+          .register(worker);
+      List<WorkflowExecutionHistory> histories = new ArrayList<>();
+      for (String id : workflows) {
+        WorkflowExecutionHistory h = client.fetchHistory(id);
+        String runId =
+            h.getEvents()
+                .get(0)
+                .getWorkflowExecutionStartedEventAttributes()
+                .getFirstExecutionRunId();
+        while (runId != null) {
+          WorkflowExecutionHistory one = client.fetchHistory(id, runId);
+          histories.add(one);
+          HistoryEvent end = one.getLastEvent();
+          runId =
+              end.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+                  ? end.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId()
+                  : null;
+        }
+      }
+      for (WorkflowExecutionHistory h : histories) {
+        WorkflowReplayer.replayWorkflowExecution(h, worker);
+      }
+      assertThat(histories).hasSizeGreaterThanOrEqualTo(workflows.size());
+    }
+  }
+}

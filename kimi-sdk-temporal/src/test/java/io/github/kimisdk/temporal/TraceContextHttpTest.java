@@ -1,0 +1,115 @@
+package io.github.kimisdk.temporal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.agents.Agent;
+import io.github.kimisdk.agents.Approval;
+import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.opentelemetry.AgentSpans;
+import io.github.kimisdk.opentelemetry.KimiTelemetry;
+import io.github.kimisdk.testing.FakeKimiExtension;
+import io.github.kimisdk.testing.FakeKimiServer;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.worker.WorkerFactoryOptions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * An agent's spans joined across Temporal: the caller's span, the run's {@code invoke_agent} made
+ * in the workflow, its {@code execute_tool} spans, and the {@code chat} spans the client made in
+ * the model calls' activities, one trace, each under the span that was current where its work was
+ * scheduled.
+ */
+@ExtendWith(FakeKimiExtension.class)
+class TraceContextHttpTest {
+  static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
+
+  @Test
+  void theRunsSpansJoinTheCallersTraceAcrossTheWorkflowAndItsActivities(
+      FakeKimiServer server, FakeKimiExtension.Clients clients) throws Exception {
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    OpenTelemetrySdk otel =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+            .build();
+    KimiClient kimi = clients.build(b -> KimiTelemetry.create(otel).install(b));
+    Agent agent =
+        Agent.builder(kimi, "kimi-k3")
+            .name("payments", "1")
+            .tool(new Bank().tool().approval(Approval.never()).asIdempotent())
+            .tool(Bank.notifier())
+            .tracer(AgentSpans.create(otel))
+            .build();
+    InProcessTemporal t =
+        new InProcessTemporal(
+            KimiAgents.builder().agent("payments", agent).build(),
+            TestEnvironmentOptions.newBuilder()
+                .setWorkflowClientOptions(
+                    WorkflowClientOptions.newBuilder()
+                        .setInterceptors(TraceContext.clientInterceptor(otel))
+                        .build())
+                .setWorkerFactoryOptions(
+                    WorkerFactoryOptions.newBuilder()
+                        .setWorkerInterceptors(TraceContext.workerInterceptor(otel))
+                        .build())
+                .build());
+    try {
+      Span request = otel.getTracer("test").spanBuilder("POST /invoices/42/pay").startSpan();
+      Scope scope = request.makeCurrent();
+      try {
+        t.start(
+            AgentRun.of(
+                "payments", "traced-1", List.of(Message.user(KimiAgentWorkflowHttpTest.TASK))));
+      } finally {
+        scope.close();
+        request.end();
+      }
+      assertThat(t.result("traced-1").status()).isEqualTo("answered");
+
+      List<SpanData> all = spans.getFinishedSpanItems();
+      SpanData run = only(all, "invoke_agent");
+      assertThat(run.getTraceId()).isEqualTo(request.getSpanContext().getTraceId());
+      assertThat(run.getParentSpanId()).isEqualTo(request.getSpanContext().getSpanId());
+      List<SpanData> chats = of(all, "chat");
+      assertThat(chats).hasSize(server.requestCount());
+      assertThat(chats)
+          .allSatisfy(
+              c -> {
+                assertThat(c.getTraceId()).isEqualTo(run.getTraceId());
+                assertThat(c.getParentSpanId()).isEqualTo(run.getSpanId());
+              });
+      List<SpanData> tools = of(all, "execute_tool");
+      assertThat(tools).hasSize(2);
+      assertThat(tools).allSatisfy(s -> assertThat(s.getParentSpanId()).isEqualTo(run.getSpanId()));
+    } finally {
+      t.close();
+    }
+  }
+
+  static List<SpanData> of(List<SpanData> all, String operation) {
+    return all.stream().filter(s -> operation.equals(s.getAttributes().get(OPERATION))).toList();
+  }
+
+  static SpanData only(List<SpanData> all, String operation) {
+    List<SpanData> found = of(all, operation);
+    assertThat(found).as("%s spans", operation).hasSize(1);
+    return found.get(0);
+  }
+}
