@@ -16,16 +16,12 @@ import io.github.kimisdk.redis.RedisRunStore;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.tool.JsonSchema;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,9 +31,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 
@@ -75,7 +71,7 @@ public final class RunStoreCost {
       stores.put("file", FileRunStore.of(home.resolve("files")));
       String pg = startPostgres(home.resolve("pg"), servers);
       if (pg != null) {
-        stores.put("postgresql", JdbcRunStore.of(new Driver(pg, "kimi")).createTables());
+        stores.put("postgresql", JdbcRunStore.of(postgres(pg, "kimi")).createTables());
       } else {
         System.out.println("postgresql: no server binaries (initdb, pg_ctl) here; skipped");
       }
@@ -401,47 +397,11 @@ public final class RunStoreCost {
     }
   }
 
-  /** A data source over the driver on the class path. */
-  record Driver(String url, String user) implements DataSource {
-    @Override
-    public Connection getConnection() throws SQLException {
-      return DriverManager.getConnection(url, user, "");
-    }
-
-    @Override
-    public Connection getConnection(String u, String p) throws SQLException {
-      return DriverManager.getConnection(url, u, p);
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() {
-      return Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-      throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-      return false;
-    }
+  /** PostgreSQL at {@code url} as {@code user}: a new connection a call, no pool. */
+  static DataSource postgres(String url, String user) {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setURL(url);
+    ds.setUser(user);
+    return ds;
   }
 }

@@ -74,7 +74,7 @@ public final class TemporalStepCost {
               .asReadOnly();
 
       String pg = RunStoreCost.startPostgres(home.resolve("pg"), servers);
-      RunStore jdbc = JdbcRunStore.of(new RunStoreCost.Driver(pg, "kimi")).createTables();
+      RunStore jdbc = JdbcRunStore.of(RunStoreCost.postgres(pg, "kimi")).createTables();
       Agent onJdbc =
           Agent.builder(kimi, "kimi-k3")
               .name("pinger", "1")

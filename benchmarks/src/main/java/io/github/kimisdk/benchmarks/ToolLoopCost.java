@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -124,6 +125,8 @@ public final class ToolLoopCost {
     }
     Files.createDirectories(o.out);
     Path home = Files.createTempDirectory("kimi-tool-loop-");
+    // PostgreSQL's server runs as postgres when this runs as root (RunStoreCost)
+    Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
     List<AutoCloseable> servers = new ArrayList<>();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process server =

@@ -18,18 +18,13 @@ import io.github.kimisdk.redis.RedisRunStore;
 import io.github.kimisdk.tool.JsonSchema;
 import io.github.kimisdk.tool.Tool;
 import io.github.kimisdk.tool.ToolCall;
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 
@@ -47,10 +42,10 @@ import redis.clients.jedis.RedisClient;
  * Compaction.off()}), and {@code store} {@code none} (no store: a run in memory; refused on a build
  * whose agent then writes {@code ./kimi-runs}), {@code memory} ({@code RunStore.inMemory()}, a
  * fresh one at each {@link #reset()}), {@code file} (a {@code FileRunStore} in {@code files}),
- * {@code postgres} (a {@code JdbcRunStore} on {@code jdbc}, a connection a call through {@code
- * DriverManager}, no pool, as {@code RunStoreCost}) or {@code redis} (a {@code RedisRunStore} on
- * {@code redis}, host:port, database {@code redisDb}). The tool's handler is trivial: it writes one
- * line.
+ * {@code postgres} (a {@code JdbcRunStore} on {@code jdbc}, a connection a call ({@code
+ * PGSimpleDataSource}), no pool, as {@code RunStoreCost}) or {@code redis} (a {@code RedisRunStore}
+ * on {@code redis}, host:port, database {@code redisDb}). The tool's handler is trivial: it writes
+ * one line.
  */
 public final class LoopDriver implements Callable<long[]>, AutoCloseable {
   private final KimiClient kimi;
@@ -140,8 +135,10 @@ public final class LoopDriver implements Callable<long[]>, AutoCloseable {
       case "file":
         return FileRunStore.of(Path.of(config.get("files")));
       case "postgres":
-        Class.forName("org.postgresql.Driver", true, getClass().getClassLoader());
-        return JdbcRunStore.of(new Connections(config.get("jdbc"), "kimi")).createTables();
+        PGSimpleDataSource postgres = new PGSimpleDataSource();
+        postgres.setURL(config.get("jdbc"));
+        postgres.setUser("kimi");
+        return JdbcRunStore.of(postgres).createTables();
       case "redis":
         String[] at = config.get("redis").split(":");
         RedisClient jedis =
@@ -204,50 +201,6 @@ public final class LoopDriver implements Callable<long[]>, AutoCloseable {
       } catch (Exception e) {
         throw new IllegalStateException("closing " + c + " failed", e);
       }
-    }
-  }
-
-  /** A data source over the driver in this loader: a new connection a call, as RunStoreCost's. */
-  private record Connections(String url, String user) implements DataSource {
-    @Override
-    public Connection getConnection() throws SQLException {
-      return DriverManager.getConnection(url, user, "");
-    }
-
-    @Override
-    public Connection getConnection(String u, String p) throws SQLException {
-      return DriverManager.getConnection(url, u, p);
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() {
-      return Logger.getGlobal();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-      throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-      return false;
     }
   }
 }
