@@ -85,7 +85,24 @@ final class Ids {
 
   /** The record of the call at {@code position} of the reply of {@code step}. */
   static String callKey(int step, int position) {
-    return String.format("call/%06d/%04d", step, position);
+    // "call/%06d/%04d", without a Formatter: a tool call makes this key once or twice
+    StringBuilder b = new StringBuilder(20).append("call/");
+    zeroPadded(b, step, 6).append('/');
+    return zeroPadded(b, position, 4).toString();
+  }
+
+  /** Appends {@code n} as {@code %0<width>d} writes it (a minus sign counts in the width). */
+  static StringBuilder zeroPadded(StringBuilder b, int n, int width) {
+    String digits = Integer.toString(n);
+    int from = 0;
+    if (n < 0) {
+      b.append('-');
+      from = 1;
+    }
+    for (int i = digits.length(); i < width; i++) {
+      b.append('0');
+    }
+    return b.append(digits, from, digits.length());
   }
 
   /**

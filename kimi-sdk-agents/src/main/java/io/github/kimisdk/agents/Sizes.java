@@ -39,6 +39,14 @@ final class Sizes {
   private Map<Message, int[]> weighed = new IdentityHashMap<>();
   private double calibration = 1.0;
 
+  // The last request's overhead in tokens (its tools' declaration, the default system prompt when
+  // its messages do not open with one, the generation prompt: all RequestTokens.overhead reads)
+  // and its tools' bytes, kept while the tools stay the same: a run's requests repeat them.
+  private List<Tool> lastTools;
+  private boolean lastOpensWithSystem;
+  private int lastOverhead;
+  private long lastToolsBytes;
+
   Sizes(RequestTokens counter) {
     this.counter = counter;
   }
@@ -52,9 +60,22 @@ final class Sizes {
 
   /** The weight of {@code request} sent with {@code messages} instead of its own. */
   Weight weigh(ChatRequest request, List<? extends Message> messages) {
-    long tokens =
-        messages.isEmpty() ? 0 : counter.overhead(request.toBuilder().messages(messages).build());
-    long bytes = REQUEST_BYTES + toolsBytes(request.tools());
+    List<Tool> tools = request.tools();
+    if (!tools.equals(lastTools)) {
+      lastTools = List.copyOf(tools);
+      lastToolsBytes = toolsBytes(tools);
+      lastOverhead = -1;
+    }
+    long tokens = 0;
+    if (!messages.isEmpty()) {
+      boolean opensWithSystem = messages.get(0) instanceof SystemMessage;
+      if (lastOverhead < 0 || opensWithSystem != lastOpensWithSystem) {
+        lastOverhead = counter.overhead(request.toBuilder().messages(messages).build());
+        lastOpensWithSystem = opensWithSystem;
+      }
+      tokens = lastOverhead;
+    }
+    long bytes = REQUEST_BYTES + lastToolsBytes;
     for (Message m : messages) {
       int[] w = weighed.computeIfAbsent(m, x -> new int[] {counter.countMessage(x), bytes(x)});
       tokens += w[0];

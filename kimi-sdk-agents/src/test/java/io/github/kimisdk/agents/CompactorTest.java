@@ -288,4 +288,42 @@ class CompactorTest {
     assertThat(Sizes.json("月")).isEqualTo(2 + 3);
     assertThat(Sizes.json("😀")).isEqualTo(2 + 4);
   }
+
+  @Test
+  void aCallsRecordKeyIsWrittenAsItsFormat() {
+    for (int[] at :
+        new int[][] {{1, 0}, {12, 3}, {999_999, 9_999}, {1_234_567, 12_345}, {-5, -1}, {0, 0}}) {
+      assertThat(Ids.callKey(at[0], at[1]))
+          .isEqualTo(String.format("call/%06d/%04d", at[0], at[1]));
+    }
+  }
+
+  @Test
+  void aRequestsWeightIsTheSameWhetherItsOverheadIsRememberedOrNot() {
+    List<Tool> one =
+        List.of(
+            Tool.function(
+                "notify",
+                "Tells an account holder",
+                JsonObject.of("type", io.github.kimisdk.json.JsonString.of("object"))));
+    List<Tool> two =
+        List.of(
+            one.get(0),
+            Tool.function(
+                "pay",
+                "Pays",
+                JsonObject.of("type", io.github.kimisdk.json.JsonString.of("object"))));
+    List<Message> plain = List.of(Message.user("hello"));
+    List<Message> withSystem = List.of(Message.system("be brief"), Message.user("hello"));
+    Sizes kept = new Sizes(RequestTokens.estimated());
+    // the same Sizes weighs requests whose tools and first message change, and back again; each
+    // weight is what a fresh Sizes (nothing remembered) finds
+    for (List<Tool> tools : List.of(one, one, two, List.<Tool>of(), one)) {
+      for (List<Message> messages : List.of(plain, withSystem, plain, List.<Message>of())) {
+        ChatRequest r = ChatRequest.builder("kimi-k3").messages(plain).tools(tools).build();
+        Sizes.Weight fresh = new Sizes(RequestTokens.estimated()).weigh(r, messages);
+        assertThat(kept.weigh(r, messages)).isEqualTo(fresh);
+      }
+    }
+  }
 }
