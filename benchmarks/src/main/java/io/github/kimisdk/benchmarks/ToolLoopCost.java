@@ -55,7 +55,8 @@ import javax.tools.ToolProvider;
  * wall time per loop; and the median of the rounds' ratios, slice against slice, to the baseline
  * (the first client, or {@code --baseline}) and, for a client of another build, to this build's
  * same loop. For a loop on a store, what the store adds per tool call: its figure less its build's
- * in-memory loop's ({@code agentMemory}, else {@code agent}), divided by the tool calls.
+ * in-memory loop's ({@code agentMemory}, else {@code agent}; for {@code agentMemory} itself, {@code
+ * agent}), divided by the tool calls.
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar
  * io.github.kimisdk.benchmarks.ToolLoopCost [rounds] [--clients a,b,...] [--baseline label]
@@ -465,14 +466,18 @@ public final class ToolLoopCost {
     List<String> stores = new ArrayList<>();
     for (CpuPerCall.Spec spec : specs) {
       String name = spec.name();
-      if (!name.equals("agentFile")
+      if (!name.equals("agentMemory")
+          && !name.equals("agentFile")
           && !name.equals("agentPostgres")
           && !name.equals("agentRedis")) {
         continue;
       }
       String suffix = spec.label().substring(name.length());
+      // the in-memory store against no store; a durable one against the in-memory store
       String memory =
-          slices.containsKey("agentMemory" + suffix) ? "agentMemory" + suffix : "agent" + suffix;
+          !name.equals("agentMemory") && slices.containsKey("agentMemory" + suffix)
+              ? "agentMemory" + suffix
+              : "agent" + suffix;
       if (!slices.containsKey(memory)) {
         continue;
       }
@@ -503,9 +508,10 @@ public final class ToolLoopCost {
     if (!stores.isEmpty()) {
       System.out.println();
       System.out.println(
-          "What a store adds per tool call: the loop on the store less its build's loop in memory,"
-              + " per round (median of the slices), over the loop's tool calls (its model calls'"
-              + " state saves included); median of the rounds (min-max)");
+          "What a store adds per tool call: the loop on the store less its build's loop in memory"
+              + " (on RunStore.inMemory(), or, for that store itself, with no store), per round"
+              + " (median of the slices), over the loop's tool calls (its model calls' state saves"
+              + " included); median of the rounds (min-max)");
       System.out.println();
       System.out.println(
           "| client | less | wall ms per tool call | CPU µs per tool call (this JVM's threads) |");
