@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # CI smoke run: every benchmark once, briefly (one fork, no warmup, one 200 ms iteration), and
-# cpu-per-call.sh, steady-cpu.sh, flink-predict.sh and ToolLoopCost in a tiny form, so the benchmarks never rot,
-# then a short soak
-# (Soak, 2,000 calls). Fails when any benchmark throws (JMH then prints "<failure>" and, with -foe
-# true, exits non-zero), when either CPU harness fails and when the soak finds a violation. Run after
+# cpu-per-call.sh, steady-cpu.sh, flink-predict.sh and ToolLoopCost in a tiny form, so the
+# benchmarks never rot, then a short soak (Soak, 2,000 calls). Fails when any benchmark throws
+# (JMH then prints "<failure>" and, with -foe true, exits non-zero), when a harness fails and when
+# the soak finds a violation. Run after
 # `mvn -B -o -q -P benchmarks -pl benchmarks -am package -DskipTests`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
