@@ -58,6 +58,7 @@ class ToolLoopCostTest {
 
   @Test
   void eachLoopOfThisBuildRunsTheTaskAndTheServerSeesEveryTurnAnswered() throws Exception {
+    long refused = server.refused(); // another test refuses a half turn on purpose
     for (String loop : new String[] {"chat", "agent", "agentNoCompaction", "agentMemory"}) {
       Callable<long[]> driver = open(loop, "");
       long before = server.requests();
@@ -67,7 +68,7 @@ class ToolLoopCostTest {
       assertThat(server.requests() - before).as(loop).isEqualTo(33);
       ((AutoCloseable) driver).close();
     }
-    assertThat(server.refused()).isZero();
+    assertThat(server.refused()).isEqualTo(refused);
   }
 
   @Test
