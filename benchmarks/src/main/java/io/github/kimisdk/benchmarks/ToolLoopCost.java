@@ -61,7 +61,7 @@ import javax.tools.ToolProvider;
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar
  * io.github.kimisdk.benchmarks.ToolLoopCost [rounds] [--clients a,b,...] [--baseline label]
  * [--warmup N] [--run N] [--slices N] [--loops N] [--quiet-runs N] [--jvm "args"] [--out dir]}
- * (defaults: 5 rounds, {@code chat,agent, agentNoCompaction}, at least 1,000 warm-up loops of each
+ * (defaults: 5 rounds, {@code chat,agent,agentNoCompaction}, at least 1,000 warm-up loops of each
  * client in turns of 50, until 3 turns in a row compile nothing; 20 slices of 20 loops; {@link
  * SteadyCallCpu#PINNED} JVM settings).
  */
