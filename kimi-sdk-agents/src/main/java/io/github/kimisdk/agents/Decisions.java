@@ -121,12 +121,7 @@ final class Decisions {
     Decision.Approver by = dec.approver();
     if (needed > 1) {
       if (by == null) {
-        throw new IllegalArgumentException(
-            "the call "
-                + p.id()
-                + " needs "
-                + needed
-                + " different approvers: name each with Decision.by(who, comment); nothing ran");
+        throw unnamed(p, needed);
       }
       for (Decision.Approver a : saved.approvals()) {
         if (a.name().equals(by.name())) {
@@ -149,67 +144,47 @@ final class Decisions {
     if (a.allowance() != null) {
       d.allowances.add(new RunData.Grant(a.allowance(), p.policy()));
     }
-    return new RunData.Recorded(
-        "approve",
-        saved.kind(),
-        saved.tool(),
-        saved.argumentsSha256(),
-        saved.policy(),
+    return saved.approvedAgain(
         saved.arguments() != null ? saved.arguments() : a.editedArguments(),
-        null,
         all,
         dec.target().token() != null ? tokenId(dec.target()) : saved.token());
+  }
+
+  private static IllegalArgumentException unnamed(PendingCall p, int needed) {
+    return new IllegalArgumentException(
+        "the call "
+            + p.id()
+            + " needs "
+            + needed
+            + " different approvers: name each with Decision.by(who, comment); nothing ran");
   }
 
   private RunData.Recorded record(Decision dec, PendingCall p, int needed) {
     List<Decision.Approver> by = dec.approver() == null ? List.of() : List.of(dec.approver());
     if (dec instanceof Decision.Approve && needed > 1 && dec.approver() == null) {
-      throw new IllegalArgumentException(
-          "the call "
-              + p.id()
-              + " needs "
-              + needed
-              + " different approvers: name each with Decision.by(who, comment); nothing ran");
+      throw unnamed(p, needed);
     }
     String token = dec.target().token() == null ? null : tokenId(dec.target());
+    String verdict;
+    String arguments = null;
+    String text = null;
     if (dec instanceof Decision.Approve a) {
       if (a.allowance() != null) {
         d.allowances.add(new RunData.Grant(a.allowance(), p.policy()));
       }
-      return new RunData.Recorded(
-          "approve",
-          p.kind(),
-          p.tool(),
-          p.argumentsSha256(),
-          p.policy(),
-          a.editedArguments(),
-          null,
-          by,
-          token);
+      verdict = "approve";
+      arguments = a.editedArguments();
     } else if (dec instanceof Decision.Reject x) {
-      return new RunData.Recorded(
-          "reject",
-          p.kind(),
-          p.tool(),
-          p.argumentsSha256(),
-          p.policy(),
-          null,
-          x.message(),
-          by,
-          token);
+      verdict = "reject";
+      text = x.message();
     } else if (dec instanceof Decision.Answer x) {
-      return new RunData.Recorded(
-          "answer",
-          p.kind(),
-          p.tool(),
-          p.argumentsSha256(),
-          p.policy(),
-          null,
-          x.content(),
-          by,
-          token);
+      verdict = "answer";
+      text = x.content();
+    } else {
+      throw new AssertionError(dec);
     }
-    throw new AssertionError(dec);
+    return new RunData.Recorded(
+        verdict, p.kind(), p.tool(), p.argumentsSha256(), p.policy(), arguments, text, by, token);
   }
 
   /** A token's short id, kept with the decision: the start of its MAC. */

@@ -106,8 +106,11 @@ final class LocalEngine implements Engine {
     return out;
   }
 
-  /** Waits for a task: one that began finishes and is recorded before the run stops. */
-  private static <T> T join(CompletableFuture<T> f) {
+  /**
+   * Waits for a task, an interrupt notwithstanding (kept for after): one that began finishes and is
+   * recorded before the run stops. A task's failure is thrown as its unchecked self or wrapped.
+   */
+  static <T> T join(java.util.concurrent.Future<T> f) {
     boolean interrupted = false;
     try {
       while (true) {

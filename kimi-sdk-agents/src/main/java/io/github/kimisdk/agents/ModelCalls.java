@@ -146,15 +146,11 @@ final class ModelCalls {
     }
   }
 
+  /** No usage: what {@link #strip} adds a call's to. */
+  private static final Usage NONE = Usage.of(0, 0, 0);
+
   /** The usage as a run keeps it: without the server's own cost figure, which it prices itself. */
   private static Usage strip(Usage u) {
-    return new Usage(
-        u.promptTokens(),
-        u.completionTokens(),
-        u.totalTokens(),
-        u.cachedTokens(),
-        u.reasoningTokens(),
-        null,
-        u.cacheWriteTokens());
+    return NONE.plus(u); // a sum keeps the counts and no additional field
   }
 }

@@ -179,6 +179,12 @@ final class RunData {
     Recorded {
       approvals = List.copyOf(approvals);
     }
+
+    /** This approval, now with {@code approvals}, carried by {@code token}. */
+    Recorded approvedAgain(String arguments, List<Decision.Approver> approvals, String token) {
+      return new Recorded(
+          "approve", kind, tool, argumentsSha256, policy, arguments, null, approvals, token);
+    }
   }
 
   /** An allowance with the policy it was given under. */

@@ -174,7 +174,12 @@ public final class Sweeper {
                 }));
       }
       for (int i = 0; i < due.size(); i++) {
-        String o = wait(outcomes.get(i));
+        String o;
+        try {
+          o = LocalEngine.join(outcomes.get(i)); // a resume under way finishes
+        } catch (RuntimeException e) {
+          o = "refused";
+        }
         (o.equals("taken") ? taken : o.equals("resumed") ? resumed : refused).add(due.get(i));
       }
     } finally {
@@ -197,25 +202,6 @@ public final class Sweeper {
       }
     }
     return new Report(resumed, taken, refused, deleted);
-  }
-
-  private static String wait(java.util.concurrent.Future<String> f) {
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return f.get();
-        } catch (InterruptedException e) {
-          interrupted = true; // a resume under way finishes
-        } catch (java.util.concurrent.ExecutionException e) {
-          return "refused";
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   /** Pages through a query, handing each run to {@code each}. */

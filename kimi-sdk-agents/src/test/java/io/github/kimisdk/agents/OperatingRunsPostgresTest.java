@@ -2,6 +2,7 @@ package io.github.kimisdk.agents;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.kimisdk.agents.cli.TestDataSources;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +43,7 @@ class OperatingRunsPostgresTest extends OperatingRunsProgram {
 
     @Override
     public RunStore apply(String url) {
-      return JdbcRunStore.of(new DriverDataSource(url, "kimi"), "operating");
+      return JdbcRunStore.of(TestDataSources.of(url, "kimi"), "operating");
     }
   }
 }

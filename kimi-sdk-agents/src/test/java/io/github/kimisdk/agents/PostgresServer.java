@@ -1,5 +1,6 @@
 package io.github.kimisdk.agents;
 
+import io.github.kimisdk.agents.cli.TestDataSources;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -120,7 +121,7 @@ final class PostgresServer implements AutoCloseable {
   }
 
   DataSource dataSource() {
-    return new DriverDataSource("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "kimi");
+    return TestDataSources.of("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "kimi");
   }
 
   /** The JDBC URL of the server's {@code postgres} database. */

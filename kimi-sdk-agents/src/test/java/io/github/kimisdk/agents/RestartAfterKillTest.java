@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.agents.cli.TestDataSources;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -157,7 +158,7 @@ class RestartAfterKillTest {
       RunStore store =
           args[0].startsWith("file:")
               ? FileRunStore.of(Path.of(args[0].substring(5)))
-              : JdbcRunStore.of(new DriverDataSource(args[0].substring(5), "kimi"), "restart");
+              : JdbcRunStore.of(TestDataSources.of(args[0].substring(5), "kimi"), "restart");
       try (KimiClient kimi = KimiClient.builder().apiKey("sk-test").baseUrl(args[1]).build()) {
         Agent agent =
             Agent.builder(kimi, "kimi-k3")

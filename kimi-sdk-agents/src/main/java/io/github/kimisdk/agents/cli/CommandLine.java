@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,76 +98,41 @@ final class CommandLine {
     boolean dryRun = false;
     boolean json = false;
     boolean help = false;
-    for (int i = 2; i < args.length; i++) {
-      String arg = args[i];
-      String name = arg;
-      String value = null;
-      int eq = arg.indexOf('=');
-      if (arg.startsWith("--") && eq > 0) {
-        name = arg.substring(0, eq);
-        value = arg.substring(eq + 1);
-      }
-      switch (name) {
+    for (Arg arg : read(args, 2)) {
+      String value = arg.value();
+      switch (arg.option()) {
+        case "" -> {
+          if (runId != null) {
+            throw new UsageException("unknown argument: " + value);
+          }
+          runId = value;
+        }
         case "--help", "-h" -> help = true;
         case "--json" -> json = true;
         case "--dry-run" -> dryRun = true;
-        case "--password" ->
-            throw new UsageException(
-                "--password is not taken: a password on the command line is seen by every user of"
-                    + " the machine (ps); put it in an environment variable and name it with"
-                    + " --password-env VAR");
-        case "--store",
-            "--table-prefix",
-            "--user",
-            "--password-env",
-            "--state",
-            "--agent",
-            "--owner",
-            "--holder",
-            "--label",
-            "--limit",
-            "--after",
-            "--retention" -> {
-          if (value == null) {
-            if (i + 1 >= args.length) {
-              throw new UsageException(name + " needs a value");
-            }
-            value = args[++i];
-          }
-          if (value.isBlank()) {
-            throw new UsageException(name + " needs a value");
-          }
-          switch (name) {
-            case "--store" -> store = value.strip();
-            case "--table-prefix" -> prefix = value.strip();
-            case "--user" -> user = value.strip();
-            case "--password-env" -> passwordVariable = value.strip();
-            case "--state" -> {
-              for (String s : value.split(",")) {
-                states.add(state(s.strip()));
-              }
-            }
-            case "--agent" -> agent = value;
-            case "--owner" -> owner = value;
-            case "--holder" -> holder = value;
-            case "--label" -> {
-              int e = value.indexOf('=');
-              if (e <= 0) {
-                throw new UsageException("--label takes NAME=VALUE: " + value);
-              }
-              labels.put(value.substring(0, e), value.substring(e + 1));
-            }
-            case "--limit" -> limit = limit(value);
-            case "--after" -> after = value.strip();
-            default -> retention = duration(value.strip());
+        case "--store" -> store = value;
+        case "--table-prefix" -> prefix = value;
+        case "--user" -> user = value;
+        case "--password-env" -> passwordVariable = value;
+        case "--state" -> {
+          for (String s : value.split(",")) {
+            states.add(state(s.strip()));
           }
         }
-        default -> {
-          if (arg.startsWith("-") || runId != null) {
-            throw new UsageException("unknown argument: " + arg);
+        case "--agent" -> agent = value;
+        case "--owner" -> owner = value;
+        case "--holder" -> holder = value;
+        case "--label" -> {
+          int e = value.indexOf('=');
+          if (e <= 0) {
+            throw new UsageException("--label takes NAME=VALUE: " + value);
           }
-          runId = arg;
+          labels.put(value.substring(0, e), value.substring(e + 1));
         }
+        case "--limit" -> limit = limit(value);
+        case "--after" -> after = value;
+        case "--retention" -> retention = duration(value);
+        default -> throw new AssertionError(arg.option()); // read() knows no other
       }
     }
     if (help) {
@@ -209,6 +175,64 @@ final class CommandLine {
         dryRun,
         json,
         false);
+  }
+
+  /** The options that take no value. */
+  private static final Set<String> FLAGS = Set.of("--help", "-h", "--json", "--dry-run");
+
+  /** The options that take a value, as {@code --name value} or {@code --name=value}. */
+  private static final Set<String> VALUED =
+      Set.of(
+          "--store",
+          "--table-prefix",
+          "--user",
+          "--password-env",
+          "--state",
+          "--agent",
+          "--owner",
+          "--holder",
+          "--label",
+          "--limit",
+          "--after",
+          "--retention");
+
+  /** One argument: an option ({@code value} null for a flag), or a word ({@code option} empty). */
+  private record Arg(String option, String value) {}
+
+  /** Reads the arguments from {@code from} on into options with their values, and words. */
+  private static List<Arg> read(String[] args, int from) throws UsageException {
+    List<Arg> read = new ArrayList<>();
+    int i = from;
+    while (i < args.length) {
+      String word = args[i++];
+      if (!word.startsWith("-")) {
+        read.add(new Arg("", word));
+        continue;
+      }
+      int eq = word.startsWith("--") ? word.indexOf('=') : -1;
+      String option = eq > 0 ? word.substring(0, eq) : word;
+      if (option.equals("--password")) {
+        throw new UsageException(
+            "--password is not taken: a password on the command line is seen by every user of"
+                + " the machine (ps); put it in an environment variable and name it with"
+                + " --password-env VAR");
+      }
+      if (FLAGS.contains(option) && eq < 0) {
+        read.add(new Arg(option, null));
+      } else if (VALUED.contains(option)) {
+        String value = eq > 0 ? word.substring(eq + 1) : i < args.length ? args[i++] : "";
+        if (value.isBlank()) {
+          throw new UsageException(option + " needs a value");
+        }
+        read.add(new Arg(option, value.strip()));
+      } else {
+        throw new UsageException(
+            FLAGS.contains(option)
+                ? option + " takes no value: " + word
+                : "unknown argument: " + word);
+      }
+    }
+    return read;
   }
 
   private static RunQuery.State state(String s) throws UsageException {
@@ -277,8 +301,11 @@ final class CommandLine {
     throw new UsageException("--store is file:DIR or jdbc:URL: " + spec);
   }
 
-  /** Connections from the JDBC driver on the class path, one per use (a command is short). */
-  private static final class Connections implements DataSource {
+  /**
+   * Connections from the JDBC driver on the class path, one per use (a command is short); the
+   * module's tests open their stores through it too.
+   */
+  static final class Connections implements DataSource {
     private final String url;
     private final String user;
     private final String password;

@@ -104,11 +104,7 @@ public final class Main {
     try {
       o = CommandLine.parse(args);
     } catch (CommandLine.UsageException e) {
-      err.println("kimi-sdk-agents: " + e.getMessage());
-      err.println();
-      err.print(USAGE);
-      err.flush();
-      return USAGE_ERROR;
+      return told(err, e.getMessage(), true, USAGE_ERROR);
     }
     if (o.help()) {
       out.print(USAGE);
@@ -119,9 +115,7 @@ public final class Main {
     try {
       store = CommandLine.open(o, env);
     } catch (CommandLine.UsageException | IllegalArgumentException e) {
-      err.println("kimi-sdk-agents: " + e.getMessage());
-      err.flush();
-      return USAGE_ERROR;
+      return told(err, e.getMessage(), false, USAGE_ERROR);
     } catch (RunStoreException e) {
       return refused(e, o, env, err);
     }
@@ -146,8 +140,17 @@ public final class Main {
   private static int refused(
       RuntimeException e, CommandLine.Options o, Map<String, String> env, PrintStream err) {
     String password = o.passwordVariable() == null ? null : env.get(o.passwordVariable());
-    err.println("kimi-sdk-agents: " + Commands.redact(e.getMessage(), password));
+    return told(err, Commands.redact(e.getMessage(), password), false, REFUSED);
+  }
+
+  /** Tells what is wrong (and, for a command line that cannot run, the usage); returns status. */
+  private static int told(PrintStream err, String message, boolean usage, int status) {
+    err.println("kimi-sdk-agents: " + message);
+    if (usage) {
+      err.println();
+      err.print(USAGE);
+    }
     err.flush();
-    return REFUSED;
+    return status;
   }
 }

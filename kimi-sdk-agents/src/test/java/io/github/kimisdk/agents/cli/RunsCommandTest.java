@@ -383,6 +383,16 @@ class RunsCommandTest {
         .startsWith("kimi-sdk-agents: runs delete names the run: runs delete RUN_ID");
     assertThat(run("runs", "sweep", "--retention", "a week", "--store", spec).err())
         .startsWith("kimi-sdk-agents: --retention takes a duration such as 30d, 12h, P30D");
+    assertThat(run("runs", "list", "--store").err())
+        .startsWith("kimi-sdk-agents: --store needs a value");
+    assertThat(run("runs", "list", "--store=", "file:x").err())
+        .startsWith("kimi-sdk-agents: --store needs a value");
+    assertThat(run("runs", "list", "--store", spec, "--json=yes").err())
+        .startsWith("kimi-sdk-agents: --json takes no value: --json=yes");
+    assertThat(run("runs", "list", "--store", spec, "--colour").err())
+        .startsWith("kimi-sdk-agents: unknown argument: --colour");
+    assertThat(run("runs", "delete", "run-1", "run-2", "--store", spec).err())
+        .startsWith("kimi-sdk-agents: unknown argument: run-2");
     assertThat(run("runs", "list", "--store", "redis:6379").err())
         .startsWith("kimi-sdk-agents: a Redis store is kimi-sdk-redis's");
     Run password =
