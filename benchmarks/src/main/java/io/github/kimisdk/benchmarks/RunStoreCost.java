@@ -104,16 +104,7 @@ public final class RunStoreCost {
         }
       }
     } finally {
-      for (AutoCloseable s : servers) {
-        try {
-          s.close();
-        } catch (Exception ignored) {
-          // a server that will not stop is killed with its process
-        }
-      }
-      try (Stream<Path> all = Files.walk(home)) {
-        all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      stopAndDelete(servers, home);
     }
   }
 
@@ -245,6 +236,20 @@ public final class RunStoreCost {
   }
 
   // ---------------------------------------------------------------------------------------------
+  /** Stops the servers started, in order, then deletes {@code home} and all below it. */
+  static void stopAndDelete(List<AutoCloseable> servers, Path home) throws IOException {
+    for (AutoCloseable s : servers) {
+      try {
+        s.close();
+      } catch (Exception ignored) {
+        // a server that will not stop is killed with its process
+      }
+    }
+    try (Stream<Path> all = Files.walk(home)) {
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
   // The servers, started from this machine's binaries, durable as installed
 
   static String startPostgres(Path dir, List<AutoCloseable> servers) throws Exception {

@@ -16,7 +16,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
@@ -191,16 +189,7 @@ public final class ToolLoopCost {
     } finally {
       server.destroy();
       server.waitFor(10, TimeUnit.SECONDS);
-      for (AutoCloseable s : servers) {
-        try {
-          s.close();
-        } catch (Exception ignored) {
-          // a server that will not stop is killed with its process
-        }
-      }
-      try (Stream<Path> all = Files.walk(home)) {
-        all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      RunStoreCost.stopAndDelete(servers, home);
     }
   }
 
