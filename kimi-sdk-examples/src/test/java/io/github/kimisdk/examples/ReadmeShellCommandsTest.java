@@ -183,7 +183,7 @@ class ReadmeShellCommandsTest {
           Map.entry("Vision", "Drew a 32x32 PNG in memory"),
           Map.entry("PartialMode", "[prefill] "),
           Map.entry("JsonOutput", "[check] all required fields present: true"),
-          Map.entry("TypedOutput", "[argument errors] 0"),
+          Map.entry("TypedOutput", "[tool errors] 0"),
           Map.entry("TokenCounting", "estimate  length/4  exact"),
           Map.entry("ErrorHandling", "RetryPolicy.none(): the caller sees the 429 at once"),
           Map.entry("ToolCalling", "model calls calculator"),
