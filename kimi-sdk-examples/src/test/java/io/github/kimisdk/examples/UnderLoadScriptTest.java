@@ -267,9 +267,7 @@ class UnderLoadScriptTest {
     List<String> line = List.of(Files.readAllLines(called).get(0).split(" "));
     assertThat(line.subList(2, line.size())).containsExactly("-B", "verify");
     assertThat(Path.of(line.get(1)).resolve("pom.xml")).as("in a clone").doesNotExist();
-    assertThat(ProcessHandle.of(Long.parseLong(line.get(0))).map(ProcessHandle::isAlive))
-        .as("stopped with the run")
-        .isNotEqualTo(java.util.Optional.of(true));
+    assertThat(stopped(Long.parseLong(line.get(0)))).as("stopped with the run").isTrue();
     loopsEnded(run, 1);
   }
 
