@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +56,8 @@ class BatchRunKillHttpTest {
     int failEvery = 997;
     AtomicReference<Process> child = new AtomicReference<>();
     AtomicInteger creates = new AtomicInteger();
-    try (FakeKimiServer server = new FakeKimiServer().batchLineFailures(failEvery).start();
+    try (FakeKimiServer server =
+            new FakeKimiServer().batchLineFailures(failEvery).trackConnections().start();
         KimiClient kimi =
             KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build()) {
       server.respondWith(
@@ -76,6 +78,13 @@ class BatchRunKillHttpTest {
       assertThat(child.get().waitFor(30, TimeUnit.MINUTES)).isTrue();
       assertThat(child.get().exitValue()).as(read(firstOut)).isEqualTo(137); // 128 + SIGKILL
       assertThat(creates.get()).isEqualTo(killAtCreate);
+      // the create the kill interrupted goes on at the server: its exchange ends once it is made
+      assertThat(
+              server.awaitConnections(
+                  () -> server.activeExchanges() == 0 && server.batchesCreated() >= killAtCreate,
+                  Duration.ofMinutes(1)))
+          .as("the interrupted create made")
+          .isTrue();
       assertThat(server.batchesCreated()).isEqualTo(killAtCreate);
 
       Path secondOut = dir.resolve("second.out");
