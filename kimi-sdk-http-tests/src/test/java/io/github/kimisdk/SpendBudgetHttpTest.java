@@ -184,8 +184,10 @@ class SpendBudgetHttpTest {
   void aStreamHoldsItsWorstCaseWhileItRunsAndSettlesAtItsEnd() throws Exception {
     Budget daily = Budget.spend("streamed", "USD", "1.00").clock(clock).build();
     CountDownLatch answer = new CountDownLatch(1);
+    CountDownLatch arrived = new CountDownLatch(1);
     server.respondWith(
         r -> {
+          arrived.countDown();
           try {
             answer.await(30, TimeUnit.SECONDS); // the stream's request waits at the server
           } catch (InterruptedException e) {
@@ -201,11 +203,7 @@ class SpendBudgetHttpTest {
                   return s.toCompletion();
                 }
               });
-      long cap = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (server.requestCount() == 0) {
-        assertThat(System.nanoTime() - cap).as("the stream's request arrived").isNegative();
-        Thread.sleep(5);
-      }
+      assertThat(arrived.await(30, TimeUnit.SECONDS)).as("the stream's request arrived").isTrue();
       Budget.Snapshot during = daily.snapshots().get(0);
       assertThat(during.held()).isPositive();
       assertThat(during.spent()).isEqualByComparingTo("0");

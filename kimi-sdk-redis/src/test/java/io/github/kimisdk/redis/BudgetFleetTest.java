@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +41,7 @@ class BudgetFleetTest {
   private RedisServer redis;
   private FakeKimiServer kimi;
   private final List<Child> children = new ArrayList<>();
+  private final CountDownLatch held = new CountDownLatch(1);
 
   @BeforeEach
   void start() throws Exception {
@@ -47,10 +49,13 @@ class BudgetFleetTest {
     kimi =
         new FakeKimiServer()
             .respondWith(
-                r ->
-                    r.bodyText().contains("\"hold\"")
-                        ? FakeResponse.reply("late").withHeadersDelay(Duration.ofMinutes(10))
-                        : null)
+                r -> {
+                  if (!r.bodyText().contains("\"hold\"")) {
+                    return null;
+                  }
+                  held.countDown(); // the held call reached the fake
+                  return FakeResponse.reply("late").withHeadersDelay(Duration.ofMinutes(10));
+                })
             .start();
   }
 
@@ -167,11 +172,7 @@ class BudgetFleetTest {
     // day 2: a process holds nine tenths of the budget in a call the fake never answers
     Child holder = new Child("mode=hold", "day=2026-12-02");
     holder.go();
-    long cap = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (kimi.requests().stream().noneMatch(r -> r.bodyText().contains("\"hold\""))) {
-      assertThat(System.nanoTime() - cap).as("the held call reached the fake").isNegative();
-      Thread.sleep(20);
-    }
+    assertThat(held.await(60, TimeUnit.SECONDS)).as("the held call reached the fake").isTrue();
     RedisClient j = RedisClient.create("127.0.0.1", redis.port());
     try {
       String held = "kimi-budget:{fleet-daily||2026-12-02}:held";
