@@ -121,45 +121,12 @@ public abstract class OperatingRunsProgram {
       ExecutorService pool = Executors.newFixedThreadPool(4);
       List<Future<?>> made = new ArrayList<>();
       try {
-        for (int i = 0; i < OLD; i++) {
-          String id = "old-" + i;
-          expected.put(id, RunQuery.State.ANSWERED);
-          made.add(
-              pool.submit(
-                  () ->
-                      assertThat(
-                              payments(kimi, store, tools, now.minus(Duration.ofDays(10)))
-                                  .build()
-                                  .run(id, task("transfer to=" + id + " amount=5"), kind("old")))
-                          .isInstanceOf(RunResult.Answered.class)));
-        }
-        for (int i = 0; i < RECENT; i++) {
-          String id = "recent-" + i;
-          expected.put(id, RunQuery.State.ANSWERED);
-          made.add(
-              pool.submit(
-                  () ->
-                      assertThat(
-                              payments(kimi, store, tools, now.minus(Duration.ofDays(1)))
-                                  .build()
-                                  .run(id, task("transfer to=" + id + " amount=5"), kind("recent")))
-                          .isInstanceOf(RunResult.Answered.class)));
-        }
-        for (int i = 0; i < PAUSED; i++) {
-          String id = "paused-" + i;
-          expected.put(id, RunQuery.State.PAUSED);
-          made.add(
-              pool.submit(
-                  () ->
-                      assertThat(
-                              payments(kimi, store, tools, now.minus(Duration.ofDays(1)))
-                                  .build()
-                                  .run(
-                                      id,
-                                      task("transfer to=" + id + " amount=5000"),
-                                      kind("paused")))
-                          .isInstanceOf(RunResult.Paused.class)));
-        }
+        // ended ten days and a day ago, and paused a day on an approval (5000 needs one)
+        Agent old = payments(kimi, store, tools, now.minus(Duration.ofDays(10))).build();
+        Agent recent = payments(kimi, store, tools, now.minus(Duration.ofDays(1))).build();
+        made.addAll(submit(pool, expected, old, "old", OLD, 5, RunQuery.State.ANSWERED));
+        made.addAll(submit(pool, expected, recent, "recent", RECENT, 5, RunQuery.State.ANSWERED));
+        made.addAll(submit(pool, expected, recent, "paused", PAUSED, 5000, RunQuery.State.PAUSED));
         for (int i = 0; i < IN_DOUBT; i++) {
           String id = "doubt-" + i;
           expected.put(id, RunQuery.State.IN_DOUBT);
@@ -368,6 +335,34 @@ public abstract class OperatingRunsProgram {
     } finally {
       held.countDown();
     }
+  }
+
+  /**
+   * Submits {@code count} runs named {@code kind-i}, each a transfer of {@code amount} labelled
+   * {@code kind}, each to end in {@code state} (answered or paused), and records what it expects.
+   */
+  static List<Future<?>> submit(
+      ExecutorService pool,
+      Map<String, RunQuery.State> expected,
+      Agent agent,
+      String kind,
+      int count,
+      int amount,
+      RunQuery.State state) {
+    Class<?> ends =
+        state == RunQuery.State.PAUSED ? RunResult.Paused.class : RunResult.Answered.class;
+    List<Future<?>> made = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String id = kind + "-" + i;
+      expected.put(id, state);
+      made.add(
+          pool.submit(
+              () ->
+                  assertThat(
+                          agent.run(id, task("transfer to=" + id + " amount=" + amount), kind(kind)))
+                      .isInstanceOf(ends)));
+    }
+    return made;
   }
 
   /** The payments agent, its clock at {@code at} (the system's when null). */
