@@ -149,7 +149,7 @@ class AgentCompactionHttpTest {
     assertThat(server.requests()).isNotEmpty();
     for (RecordedRequest req : server.requests()) {
       assertThat(req.status()).as(req.bodyText()).isEqualTo(200);
-      CrashResumeTest.keepsKimisRules(req);
+      KimisRules.check(req);
     }
     int largest = 0;
     synchronized (calls) {
@@ -237,7 +237,7 @@ class AgentCompactionHttpTest {
         .contains("kimi-sdk cut")
         .contains("over the limit of 2,000 tokens for one result");
     for (RecordedRequest req : server.requests()) {
-      CrashResumeTest.keepsKimisRules(req);
+      KimisRules.check(req);
     }
   }
 
@@ -304,7 +304,7 @@ class AgentCompactionHttpTest {
     assertThat(published).containsExactly("report.txt");
     for (RecordedRequest req : server.requests()) {
       assertThat(req.status()).isEqualTo(200);
-      CrashResumeTest.keepsKimisRules(req);
+      KimisRules.check(req);
     }
   }
 

@@ -155,7 +155,7 @@ class AgentSubagentsHttpTest {
         .anyMatch(e -> e instanceof RunEvent.ToolStarted t && t.runId().equals("fan-out.1.3"));
     for (RecordedRequest req : server.requests()) {
       assertThat(req.status()).isEqualTo(200);
-      CrashResumeTest.keepsKimisRules(req);
+      KimisRules.check(req);
     }
   }
 
@@ -249,7 +249,7 @@ class AgentSubagentsHttpTest {
     assertThat(((RunResult.Answered) done).text()).contains("transferred 70 to acct-7");
     for (RecordedRequest req : server.requests()) {
       assertThat(req.status()).isEqualTo(200);
-      CrashResumeTest.keepsKimisRules(req);
+      KimisRules.check(req);
     }
   }
 

@@ -3,6 +3,7 @@ package io.github.kimisdk.agents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +20,16 @@ final class ChildJvm {
    * kills it with SIGKILL once it prints a line starting with {@code KILL-POINT}.
    */
   static List<String> run(Class<?> main, List<String> args, boolean killAtPoint) throws Exception {
+    return run(main, args, killAtPoint ? "KILL-POINT" : null, true);
+  }
+
+  /**
+   * Runs {@code main} with {@code args} and returns what it printed; once it prints a line starting
+   * with {@code stopAt} (null: never), stops it: with SIGKILL where {@code kill} (no shutdown hook
+   * runs), else with SIGTERM (the JVM's shutdown hooks run).
+   */
+  static List<String> run(Class<?> main, List<String> args, String stopAt, boolean kill)
+      throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-XX:TieredStopAtLevel=1");
@@ -34,11 +45,18 @@ final class ChildJvm {
       String line;
       while ((line = in.readLine()) != null) {
         lines.add(line);
-        if (killAtPoint && line.startsWith("KILL-POINT")) {
-          p.destroyForcibly(); // SIGKILL
+        if (stopAt != null && line.startsWith(stopAt)) {
+          if (kill) {
+            p.destroyForcibly(); // SIGKILL
+          } else {
+            p.destroy(); // SIGTERM
+          }
           break;
         }
       }
+    } catch (IOException | RuntimeException e) {
+      p.destroyForcibly(); // its output could not be read: it is not left running
+      throw e;
     }
     assertThat(p.waitFor(120, TimeUnit.SECONDS))
         .as("%s %s ended", main.getSimpleName(), args)

@@ -11,11 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A program that runs (or resumes) one agent run with transfers against a bank of files, for {@link
@@ -24,8 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  * run ended.
  *
  * <p>Arguments: {@code run|resume STORE_DIR BANK_DIR BASE_URL RUN_ID KILL IDEMPOTENT}, where {@code
- * KILL} is {@code none}, or {@code put-before:K}, {@code put-after:K} (the K-th write to the
- * store), {@code effect-before:K}, {@code effect-after:K} (the K-th transfer).
+ * KILL} is a {@link KillPoint}.
  */
 public final class CrashWorker {
   static final String TASK =
@@ -42,47 +38,8 @@ public final class CrashWorker {
     String runId = args[4];
     String kill = args[5];
     boolean idempotent = Boolean.parseBoolean(args[6]);
-    String[] k = kill.split(":");
-    String where = k[0];
-    int at = k.length > 1 ? Integer.parseInt(k[1]) : -1;
-    AtomicInteger puts = new AtomicInteger();
-    AtomicInteger effects = new AtomicInteger();
-
-    RunStore files = FileRunStore.of(storeDir);
-    RunStore store =
-        new RunStore() {
-          @Override
-          public Claim claim(String id, String owner, Instant now, Instant until) {
-            return files.claim(id, owner, now, until);
-          }
-
-          @Override
-          public boolean renew(Claim.Held c, Instant until) {
-            return files.renew(c, until);
-          }
-
-          @Override
-          public void release(Claim.Held c) {
-            files.release(c);
-          }
-
-          @Override
-          public void put(Claim.Held c, String key, byte[] value) {
-            int n = puts.incrementAndGet();
-            if (where.equals("put-before") && n == at) {
-              die("before write " + n + " (" + key + ")");
-            }
-            files.put(c, key, value);
-            if (where.equals("put-after") && n == at) {
-              die("after write " + n + " (" + key + ")");
-            }
-          }
-
-          @Override
-          public byte[] get(String id, String key) {
-            return files.get(id, key);
-          }
-        };
+    KillPoint point = KillPoint.parse(kill);
+    RunStore store = point.store(FileRunStore.of(storeDir));
 
     AgentTool transfer =
         AgentTool.of(
@@ -93,14 +50,9 @@ public final class CrashWorker {
                 .required("amount", JsonSchema.integer())
                 .build(),
             (JsonValue a, ToolContext ctx) -> {
-              int n = effects.incrementAndGet();
-              if (where.equals("effect-before") && n == at) {
-                die("before transfer " + n);
-              }
+              int n = point.beforeEffect();
               String r = transfer(bank, a.get("to").asString(), a.get("amount").asLong(), ctx);
-              if (where.equals("effect-after") && n == at) {
-                die("after transfer " + n);
-              }
+              point.afterEffect(n);
               return r;
             });
     if (idempotent) {
@@ -127,7 +79,7 @@ public final class CrashWorker {
       } else {
         r = resume(agent, bank, runId);
       }
-      System.out.println("RESULT " + describe(r));
+      System.out.println("RESULT " + KillPoint.describe(r));
       System.out.flush();
     }
   }
@@ -180,29 +132,5 @@ public final class CrashWorker {
       return "transferred " + amount + " to " + to + " (already done under this key)";
     }
     return "transferred " + amount + " to " + to;
-  }
-
-  private static void die(String where) {
-    System.out.println("KILL-POINT " + where);
-    System.out.flush();
-    while (true) {
-      LockSupport.park();
-    }
-  }
-
-  private static String describe(RunResult r) {
-    if (r instanceof RunResult.Answered a) {
-      return "ANSWERED " + a.text().replace('\n', ' ');
-    }
-    if (r instanceof RunResult.Taken t) {
-      return "TAKEN " + t.until().toEpochMilli();
-    }
-    if (r instanceof RunResult.Paused p) {
-      return "PAUSED " + p.pending();
-    }
-    if (r instanceof RunResult.Failed f) {
-      return "FAILED " + f.error();
-    }
-    return "OTHER " + r;
   }
 }

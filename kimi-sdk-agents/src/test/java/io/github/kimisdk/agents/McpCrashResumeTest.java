@@ -39,13 +39,7 @@ class McpCrashResumeTest {
         LoopbackMcpServer bank = LoopbackMcpServer.start("bank")) {
       Random r = new Random(9700);
       for (int i = 0; i < RUNS; i++) {
-        String kill =
-            switch (r.nextInt(4)) {
-              case 0 -> "put-before:" + (1 + r.nextInt(WRITES_PER_RUN));
-              case 1 -> "put-after:" + (1 + r.nextInt(WRITES_PER_RUN));
-              case 2 -> "effect-before:" + (1 + r.nextInt(3));
-              default -> "effect-after:" + (1 + r.nextInt(3));
-            };
+        String kill = KillPoint.seeded(r, WRITES_PER_RUN);
         boolean idempotent = r.nextBoolean();
         String runId = "mcp-crash-" + i;
         List<String> first =
@@ -87,7 +81,7 @@ class McpCrashResumeTest {
       assertThat(bank.transferRequests()).isGreaterThanOrEqualTo(3 * RUNS);
       for (RecordedRequest req : server.requests()) {
         assertThat(req.status()).as(req.bodyText()).isEqualTo(200);
-        CrashResumeTest.keepsKimisRules(req);
+        KimisRules.check(req);
       }
       assertThat(server.requests()).hasSizeGreaterThanOrEqualTo(RUNS * 4);
     }

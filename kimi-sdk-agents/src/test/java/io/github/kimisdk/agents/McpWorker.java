@@ -11,11 +11,8 @@ import io.github.kimisdk.tool.JsonSchema;
 import io.github.kimisdk.tool.ToolSource;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A program that drives one durable run whose transfers are an MCP server's tool ({@link
@@ -26,8 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Arguments: {@code approve STORE_DIR BASE_URL MCP_URL RUN_ID KEY (target CALL_ID SHA256 | token
  * TOKEN)}; or {@code run|resume STORE_DIR BASE_URL MCP_URL RUN_ID KILL IDEMPOTENT}, where {@code
- * KILL} is {@code none}, {@code put-before:K}, {@code put-after:K} (the K-th write to the store),
- * {@code effect-before:K} or {@code effect-after:K} (the K-th transfer sent to the server).
+ * KILL} is a {@link KillPoint} (its transfers: those sent to the server).
  */
 public final class McpWorker {
   /** The approval run's task: a lookup and a search, then a transfer that needs approval. */
@@ -71,7 +67,7 @@ public final class McpWorker {
       } else {
         r = crash(kimi, mcp, storeDir, runId, mode, args[5], Boolean.parseBoolean(args[6]));
       }
-      System.out.println("RESULT " + describe(r));
+      System.out.println("RESULT " + KillPoint.describe(r));
       System.out.flush();
     }
   }
@@ -98,48 +94,11 @@ public final class McpWorker {
       String mode,
       String kill,
       boolean idempotent) {
-    String[] k = kill.split(":");
-    String where = k[0];
-    int at = k.length > 1 ? Integer.parseInt(k[1]) : -1;
-    AtomicInteger puts = new AtomicInteger();
-    RunStore files = FileRunStore.of(storeDir);
-    RunStore store =
-        new RunStore() {
-          @Override
-          public Claim claim(String id, String owner, Instant now, Instant until) {
-            return files.claim(id, owner, now, until);
-          }
-
-          @Override
-          public boolean renew(Claim.Held c, Instant until) {
-            return files.renew(c, until);
-          }
-
-          @Override
-          public void release(Claim.Held c) {
-            files.release(c);
-          }
-
-          @Override
-          public void put(Claim.Held c, String key, byte[] value) {
-            int n = puts.incrementAndGet();
-            if (where.equals("put-before") && n == at) {
-              die("before write " + n + " (" + key + ")");
-            }
-            files.put(c, key, value);
-            if (where.equals("put-after") && n == at) {
-              die("after write " + n + " (" + key + ")");
-            }
-          }
-
-          @Override
-          public byte[] get(String id, String key) {
-            return files.get(id, key);
-          }
-        };
+    KillPoint point = KillPoint.parse(kill);
+    RunStore store = point.store(FileRunStore.of(storeDir));
     ToolSource bank =
         new Killing(
-            McpToolset.builder(mcp).filter(t -> t.name().equals("transfer")).build(), where, at);
+            McpToolset.builder(mcp).filter(t -> t.name().equals("transfer")).build(), point);
     AgentTool notify =
         AgentTool.of(
             "notify",
@@ -179,14 +138,11 @@ public final class McpWorker {
   /** The MCP toolset, dying before or after the K-th transfer it sends to the server. */
   private static final class Killing implements ToolSource {
     private final ToolSource source;
-    private final String where;
-    private final int at;
-    private final AtomicInteger transfers = new AtomicInteger();
+    private final KillPoint point;
 
-    Killing(ToolSource source, String where, int at) {
+    Killing(ToolSource source, KillPoint point) {
       this.source = source;
-      this.where = where;
-      this.at = at;
+      this.point = point;
     }
 
     @Override
@@ -206,39 +162,13 @@ public final class McpWorker {
 
     @Override
     public Result call(String name, JsonValue arguments, String idempotencyKey) throws Exception {
-      int n = name.equals("transfer") ? transfers.incrementAndGet() : 0;
-      if (where.equals("effect-before") && n == at) {
-        die("before transfer " + n);
+      if (!name.equals("transfer")) {
+        return source.call(name, arguments, idempotencyKey);
       }
+      int n = point.beforeEffect();
       Result r = source.call(name, arguments, idempotencyKey);
-      if (where.equals("effect-after") && n == at) {
-        die("after transfer " + n);
-      }
+      point.afterEffect(n);
       return r;
     }
-  }
-
-  private static void die(String where) {
-    System.out.println("KILL-POINT " + where);
-    System.out.flush();
-    while (true) {
-      LockSupport.park();
-    }
-  }
-
-  static String describe(RunResult r) {
-    if (r instanceof RunResult.Answered a) {
-      return "ANSWERED " + a.text().replace('\n', ' ');
-    }
-    if (r instanceof RunResult.Taken t) {
-      return "TAKEN " + t.until().toEpochMilli();
-    }
-    if (r instanceof RunResult.Paused p) {
-      return "PAUSED " + p.pending();
-    }
-    if (r instanceof RunResult.Failed f) {
-      return "FAILED " + f.error();
-    }
-    return "OTHER " + r;
   }
 }

@@ -1,39 +1,22 @@
 package io.github.kimisdk.agents;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.github.kimisdk.agents.cli.TestDataSources;
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 98's "done when" ({@link OperatingRunsProgram}) on a real PostgreSQL server. */
 class OperatingRunsPostgresTest extends OperatingRunsProgram {
-  static PostgresServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    String why = PostgresServer.unavailable();
-    assumeTrue(why == null, why);
-    server = PostgresServer.start(false);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-  }
+  @RegisterExtension static final PostgresServer.PerClass PG = new PostgresServer.PerClass();
 
   @Override
   protected RunStore store() {
-    return JdbcRunStore.of(server.dataSource(), "operating").createTables();
+    return JdbcRunStore.of(PG.server().dataSource(), "operating").createTables();
   }
 
   @Override
   protected List<String> workerStore() {
-    return List.of(Opener.class.getName(), server.url());
+    return List.of(Opener.class.getName(), PG.server().url());
   }
 
   /** Opens the store in a worker JVM: the tables {@code operating_*} of the database at a URL. */

@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real PostgreSQL server for tests, started from the machine's own binaries ({@code initdb},
@@ -65,6 +69,38 @@ final class PostgresServer implements AutoCloseable {
           + " them (apt-get install postgresql)";
     }
     return null;
+  }
+
+  /**
+   * One server for a test class, registered as a static {@code @RegisterExtension} field: started
+   * before the class's {@code @BeforeAll} methods (the class is skipped, with the reason, where
+   * this machine has no PostgreSQL), stopped after its last test.
+   */
+  static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+    private PostgresServer server;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+      String why = unavailable();
+      Assumptions.assumeTrue(why == null, why);
+      server = start(false);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+      if (server != null) {
+        server.close();
+        server = null;
+      }
+    }
+
+    /** The running server. */
+    PostgresServer server() {
+      if (server == null) {
+        throw new IllegalStateException("the server runs from the class's start to its end");
+      }
+      return server;
+    }
   }
 
   static PostgresServer start(boolean durable) throws IOException, InterruptedException {

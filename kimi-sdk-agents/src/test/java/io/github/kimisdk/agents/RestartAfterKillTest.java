@@ -9,14 +9,10 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.tool.JsonSchema;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,33 +60,9 @@ class RestartAfterKillTest {
    */
   private List<Claim> restart(
       FakeKimiServer server, KimiClient kimi, String storeSpec, RunStore store) throws Exception {
-    Process worker =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Worker.class.getName(),
-                storeSpec,
-                server.baseUrl())
-            .redirectErrorStream(true)
-            .start();
-    List<String> lines = new ArrayList<>();
-    try (BufferedReader out =
-        new BufferedReader(
-            new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        lines.add(line);
-        if (line.equals("IN-TOOL")) {
-          worker.destroyForcibly(); // SIGKILL: no release, no last write
-          break;
-        }
-      }
-    } finally {
-      worker.destroyForcibly();
-    }
-    assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    // SIGKILL inside the tool: no release, no last write
+    List<String> lines =
+        ChildJvm.run(Worker.class, List.of(storeSpec, server.baseUrl()), "IN-TOOL", true);
     assertThat(lines).as("the worker's output").contains("IN-TOOL");
 
     List<Claim> seen = new ArrayList<>();

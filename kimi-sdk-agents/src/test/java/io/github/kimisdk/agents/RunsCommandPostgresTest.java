@@ -1,7 +1,6 @@
 package io.github.kimisdk.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
@@ -13,9 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator's command ({@code io.github.kimisdk.agents.cli.Main}) run as a program on a JDBC
@@ -23,21 +21,7 @@ import org.junit.jupiter.api.Test;
  * worker's claim ended, ended runs retired.
  */
 class RunsCommandPostgresTest {
-  static PostgresServer server;
-
-  @BeforeAll
-  static void start() throws Exception {
-    String why = PostgresServer.unavailable();
-    assumeTrue(why == null, why);
-    server = PostgresServer.start(false);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-  }
+  @RegisterExtension static final PostgresServer.PerClass PG = new PostgresServer.PerClass();
 
   /** Runs the command; its exit status and what it printed. */
   static Map.Entry<Integer, String> command(String... args) throws Exception {
@@ -47,7 +31,7 @@ class RunsCommandPostgresTest {
     line.add(System.getProperty("java.class.path")); // the PostgreSQL driver among it
     line.add("io.github.kimisdk.agents.cli.Main");
     line.addAll(List.of(args));
-    line.addAll(List.of("--store", server.url(), "--user", "kimi", "--table-prefix", "ops"));
+    line.addAll(List.of("--store", PG.server().url(), "--user", "kimi", "--table-prefix", "ops"));
     Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -57,7 +41,7 @@ class RunsCommandPostgresTest {
 
   @Test
   void listCountReleaseAndSweepAPostgresStoreFromTheCommandLine() throws Exception {
-    JdbcRunStore store = JdbcRunStore.of(server.dataSource(), "ops").createTables();
+    JdbcRunStore store = JdbcRunStore.of(PG.server().dataSource(), "ops").createTables();
     Instant now = Instant.now();
     Instant old = now.minus(Duration.ofDays(40));
     for (String id : List.of("old-1", "old-2")) {

@@ -7,15 +7,11 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -128,31 +124,13 @@ class SweeperHttpTest {
     assumeTrue(why == null, why);
     try (PostgresServer pg = PostgresServer.start(false)) {
       JdbcRunStore.of(pg.dataSource(), "restart").createTables();
-      Process worker =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-XX:TieredStopAtLevel=1",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  RestartAfterKillTest.Worker.class.getName(),
-                  "jdbc:" + pg.url(),
-                  server.baseUrl())
-              .redirectErrorStream(true)
-              .start();
-      List<String> lines = new ArrayList<>();
-      try (BufferedReader out =
-          new BufferedReader(
-              new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = out.readLine()) != null) {
-          lines.add(line);
-          if (line.equals("IN-TOOL")) {
-            worker.destroy(); // SIGTERM: the JVM's shutdown hooks run
-            break;
-          }
-        }
-      }
-      assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      // SIGTERM inside the tool: the JVM's shutdown hooks run
+      List<String> lines =
+          ChildJvm.run(
+              RestartAfterKillTest.Worker.class,
+              List.of("jdbc:" + pg.url(), server.baseUrl()),
+              "IN-TOOL",
+              false);
       assertThat(lines).contains("IN-TOOL");
 
       Agent next =

@@ -7,6 +7,7 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.Allowance;
 import io.github.kimisdk.agents.Approval;
+import io.github.kimisdk.agents.KimisRules;
 import io.github.kimisdk.agents.PendingCall;
 import io.github.kimisdk.agents.RunEvent;
 import io.github.kimisdk.agents.RunState;
@@ -66,7 +67,7 @@ class KimiAgentWorkflowHttpTest {
       temporal.close();
     }
     for (RecordedRequest r : server.requests()) {
-      KimiRules.kept(r);
+      KimisRules.check(r);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.AgentTool;
+import io.github.kimisdk.agents.KimisRules;
 import io.github.kimisdk.agents.RunState;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.model.ModelCatalog;
@@ -126,7 +127,7 @@ class LongRunHttpTest {
     }
     int largest = 0;
     for (RecordedRequest r : server.requests()) {
-      KimiRules.kept(r);
+      KimisRules.check(r);
       largest = Math.max(largest, r.bodyText().length());
     }
     // a continue-as-new carried the run on, it did not make a step again: one call a step

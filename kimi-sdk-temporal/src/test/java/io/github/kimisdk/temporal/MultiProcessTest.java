@@ -3,6 +3,7 @@ package io.github.kimisdk.temporal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.agents.KimisRules;
 import io.github.kimisdk.agents.PendingCall;
 import io.github.kimisdk.agents.RunState;
 import io.github.kimisdk.chat.Message;
@@ -118,7 +119,7 @@ class MultiProcessTest {
     try {
       replayAll();
       for (RecordedRequest r : fake.requests()) {
-        KimiRules.kept(r);
+        KimisRules.check(r);
       }
     } finally {
       if (service != null) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.AgentTool;
+import io.github.kimisdk.agents.KimisRules;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -62,7 +63,7 @@ class SubagentsHttpTest {
       assertThat(o.runState().steps() + o.runState().subagentSteps()).isLessThanOrEqualTo(BUDGET);
       assertThat(o.status()).isIn("answered", "stopped");
       for (RecordedRequest r : server.requests()) {
-        KimiRules.kept(r);
+        KimisRules.check(r);
       }
       t.save("team-1", KimiAgentWorkflowHttpTest.GOLDEN.resolve("subagents-v1.json"));
     } finally {

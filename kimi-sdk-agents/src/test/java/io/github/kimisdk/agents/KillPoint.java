@@ -1,0 +1,123 @@
+package io.github.kimisdk.agents;
+
+import java.time.Instant;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Where a crash test's worker JVM dies ({@link CrashWorker}, {@link McpWorker}): {@code none}, or
+ * {@code put-before:K}, {@code put-after:K} (around the K-th write to the store), {@code
+ * effect-before:K}, {@code effect-after:K} (around the K-th transfer). At its point a worker prints
+ * {@code KILL-POINT} and waits for its test to kill it with SIGKILL; at its end it prints {@code
+ * RESULT} and how the run ended ({@link #describe}).
+ */
+final class KillPoint {
+  private final String where;
+  private final int at;
+  private final AtomicInteger puts = new AtomicInteger();
+  private final AtomicInteger effects = new AtomicInteger();
+
+  private KillPoint(String where, int at) {
+    this.where = where;
+    this.at = at;
+  }
+
+  /** Reads a point as the tests pass it on a worker's command line. */
+  static KillPoint parse(String spec) {
+    String[] k = spec.split(":");
+    return new KillPoint(k[0], k.length > 1 ? Integer.parseInt(k[1]) : -1);
+  }
+
+  /**
+   * The next point of a seeded plan: one of the four kinds, at one of a run's {@code writes} writes
+   * or of its three transfers.
+   */
+  static String seeded(Random r, int writes) {
+    return switch (r.nextInt(4)) {
+      case 0 -> "put-before:" + (1 + r.nextInt(writes));
+      case 1 -> "put-after:" + (1 + r.nextInt(writes));
+      case 2 -> "effect-before:" + (1 + r.nextInt(3));
+      default -> "effect-after:" + (1 + r.nextInt(3));
+    };
+  }
+
+  /** {@code store}, dying before or after the K-th write when that is the point. */
+  RunStore store(RunStore store) {
+    return new RunStore() {
+      @Override
+      public Claim claim(String id, String owner, Instant now, Instant until) {
+        return store.claim(id, owner, now, until);
+      }
+
+      @Override
+      public boolean renew(Claim.Held c, Instant until) {
+        return store.renew(c, until);
+      }
+
+      @Override
+      public void release(Claim.Held c) {
+        store.release(c);
+      }
+
+      @Override
+      public void put(Claim.Held c, String key, byte[] value) {
+        int n = puts.incrementAndGet();
+        if (where.equals("put-before") && n == at) {
+          die("before write " + n + " (" + key + ")");
+        }
+        store.put(c, key, value);
+        if (where.equals("put-after") && n == at) {
+          die("after write " + n + " (" + key + ")");
+        }
+      }
+
+      @Override
+      public byte[] get(String id, String key) {
+        return store.get(id, key);
+      }
+    };
+  }
+
+  /** A transfer's effect about to be made: counts it, and dies before it at the point. */
+  int beforeEffect() {
+    int n = effects.incrementAndGet();
+    if (where.equals("effect-before") && n == at) {
+      die("before transfer " + n);
+    }
+    return n;
+  }
+
+  /** The {@code n}-th transfer's effect made: dies after it at the point. */
+  void afterEffect(int n) {
+    if (where.equals("effect-after") && n == at) {
+      die("after transfer " + n);
+    }
+  }
+
+  /** Prints {@code KILL-POINT} and waits to be killed. */
+  static void die(String what) {
+    System.out.println("KILL-POINT " + what);
+    System.out.flush();
+    while (true) {
+      LockSupport.park();
+    }
+  }
+
+  /** How a run ended, on one line, as a worker prints it after {@code RESULT}. */
+  static String describe(RunResult r) {
+    if (r instanceof RunResult.Answered a) {
+      return "ANSWERED " + a.text().replace('\n', ' ');
+    }
+    if (r instanceof RunResult.Taken t) {
+      return "TAKEN " + t.until().toEpochMilli();
+    }
+    if (r instanceof RunResult.Paused p) {
+      return "PAUSED " + p.pending();
+    }
+    if (r instanceof RunResult.Failed f) {
+      return "FAILED " + f.error();
+    }
+    return "OTHER " + r;
+  }
+}
