@@ -73,7 +73,9 @@ class HedgeHttpTest {
       assertThat(whole.text()).isNotEmpty();
       assertThat(whole.metadata().servedBy().target()).isEqualTo(1);
     }
-    assertThat(servers.get(0).requestCount()).isEqualTo(1);
+    // the slow copy is told below (a hedge from target 0); its server may not have it yet on a
+    // loaded machine when the copy was cancelled before it arrived, so it is counted at most once
+    assertThat(servers.get(0).requestCount()).isLessThanOrEqualTo(1);
     assertThat(servers.get(1).requestCount()).isEqualTo(1);
     assertThat(retries).as("a hedge spends no retry").isEmpty();
     assertThat(reroutes)
@@ -111,7 +113,7 @@ class HedgeHttpTest {
         .filteredOn(r -> r.kind() == CallEvent.Reroute.HEDGED)
         .singleElement()
         .satisfies(r -> assertThat(r.from().target()).isZero());
-    assertThat(servers.get(0).requestCount()).isEqualTo(1);
+    assertThat(servers.get(0).requestCount()).isLessThanOrEqualTo(1);
   }
 
   @Test
@@ -126,8 +128,20 @@ class HedgeHttpTest {
       assertThat(kimi.account().targets())
           .allSatisfy(t -> assertThat(t.state()).isEqualTo(TargetStatus.State.AVAILABLE));
     }
-    assertThat(servers.get(0).requestCount()).as("each stream asked it first").isEqualTo(3);
-    assertThat(reroutes).hasSize(3);
+    // each stream asked it first, as the client tells it: a hedge away from it, one a stream. (Its
+    // server's count can be lower on a loaded machine: a copy cancelled once the hedge answered
+    // may not have reached it yet.)
+    assertThat(reroutes)
+        .as("each stream asked it first")
+        .hasSize(3)
+        .allSatisfy(
+            r -> {
+              assertThat(r.kind()).isEqualTo(CallEvent.Reroute.HEDGED);
+              assertThat(r.attempt()).isEqualTo(2);
+              assertThat(r.from().target()).isZero();
+              assertThat(r.to().target()).isEqualTo(1);
+            });
+    assertThat(servers.get(0).requestCount()).isLessThanOrEqualTo(3);
   }
 
   @Test
@@ -158,12 +172,21 @@ class HedgeHttpTest {
         }
       }
     }
-    assertThat(servers.get(0).requestCount()).as("some streams were drawn to it").isPositive();
+    // the streams drawn to the slow member, as the client tells them: each hedged away from it
+    // (its server's count can lag on a loaded machine: a copy cancelled before it arrived)
+    List<CallEvent.Rerouted> hedged =
+        reroutes.stream().filter(r -> r.kind() == CallEvent.Reroute.HEDGED).toList();
+    assertThat(hedged)
+        .as("some streams were drawn to it")
+        .isNotEmpty()
+        .allSatisfy(
+            r -> {
+              assertThat(r.from().target()).isZero();
+              assertThat(r.to().target()).isEqualTo(1);
+            });
+    assertThat(servers.get(0).requestCount()).isLessThanOrEqualTo(hedged.size());
     // each hedge also moved its conversation (the call's own) off the slow member: told as MOVED
-    assertThat(reroutes).hasSize(2 * servers.get(0).requestCount());
-    assertThat(reroutes)
-        .filteredOn(r -> r.kind() == CallEvent.Reroute.HEDGED)
-        .hasSize(servers.get(0).requestCount());
+    assertThat(reroutes).hasSize(2 * hedged.size());
     assertThat(reroutes)
         .filteredOn(r -> r.kind() == CallEvent.Reroute.MOVED)
         .allSatisfy(
@@ -171,7 +194,7 @@ class HedgeHttpTest {
               assertThat(r.from().target()).isZero();
               assertThat(r.to().target()).isEqualTo(1);
             })
-        .hasSize(servers.get(0).requestCount());
+        .hasSize(hedged.size());
   }
 
   @Test

@@ -8,7 +8,6 @@ import io.github.kimisdk.agents.cli.TestDataSources;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
-import io.github.kimisdk.tool.JsonSchema;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,60 +65,16 @@ class RestartAfterKillTest {
     assertThat(lines).as("the worker's output").contains("IN-TOOL");
 
     List<Claim> seen = new ArrayList<>();
-    RunStore watching = new Watching(store, seen);
+    RunStore watching = new RestartFixtures.Watching(store, seen);
     Agent restarted =
         Agent.builder(kimi, "kimi-k3")
-            .tool(tool((args, ctx) -> "looked up " + args.get("to").asString()))
+            .tool(RestartFixtures.tool((args, ctx) -> "looked up " + args.get("to").asString()))
             .store(watching)
             .claimWait(Duration.ofSeconds(15))
             .build();
     RunResult r = restarted.resume("job-1", List.of());
     assertThat(r).isInstanceOf(RunResult.Answered.class);
     return seen;
-  }
-
-  static AgentTool tool(ToolHandler handler) {
-    return AgentTool.of(
-            "transfer",
-            "Looks an account up",
-            JsonSchema.object()
-                .required("to", JsonSchema.string())
-                .required("amount", JsonSchema.integer())
-                .build(),
-            handler)
-        .asReadOnly();
-  }
-
-  /** A store that notes each claim it answers. */
-  private record Watching(RunStore store, List<Claim> seen) implements RunStore {
-    @Override
-    public Claim claim(String runId, String owner, java.time.Instant now, java.time.Instant until) {
-      Claim c = store.claim(runId, owner, now, until);
-      synchronized (seen) {
-        seen.add(c);
-      }
-      return c;
-    }
-
-    @Override
-    public boolean renew(Claim.Held claim, java.time.Instant until) {
-      return store.renew(claim, until);
-    }
-
-    @Override
-    public void release(Claim.Held claim) {
-      store.release(claim);
-    }
-
-    @Override
-    public void put(Claim.Held claim, String key, byte[] value) {
-      store.put(claim, key, value);
-    }
-
-    @Override
-    public byte[] get(String runId, String key) {
-      return store.get(runId, key);
-    }
   }
 
   /** A worker with the default settings whose tool says where it is, then waits to be killed. */
@@ -136,7 +91,7 @@ class RestartAfterKillTest {
             Agent.builder(kimi, "kimi-k3")
                 .owner("the-dead-worker")
                 .tool(
-                    tool(
+                    RestartFixtures.tool(
                         (a, ctx) -> {
                           System.out.println("IN-TOOL");
                           System.out.flush();

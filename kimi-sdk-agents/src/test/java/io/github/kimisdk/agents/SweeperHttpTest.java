@@ -135,7 +135,7 @@ class SweeperHttpTest {
 
       Agent next =
           Agent.builder(kimi, "kimi-k3")
-              .tool(RestartAfterKillTest.tool((a, ctx) -> "looked up"))
+              .tool(RestartFixtures.tool((a, ctx) -> "looked up"))
               .store(JdbcRunStore.of(pg.dataSource(), "restart"))
               .claimWait(Duration.ofSeconds(5))
               .build();

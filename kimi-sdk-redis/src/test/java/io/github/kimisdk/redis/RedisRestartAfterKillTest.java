@@ -4,27 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
-import io.github.kimisdk.agents.AgentTool;
+import io.github.kimisdk.agents.ChildJvm;
 import io.github.kimisdk.agents.Claim;
+import io.github.kimisdk.agents.RestartFixtures;
 import io.github.kimisdk.agents.RunPage;
 import io.github.kimisdk.agents.RunQuery;
 import io.github.kimisdk.agents.RunResult;
 import io.github.kimisdk.agents.RunStore;
 import io.github.kimisdk.agents.RunSummary;
-import io.github.kimisdk.agents.ToolHandler;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
-import io.github.kimisdk.tool.JsonSchema;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,7 +68,7 @@ class RedisRestartAfterKillTest {
 
     Agent next =
         Agent.builder(kimi, "kimi-k3")
-            .tool(tool((a, ctx) -> "looked up"))
+            .tool(RestartFixtures.tool((a, ctx) -> "looked up"))
             .store(store)
             .claimWait(Duration.ofSeconds(5))
             .build();
@@ -97,8 +90,8 @@ class RedisRestartAfterKillTest {
     List<Claim> seen = new ArrayList<>();
     Agent restarted =
         Agent.builder(kimi, "kimi-k3")
-            .tool(tool((a, ctx) -> "looked up " + a.get("to").asString()))
-            .store(new Watching(redisStore, seen))
+            .tool(RestartFixtures.tool((a, ctx) -> "looked up " + a.get("to").asString()))
+            .store(new RestartFixtures.Watching(redisStore, seen))
             .claimWait(Duration.ofSeconds(15))
             .build();
     assertThat(restarted.resume("job-1", List.of())).isInstanceOf(RunResult.Answered.class);
@@ -116,92 +109,13 @@ class RedisRestartAfterKillTest {
    * ended; returns what it printed.
    */
   private List<String> worker(String mode, FakeKimiServer server, int runs) throws Exception {
-    Process worker =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Worker.class.getName(),
-                mode,
-                Integer.toString(redis.port()),
-                server.baseUrl(),
-                Integer.toString(runs))
-            .redirectErrorStream(true)
-            .start();
-    List<String> lines = new ArrayList<>();
-    int inTool = 0;
-    try (BufferedReader out =
-        new BufferedReader(
-            new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        lines.add(line);
-        if (line.equals("IN-TOOL") && ++inTool == runs) {
-          if (mode.equals("sigterm")) {
-            worker.destroy(); // SIGTERM: the JVM's shutdown hooks run
-          } else {
-            worker.destroyForcibly(); // SIGKILL: no release, no last write
-          }
-          break;
-        }
-      }
-    } finally {
-      if (!mode.equals("sigterm")) {
-        worker.destroyForcibly();
-      }
-    }
-    assertThat(worker.waitFor(60, TimeUnit.SECONDS)).as("the worker ended: %s", lines).isTrue();
-    return lines;
-  }
-
-  static AgentTool tool(ToolHandler handler) {
-    return AgentTool.of(
-            "transfer",
-            "Looks an account up",
-            JsonSchema.object()
-                .required("to", JsonSchema.string())
-                .required("amount", JsonSchema.integer())
-                .build(),
-            handler)
-        .asReadOnly();
-  }
-
-  /** A store that notes each claim it answers. */
-  private record Watching(RunStore store, List<Claim> seen) implements RunStore {
-    @Override
-    public Claim claim(String runId, String owner, Instant now, Instant until) {
-      Claim c = store.claim(runId, owner, now, until);
-      synchronized (seen) {
-        seen.add(c);
-      }
-      return c;
-    }
-
-    @Override
-    public boolean renew(Claim.Held claim, Instant until) {
-      return store.renew(claim, until);
-    }
-
-    @Override
-    public void release(Claim.Held claim) {
-      store.release(claim);
-    }
-
-    @Override
-    public void put(Claim.Held claim, String key, byte[] value) {
-      store.put(claim, key, value);
-    }
-
-    @Override
-    public void putState(Claim.Held claim, byte[] state, RunSummary summary) {
-      store.putState(claim, state, summary);
-    }
-
-    @Override
-    public byte[] get(String runId, String key) {
-      return store.get(runId, key);
-    }
+    // SIGTERM: the JVM's shutdown hooks run; SIGKILL: no release, no last write
+    return ChildJvm.run(
+        Worker.class,
+        List.of(mode, Integer.toString(redis.port()), server.baseUrl(), Integer.toString(runs)),
+        "IN-TOOL",
+        runs,
+        !mode.equals("sigterm"));
   }
 
   /**
@@ -222,7 +136,7 @@ class RedisRestartAfterKillTest {
             Agent.builder(kimi, "kimi-k3")
                 .owner("the-dead-worker")
                 .tool(
-                    tool(
+                    RestartFixtures.tool(
                         (a, ctx) -> {
                           System.out.println("IN-TOOL");
                           System.out.flush();

@@ -11,15 +11,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A program of the tests run in a JVM of its own, on the tests' class path. */
-final class ChildJvm {
+/**
+ * A program of the tests run in a JVM of its own, on the tests' class path (kimi-sdk-agents' and
+ * kimi-sdk-redis' tests, which compile this folder).
+ */
+public final class ChildJvm {
   private ChildJvm() {}
 
   /**
    * Runs {@code main} with {@code args} and returns what it printed; with {@code killAtPoint},
    * kills it with SIGKILL once it prints a line starting with {@code KILL-POINT}.
    */
-  static List<String> run(Class<?> main, List<String> args, boolean killAtPoint) throws Exception {
+  public static List<String> run(Class<?> main, List<String> args, boolean killAtPoint)
+      throws Exception {
     return run(main, args, killAtPoint ? "KILL-POINT" : null, true);
   }
 
@@ -28,8 +32,19 @@ final class ChildJvm {
    * with {@code stopAt} (null: never), stops it: with SIGKILL where {@code kill} (no shutdown hook
    * runs), else with SIGTERM (the JVM's shutdown hooks run).
    */
-  static List<String> run(Class<?> main, List<String> args, String stopAt, boolean kill)
+  public static List<String> run(Class<?> main, List<String> args, String stopAt, boolean kill)
       throws Exception {
+    return run(main, args, stopAt, 1, kill);
+  }
+
+  /**
+   * The same, stopping it once it printed {@code times} lines starting with {@code stopAt}.
+   *
+   * @throws Exception when it cannot be started, or has not ended two minutes after it was stopped
+   *     or its output ended
+   */
+  public static List<String> run(
+      Class<?> main, List<String> args, String stopAt, int times, boolean kill) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-XX:TieredStopAtLevel=1");
@@ -43,9 +58,10 @@ final class ChildJvm {
     try (BufferedReader in =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
+      int seen = 0;
       while ((line = in.readLine()) != null) {
         lines.add(line);
-        if (stopAt != null && line.startsWith(stopAt)) {
+        if (stopAt != null && line.startsWith(stopAt) && ++seen == times) {
           if (kill) {
             p.destroyForcibly(); // SIGKILL
           } else {
@@ -65,7 +81,7 @@ final class ChildJvm {
   }
 
   /** The text after {@code RESULT } of the last such line a program printed. */
-  static String result(List<String> out) {
+  public static String result(List<String> out) {
     for (int i = out.size() - 1; i >= 0; i--) {
       if (out.get(i).startsWith("RESULT ")) {
         return out.get(i).substring(7);
