@@ -1,5 +1,6 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.base.flow.PublisherTck;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.ServerSentEvent;
@@ -7,7 +8,6 @@ import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.util.concurrent.Flow;
 import org.reactivestreams.tck.TestEnvironment;
-import org.reactivestreams.tck.flow.FlowPublisherVerification;
 import org.testng.SkipException;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
@@ -17,7 +17,7 @@ import org.testng.annotations.BeforeClass;
  * KimiClient#requestEvents}, over loopback: each publisher is a real HTTP call to {@link
  * FakeKimiServer}, as {@code ChatStreamTckTest} runs it against chat streams.
  */
-class RequestEventsTckTest extends FlowPublisherVerification<ServerSentEvent> {
+class RequestEventsTckTest extends PublisherTck<ServerSentEvent> {
 
   private FakeKimiServer server;
   private KimiClient kimi;

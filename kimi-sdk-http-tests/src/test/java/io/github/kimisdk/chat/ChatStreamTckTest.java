@@ -1,13 +1,13 @@
 package io.github.kimisdk.chat;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.base.flow.PublisherTck;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
 import org.reactivestreams.tck.TestEnvironment;
-import org.reactivestreams.tck.flow.FlowPublisherVerification;
 import org.testng.SkipException;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
@@ -16,7 +16,7 @@ import org.testng.annotations.BeforeClass;
  * The Reactive Streams TCK against {@link ChatStream} as returned by {@link KimiClient#stream},
  * over loopback: each publisher is a real HTTP call to {@link FakeKimiServer}.
  */
-class ChatStreamTckTest extends FlowPublisherVerification<ChatCompletionChunk> {
+class ChatStreamTckTest extends PublisherTck<ChatCompletionChunk> {
 
   private FakeKimiServer server;
   private KimiClient kimi;

@@ -2,6 +2,7 @@ package io.github.kimisdk.chat;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.base.flow.PublisherTck;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
 import org.reactivestreams.tck.TestEnvironment;
-import org.reactivestreams.tck.flow.FlowPublisherVerification;
 import org.testng.SkipException;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
@@ -22,7 +22,7 @@ import org.testng.annotations.BeforeClass;
  * Retry-After: 0}: each publisher takes a permit, fails, gives it back and attaches its second
  * attempt to the same subscription.
  */
-class RetriedChatStreamTckTest extends FlowPublisherVerification<ChatCompletionChunk> {
+class RetriedChatStreamTckTest extends PublisherTck<ChatCompletionChunk> {
 
   private final AtomicLong ids = new AtomicLong();
   private final Set<String> refused = ConcurrentHashMap.newKeySet();

@@ -1,9 +1,9 @@
 package io.github.kimisdk.chat;
 
+import io.github.kimisdk.base.flow.PublisherTck;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
 import org.reactivestreams.tck.TestEnvironment;
-import org.reactivestreams.tck.flow.FlowPublisherVerification;
 import org.testng.SkipException;
 
 /**
@@ -11,7 +11,7 @@ import org.testng.SkipException;
  * relay in front of it keeps the rules the wrapped publisher leaves to it ({@code request(n <= 0)},
  * cancellation, a subscriber that throws).
  */
-class ChatStreamOfTckTest extends FlowPublisherVerification<ChatCompletionChunk> {
+class ChatStreamOfTckTest extends PublisherTck<ChatCompletionChunk> {
 
   public ChatStreamOfTckTest() {
     // expected signals polled every 10 ms: with two arguments the TCK polls once per timeout, so

@@ -2,14 +2,13 @@ package io.github.kimisdk.base.flow;
 
 import java.util.concurrent.Flow;
 import org.reactivestreams.tck.TestEnvironment;
-import org.reactivestreams.tck.flow.FlowPublisherVerification;
 import org.testng.SkipException;
 
 /**
  * The Reactive Streams TCK against {@link Relay}: as a publisher in front of an upstream attached
  * after the subscriber got its subscription, and failed by its owner before any upstream.
  */
-class RelayTckTest extends FlowPublisherVerification<Integer> {
+class RelayTckTest extends PublisherTck<Integer> {
 
   public RelayTckTest() {
     // expected signals polled every 10 ms: with two arguments the TCK polls once per timeout, so

@@ -1,5 +1,6 @@
 package io.github.kimisdk.base.sse;
 
+import io.github.kimisdk.base.flow.PublisherTck;
 import io.github.kimisdk.sse.SseLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,12 +8,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import org.reactivestreams.tck.TestEnvironment;
-import org.reactivestreams.tck.flow.FlowPublisherVerification;
 import org.testng.SkipException;
 import org.testng.annotations.AfterClass;
 
 /** The Reactive Streams TCK against the publisher of {@link SseSubscriber}. */
-class SseSubscriberTckTest extends FlowPublisherVerification<String> {
+class SseSubscriberTckTest extends PublisherTck<String> {
   private final ExecutorService executor = Executors.newFixedThreadPool(2);
 
   public SseSubscriberTckTest() {
