@@ -435,29 +435,16 @@ public abstract class OperatingRunsProgram {
    * A store whose worker dies at a tool call's record: it lets the first {@code allowed} writes of
    * call records through, then fails every write, as a process killed there would leave the run.
    */
-  static final class Crashing implements RunStore {
-    private final RunStore store;
+  static final class Crashing extends ForwardingRunStore {
     private int allowed; // guarded by this
 
     Crashing(RunStore store, int allowed) {
-      this.store = store;
+      super(store);
       this.allowed = allowed;
     }
 
-    @Override
-    public Claim claim(String runId, String owner, Instant now, Instant until) {
-      return store.claim(runId, owner, now, until);
-    }
 
-    @Override
-    public boolean renew(Claim.Held claim, Instant until) {
-      return store.renew(claim, until);
-    }
 
-    @Override
-    public void release(Claim.Held claim) {
-      store.release(claim);
-    }
 
     @Override
     public synchronized void put(Claim.Held claim, String key, byte[] value) {
@@ -478,10 +465,6 @@ public abstract class OperatingRunsProgram {
       store.putState(claim, state, summary);
     }
 
-    @Override
-    public byte[] get(String runId, String key) {
-      return store.get(runId, key);
-    }
   }
 
 }

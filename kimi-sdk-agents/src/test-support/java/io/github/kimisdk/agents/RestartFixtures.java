@@ -30,16 +30,24 @@ public final class RestartFixtures {
         .asReadOnly();
   }
 
-  /**
-   * A store that notes each claim it answers in {@code seen}, in order.
-   *
-   * @param store the store it forwards to
-   * @param seen where it notes the claims (guarded by itself)
-   */
-  public record Watching(RunStore store, List<Claim> seen) implements RunStore {
+  /** A store that notes each claim it answers, in order, in the list it was given. */
+  public static final class Watching extends ForwardingRunStore {
+    private final List<Claim> seen;
+
+    /**
+     * A store in front of {@code store} that notes its claims in {@code seen}.
+     *
+     * @param store the store it forwards to
+     * @param seen where it notes the claims (guarded by itself)
+     */
+    public Watching(RunStore store, List<Claim> seen) {
+      super(store);
+      this.seen = seen;
+    }
+
     @Override
     public Claim claim(String runId, String owner, Instant now, Instant until) {
-      Claim c = store.claim(runId, owner, now, until);
+      Claim c = super.claim(runId, owner, now, until);
       synchronized (seen) {
         seen.add(c);
       }
@@ -47,28 +55,8 @@ public final class RestartFixtures {
     }
 
     @Override
-    public boolean renew(Claim.Held claim, Instant until) {
-      return store.renew(claim, until);
-    }
-
-    @Override
-    public void release(Claim.Held claim) {
-      store.release(claim);
-    }
-
-    @Override
-    public void put(Claim.Held claim, String key, byte[] value) {
-      store.put(claim, key, value);
-    }
-
-    @Override
     public void putState(Claim.Held claim, byte[] state, RunSummary summary) {
       store.putState(claim, state, summary);
-    }
-
-    @Override
-    public byte[] get(String runId, String key) {
-      return store.get(runId, key);
     }
   }
 }

@@ -6,30 +6,14 @@ import java.time.Instant;
  * A store that lets the first {@code allowed} writes under a prefix through and fails the rest: the
  * write of a call's result after its intent, as a crash between the two would leave it.
  */
-final class FailingStore implements RunStore {
-  private final RunStore store;
+final class FailingStore extends ForwardingRunStore {
   private final String prefix;
   private int allowed; // guarded by this
 
   FailingStore(RunStore store, String prefix, int allowed) {
-    this.store = store;
+    super(store);
     this.prefix = prefix;
     this.allowed = allowed;
-  }
-
-  @Override
-  public Claim claim(String runId, String owner, Instant now, Instant until) {
-    return store.claim(runId, owner, now, until);
-  }
-
-  @Override
-  public boolean renew(Claim.Held claim, Instant until) {
-    return store.renew(claim, until);
-  }
-
-  @Override
-  public void release(Claim.Held claim) {
-    store.release(claim);
   }
 
   @Override
@@ -54,11 +38,6 @@ final class FailingStore implements RunStore {
       }
     }
     store.putState(claim, state, summary);
-  }
-
-  @Override
-  public byte[] get(String runId, String key) {
-    return store.get(runId, key);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.github.kimisdk.agents;
 
-import java.time.Instant;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -44,21 +43,7 @@ final class KillPoint {
 
   /** {@code store}, dying before or after the K-th write when that is the point. */
   RunStore store(RunStore store) {
-    return new RunStore() {
-      @Override
-      public Claim claim(String id, String owner, Instant now, Instant until) {
-        return store.claim(id, owner, now, until);
-      }
-
-      @Override
-      public boolean renew(Claim.Held c, Instant until) {
-        return store.renew(c, until);
-      }
-
-      @Override
-      public void release(Claim.Held c) {
-        store.release(c);
-      }
+    return new ForwardingRunStore(store) {
 
       @Override
       public void put(Claim.Held c, String key, byte[] value) {
@@ -66,15 +51,10 @@ final class KillPoint {
         if (where.equals("put-before") && n == at) {
           die("before write " + n + " (" + key + ")");
         }
-        store.put(c, key, value);
+        super.put(c, key, value);
         if (where.equals("put-after") && n == at) {
           die("after write " + n + " (" + key + ")");
         }
-      }
-
-      @Override
-      public byte[] get(String id, String key) {
-        return store.get(id, key);
       }
     };
   }
