@@ -6,6 +6,7 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.AgentTool;
 import io.github.kimisdk.agents.Claim;
+import io.github.kimisdk.agents.ForwardingRunStore;
 import io.github.kimisdk.agents.PendingCall;
 import io.github.kimisdk.agents.RunPage;
 import io.github.kimisdk.agents.RunQuery;
@@ -227,27 +228,11 @@ class AgentMetricsTest {
   }
 
   /** A store whose worker dies as a call's result is written: the second write of a call record. */
-  static final class DiesAtTheResult implements RunStore {
-    private final RunStore store;
+  static final class DiesAtTheResult extends ForwardingRunStore {
     private int calls; // guarded by this
 
     DiesAtTheResult(RunStore store) {
-      this.store = store;
-    }
-
-    @Override
-    public Claim claim(String runId, String owner, Instant now, Instant until) {
-      return store.claim(runId, owner, now, until);
-    }
-
-    @Override
-    public boolean renew(Claim.Held claim, Instant until) {
-      return store.renew(claim, until);
-    }
-
-    @Override
-    public void release(Claim.Held claim) {
-      store.release(claim);
+      super(store);
     }
 
     @Override
@@ -264,11 +249,6 @@ class AgentMetricsTest {
         throw new RunStoreException("the worker died here (a test's)", null);
       }
       store.putState(claim, state, summary);
-    }
-
-    @Override
-    public byte[] get(String runId, String key) {
-      return store.get(runId, key);
     }
   }
 }
