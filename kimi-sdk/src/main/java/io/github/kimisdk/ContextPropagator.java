@@ -1,5 +1,9 @@
 package io.github.kimisdk;
 
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
 /**
  * Carries a context kept in a thread's state (a logging MDC, a tracing context, a container's
  * security or transaction context) from the thread that starts a call to every callback the client
@@ -46,6 +50,46 @@ public interface ContextPropagator {
    * @return what makes that context current on another thread; never null
    */
   Captured capture();
+
+  /**
+   * Returns a propagator of a context a thread reads with {@code current} and sets with {@code
+   * set}: SLF4J's or Log4j's MDC, a {@code ThreadLocal} of the application's own. Where a call
+   * starts it reads the caller's context; around each callback it reads the callback thread's own,
+   * sets the caller's, and sets the thread's own back after. SLF4J's MDC, without Spring (the
+   * Spring modules add theirs on their own):
+   *
+   * <pre>{@code
+   * ContextPropagator mdc = ContextPropagator.of(MDC::getCopyOfContextMap,
+   *     map -> { if (map == null) MDC.clear(); else MDC.setContextMap(map); });
+   * KimiClient kimi = KimiClient.builder().fromEnv().contextPropagator(mdc).build();
+   * }</pre>
+   *
+   * <p>{@code current} should return a value the caller's later changes cannot reach (a copy, or an
+   * immutable value), since it is read once per call and set around callbacks that may run after
+   * the caller moved on. When both the captured and the thread's own context are null, a callback
+   * sets nothing.
+   *
+   * @param current reads the current thread's context (may return null)
+   * @param set makes a context current on this thread (receives null where the thread had none)
+   * @param <T> the context's type
+   * @return the propagator
+   * @throws NullPointerException if {@code current} or {@code set} is null
+   */
+  static <T> ContextPropagator of(Supplier<? extends T> current, Consumer<? super T> set) {
+    Objects.requireNonNull(current, "current");
+    Objects.requireNonNull(set, "set");
+    return () -> {
+      T captured = current.get();
+      return () -> {
+        T before = current.get();
+        if (captured == null && before == null) {
+          return () -> {};
+        }
+        set.accept(captured);
+        return () -> set.accept(before);
+      };
+    };
+  }
 
   /** A context captured on one thread, to make current on others, as often as needed. */
   @FunctionalInterface
