@@ -54,6 +54,8 @@ final class PartLog {
     final String toolName; // for a tool's input, else null
     final String start;
     final StringBuilder text = new StringBuilder();
+    // a text's or reasoning's end that may be the start of an idempotency key, held back
+    final StringBuilder held = new StringBuilder();
     String end; // set when closed
 
     Flowing(Kind kind, String id, String toolName, String start) {
@@ -144,7 +146,15 @@ final class PartLog {
       if (f.end != null || !room(delta.length())) {
         return;
       }
-      f.text.append(delta);
+      if (f.kind == Kind.TOOL_INPUT) {
+        f.text.append(delta);
+      } else {
+        // a model may repeat an idempotency key a tool echoed: it is cut out, whatever the pieces
+        f.held.append(delta);
+        int from = Texts.heldFrom(f.held);
+        f.text.append(Texts.scrub(f.held.substring(0, from)));
+        f.held.delete(0, from);
+      }
     }
     tell();
   }
@@ -158,6 +168,8 @@ final class PartLog {
       if (f.end != null) {
         return;
       }
+      f.text.append(Texts.scrub(f.held.toString()));
+      f.held.setLength(0);
       f.end = end; // written even past the limit: a reader must see the block end
       chars += end.length();
     }
@@ -221,6 +233,8 @@ final class PartLog {
   private void closeOpen() {
     for (Block b : blocks) {
       if (b instanceof Flowing f && f.end == null) {
+        f.text.append(Texts.scrub(f.held.toString()));
+        f.held.setLength(0);
         f.end = endOf(f);
       }
     }

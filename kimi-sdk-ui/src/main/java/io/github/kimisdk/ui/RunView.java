@@ -106,7 +106,7 @@ final class RunView {
         break;
       }
     }
-    String userText = user >= 0 ? ((UserMessage) messages.get(user)).text() : "";
+    String userText = user >= 0 ? Texts.scrub(((UserMessage) messages.get(user)).text()) : "";
     List<Message> own = messages.subList(user + 1, messages.size());
     int replies = 0;
     for (Message m : own) {
@@ -184,7 +184,8 @@ final class RunView {
           }
         }
       }
-      steps.add(new Step(s, nonNull(a.reasoning()), nonNull(a.text()), tools));
+      steps.add(
+          new Step(s, Texts.scrub(nonNull(a.reasoning())), Texts.scrub(nonNull(a.text())), tools));
     }
     return new RunView(state.id(), userText, steps, state.status(), state);
   }

@@ -59,11 +59,49 @@ final class Texts {
     return "The server failed to answer; try again.";
   }
 
+  /** Returns {@code text} without idempotency keys. */
+  static String scrub(String text) {
+    return text.indexOf("kimi-") < 0
+        ? text
+        : IDEMPOTENCY_KEY.matcher(text).replaceAll("[idempotency key]");
+  }
+
+  /**
+   * Returns where the longest end of {@code text} that may be the start of an idempotency key
+   * begins (that end is held back until more text tells), or {@code text.length()} when none.
+   */
+  static int heldFrom(CharSequence text) {
+    int n = text.length();
+    for (int i = Math.max(0, n - 44); i < n; i++) {
+      if (text.charAt(i) == 'k' && couldStartKey(text, i)) {
+        return i;
+      }
+    }
+    return n;
+  }
+
+  private static boolean couldStartKey(CharSequence text, int from) {
+    String prefix = "kimi-";
+    int n = text.length();
+    for (int j = from; j < n; j++) {
+      int k = j - from;
+      char c = text.charAt(j);
+      if (k < prefix.length()) {
+        if (c != prefix.charAt(k)) {
+          return false;
+        }
+      } else if (k >= prefix.length() + 40 || !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * A tool's result as a page sees it: without idempotency keys, at most {@link #MAX_OUTPUT_CHARS}.
    */
   static String output(String content) {
-    String s = IDEMPOTENCY_KEY.matcher(content).replaceAll("[idempotency key]");
+    String s = scrub(content);
     if (s.length() > MAX_OUTPUT_CHARS) {
       s =
           s.substring(0, MAX_OUTPUT_CHARS)

@@ -128,7 +128,17 @@ public final class UiHttpHandler implements HttpHandler {
     }
   }
 
+  /**
+   * The most of a body past the limit that is read, and dropped, so that the client (still
+   * sending) reads the 413; past it the connection is closed unanswered.
+   */
+  static final long MAX_DRAIN = 32L * 1024 * 1024;
+
   private static void send(HttpExchange exchange, UiResponse response) throws IOException {
+    if (response.status() == 413) {
+      exchange.getResponseHeaders().set("connection", "close");
+      drain(exchange.getRequestBody());
+    }
     for (Map.Entry<String, String> h : response.headers().entrySet()) {
       exchange.getResponseHeaders().set(h.getKey(), h.getValue());
     }
@@ -151,6 +161,18 @@ public final class UiHttpHandler implements HttpHandler {
       response.writeTo(out);
     } catch (IOException clientGone) {
       // the client went away: a chat stream was closed, an agent's run goes on
+    }
+  }
+
+  private static void drain(java.io.InputStream body) {
+    byte[] buf = new byte[64 * 1024];
+    long left = MAX_DRAIN;
+    try {
+      for (int n = body.read(buf); n > 0 && left > 0; n = body.read(buf)) {
+        left -= n;
+      }
+    } catch (IOException e) {
+      // the client stopped sending: the answer may still reach it
     }
   }
 }
