@@ -416,8 +416,8 @@ public final class AgentChat {
     if (refused instanceof RunResult.Taken) {
       return UiResponse.refusal(
           409,
-          "another request is driving this chat's run right now (a second tab?); its decision is"
-              + " taken once; nothing was run here");
+          "another request is driving this chat's run right now (a second tab?): a decision is"
+              + " taken once; nothing was run");
     }
     if (refused instanceof IllegalArgumentException) {
       return UiResponse.refusal(
@@ -557,7 +557,7 @@ public final class AgentChat {
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             endFollowing(slot, "The server stopped following the run; reload the page.");
-          } catch (RuntimeException e) {
+          } catch (RuntimeException | Error e) {
             endFollowing(slot, Texts.error(e));
           } finally {
             slot.end();

@@ -195,6 +195,11 @@ final class PartLog {
     return blocks.size();
   }
 
+  /** Tells the watchers and readers, written or not: a reader may want to ask for more. */
+  void poke() {
+    tell();
+  }
+
   /** Adds a watcher told after every write (outside the monitor). */
   void watch(Runnable watcher) {
     watchers.add(watcher);

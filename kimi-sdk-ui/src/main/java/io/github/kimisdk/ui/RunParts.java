@@ -24,8 +24,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Thread model: events arrive on the thread driving the run and on the threads of its tools, at
  * once for parallel calls; every method is synchronized on this writer, and the log has its own
- * monitor. {@link #claimed} completes on the driving thread when the run is claimed, or when the
- * drive ended (or failed) before it could be.
+ * monitor. {@link #claimed} completes on the driving thread when the run is claimed.
  */
 final class RunParts {
 
@@ -41,7 +40,7 @@ final class RunParts {
   private PartLog.Flowing text;
   private int blocks;
 
-  /** Completes with true when the run is claimed, false when the drive ended before it. */
+  /** Completes when the run is claimed (never when the drive ends without claiming it). */
   final CompletableFuture<Boolean> claimed = new CompletableFuture<>();
 
   /**
@@ -146,7 +145,6 @@ final class RunParts {
 
   /** Ends the message with how the drive ended. */
   synchronized void end(RunResult result) {
-    claimed.complete(false);
     endBlocks();
     RunState state = null;
     String reason;
@@ -195,7 +193,6 @@ final class RunParts {
 
   /** Ends the message with a failure of the drive itself (the store, a refused resume). */
   synchronized void fail(Throwable error) {
-    claimed.complete(false);
     endBlocks();
     log.single(Parts.error(Texts.error(error)));
     if (stepOpen) {

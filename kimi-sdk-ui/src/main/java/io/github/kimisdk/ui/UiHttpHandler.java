@@ -129,8 +129,8 @@ public final class UiHttpHandler implements HttpHandler {
   }
 
   /**
-   * The most of a body past the limit that is read, and dropped, so that the client (still
-   * sending) reads the 413; past it the connection is closed unanswered.
+   * The most of a body past the limit that is read, and dropped, so that the client (still sending)
+   * reads the 413; past it the connection is closed unanswered.
    */
   static final long MAX_DRAIN = 32L * 1024 * 1024;
 

@@ -339,6 +339,7 @@ public final class UiResponse {
               public void onNext(ChatCompletionChunk c) {
                 asked = false;
                 parts.chunk(c);
+                log.poke(); // a chunk may make no part: the drain asks for the next one
               }
 
               @Override
