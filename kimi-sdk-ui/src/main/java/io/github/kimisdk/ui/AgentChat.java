@@ -330,6 +330,14 @@ public final class AgentChat {
     }
     Set<String> written = ConcurrentHashMap.newKeySet();
     view.replay(slot.log, written, false);
+    for (Decision d : decisions) {
+      String reason =
+          d instanceof Decision.Reject r
+              ? r.message()
+              : d.approver() == null ? null : d.approver().comment();
+      slot.log.single(
+          Parts.toolApprovalResponse(d.target().token(), d instanceof Decision.Approve, reason));
+    }
     int from = slot.log.size(); // the page holds the message so far: it is sent what follows
     RunParts parts =
         new RunParts(slot.log, latest.id(), agent, kimi, written, view.lastStepOpen(written));

@@ -100,6 +100,18 @@ final class Parts {
     return write(b.build());
   }
 
+  static String toolApprovalResponse(String approvalId, boolean approved, String reason) {
+    JsonObject.Builder b =
+        JsonObject.builder()
+            .put("type", "tool-approval-response")
+            .put("approvalId", approvalId)
+            .put("approved", approved);
+    if (reason != null && !reason.isEmpty()) {
+      b.put("reason", reason);
+    }
+    return write(b.build());
+  }
+
   static String toolOutputAvailable(String toolCallId, String output) {
     return write(
         JsonObject.builder()
