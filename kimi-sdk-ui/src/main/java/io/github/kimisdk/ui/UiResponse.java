@@ -9,7 +9,6 @@ import io.github.kimisdk.model.PriceTable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
@@ -24,8 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code {"error": "..."}}), or a chat's messages as JSON, or nothing ({@code 204}). A web
  * framework sends {@link #status()} and {@link #headers()}, then the body: {@link
  * #writeTo(OutputStream)} on a thread that may block (a servlet's {@code StreamingResponseBody},
- * the JDK's server), or {@link #publisher()} to a reactive server (WebFlux, through Reactor's
- * {@code JdkFlowAdapter}). A body is sent once.
+ * the JDK's server), or {@link #events()} to a reactive framework that writes server-sent events
+ * itself (WebFlux, through Reactor's {@code JdkFlowAdapter}). A body is sent once.
  *
  * <pre>{@code
  * // a chat stream, as the AI SDK's client reads it
@@ -171,22 +170,31 @@ public final class UiResponse {
   }
 
   /**
-   * Returns the body as a publisher of byte buffers (one or more server-sent events each), which
-   * honours its subscriber's demand: for WebFlux, {@code
-   * JdkFlowAdapter.flowPublisherToFlux(response.publisher())}. A subscriber that cancels closes a
-   * chat stream (cancelling Kimi's call) and leaves an agent run to go on.
+   * Returns the body as a publisher of texts, for a reactive framework that writes server-sent
+   * events itself and flushes each: for a stream, each part's {@code data} (its JSON, then {@code
+   * [DONE]}), which the framework sends as {@code data:} events; for a whole body, its text as one
+   * element. It honours its subscriber's demand: a chat stream is read from Kimi only as the
+   * subscriber asks. A subscriber that cancels closes a chat stream (cancelling Kimi's call) and
+   * leaves an agent run to go on. For WebFlux, a {@code Flux<String>} with the response's headers
+   * (its content type {@code text/event-stream} picks Spring's event writer):
+   *
+   * <pre>{@code
+   * ResponseEntity.BodyBuilder b = ResponseEntity.status(r.status());
+   * r.headers().forEach(b::header);
+   * return b.body(JdkFlowAdapter.flowPublisherToFlux(r.events()));
+   * }</pre>
    *
    * @return the publisher; it takes one subscriber
    * @throws IllegalStateException if the body was already sent
    */
-  public Flow.Publisher<ByteBuffer> publisher() {
+  public Flow.Publisher<String> events() {
     if (!sent.compareAndSet(false, true)) {
       throw new IllegalStateException("this response's body was already sent");
     }
     if (feed == null) {
-      return new FramePublisher(new WholeFeed(body));
+      return new EventPublisher(new WholeFeed(body));
     }
-    return new FramePublisher(feed);
+    return new EventPublisher(feed);
   }
 
   /** Describes the response without its body. */
@@ -222,7 +230,7 @@ public final class UiResponse {
     abstract void writeTo(OutputStream out) throws IOException;
   }
 
-  /** A whole body as a feed of one buffer, for {@link #publisher()}. */
+  /** A whole body as a feed of one text, for {@link #events()}. */
   private static final class WholeFeed extends Feed {
     private byte[] body;
 
@@ -417,16 +425,16 @@ public final class UiResponse {
    * honours the demand (Reactive Streams rules 1.1, 1.3, 3.9); parts are asked for only while there
    * is demand.
    */
-  static final class FramePublisher implements Flow.Publisher<ByteBuffer> {
+  static final class EventPublisher implements Flow.Publisher<String> {
     private final Feed feed;
     private final AtomicBoolean taken = new AtomicBoolean();
 
-    FramePublisher(Feed feed) {
+    EventPublisher(Feed feed) {
       this.feed = feed;
     }
 
     @Override
-    public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+    public void subscribe(Flow.Subscriber<? super String> subscriber) {
       Objects.requireNonNull(subscriber, "subscriber must not be null");
       if (!taken.compareAndSet(false, true)) {
         subscriber.onSubscribe(
@@ -447,7 +455,7 @@ public final class UiResponse {
   /** The drain loop of one subscription. Guarded by {@code wip}: one thread drains at a time. */
   private static final class Drain implements Flow.Subscription, Runnable {
     private final Feed feed;
-    private final Flow.Subscriber<? super ByteBuffer> subscriber;
+    private final Flow.Subscriber<? super String> subscriber;
     private final java.util.concurrent.atomic.AtomicInteger wip =
         new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong demand =
@@ -456,7 +464,7 @@ public final class UiResponse {
     private volatile Throwable invalid;
     private boolean done; // drain thread only
 
-    Drain(Feed feed, Flow.Subscriber<? super ByteBuffer> subscriber) {
+    Drain(Feed feed, Flow.Subscriber<? super String> subscriber) {
       this.feed = feed;
       this.subscriber = subscriber;
     }
@@ -515,7 +523,7 @@ public final class UiResponse {
             return;
           }
           done = true;
-          subscriber.onNext(ByteBuffer.wrap(w.take()));
+          subscriber.onNext(new String(w.take(), StandardCharsets.UTF_8));
           subscriber.onComplete();
           return;
         }
@@ -531,7 +539,7 @@ public final class UiResponse {
           }
         }
         demand.decrementAndGet();
-        subscriber.onNext(ByteBuffer.wrap(frame(part)));
+        subscriber.onNext(part);
         if (part.equals(Parts.DONE)) {
           done = true;
           feed.unwatch(this);

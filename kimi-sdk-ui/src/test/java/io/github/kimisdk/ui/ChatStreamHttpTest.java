@@ -25,7 +25,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -157,7 +156,7 @@ class ChatStreamHttpTest {
     fake.enqueue(FakeResponse.reply("one two three four five six seven eight nine ten"));
     ChatRequest request =
         ChatRequest.builder("kimi-k2.6").thinking(Thinking.disabled()).addUser("Count").build();
-    Flow.Publisher<ByteBuffer> p = UiResponse.of(kimi.stream(request)).publisher();
+    Flow.Publisher<String> p = UiResponse.of(kimi.stream(request)).events();
     List<String> got = new ArrayList<>();
     CompletableFuture<Void> done = new CompletableFuture<>();
     Flow.Subscription[] sub = new Flow.Subscription[1];
@@ -170,9 +169,9 @@ class ChatStreamHttpTest {
           }
 
           @Override
-          public void onNext(ByteBuffer b) {
+          public void onNext(String part) {
             synchronized (got) {
-              got.add(StandardCharsets.UTF_8.decode(b).toString());
+              got.add(part);
               got.notifyAll();
             }
           }
@@ -193,14 +192,15 @@ class ChatStreamHttpTest {
         got.wait(1000);
       }
       assertThat(got).hasSize(1); // asked for one: sent one, however much Kimi sent
-      assertThat(got.get(0)).startsWith("data: {\"type\":\"start\"");
+      assertThat(got.get(0)).startsWith("{\"type\":\"start\"");
     }
     sub[0].request(Long.MAX_VALUE);
     done.get(30, TimeUnit.SECONDS);
-    String all = String.join("", got);
-    assertThat(text(ChatRig.Sse.parts(all), "text"))
+    StringBuilder all = new StringBuilder();
+    got.forEach(part -> all.append("data: ").append(part).append("\n\n"));
+    assertThat(text(ChatRig.Sse.parts(all.toString()), "text"))
         .isEqualTo("one two three four five six seven eight nine ten");
-    assertThat(all).endsWith("data: [DONE]\n\n");
+    assertThat(got.get(got.size() - 1)).isEqualTo("[DONE]");
   }
 
   @Test
@@ -273,7 +273,8 @@ class ChatStreamHttpTest {
     fake.enqueue(FakeResponse.reply("x"));
     UiResponse r = UiResponse.of(kimi.stream(ChatRequest.of("kimi-k3", "x")));
     r.writeTo(OutputStream.nullOutputStream());
-    org.assertj.core.api.Assertions.assertThatThrownBy(r::publisher)
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(r::events)
         .isInstanceOf(IllegalStateException.class);
   }
 }
