@@ -148,6 +148,7 @@ public final class UiHttpHandler implements HttpHandler {
     }
     if (response.isStream()) {
       exchange.sendResponseHeaders(response.status(), 0); // chunked, flushed part by part
+      exchange.getResponseBody().flush(); // the headers now: JDK 25 keeps them until a write
     } else {
       java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
       response.writeTo(body);
