@@ -442,6 +442,46 @@ class AgentChatHttpTest {
   }
 
   @Test
+  void theCallersContextReachesTheRunsToolCalls(FakeKimiExtension.Clients clients) {
+    rig.close();
+    ThreadLocal<String> caller = ChatRig.CALLER;
+    List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    KimiClient kimi =
+        clients.build(
+            b ->
+                b.apiKey(SECRET)
+                    .contextPropagator(
+                        () -> {
+                          String captured = caller.get();
+                          return () -> {
+                            String before = caller.get();
+                            caller.set(captured);
+                            return () -> caller.set(before);
+                          };
+                        }));
+    io.github.kimisdk.agents.AgentTool lookup =
+        io.github.kimisdk.agents.AgentTool.of(
+                "lookup",
+                "Looks an account up",
+                io.github.kimisdk.tool.JsonSchema.object()
+                    .required("account", io.github.kimisdk.tool.JsonSchema.string())
+                    .build(),
+                (args, ctx) -> {
+                  seen.add(Thread.currentThread().getName() + " " + caller.get());
+                  return "acct-7 is open";
+                })
+            .asReadOnly();
+    rig = new ChatRig(kimi, RunStore.inMemory(), b -> b.tool(lookup));
+    ChatRig.Reply r =
+        rig.post(ChatRig.ask("chat-ctx", JsonArray.of(), "Please lookup account=acct-7"), ALICE);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(first(r.parts(), "tool-output-available").get("output").asString())
+        .isEqualTo("acct-7 is open");
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0)).endsWith(" " + ALICE); // on the agent's tool thread, in its context
+  }
+
+  @Test
   void aPageThatIsBehindTheChatIsToldToReload() {
     fake.enqueue(FakeResponse.reply("One."));
     rig.post(ChatRig.ask("chat-n", JsonArray.of(), "First"), ALICE);

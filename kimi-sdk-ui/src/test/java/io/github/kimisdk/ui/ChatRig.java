@@ -94,6 +94,9 @@ final class ChatRig implements AutoCloseable {
     }
   }
 
+  /** The request's person on the server's thread, as a container keeps its security context. */
+  static final ThreadLocal<String> CALLER = new ThreadLocal<>();
+
   final Bank bank = new Bank();
   final KimiClient kimi;
   final AgentChat chat;
@@ -134,7 +137,14 @@ final class ChatRig implements AutoCloseable {
     }
     server.setExecutor(threads);
     server.createContext(
-        "/api/chat", UiHttpHandler.forAgent(chat, ex -> ex.getRequestHeaders().getFirst("X-User")));
+        "/api/chat",
+        UiHttpHandler.forAgent(
+            chat,
+            ex -> {
+              String user = ex.getRequestHeaders().getFirst("X-User");
+              CALLER.set(user); // as a container's security context is set on its thread
+              return user;
+            }));
     server.start();
   }
 

@@ -54,6 +54,21 @@ public final class Npm {
       }
     }
     String key = String.join(" ", specs);
+    return once(key, () -> doInstall(key, specs));
+  }
+
+  /** What installs a set of packages; throws the reason when it cannot. */
+  @FunctionalInterface
+  private interface Installer {
+    Path install() throws SkipReason;
+  }
+
+  /**
+   * Installs once per JVM what {@code key} names (and once per machine: the installer's marker
+   * file), or aborts the calling test with the reason it cannot be had, now and on every later
+   * call.
+   */
+  private static Path once(String key, Installer installer) {
     String skip = setting("KIMI_SDK_NO_NPM");
     Assumptions.assumeTrue(
         skip == null || skip.isEmpty() || skip.equals("0"),
@@ -70,7 +85,7 @@ public final class Npm {
         return done;
       }
       try {
-        Path dir = doInstall(key, specs);
+        Path dir = installer.install();
         INSTALLED.put(key, dir);
         return dir;
       } catch (SkipReason e) {
@@ -117,24 +132,10 @@ public final class Npm {
       throw new UncheckedIOException("no npm project with a lock file in " + project, e);
     }
     String key = "npm ci " + project.getFileName() + " " + digest(manifest) + digest(lock);
-    String skip = setting("KIMI_SDK_NO_NPM");
-    Assumptions.assumeTrue(
-        skip == null || skip.isEmpty() || skip.equals("0"),
-        "KIMI_SDK_NO_NPM is set: skipping the test that needs " + project);
-    String failed = FAILED.get(key);
-    Assumptions.assumeTrue(failed == null, () -> failed);
-    Path done = INSTALLED.get(key);
-    if (done != null) {
-      return done;
-    }
-    synchronized (Npm.class) {
-      done = INSTALLED.get(key);
-      if (done != null) {
-        return done;
-      }
-      try {
-        Path dir = cacheRoot().resolve(hash(key));
-        Path installed =
+    Path dir = cacheRoot().resolve(hash(key));
+    return once(
+        key,
+        () ->
             doInstall(
                 key,
                 dir,
@@ -142,15 +143,7 @@ public final class Npm {
                 () -> {
                   Files.write(dir.resolve("package.json"), manifest);
                   Files.write(dir.resolve("package-lock.json"), lock);
-                });
-        INSTALLED.put(key, installed);
-        return installed;
-      } catch (SkipReason e) {
-        FAILED.put(key, e.getMessage());
-        Assumptions.abort(e.getMessage());
-        throw new AssertionError("unreachable");
-      }
-    }
+                }));
   }
 
   private static String digest(byte[] bytes) {
