@@ -138,14 +138,6 @@ final class Parts {
             .build());
   }
 
-  static String messageMetadata(JsonObject metadata) {
-    return write(
-        JsonObject.builder()
-            .put("type", "message-metadata")
-            .put("messageMetadata", metadata)
-            .build());
-  }
-
   static String error(String errorText) {
     return write(JsonObject.builder().put("type", "error").put("errorText", errorText).build());
   }
