@@ -208,6 +208,10 @@ public final class AgentChat {
    *     already going), 413 (too large), 503 (too many streams)
    */
   public UiResponse post(InputStream body, String who) {
+    return guard(() -> postStream(body, who));
+  }
+
+  private UiResponse postStream(InputStream body, String who) {
     Objects.requireNonNull(body, "body must not be null");
     if (!valid(who)) {
       return unauthorized();
@@ -228,6 +232,10 @@ public final class AgentChat {
    * @return the stream or a refusal
    */
   public UiResponse post(byte[] body, String who) {
+    return guard(() -> postBytes(body, who));
+  }
+
+  private UiResponse postBytes(byte[] body, String who) {
     Objects.requireNonNull(body, "body must not be null");
     if (!valid(who)) {
       return unauthorized();
@@ -456,6 +464,10 @@ public final class AgentChat {
    *     #messages}); 401, 404 (another person's chat, or no such chat id) or 503
    */
   public UiResponse resume(String chatId, String who) {
+    return guard(() -> resumeChat(chatId, who));
+  }
+
+  private UiResponse resumeChat(String chatId, String who) {
     Objects.requireNonNull(chatId, "chatId must not be null");
     if (!valid(who)) {
       return unauthorized();
@@ -621,6 +633,10 @@ public final class AgentChat {
    * @return a JSON array (200), empty for a chat with no run; or 401, 404
    */
   public UiResponse messages(String chatId, String who) {
+    return guard(() -> messagesOf(chatId, who));
+  }
+
+  private UiResponse messagesOf(String chatId, String who) {
     Objects.requireNonNull(chatId, "chatId must not be null");
     if (!valid(who)) {
       return unauthorized();
@@ -760,6 +776,20 @@ public final class AgentChat {
       }
     }
     return out;
+  }
+
+  private static final System.Logger LOG = System.getLogger("io.github.kimisdk.ui");
+
+  /** Answers with what {@code answer} makes; a refusal for what it throws. */
+  private static UiResponse guard(Supplier<UiResponse> answer) {
+    try {
+      return answer.get();
+    } catch (UiRequestException e) {
+      return UiResponse.refusal(e.status(), e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "an agent chat could not answer a request", e);
+      return UiResponse.refusal(500, "the server could not answer; try again");
+    }
   }
 
   private static boolean valid(String who) {
