@@ -111,7 +111,8 @@ class ReadmeShellCommandsTest {
               "kimi-sdk-spring-ai-boot3-starter",
               "kimi-sdk-spring-ai-starter",
               "kimi-sdk-temporal",
-              "kimi-sdk-testing");
+              "kimi-sdk-testing",
+              "kimi-sdk-ui");
       for (String a : deployed) {
         assertThat(repo.resolve(a).resolve(version).resolve(a + "-" + version + ".pom"))
             .as(run.describe())

@@ -94,7 +94,8 @@ class ReleaseBundleTest {
           "kimi-sdk-redis",
           "kimi-sdk-flink",
           "kimi-sdk-opentelemetry",
-          "kimi-sdk-temporal");
+          "kimi-sdk-temporal",
+          "kimi-sdk-ui");
 
   /** Published as a POM alone. */
   static final Set<String> POM_ONLY = Set.of("kimi-sdk-parent", "kimi-sdk-bom");

@@ -54,6 +54,21 @@ public final class Npm {
       }
     }
     String key = String.join(" ", specs);
+    return once(key, () -> doInstall(key, specs));
+  }
+
+  /** What installs a set of packages; throws the reason when it cannot. */
+  @FunctionalInterface
+  private interface Installer {
+    Path install() throws SkipReason;
+  }
+
+  /**
+   * Installs once per JVM what {@code key} names (and once per machine: the installer's marker
+   * file), or aborts the calling test with the reason it cannot be had, now and on every later
+   * call.
+   */
+  private static Path once(String key, Installer installer) {
     String skip = setting("KIMI_SDK_NO_NPM");
     Assumptions.assumeTrue(
         skip == null || skip.isEmpty() || skip.equals("0"),
@@ -70,7 +85,7 @@ public final class Npm {
         return done;
       }
       try {
-        Path dir = doInstall(key, specs);
+        Path dir = installer.install();
         INSTALLED.put(key, dir);
         return dir;
       } catch (SkipReason e) {
@@ -98,11 +113,79 @@ public final class Npm {
     return "node";
   }
 
+  /**
+   * Returns the install folder of the npm project whose {@code package.json} and {@code
+   * package-lock.json} are in {@code project} (every version, transitive ones included, pinned by
+   * the lock file), installed with {@code npm ci} once per machine into the cache under a folder
+   * named by the two files' digest; aborts the calling test (JUnit assumption) when it cannot be
+   * had. The project's other files are not copied: run its scripts from where they are, with the
+   * returned folder's {@code node_modules} (for Node's module resolution, a symbolic link or
+   * {@code NODE_PATH}).
+   */
+  public static Path installLocked(Path project) {
+    byte[] manifest;
+    byte[] lock;
+    try {
+      manifest = Files.readAllBytes(project.resolve("package.json"));
+      lock = Files.readAllBytes(project.resolve("package-lock.json"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("no npm project with a lock file in " + project, e);
+    }
+    String key = "npm ci " + project.getFileName() + " " + digest(manifest) + digest(lock);
+    Path dir = cacheRoot().resolve(hash(key));
+    return once(
+        key,
+        () ->
+            doInstall(
+                key,
+                dir,
+                List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"),
+                () -> {
+                  Files.write(dir.resolve("package.json"), manifest);
+                  Files.write(dir.resolve("package-lock.json"), lock);
+                }));
+  }
+
+  private static String digest(byte[] bytes) {
+    try {
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Writes what an install needs into its folder. */
+  @FunctionalInterface
+  private interface Prepare {
+    void run() throws IOException;
+  }
+
   private static Path doInstall(String key, String[] specs) throws SkipReason {
+    Path dir = cacheRoot().resolve(hash(key));
+    List<String> cmd = new ArrayList<>();
+    cmd.add("npm");
+    cmd.add("install");
+    cmd.add("--no-audit");
+    cmd.add("--no-fund");
+    cmd.add("--no-save");
+    cmd.add("--no-package-lock");
+    cmd.add("--loglevel=error");
+    cmd.add("--prefix");
+    cmd.add(dir.toString());
+    cmd.addAll(List.of(specs));
+    return doInstall(
+        key,
+        dir,
+        cmd,
+        () -> Files.writeString(dir.resolve("package.json"), "{\"private\":true}\n"));
+  }
+
+  private static Path doInstall(String key, Path dir, List<String> cmd, Prepare prepare)
+      throws SkipReason {
     if (!runs("npm", "--version")) {
       throw new SkipReason("npm is not on the PATH: cannot install " + key);
     }
-    Path dir = cacheRoot().resolve(hash(key));
     Path marker = dir.resolve(".kimi-sdk-installed");
     try {
       Files.createDirectories(dir);
@@ -115,18 +198,7 @@ public final class Npm {
             && Files.readString(marker, StandardCharsets.UTF_8).equals(key)) {
           return dir;
         }
-        List<String> cmd = new ArrayList<>();
-        cmd.add("npm");
-        cmd.add("install");
-        cmd.add("--no-audit");
-        cmd.add("--no-fund");
-        cmd.add("--no-save");
-        cmd.add("--no-package-lock");
-        cmd.add("--loglevel=error");
-        cmd.add("--prefix");
-        cmd.add(dir.toString());
-        cmd.addAll(List.of(specs));
-        Files.writeString(dir.resolve("package.json"), "{\"private\":true}\n");
+        prepare.run();
         Process p =
             new ProcessBuilder(cmd)
                 .directory(dir.toFile())

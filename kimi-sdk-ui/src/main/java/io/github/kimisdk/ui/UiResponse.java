@@ -1,0 +1,552 @@
+package io.github.kimisdk.ui;
+
+import io.github.kimisdk.chat.ChatCompletionChunk;
+import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.model.PriceTable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What a page's request is answered with: a UI message stream, the AI SDK's server-sent events of
+ * typed parts ({@code content-type: text/event-stream}, {@code x-vercel-ai-ui-message-stream: v1},
+ * each part {@code data: JSON}, then {@code data: [DONE]}), or a refusal (a status and a JSON body
+ * {@code {"error": "..."}}), or a chat's messages as JSON, or nothing ({@code 204}). A web
+ * framework sends {@link #status()} and {@link #headers()}, then the body: {@link
+ * #writeTo(OutputStream)} on a thread that may block (a servlet's {@code StreamingResponseBody},
+ * the JDK's server), or {@link #events()} to a reactive framework that writes server-sent events
+ * itself (WebFlux, through Reactor's {@code JdkFlowAdapter}). A body is sent once.
+ *
+ * <pre>{@code
+ * // a chat stream, as the AI SDK's client reads it
+ * UiResponse r = UiResponse.of(kimi.stream(request));
+ * r.writeTo(out);           // blocks until the stream ends; the client going away cancels the call
+ * }</pre>
+ *
+ * <p>Backpressure: a stream is written as fast as the client reads it. A chat stream is read from
+ * Kimi only as the client reads (a client that goes away closes it, which cancels the call). An
+ * agent run is written into a bounded log that any number of clients read at their own pace, from
+ * its start (a page that reconnects) or where they joined: a client that goes away leaves the run
+ * to go on ({@link AgentChat}). While a stream is quiet, {@code writeTo} sends a comment line every
+ * 15 s, which the AI SDK's parser skips and which finds a client that went away.
+ */
+public final class UiResponse {
+
+  /** The headers of a UI message stream, as the AI SDK's own server sends them. */
+  public static final Map<String, String> STREAM_HEADERS =
+      Map.of(
+          "content-type", "text/event-stream",
+          "cache-control", "no-cache",
+          "x-vercel-ai-ui-message-stream", "v1",
+          "x-accel-buffering", "no");
+
+  static final long KEEP_ALIVE_MILLIS = 15_000;
+
+  private final int status;
+  private final Map<String, String> headers;
+  private final byte[] body; // a whole body, or null for a stream
+  private final Feed feed; // a stream, or null
+  private final AtomicBoolean sent = new AtomicBoolean();
+
+  private UiResponse(int status, Map<String, String> headers, byte[] body, Feed feed) {
+    this.status = status;
+    this.headers = headers;
+    this.body = body;
+    this.feed = feed;
+  }
+
+  /**
+   * Returns a chat stream as a UI message stream: one assistant message of one step (its reasoning,
+   * its text, each tool call's input as it streams, parallel calls included), ended by {@code
+   * finish} with Kimi's finish reason and the usage as the message's metadata. Kimi's stream is
+   * read only as the response is written; a failure of Kimi's is sent as an {@code error} part (a
+   * fixed sentence by the kind of failure, never its message or a stack trace).
+   *
+   * @param stream the stream, consumed by this response; closed when the client goes away
+   * @return the response, status 200
+   * @throws NullPointerException if {@code stream} is null
+   */
+  public static UiResponse of(ChatStream stream) {
+    return of(stream, null);
+  }
+
+  /**
+   * Returns a chat stream as a UI message stream, with the reply's cost from {@code prices} in its
+   * metadata ({@code cost}: {@code amount} and {@code currency}) beside its usage.
+   *
+   * @param stream the stream, consumed by this response
+   * @param prices the prices (a client's {@link io.github.kimisdk.KimiClient#prices()}), or null
+   *     for the usage alone
+   * @return the response, status 200
+   * @throws NullPointerException if {@code stream} is null
+   */
+  public static UiResponse of(ChatStream stream, PriceTable prices) {
+    Objects.requireNonNull(stream, "stream must not be null");
+    return new UiResponse(200, STREAM_HEADERS, null, new ChatFeed(stream, prices));
+  }
+
+  /** A stream read from a log (an agent run's). */
+  static UiResponse stream(PartLog.Reader reader) {
+    return new UiResponse(200, STREAM_HEADERS, null, new LogFeed(reader));
+  }
+
+  /** A refusal: the status and {@code {"error": message}}. */
+  static UiResponse refusal(int status, String message) {
+    return json(status, JsonObject.builder().put("error", message).build());
+  }
+
+  /** A JSON body. */
+  static UiResponse json(int status, JsonValue value) {
+    return new UiResponse(
+        status,
+        Map.of("content-type", "application/json", "cache-control", "no-cache"),
+        Json.writeBytes(value),
+        null);
+  }
+
+  /** No content: {@code 204}, which the AI SDK's client reads as "no stream to resume". */
+  static UiResponse noContent() {
+    return new UiResponse(204, Map.of(), new byte[0], null);
+  }
+
+  /**
+   * Returns the HTTP status.
+   *
+   * @return 200 for a stream or a chat's messages; 204 when there is no stream to resume; 400, 401,
+   *     404, 409, 413 or 503 for a refusal
+   */
+  public int status() {
+    return status;
+  }
+
+  /**
+   * Returns the headers to send, names in lower case.
+   *
+   * @return the headers, unmodifiable
+   */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /**
+   * Says whether the body is a stream (sent as it is made) rather than a whole body.
+   *
+   * @return true for a UI message stream
+   */
+  public boolean isStream() {
+    return feed != null;
+  }
+
+  /**
+   * Writes the body to {@code out}, flushing after each burst of parts: for a stream, until it ends
+   * (blocking while the run or the chat stream makes its parts); for a whole body, at once. When
+   * writing fails (the client went away), a chat stream is closed, which cancels Kimi's call, and
+   * an agent run goes on.
+   *
+   * @param out where the body goes; not closed
+   * @throws IOException if writing fails
+   * @throws IllegalStateException if the body was already sent
+   */
+  public void writeTo(OutputStream out) throws IOException {
+    Objects.requireNonNull(out, "out must not be null");
+    if (!sent.compareAndSet(false, true)) {
+      throw new IllegalStateException("this response's body was already sent");
+    }
+    if (feed == null) {
+      out.write(body);
+      out.flush();
+      return;
+    }
+    feed.writeTo(out);
+  }
+
+  /**
+   * Returns the body as a publisher of texts, for a reactive framework that writes server-sent
+   * events itself and flushes each: for a stream, each part's {@code data} (its JSON, then {@code
+   * [DONE]}), which the framework sends as {@code data:} events; for a whole body, its text as one
+   * element. It honours its subscriber's demand: a chat stream is read from Kimi only as the
+   * subscriber asks. A subscriber that cancels closes a chat stream (cancelling Kimi's call) and
+   * leaves an agent run to go on. For WebFlux, a {@code Flux<String>} with the response's headers
+   * (its content type {@code text/event-stream} picks Spring's event writer):
+   *
+   * <pre>{@code
+   * ResponseEntity.BodyBuilder b = ResponseEntity.status(r.status());
+   * r.headers().forEach(b::header);
+   * return b.body(JdkFlowAdapter.flowPublisherToFlux(r.events()));
+   * }</pre>
+   *
+   * @return the publisher; it takes one subscriber
+   * @throws IllegalStateException if the body was already sent
+   */
+  public Flow.Publisher<String> events() {
+    if (!sent.compareAndSet(false, true)) {
+      throw new IllegalStateException("this response's body was already sent");
+    }
+    if (feed == null) {
+      return new EventPublisher(new WholeFeed(body));
+    }
+    return new EventPublisher(feed);
+  }
+
+  /** Describes the response without its body. */
+  @Override
+  public String toString() {
+    return "UiResponse["
+        + status
+        + (feed != null ? ", stream" : ", " + body.length + " bytes")
+        + "]";
+  }
+
+  static byte[] frame(String part) {
+    return Parts.event(part).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A body's parts as they come. {@link #poll} returns the next part (or {@link Parts#DONE}, or
+   * null when none is there yet); {@link #more} asks for more when {@code poll} had none; {@link
+   * #watch} tells when there may be more; {@link #cancel} ends it.
+   */
+  abstract static class Feed {
+    abstract String poll();
+
+    void more() {}
+
+    abstract void watch(Runnable r);
+
+    abstract void unwatch(Runnable r);
+
+    void cancel() {}
+
+    /** Writes the body, blocking. */
+    abstract void writeTo(OutputStream out) throws IOException;
+  }
+
+  /** A whole body as a feed of one text, for {@link #events()}. */
+  private static final class WholeFeed extends Feed {
+    private byte[] body;
+
+    WholeFeed(byte[] body) {
+      this.body = body;
+    }
+
+    @Override
+    String poll() {
+      return null;
+    }
+
+    @Override
+    void watch(Runnable r) {}
+
+    @Override
+    void unwatch(Runnable r) {}
+
+    @Override
+    void writeTo(OutputStream out) {
+      throw new AssertionError();
+    }
+
+    byte[] take() {
+      byte[] b = body;
+      body = null;
+      return b;
+    }
+  }
+
+  /** An agent run's parts, read from its log. */
+  private static final class LogFeed extends Feed {
+    private final PartLog.Reader reader;
+
+    LogFeed(PartLog.Reader reader) {
+      this.reader = reader;
+    }
+
+    @Override
+    String poll() {
+      return reader.poll();
+    }
+
+    @Override
+    void watch(Runnable r) {
+      reader.log().watch(r);
+    }
+
+    @Override
+    void unwatch(Runnable r) {
+      reader.log().unwatch(r);
+    }
+
+    @Override
+    void writeTo(OutputStream out) throws IOException {
+      try {
+        while (true) {
+          String part = reader.await(KEEP_ALIVE_MILLIS);
+          if (part == null) {
+            out.write(Parts.KEEP_ALIVE.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            continue;
+          }
+          while (part != null) {
+            out.write(frame(part));
+            if (part.equals(Parts.DONE)) {
+              out.flush();
+              return;
+            }
+            part = reader.poll();
+          }
+          out.flush();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while streaming the run's parts");
+      }
+    }
+  }
+
+  /** A chat stream's parts, read from Kimi only as they are sent. */
+  private static final class ChatFeed extends Feed {
+    private final ChatStream stream;
+    private final PartLog log = new PartLog(Long.MAX_VALUE);
+    private final PartLog.Reader reader = log.reader(0);
+    private final ChatParts parts;
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+    private volatile Flow.Subscription upstream;
+    private volatile boolean asked;
+
+    ChatFeed(ChatStream stream, PriceTable prices) {
+      this.stream = stream;
+      this.parts = new ChatParts(log, "msg-" + Long.toHexString(System.nanoTime()), prices);
+    }
+
+    @Override
+    String poll() {
+      return reader.poll();
+    }
+
+    @Override
+    void more() {
+      if (subscribed.compareAndSet(false, true)) {
+        stream.subscribe(
+            new Flow.Subscriber<ChatCompletionChunk>() {
+              @Override
+              public void onSubscribe(Flow.Subscription s) {
+                upstream = s;
+                asked = true;
+                s.request(1);
+              }
+
+              @Override
+              public void onNext(ChatCompletionChunk c) {
+                asked = false;
+                parts.chunk(c);
+                log.poke(); // a chunk may make no part: the drain asks for the next one
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                parts.fail(t);
+              }
+
+              @Override
+              public void onComplete() {
+                parts.complete();
+              }
+            });
+        return;
+      }
+      Flow.Subscription s = upstream;
+      if (s != null && !asked && !log.ended()) {
+        asked = true;
+        s.request(1);
+      }
+    }
+
+    @Override
+    void watch(Runnable r) {
+      log.watch(r);
+    }
+
+    @Override
+    void unwatch(Runnable r) {
+      log.unwatch(r);
+    }
+
+    @Override
+    void cancel() {
+      Flow.Subscription s = upstream;
+      if (s != null) {
+        s.cancel();
+      }
+      stream.close();
+    }
+
+    @Override
+    void writeTo(OutputStream out) throws IOException {
+      try {
+        Iterator<ChatCompletionChunk> it = stream.iterator();
+        try {
+          while (it.hasNext()) {
+            parts.chunk(it.next());
+            drain(out);
+          }
+          parts.complete();
+        } catch (RuntimeException e) {
+          parts.fail(e);
+        }
+        drain(out);
+      } catch (IOException | RuntimeException e) {
+        stream.close(); // the client went away: cancel Kimi's call
+        throw e;
+      }
+    }
+
+    private void drain(OutputStream out) throws IOException {
+      boolean wrote = false;
+      for (String part = reader.poll(); part != null; part = reader.poll()) {
+        out.write(frame(part));
+        wrote = true;
+      }
+      if (wrote) {
+        out.flush();
+      }
+    }
+  }
+
+  /**
+   * A feed as a {@code Flow.Publisher} of one subscriber: one drain loop serialises the signals and
+   * honours the demand (Reactive Streams rules 1.1, 1.3, 3.9); parts are asked for only while there
+   * is demand.
+   */
+  static final class EventPublisher implements Flow.Publisher<String> {
+    private final Feed feed;
+    private final AtomicBoolean taken = new AtomicBoolean();
+
+    EventPublisher(Feed feed) {
+      this.feed = feed;
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super String> subscriber) {
+      Objects.requireNonNull(subscriber, "subscriber must not be null");
+      if (!taken.compareAndSet(false, true)) {
+        subscriber.onSubscribe(
+            new Flow.Subscription() {
+              @Override
+              public void request(long n) {}
+
+              @Override
+              public void cancel() {}
+            });
+        subscriber.onError(new IllegalStateException("this body takes one subscriber"));
+        return;
+      }
+      new Drain(feed, subscriber).start();
+    }
+  }
+
+  /** The drain loop of one subscription. Guarded by {@code wip}: one thread drains at a time. */
+  private static final class Drain implements Flow.Subscription, Runnable {
+    private final Feed feed;
+    private final Flow.Subscriber<? super String> subscriber;
+    private final java.util.concurrent.atomic.AtomicInteger wip =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong demand =
+        new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean cancelled;
+    private volatile Throwable invalid;
+    private boolean done; // drain thread only
+
+    Drain(Feed feed, Flow.Subscriber<? super String> subscriber) {
+      this.feed = feed;
+      this.subscriber = subscriber;
+    }
+
+    void start() {
+      subscriber.onSubscribe(this);
+      feed.watch(this);
+      run();
+    }
+
+    @Override
+    public void request(long n) {
+      if (n <= 0) {
+        invalid = new IllegalArgumentException("request must be positive (rule 3.9): " + n);
+      } else {
+        demand.getAndAccumulate(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+      }
+      run();
+    }
+
+    @Override
+    public void cancel() {
+      if (!cancelled) {
+        cancelled = true;
+        feed.unwatch(this);
+        feed.cancel();
+      }
+    }
+
+    @Override
+    public void run() {
+      if (wip.getAndIncrement() != 0) {
+        return;
+      }
+      int missed = 1;
+      while (true) {
+        drain();
+        missed = wip.addAndGet(-missed);
+        if (missed == 0) {
+          return;
+        }
+      }
+    }
+
+    private void drain() {
+      while (!done && !cancelled) {
+        if (invalid != null) {
+          done = true;
+          feed.unwatch(this);
+          feed.cancel();
+          subscriber.onError(invalid);
+          return;
+        }
+        if (feed instanceof WholeFeed w) {
+          if (demand.get() == 0) {
+            return;
+          }
+          done = true;
+          subscriber.onNext(new String(w.take(), StandardCharsets.UTF_8));
+          subscriber.onComplete();
+          return;
+        }
+        if (demand.get() == 0) {
+          return;
+        }
+        String part = feed.poll();
+        if (part == null) {
+          feed.more();
+          part = feed.poll();
+          if (part == null) {
+            return;
+          }
+        }
+        demand.decrementAndGet();
+        subscriber.onNext(part);
+        if (part.equals(Parts.DONE)) {
+          done = true;
+          feed.unwatch(this);
+          subscriber.onComplete();
+          return;
+        }
+      }
+    }
+  }
+}
