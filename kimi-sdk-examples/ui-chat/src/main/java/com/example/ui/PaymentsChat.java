@@ -28,6 +28,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A payments desk in a page: a Kimi agent whose transfer tool waits for a person's approval,
@@ -62,6 +63,7 @@ public final class PaymentsChat implements AutoCloseable {
   private final KimiClient kimi;
   private final HttpServer server;
   private final ExecutorService threads = Executors.newCachedThreadPool();
+  private final ExecutorService drives = Executors.newCachedThreadPool();
   final Payments payments = new Payments();
 
   /**
@@ -95,6 +97,7 @@ public final class PaymentsChat implements AutoCloseable {
                         .streaming(true)
                         .listener(listener)
                         .build())
+            .executor(drives) // the desk's own, so that close() waits for its runs to stop
             .build();
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
     server.setExecutor(threads); // a stream holds its thread while it lasts
@@ -198,13 +201,27 @@ public final class PaymentsChat implements AutoCloseable {
     return Json.write(c.build());
   }
 
+  /**
+   * Stops the desk: the server, then the runs it drives (a durable run stops between two steps and
+   * is resumed from its store by the next desk), waiting up to ten seconds for them to end, so that
+   * nothing writes to the runs' directory after this returns.
+   */
   @Override
   public void close() {
     server.stop(0);
     threads.shutdownNow();
+    drives.shutdownNow();
     kimi.close();
-    if (fake != null) {
-      fake.close();
+    try {
+      if (!drives.awaitTermination(10, TimeUnit.SECONDS)) {
+        System.err.println("payments desk: a run did not stop within 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      if (fake != null) {
+        fake.close();
+      }
     }
   }
 
