@@ -52,7 +52,7 @@ public final class RunState {
    * The newest version of the saved form this class reads and writes. A state that holds nothing a
    * later version added is written as the earlier version, which a build of that version reads.
    */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   /** Says where a run stands. */
   public enum Status {
@@ -203,6 +203,38 @@ public final class RunState {
    */
   public String agent() {
     return d.agentName + "@" + d.agentVersion;
+  }
+
+  /**
+   * Returns the version of the agent that last saved the run ({@link Agent.Builder#name}).
+   *
+   * @return the version, as its agent names it
+   */
+  public String agentVersion() {
+    return d.agentVersion;
+  }
+
+  /**
+   * Returns the digest of the definition of the agent that last saved the run: its instructions and
+   * each tool's declaration and effect, hashed ({@link Agent#digest()}); what an audit compares
+   * with the agent it approved for production.
+   *
+   * @return the SHA-256 in hex, or null for a run saved before it was recorded
+   */
+  public String agentDigest() {
+    return d.agentDigest;
+  }
+
+  /**
+   * Returns every decision made on the calls of the run and of its subagents, in the order they
+   * were made: who decided, when, on what, what they decided and why, each as the run keeps it for
+   * as long as it is kept (after the call ran, and through compactions). With a {@link RunKey},
+   * each record is chained to the one before, checked whenever the run is loaded.
+   *
+   * @return the records, oldest first, unmodifiable
+   */
+  public List<DecisionRecord> decisionRecords() {
+    return Collections.unmodifiableList(d.decisionRecords);
   }
 
   /**

@@ -78,6 +78,7 @@ class RunStateGoldenFilesTest {
     Bank bank = new Bank();
     Agent agent =
         Agent.builder(kimi, "kimi-k3")
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .name("payments", "1")
             .tool(bank.tool().approval(Approval.always()))
@@ -104,6 +105,7 @@ class RunStateGoldenFilesTest {
     Bank bank = new Bank();
     Agent agent =
         Agent.builder(kimi, "kimi-k3")
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .name("payments", "1")
             .tool(bank.tool().approval(Approval.always()))
@@ -139,6 +141,7 @@ class RunStateGoldenFilesTest {
     Agent reader =
         Agent.builder(kimi, "kimi-k3")
             .name("reader", "1")
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .tool(
                 AgentTool.of(
@@ -171,6 +174,7 @@ class RunStateGoldenFilesTest {
             .name("payer", "1")
             .request(b -> b.maxCompletionTokens(2_000))
             .tool(bank.tool().approval(Approval.always()))
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .build();
     Agent notifier =
@@ -185,12 +189,14 @@ class RunStateGoldenFilesTest {
                         .required("query", io.github.kimisdk.tool.JsonSchema.string())
                         .build(),
                     (a, c) -> "noted"))
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .build();
     Agent lead =
         Agent.builder(kimi, "kimi-k3")
             .name("lead", "1")
             .request(b -> b.maxCompletionTokens(2_000))
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .tool(payer.asTool("pay", "Pays an invoice"))
             .tool(notifier.asTool("note", "Notes a payment"))
@@ -216,11 +222,11 @@ class RunStateGoldenFilesTest {
 
   @Test
   void aNewerVersionIsRefusedNamingBoth() throws IOException {
-    String newer = golden("agent-run-v1-paused.json").replace("\"version\": 1,", "\"version\": 4,");
+    String newer = golden("agent-run-v1-paused.json").replace("\"version\": 1,", "\"version\": 5,");
 
     assertThatThrownBy(() -> RunState.fromJson(newer))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("version 4, newer than this SDK reads (3)");
+        .hasMessageContaining("version 5, newer than this SDK reads (4)");
   }
 
   @Test
