@@ -243,6 +243,49 @@ class RunStateGoldenFilesTest {
   }
 
   @Test
+  void aVersionFourRunsDecisionRecordLoadsVerifiedUnderItsKeyAndGrowsOnTheSecondApproval(
+      KimiClient kimi) throws IOException {
+    String json = golden("agent-run-v4-decision-record.json");
+    RunState s = RunState.fromJson(json);
+    assertThat(s.decisionRecords())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.sequence()).isEqualTo(1);
+              assertThat(r.callId()).isEqualTo("golden-4:1:0");
+              assertThat(r.action()).isEqualTo(DecisionRecord.Action.APPROVE);
+              assertThat(r.by()).isEqualTo("alice");
+              assertThat(r.at()).isEqualTo(java.time.Instant.parse("2026-11-28T12:30:00Z"));
+              assertThat(r.comment()).isEqualTo("invoice checked");
+              assertThat(r.approvers()).isEqualTo(2);
+              assertThat(r.mac()).isNotNull();
+            });
+    assertThat(s.agentVersion()).isEqualTo("4");
+    assertThat(s.agentDigest()).startsWith("83d5c907");
+    assertThat(RunState.fromJson(s.toJson()).toJson()).isEqualTo(s.toJson());
+    Bank bank = new Bank();
+    Agent agent =
+        Agent.builder(kimi, "kimi-k3")
+            .name("payments", "4")
+            .tool(bank.tool().approval(Approval.always().approvers(2)).asIdempotent())
+            .key(TestKeys.KEY)
+            .build();
+    // its record edited: refused under the key that chained it
+    RunState edited = RunState.fromJson(json.replace("\"invoice checked\"", "\"not checked\""));
+    assertThatThrownBy(() -> agent.resume(edited, List.of()))
+        .isInstanceOf(RunTamperedException.class)
+        .hasMessageContaining("decision record #1 (golden-4:1:0 approve by alice)");
+
+    RunResult r = agent.resume(s, List.of(Decision.approve(s.pending().get(0)).by("bob", null)));
+
+    assertThat(r).isInstanceOf(RunResult.Answered.class);
+    assertThat(bank.transfers()).hasSize(1);
+    assertThat(((RunResult.Answered) r).state().decisionRecords())
+        .extracting(DecisionRecord::by)
+        .containsExactly("alice", "bob");
+  }
+
+  @Test
   void aVersionThreeRunWithOneOfTwoApprovalsLoadsAndRunsOnTheSecond(
       FakeKimiServer server, KimiClient kimi) throws IOException {
     RunState s = RunState.fromJson(golden("agent-run-v3-two-approvers.json"));
