@@ -360,6 +360,32 @@ public final class RunState {
   }
 
   /**
+   * Reads a run's latest saved state from a store without its agent, checked under the key: its
+   * decision record's chain first (so an edited, removed or reordered record is named), then its
+   * MAC. For an audit of a run from a process that does not run the agent (the agents jar's {@code
+   * runs audit} command does this); an agent reads its own runs with {@link Agent#load}.
+   *
+   * @param store the store
+   * @param runId the run
+   * @param key the key the run was saved under (a rotating key accepts the earlier ones)
+   * @return the state, or empty when the store holds no such run
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the id is malformed, or the saved state is not readable
+   * @throws RunTamperedException if the record or the state does not match its MAC under the key,
+   *     naming the run and the record
+   * @throws RunStoreException if the store fails
+   */
+  public static java.util.Optional<RunState> load(RunStore store, String runId, RunKey key) {
+    Objects.requireNonNull(store, "store must not be null");
+    Objects.requireNonNull(key, "key must not be null");
+    RunData d = StoreJournal.load(store, key, Ids.runId(runId));
+    return d == null
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(
+            new RunState(d, Seal.mac(key, Seal.stateScope(d.id), RunFormat.write(d))));
+  }
+
+  /**
    * Returns the call this run waits on with the given id ({@link PendingCall#id()}).
    *
    * @param callId the call's id
