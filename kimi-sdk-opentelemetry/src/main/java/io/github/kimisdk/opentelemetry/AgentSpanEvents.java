@@ -20,33 +20,32 @@ import java.util.Locale;
  * so the names are Kimi's own: {@value #CLAIMED}, {@value #TAKEN}, {@value #RESUMED}, {@value
  * #PAUSED}, {@value #IN_DOUBT}, {@value #DECIDED}, {@value #APPROVED}, {@value #DENIED}, {@value
  * #EXPIRED}, {@value #AGENT_CHANGED}, {@value #ASKED_AGAIN}, {@value #COMPACTED} (the tokens and
- * bytes of the next
- * request before and after, the messages replaced, the summary call's model, tokens, cached tokens
- * and cost, the prefix cache given up) and {@value #TOOL_RESULT_CUT} (the result's length and what
- * was kept). Each carries {@code kimi.agent.run.id}, and {@code gen_ai.tool.name} where a tool is
- * concerned; never a call's arguments or its idempotency key.
+ * bytes of the next request before and after, the messages replaced, the summary call's model,
+ * tokens, cached tokens and cost, the prefix cache given up) and {@value #TOOL_RESULT_CUT} (the
+ * result's length and what was kept). Each carries {@code kimi.agent.run.id}, and {@code
+ * gen_ai.tool.name} where a tool is concerned; never a call's arguments or its idempotency key.
  *
  * <p><b>Decisions, audited.</b> {@value #DECIDED} is every decision as the run's record keeps it
- * ({@code RunEvent.Decided}), each approver's of several included, an expiry and an escalation:
- * its place in the record ({@code kimi.agent.decision.seq}), the call ({@code
+ * ({@code RunEvent.Decided}), each approver's of several included, an expiry and an escalation: its
+ * place in the record ({@code kimi.agent.decision.seq}), the call ({@code
  * kimi.agent.decision.call_id}), what was decided ({@code kimi.agent.decision.action}: {@code
  * approve}, {@code approve_edited}, {@code approve_and_allow}, {@code reject}, {@code answer},
  * {@code expired}, {@code escalated}), by whom ({@code kimi.agent.decision.by}, absent when nobody
  * was named or the policy decided), when ({@code kimi.agent.decision.at}, ISO-8601), why ({@code
  * kimi.agent.decision.comment}), the policy ({@code kimi.agent.decision.policy}) and how many
  * approvers it needs ({@code kimi.agent.decision.approvers}); never the arguments or their digest.
- * {@value #APPROVED} carries who approved ({@code
- * kimi.agent.approved.by}, one name per approver, in the order they decided), when ({@code
- * kimi.agent.approved.at}, ISO-8601 instants, in the same order), why ({@code
- * kimi.agent.approved.comments}, {@code ""} for an approver who gave none) and how long the call
- * waited for it ({@code kimi.agent.approval.waited}, in seconds); {@value #DENIED} the person who
- * rejected it when one was named ({@code kimi.agent.denied.approver}, {@code .at}, {@code
- * .comment}); {@value #EXPIRED} what became of a call that waited past its approval's expiry
- * ({@code kimi.agent.expired.then}: {@code reject} or {@code escalate}), after how long ({@code
- * kimi.agent.expired.after}, in seconds) and when it was found ({@code kimi.agent.expired.at}); {@value #AGENT_CHANGED} a run resumed under another
- * version of its agent: which ({@code kimi.agent.version.saved_by}, {@code .resumed_by}, as {@code
- * name@version}), the tools added, removed and changed ({@code .added}, {@code .removed}, {@code
- * .changed}), the rule ({@code .rule}) and whether the run went on ({@code .continued}).
+ * {@value #APPROVED} carries who approved ({@code kimi.agent.approved.by}, one name per approver,
+ * in the order they decided), when ({@code kimi.agent.approved.at}, ISO-8601 instants, in the same
+ * order), why ({@code kimi.agent.approved.comments}, {@code ""} for an approver who gave none) and
+ * how long the call waited for it ({@code kimi.agent.approval.waited}, in seconds); {@value
+ * #DENIED} the person who rejected it when one was named ({@code kimi.agent.denied.approver},
+ * {@code .at}, {@code .comment}); {@value #EXPIRED} what became of a call that waited past its
+ * approval's expiry ({@code kimi.agent.expired.then}: {@code reject} or {@code escalate}), after
+ * how long ({@code kimi.agent.expired.after}, in seconds) and when it was found ({@code
+ * kimi.agent.expired.at}); {@value #AGENT_CHANGED} a run resumed under another version of its
+ * agent: which ({@code kimi.agent.version.saved_by}, {@code .resumed_by}, as {@code name@version}),
+ * the tools added, removed and changed ({@code .added}, {@code .removed}, {@code .changed}), the
+ * rule ({@code .rule}) and whether the run went on ({@code .continued}).
  *
  * <p>With {@link AgentSpans} as the agent's tracer, the current span is the run's {@code
  * invoke_agent} span.

@@ -114,8 +114,7 @@ class AgentSpanEventsTest {
                   .build();
       Approval two = Approval.always().approvers(2);
       Approval daily =
-          Approval.always()
-              .expiresAfter(java.time.Duration.ofHours(24), Approval.Expiry.REJECT);
+          Approval.always().expiresAfter(java.time.Duration.ofHours(24), Approval.Expiry.REJECT);
       Span span = otel.sdk.getTracer("test").spanBuilder("payments").startSpan();
       try (Scope s = span.makeCurrent()) {
         assertThat(Span.current()).isSameAs(span).as("scope %s", s);
@@ -129,9 +128,7 @@ class AgentSpanEventsTest {
         agent
             .apply(two, t0)
             .resume("run-2", List.of(Decision.approve(p.pending().get(0)).by("bob", null)));
-        agent
-            .apply(daily, t0)
-            .run("run-3", List.of(Message.user("transfer to=acct-7 amount=5")));
+        agent.apply(daily, t0).run("run-3", List.of(Message.user("transfer to=acct-7 amount=5")));
         agent.apply(daily, later).resume("run-3", List.of());
       } finally {
         span.end();
