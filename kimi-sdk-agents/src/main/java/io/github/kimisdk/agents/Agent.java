@@ -319,12 +319,14 @@ public final class Agent {
    * @param state the run, as {@link #load}, a {@link RunResult} or {@link RunState#fromJson} gave
    *     it
    * @param decisions the decisions on its pending calls; may be empty
-   * @return how the run ended this time; {@link RunResult.Taken} when another worker holds it
+   * @return how the run ended this time; {@link RunResult.Taken} when another worker holds it;
+   *     {@link RunResult.AlreadyDecided}, with nothing done, when a decision names a call that was
+   *     decided already (by another worker or page, or by the same token before)
    * @throws NullPointerException if an argument is null
    * @throws IllegalStateException if the run moved on since {@code state}, or may not go on under
    *     this agent ({@link VersionRule})
-   * @throws IllegalArgumentException if a signed decision does not verify or names a call that does
-   *     not wait
+   * @throws IllegalArgumentException if a signed decision does not verify (forged, altered, made
+   *     under another key) or names a call the run never asked
    * @throws RunTamperedException if the state or a record does not match its MAC under the key
    * @throws RunStoreException if the store fails before the run goes on
    */
@@ -347,7 +349,8 @@ public final class Agent {
    *
    * @param runId the run
    * @param decisions the decisions on its pending calls; may be empty
-   * @return how the run ended this time; {@link RunResult.Taken} when another worker holds it
+   * @return how the run ended this time; {@link RunResult.Taken} when another worker holds it;
+   *     {@link RunResult.AlreadyDecided} when a decision names a call decided already
    * @throws NullPointerException if an argument is null
    * @throws IllegalStateException if the agent has no store or the store holds no such run
    * @throws IllegalArgumentException if a signed decision does not verify or names a call that does

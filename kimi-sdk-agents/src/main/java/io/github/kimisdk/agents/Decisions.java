@@ -307,6 +307,20 @@ final class Decisions {
     return null;
   }
 
+  /** {@code decisions} without those {@link #alreadyDecided} finds decided in {@code d}. */
+  static List<Decision> undecided(RunData d, List<Decision> decisions) {
+    if (d == null) {
+      return decisions;
+    }
+    List<Decision> out = new ArrayList<>();
+    for (Decision dec : decisions) {
+      if (alreadyDecided(d, List.of(dec)) == null) {
+        out.add(dec);
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /** A token's short id, kept with the decision: the start of its MAC. */
   private static String tokenId(Decision.Target t) {
     String token = t.token();

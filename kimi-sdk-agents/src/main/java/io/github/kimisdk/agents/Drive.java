@@ -98,6 +98,12 @@ final class Drive {
     if (lost != null) {
       return lost;
     }
+    if (engine != Engine.LOCAL) {
+      // an engine's run is driven by its own loop (a workflow), which waits on until the run ends:
+      // a decision whose call was decided meanwhile is set aside, as it always was
+      decisions = Decisions.undecided(given, decisions);
+    }
+    List<Decision> handed = decisions;
     ContextPropagator.Captured caller = agent.kimi.captureContext();
     Tracing tracing = new Tracing(agent, null, runId, engine);
     Holder h = new Holder();
@@ -114,7 +120,7 @@ final class Drive {
           try {
             RunData stored = journal.loadState();
             RunResult.AlreadyDecided decided =
-                Decisions.alreadyDecided(stored != null ? stored : given, decisions);
+                Decisions.alreadyDecided(stored != null ? stored : given, handed);
             if (decided != null) {
               return decided; // decided while this one waited for the claim: nothing to do
             }
@@ -127,14 +133,14 @@ final class Drive {
             if (journal.durable() && stored == null && engine == Engine.LOCAL) {
               loop.save(); // a state the store did not hold: it holds it now
             }
-            tracing.emit(new RunEvent.Resumed(runId, d.revision, d.status, decisions.size()));
+            tracing.emit(new RunEvent.Resumed(runId, d.revision, d.status, handed.size()));
             going = true;
           } finally {
             if (!going) {
               journal.release();
             }
           }
-          return go(loop, journal, decisions);
+          return go(loop, journal, handed);
         },
         h::calls);
   }
@@ -292,7 +298,9 @@ final class Drive {
         }
       }
       RunResult.AlreadyDecided lost =
-          waits || state == null ? null : Decisions.alreadyDecided(state, List.of(dec));
+          waits || state == null || engine != Engine.LOCAL
+              ? null
+              : Decisions.alreadyDecided(state, List.of(dec));
       if (lost != null) {
         return lost;
       }
