@@ -37,21 +37,7 @@ final class DecisionChain {
       return r;
     }
     String mac = key.sign(text(scope(rootId, instance), previousMac, RunFormat.record(r, false)));
-    return new DecisionRecord(
-        r.sequence(),
-        r.callId(),
-        r.tool(),
-        r.argumentsSha256(),
-        r.action(),
-        r.editedArgumentsSha256(),
-        r.by(),
-        r.at(),
-        r.comment(),
-        r.message(),
-        r.policy(),
-        r.approvers(),
-        r.token(),
-        mac);
+    return r.placed(r.sequence(), mac);
   }
 
   private static String text(String scope, String previousMac, JsonObject entry) {

@@ -122,6 +122,25 @@ public record DecisionRecord(
     }
   }
 
+  /** This record at another place in its run's record, with another MAC. */
+  DecisionRecord placed(int sequence, String mac) {
+    return new DecisionRecord(
+        sequence,
+        callId,
+        tool,
+        argumentsSha256,
+        action,
+        editedArgumentsSha256,
+        by,
+        at,
+        comment,
+        message,
+        policy,
+        approvers,
+        token,
+        mac);
+  }
+
   /**
    * Returns the run the decided call belongs to: the part of {@link #callId()} before its step.
    *

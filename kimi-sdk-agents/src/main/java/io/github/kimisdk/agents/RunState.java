@@ -36,12 +36,12 @@ import java.util.Objects;
  * per model in {@code Conversation}'s saved form), {@code "turn"} (while a reply's calls are open:
  * its {@code step}, the {@code results}, the {@code decisions} with their {@code approvals}, and
  * the {@code children}: the saved runs of its subagents that have not ended), {@code "allowances"},
- * {@code "pending"}, {@code "note"}, {@code "labels"}, {@code "created_at"} and {@code
- * "updated_at"}; and, for an agent with a {@link RunKey}, {@code "mac"}. The format's
- * documentation, member by member, is in {@code docs/agents.md}. A later version of this SDK reads
- * every earlier version; a file of a newer version is refused with an error naming both versions. A
- * pending call's digest and key are made again from what they stand for when a state is read: never
- * read back.
+ * {@code "pending"}, {@code "note"}, {@code "labels"}, {@code "created_at"}, {@code "updated_at"}
+ * and {@code "decision_record"} (its {@link DecisionRecord}s: {@code count} and {@code entries});
+ * and, for an agent with a {@link RunKey}, {@code "mac"}. The format's documentation, member by
+ * member, is in {@code docs/agents.md}. A later version of this SDK reads every earlier version; a
+ * file of a newer version is refused with an error naming both versions. A pending call's digest
+ * and key are made again from what they stand for when a state is read: never read back.
  */
 public final class RunState {
 

@@ -57,22 +57,7 @@ final class Tree {
     RunData root = live.get("");
     List<DecisionRecord> all = root.decisionRecords;
     DecisionRecord last = all.isEmpty() ? null : all.get(all.size() - 1);
-    DecisionRecord numbered =
-        new DecisionRecord(
-            all.size() + 1,
-            r.callId(),
-            r.tool(),
-            r.argumentsSha256(),
-            r.action(),
-            r.editedArgumentsSha256(),
-            r.by(),
-            r.at(),
-            r.comment(),
-            r.message(),
-            r.policy(),
-            r.approvers(),
-            r.token(),
-            null);
+    DecisionRecord numbered = r.placed(all.size() + 1, null);
     DecisionRecord kept =
         DecisionChain.seal(key, rootId, root.instance, last == null ? "" : last.mac(), numbered);
     all.add(kept);
