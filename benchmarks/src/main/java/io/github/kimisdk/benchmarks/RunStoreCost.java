@@ -129,6 +129,7 @@ public final class RunStoreCost {
         Agent.builder(kimi, "kimi-k3")
             .tool(notifyTool())
             .maxSteps(120)
+            .unsealed() // measured as before the seal: its HMAC costs microseconds
             .store(RunStore.inMemory())
             .build();
     RunResult r = agent.run("hundred", List.of(Message.user(hundredTurns())));
@@ -204,7 +205,12 @@ public final class RunStoreCost {
     store.release(claim);
     // a whole 100-step run on this store, beside the model calls it makes
     Agent agent =
-        Agent.builder(kimi, "kimi-k3").tool(notifyTool()).maxSteps(120).store(store).build();
+        Agent.builder(kimi, "kimi-k3")
+            .tool(notifyTool())
+            .maxSteps(120)
+            .unsealed()
+            .store(store)
+            .build();
     long r0 = System.nanoTime();
     RunResult r =
         agent.run("whole-" + name + "-" + System.nanoTime(), List.of(Message.user(hundredTurns())));

@@ -36,6 +36,7 @@ import java.util.function.UnaryOperator;
  * Agent payments = Agent.builder(kimi, "kimi-k3")
  *     .tool(transfer.approval(Approval.always()).asIdempotent())
  *     .store(FileRunStore.of(Path.of("runs")))                        // durable
+ *     .key(RunKey.fromEnv("KIMI_AGENT_KEY"))                          // sealed
  *     .build();
  * RunResult p = payments.runOrResume("invoice-42", List.of(Message.user("Pay invoice 42")));
  * }</pre>
@@ -172,6 +173,19 @@ public final class Agent {
   }
 
   /**
+   * Returns the digest of this agent's definition: its instructions, and each tool's declaration
+   * and effect (a tool source's tools as they are listed when a run records them), as SHA-256 in
+   * hex. Each run records the digest of the agent it ran under ({@link RunState#agentDigest()}), so
+   * an audit can tell which definition decided a run, and a resume under another one is held to the
+   * agent's {@link VersionRule}.
+   *
+   * @return the digest
+   */
+  public String digest() {
+    return digest;
+  }
+
+  /**
    * Returns the store this agent keeps its runs in.
    *
    * @return the store, or empty for an agent whose runs live in memory
@@ -305,12 +319,14 @@ public final class Agent {
    * @param state the run, as {@link #load}, a {@link RunResult} or {@link RunState#fromJson} gave
    *     it
    * @param decisions the decisions on its pending calls; may be empty
-   * @return how the run ended this time; {@link RunResult.Taken} when another worker holds it
+   * @return how the run ended this time; {@link RunResult.Taken} when another worker holds it;
+   *     {@link RunResult.AlreadyDecided}, with nothing done, when a decision names a call that was
+   *     decided already (by another worker or page, or by the same token before)
    * @throws NullPointerException if an argument is null
    * @throws IllegalStateException if the run moved on since {@code state}, or may not go on under
    *     this agent ({@link VersionRule})
-   * @throws IllegalArgumentException if a signed decision does not verify or names a call that does
-   *     not wait
+   * @throws IllegalArgumentException if a signed decision does not verify (forged, altered, made
+   *     under another key) or names a call the run never asked
    * @throws RunTamperedException if the state or a record does not match its MAC under the key
    * @throws RunStoreException if the store fails before the run goes on
    */
@@ -320,7 +336,9 @@ public final class Agent {
     RunData d = state.data();
     if (store == null && key != null) {
       String what = "the state of run " + d.id;
-      Seal.open(key, Seal.stateScope(d.id), withMac(state), what);
+      JsonObject sealed = withMac(state);
+      DecisionChain.verify(key, d.id, sealed);
+      Seal.open(key, Seal.stateScope(d.id), sealed, what);
     }
     return Drive.resume(this, d.id, d, List.copyOf(decisions), Engine.LOCAL);
   }
@@ -331,7 +349,8 @@ public final class Agent {
    *
    * @param runId the run
    * @param decisions the decisions on its pending calls; may be empty
-   * @return how the run ended this time; {@link RunResult.Taken} when another worker holds it
+   * @return how the run ended this time; {@link RunResult.Taken} when another worker holds it;
+   *     {@link RunResult.AlreadyDecided} when a decision names a call decided already
    * @throws NullPointerException if an argument is null
    * @throws IllegalStateException if the agent has no store or the store holds no such run
    * @throws IllegalArgumentException if a signed decision does not verify or names a call that does
@@ -342,6 +361,44 @@ public final class Agent {
     Ids.runId(runId);
     Objects.requireNonNull(decisions, "decisions must not be null");
     return Drive.resume(this, runId, null, List.copyOf(decisions), Engine.LOCAL);
+  }
+
+  /**
+   * Records decisions on the calls a stored run waits on, without driving it: for an approval
+   * service that is not the run's worker. The run is claimed (as a drive claims it: a worker that
+   * holds it is answered {@link RunResult.Taken}), each decision is checked against the call it
+   * names as {@link #resume} checks it (bound to the arguments, tool and policy; a signed token
+   * verified; a second approval counted under a policy that needs several), kept in the run's
+   * record ({@link RunState#decisionRecords()}, {@link RunEvent.Decided}) and saved; then the claim
+   * is released. No call runs and the model is not called: the run's next drive ({@link
+   * #runOrResume}, {@link #resume}, a {@link Sweeper}, in any process on the store) carries the
+   * decisions out.
+   *
+   * <pre>{@code
+   * RunResult r = approvals.decide("invoice-42",
+   *     List.of(Decision.approve(Decision.Target.fromToken(token)).by("alice", "checked")));
+   * if (r instanceof RunResult.AlreadyDecided lost) {
+   *   show(lost.decision().by() + " decided it at " + lost.decision().at());
+   * }
+   * }</pre>
+   *
+   * @param runId the run
+   * @param decisions the decisions, each naming a call the run waits on
+   * @return {@link RunResult.Decided} with the run as saved and what was recorded; {@link
+   *     RunResult.AlreadyDecided} when a decision names a call that was decided already (nothing is
+   *     recorded); {@link RunResult.Taken} when another worker holds the run
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if the agent has no store, the store holds no such run, or it may
+   *     not go on under this agent ({@link VersionRule})
+   * @throws IllegalArgumentException if a signed decision does not verify, a decision names a call
+   *     the run does not wait on, or a person approves twice under a policy that needs several
+   * @throws RunTamperedException if the run's saved state does not match its MAC under the key
+   * @throws RunStoreException if the store fails
+   */
+  public RunResult decide(String runId, List<Decision> decisions) {
+    Ids.runId(runId);
+    Objects.requireNonNull(decisions, "decisions must not be null");
+    return Drive.decide(this, runId, List.copyOf(decisions));
   }
 
   /**
@@ -461,6 +518,8 @@ public final class Agent {
      * Builds the agent.
      *
      * @return the agent
+     * @throws IllegalStateException if the agent has a store but neither a {@link RunKey} ({@link
+     *     #key}) nor the opt-out ({@link #unsealed()}), or both
      * @throws IllegalArgumentException if a spend limit is set and the client's price table has no
      *     price for the model in its currency
      */

@@ -32,6 +32,7 @@ abstract class AgentSettings {
   boolean streaming;
   RunStore store;
   RunKey key;
+  boolean unsealed;
   Duration lease = Agent.DEFAULT_LEASE;
   Duration claimWait = Duration.ZERO;
   Clock clock = Clock.systemUTC();
@@ -251,7 +252,9 @@ abstract class AgentSettings {
 
   /**
    * Sets the application's key: every record a run saves is sealed with it and checked at every
-   * load ({@link RunKey}), and decisions may travel as tokens signed with it ({@link Agent#token}).
+   * load, and every decision kept in a run's record is chained under it ({@link RunKey}), and
+   * decisions may travel as tokens signed with it ({@link Agent#token}). An agent with a store
+   * needs one, or {@link #unsealed()}.
    *
    * @param key the key; every worker of a store holds the same
    * @return this builder
@@ -259,6 +262,20 @@ abstract class AgentSettings {
    */
   public Agent.Builder key(RunKey key) {
     this.key = Objects.requireNonNull(key, "key must not be null");
+    return self();
+  }
+
+  /**
+   * Keeps this agent's runs in its store without a key: the one way to build an agent with a store
+   * and no {@link RunKey}, for a laptop or a test. What it costs: nothing a run saves is sealed, so
+   * whoever can write the store can change what a run will do (a pending call's arguments and every
+   * digest beside them, a recorded decision, the decision record) and the run acts on it unseen;
+   * decisions cannot travel as signed tokens. Docs: "A key for the store" in docs/agents.md.
+   *
+   * @return this builder
+   */
+  public Agent.Builder unsealed() {
+    this.unsealed = true;
     return self();
   }
 
@@ -483,6 +500,23 @@ abstract class AgentSettings {
 
   /** Checks the settings together, as {@link Agent.Builder#build()} starts. */
   void check() {
+    if (key != null && unsealed) {
+      throw new IllegalStateException(
+          "the agent has a key and is marked unsealed(): choose one (a key, unless this is a"
+              + " laptop's or a test's store)");
+    }
+    if (store != null && key == null && !unsealed) {
+      throw new IllegalStateException(
+          "an agent with a store ("
+              + store
+              + ") needs a RunKey, which seals every record its runs save so that an edit of the"
+              + " store (an amount and every digest beside it, a decision) is refused rather than"
+              + " acted on: make one once with java -jar kimi-sdk-agents-VERSION.jar key --out FILE"
+              + " (or RunKey.createFile(file)), keep it in your secret store, and set it with"
+              + " .key(RunKey.fromEnv(\"KIMI_AGENT_KEY\")) or .key(RunKey.fromFile(file)); or,"
+              + " for a laptop or a test, opt out by name with .unsealed() (an edit of the store"
+              + " then goes unseen)");
+    }
     if (maxSpend != null) {
       Price price = kimi.prices().find(model).orElse(null);
       if (price == null || !price.currency().equals(currency)) {

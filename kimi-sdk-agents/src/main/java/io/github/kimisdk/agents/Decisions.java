@@ -1,5 +1,6 @@
 package io.github.kimisdk.agents;
 
+import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonValue;
 import java.time.Duration;
 import java.time.Instant;
@@ -144,10 +145,89 @@ final class Decisions {
     if (a.allowance() != null) {
       d.allowances.add(new RunData.Grant(a.allowance(), p.policy()));
     }
+    String token = dec.target().token() != null ? tokenId(dec.target()) : null;
+    keep(dec, p, needed, token);
     return saved.approvedAgain(
         saved.arguments() != null ? saved.arguments() : a.editedArguments(),
         all,
-        dec.target().token() != null ? tokenId(dec.target()) : saved.token());
+        token != null ? token : saved.token());
+  }
+
+  /**
+   * Keeps a decision in the run's record (numbered, chained under the key) and tells it: every
+   * decision, the first of several approvals included.
+   */
+  private void keep(Decision dec, PendingCall p, int needed, String token) {
+    DecisionRecord.Action action;
+    String edited = null;
+    String message = null;
+    if (dec instanceof Decision.Approve a) {
+      if (a.editedArguments() != null) {
+        action = DecisionRecord.Action.APPROVE_EDITED;
+        edited = Ids.sha256(a.editedArguments());
+      } else if (a.allowance() != null) {
+        action = DecisionRecord.Action.APPROVE_AND_ALLOW;
+        message = describe(a.allowance());
+      } else {
+        action = DecisionRecord.Action.APPROVE;
+      }
+    } else if (dec instanceof Decision.Reject x) {
+      action = DecisionRecord.Action.REJECT;
+      message = x.message();
+    } else if (dec instanceof Decision.Answer x) {
+      action = DecisionRecord.Action.ANSWER;
+      message = x.content();
+    } else {
+      throw new AssertionError(dec);
+    }
+    Decision.Approver by = dec.approver();
+    keep(
+        p,
+        action,
+        edited,
+        by == null ? null : by.name(),
+        by == null ? run.tree.engine.now(run.agent) : by.at(),
+        by == null ? null : by.comment(),
+        message,
+        needed,
+        token);
+  }
+
+  private void keep(
+      PendingCall p,
+      DecisionRecord.Action action,
+      String edited,
+      String by,
+      Instant at,
+      String comment,
+      String message,
+      int needed,
+      String token) {
+    DecisionRecord kept =
+        run.tree.record(
+            new DecisionRecord(
+                1,
+                p.id(),
+                p.tool(),
+                p.argumentsSha256(),
+                action,
+                edited,
+                by,
+                at,
+                comment,
+                message,
+                p.policy(),
+                needed,
+                token,
+                null));
+    run.tracing().emit(new RunEvent.Decided(d.id, kept));
+  }
+
+  private static String describe(Allowance a) {
+    return "allows "
+        + a.tool()
+        + (a.arguments() == null ? "" : " calls holding " + Json.write(a.arguments()))
+        + " for the rest of the run";
   }
 
   private static IllegalArgumentException unnamed(PendingCall p, int needed) {
@@ -183,8 +263,62 @@ final class Decisions {
     } else {
       throw new AssertionError(dec);
     }
+    keep(dec, p, needed, token);
     return new RunData.Recorded(
-        verdict, p.kind(), p.tool(), p.argumentsSha256(), p.policy(), arguments, text, by, token);
+        verdict,
+        p.kind(),
+        p.tool(),
+        p.argumentsSha256(),
+        p.policy(),
+        arguments,
+        text,
+        by,
+        token,
+        p.since());
+  }
+
+  /**
+   * The first decision of {@code decisions} that names a call of {@code d}'s tree which no longer
+   * waits and which the run's record says was decided: that the decision lost the race for it (or
+   * its token was used before). Null when every decision names a call that waits, or one the record
+   * knows nothing of.
+   */
+  static RunResult.AlreadyDecided alreadyDecided(RunData d, List<Decision> decisions) {
+    for (Decision dec : decisions) {
+      Decision.Target t = dec.target();
+      boolean waits = false;
+      for (PendingCall p : d.pending) {
+        waits |= p.id().equals(t.callId());
+      }
+      if (waits) {
+        continue;
+      }
+      DecisionRecord last = null;
+      for (DecisionRecord r : d.decisionRecords) {
+        if (r.callId().equals(t.callId()) && r.action() != DecisionRecord.Action.ESCALATED) {
+          last = r;
+        }
+      }
+      if (last != null) {
+        boolean same = t.token() != null && tokenId(t).equals(last.token());
+        return new RunResult.AlreadyDecided(d.id, t.callId(), last, same);
+      }
+    }
+    return null;
+  }
+
+  /** {@code decisions} without those {@link #alreadyDecided} finds decided in {@code d}. */
+  static List<Decision> undecided(RunData d, List<Decision> decisions) {
+    if (d == null) {
+      return decisions;
+    }
+    List<Decision> out = new ArrayList<>();
+    for (Decision dec : decisions) {
+      if (alreadyDecided(d, List.of(dec)) == null) {
+        out.add(dec);
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** A token's short id, kept with the decision: the start of its MAC. */
@@ -242,14 +376,33 @@ final class Decisions {
    */
   String expire(AgentTool tool, PendingCall p) {
     Approval a = tool.approval();
+    Instant now = run.tree.engine.now(run.agent);
     run.tracing()
         .emit(
             new RunEvent.Expired(
-                d.id, p.step(), p.position(), p.tool(), a.onExpiry(), a.expiresAfter()));
+                d.id, p.step(), p.position(), p.tool(), a.onExpiry(), a.expiresAfter(), now));
+    int needed = needed(p, tool);
     if (a.onExpiry() == Approval.Expiry.REJECT) {
       d.turn.decisions.remove(p.position());
-      return "Error: rejected: nobody approved the call within " + a.expiresAfter();
+      String message = "Error: rejected: nobody approved the call within " + a.expiresAfter();
+      keep(p, DecisionRecord.Action.EXPIRED, null, null, now, null, message, needed, null);
+      return message;
+    }
+    if (!escalated(p)) { // kept once: the sweeper finds it expired at every sweep after
+      keep(p, DecisionRecord.Action.ESCALATED, null, null, now, null, null, needed, null);
     }
     return null;
+  }
+
+  /** Whether the run's record holds this call's escalation already, for these arguments. */
+  private boolean escalated(PendingCall p) {
+    for (DecisionRecord r : run.tree.records()) {
+      if (r.action() == DecisionRecord.Action.ESCALATED
+          && r.callId().equals(p.id())
+          && r.argumentsSha256().equals(p.argumentsSha256())) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -65,7 +65,7 @@ final class Drive {
                 Versions.fresh(agent, runId, messages, engine.newInstance(), engine.now(agent));
             d.labels.putAll(labels);
             d.trace = tracing.context(); // the span later drives of this run link to
-            Tree tree = new Tree(journal, runId, engine, caller);
+            Tree tree = new Tree(journal, runId, engine, caller, agent.key);
             tree.enter("", d);
             loop = new Loop(agent, d, tree, null, "", tracing);
             h.loop = loop;
@@ -94,7 +94,16 @@ final class Drive {
   static RunResult resume(
       Agent agent, String runId, RunData given, List<Decision> decisions, Engine engine) {
     Journal journal = journal(agent, runId, engine);
-    verifyTokens(agent, runId, given, decisions, engine);
+    RunResult.AlreadyDecided lost = verifyTokens(agent, runId, given, decisions, engine);
+    if (lost != null) {
+      return lost;
+    }
+    if (engine != Engine.LOCAL) {
+      // an engine's run is driven by its own loop (a workflow), which waits on until the run ends:
+      // a decision whose call was decided meanwhile is set aside, as it always was
+      decisions = Decisions.undecided(given, decisions);
+    }
+    List<Decision> handed = decisions;
     ContextPropagator.Captured caller = agent.kimi.captureContext();
     Tracing tracing = new Tracing(agent, null, runId, engine);
     Holder h = new Holder();
@@ -110,23 +119,28 @@ final class Drive {
           boolean going = false;
           try {
             RunData stored = journal.loadState();
+            RunResult.AlreadyDecided decided =
+                Decisions.alreadyDecided(stored != null ? stored : given, handed);
+            if (decided != null) {
+              return decided; // decided while this one waited for the claim: nothing to do
+            }
             RunData d = pick(agent, runId, given, stored);
             Versions.check(agent, d, tracing, engine);
-            Tree tree = new Tree(journal, runId, engine, caller);
+            Tree tree = new Tree(journal, runId, engine, caller, agent.key);
             tree.enter("", d);
             loop = new Loop(agent, d, tree, null, "", tracing);
             h.loop = loop;
             if (journal.durable() && stored == null && engine == Engine.LOCAL) {
               loop.save(); // a state the store did not hold: it holds it now
             }
-            tracing.emit(new RunEvent.Resumed(runId, d.revision, d.status, decisions.size()));
+            tracing.emit(new RunEvent.Resumed(runId, d.revision, d.status, handed.size()));
             going = true;
           } finally {
             if (!going) {
               journal.release();
             }
           }
-          return go(loop, journal, decisions);
+          return go(loop, journal, handed);
         },
         h::calls);
   }
@@ -199,10 +213,70 @@ final class Drive {
   }
 
   /**
-   * Verifies every signed decision before anything is claimed: its MAC under the agent's key, and
-   * that the call it names waits in the run as the caller or the store holds it.
+   * Records decisions on a paused run's calls without driving it ({@link Agent#decide}): its claim
+   * taken, each decision checked and kept, the run saved, the claim released.
+   *
+   * @throws IllegalStateException when the agent has no store, there is no such run, or it may not
+   *     go on under this agent
+   * @throws IllegalArgumentException when a signed decision does not verify, or a decision names a
+   *     call the run neither waits on nor decided
    */
-  private static void verifyTokens(
+  static RunResult decide(Agent agent, String runId, List<Decision> decisions) {
+    if (agent.store == null) {
+      throw new IllegalStateException(
+          "decide needs a store: a run in memory is decided by resume(state, decisions)");
+    }
+    RunResult.AlreadyDecided lost = verifyTokens(agent, runId, null, decisions, Engine.LOCAL);
+    if (lost != null) {
+      return lost;
+    }
+    Journal journal = journal(agent, runId, Engine.LOCAL);
+    Tracing tracing = new Tracing(agent, null, runId, Engine.LOCAL);
+    RunResult.Taken taken = claim(agent, journal, tracing, runId);
+    if (taken != null) {
+      return taken;
+    }
+    try {
+      RunData d = journal.loadState();
+      if (d == null) {
+        throw new IllegalStateException("the store holds no run " + runId);
+      }
+      RunResult.AlreadyDecided decided = Decisions.alreadyDecided(d, decisions);
+      if (decided != null) {
+        return decided;
+      }
+      for (Decision dec : decisions) {
+        String callId = dec.target().callId();
+        if (d.pending.stream().noneMatch(p -> p.id().equals(callId))) {
+          throw new IllegalArgumentException(
+              "the decision names the call "
+                  + callId
+                  + ", which does not wait in run "
+                  + runId
+                  + " (it waits on "
+                  + d.pending.stream().map(PendingCall::id).toList()
+                  + "); nothing was recorded");
+        }
+      }
+      Versions.check(agent, d, tracing, Engine.LOCAL);
+      Tree tree = new Tree(journal, runId, Engine.LOCAL, agent.kimi.captureContext(), agent.key);
+      tree.enter("", d);
+      Loop loop = new Loop(agent, d, tree, null, "", tracing);
+      int before = d.decisionRecords.size();
+      Turns.decide(loop, decisions);
+      List<DecisionRecord> all = tree.records();
+      return new RunResult.Decided(loop.state(), all.subList(before, all.size()));
+    } finally {
+      journal.release();
+    }
+  }
+
+  /**
+   * Verifies every signed decision before anything is claimed: its MAC under the agent's key, and
+   * that the call it names waits in the run as the caller or the store holds it; a call that no
+   * longer waits because it was decided is the race lost ({@link RunResult.AlreadyDecided}).
+   */
+  private static RunResult.AlreadyDecided verifyTokens(
       Agent agent, String runId, RunData given, List<Decision> decisions, Engine engine) {
     RunData state = null;
     for (Decision dec : decisions) {
@@ -223,15 +297,22 @@ final class Drive {
           waits |= p.id().equals(t.callId());
         }
       }
+      RunResult.AlreadyDecided lost =
+          waits || state == null || engine != Engine.LOCAL
+              ? null
+              : Decisions.alreadyDecided(state, List.of(dec));
+      if (lost != null) {
+        return lost;
+      }
       if (!waits) {
         throw new IllegalArgumentException(
             "the decision token names the call "
                 + t.callId()
                 + ", which does not wait in run "
                 + runId
-                + ": it was decided already (this token was used, or another decision came"
-                + " first), or it belongs to another run; nothing ran");
+                + ": it belongs to another run, or it was never asked; nothing ran");
       }
     }
+    return null;
   }
 }

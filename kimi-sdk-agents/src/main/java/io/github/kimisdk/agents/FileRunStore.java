@@ -37,6 +37,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <pre>{@code
  * Agent agent = Agent.builder(kimi, "kimi-k3")
  *     .store(FileRunStore.of(Path.of("runs")))
+ *     .key(RunKey.fromEnv("KIMI_AGENT_KEY"))
  *     .tool(transfer)
  *     .build();
  * }</pre>
@@ -329,7 +330,23 @@ public final class FileRunStore implements RunStore {
   }
 
   @Override
-  public boolean release(String runId) {
+  public boolean release(String runId, String holder) {
+    Objects.requireNonNull(holder, "holder must not be null");
+    return locked(
+        Ids.runId(runId),
+        run -> {
+          Held c = readClaim(run);
+          if (c == null || !c.owner.equals(holder)) {
+            return false;
+          }
+          Files.delete(run.resolve("claim"));
+          force(run);
+          return true;
+        });
+  }
+
+  @Override
+  public boolean forceRelease(String runId) {
     return locked(
         Ids.runId(runId),
         run -> {

@@ -13,12 +13,12 @@ import javax.sql.DataSource;
 
 /**
  * Keeps runs in a relational database through {@code java.sql}, with any JDBC driver the team
- * brings (tested against PostgreSQL): {@code PREFIX_claims} (one row per claimed run: holder,
- * fencing token, end of lease), {@code PREFIX_records} (one row per record), and what runs are
- * found by: {@code PREFIX_runs} (one row per run: its summary, written with its state in one
- * transaction) and {@code PREFIX_labels} (one row per label), with indexes on a run's status and
- * last save, its agent, and each label's value ({@link #schema(String)} lists them). A claim is one
- * conditional {@code UPDATE} or an {@code INSERT} that the primary key lets one worker win; a
+ * brings (tested against PostgreSQL), in four tables: {@code PREFIX_claims} (one row per claimed
+ * run: holder, fencing token, end of lease), {@code PREFIX_records} (one row per record), and what
+ * runs are found by: {@code PREFIX_runs} (one row per run: its summary, written with its state in
+ * one transaction) and {@code PREFIX_labels} (one row per label), with indexes on a run's status
+ * and last save, its agent, and each label's value ({@link #schema(String)} lists them). A claim is
+ * one conditional {@code UPDATE} or an {@code INSERT} that the primary key lets one worker win; a
  * record is written in a transaction that first locks the run's claim row with the writer's token
  * ({@code UPDATE ... WHERE token = ?}), so a worker whose claim passed to another cannot write.
  * Every write is committed before it returns.
@@ -26,7 +26,7 @@ import javax.sql.DataSource;
  * <pre>{@code
  * JdbcRunStore store = JdbcRunStore.of(dataSource);   // a pool: HikariCP, the driver's own, ...
  * store.createTables();                               // or run JdbcRunStore.schema("kimi_agent")
- * Agent agent = Agent.builder(kimi, "kimi-k3").store(store).tool(transfer).build();
+ * Agent agent = Agent.builder(kimi, "kimi-k3").store(store).key(key).tool(transfer).build();
  * }</pre>
  *
  * <p>The tables ({@link #schema(String)} gives the statements; {@link #createTables()} runs them
@@ -51,8 +51,8 @@ public final class JdbcRunStore implements RunStore {
   }
 
   /**
-   * Returns a store on {@code dataSource} with the tables {@code kimi_agent_claims} and {@code
-   * kimi_agent_records}.
+   * Returns a store on {@code dataSource} with the tables {@code kimi_agent_claims}, {@code
+   * kimi_agent_records}, {@code kimi_agent_runs} and {@code kimi_agent_labels}.
    *
    * @param dataSource where connections come from
    * @return the store
@@ -63,8 +63,8 @@ public final class JdbcRunStore implements RunStore {
   }
 
   /**
-   * Returns a store on {@code dataSource} whose tables are named {@code PREFIX_claims} and {@code
-   * PREFIX_records}.
+   * Returns a store on {@code dataSource} whose tables are named {@code PREFIX_claims}, {@code
+   * PREFIX_records}, {@code PREFIX_runs} and {@code PREFIX_labels}.
    *
    * @param dataSource where connections come from
    * @param prefix the tables' prefix: a lower-case letter, then up to 40 lower-case letters, digits
@@ -344,7 +344,23 @@ public final class JdbcRunStore implements RunStore {
   }
 
   @Override
-  public boolean release(String runId) {
+  public boolean release(String runId, String holder) {
+    Ids.runId(runId);
+    Objects.requireNonNull(holder, "holder must not be null");
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("DELETE FROM " + claims + " WHERE run_id = ? AND owner = ?")) {
+      c.setAutoCommit(true);
+      s.setString(1, runId);
+      s.setString(2, holder);
+      return s.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw failed("end the claim of " + holder + " on run " + runId, e);
+    }
+  }
+
+  @Override
+  public boolean forceRelease(String runId) {
     Ids.runId(runId);
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement("DELETE FROM " + claims + " WHERE run_id = ?")) {
@@ -395,8 +411,31 @@ public final class JdbcRunStore implements RunStore {
   }
 
   private RunStoreException failed(String what, SQLException e) {
+    String prefix = claims.substring(0, claims.length() - "_claims".length());
+    String state = e.getSQLState();
+    String hint =
+        state != null && (state.equals("42P01") || state.equals("42S02"))
+            ? " (a table of the store is missing: the store's tables are "
+                + String.join(", ", tables(prefix))
+                + "; make them with createTables() or the statements of JdbcRunStore.schema(\""
+                + prefix
+                + "\"), or name the prefix they were made with: JdbcRunStore.of(dataSource,"
+                + " prefix))"
+            : "";
     return new RunStoreException(
-        "the run store on " + records + " could not " + what + ": " + e.getMessage(), e);
+        "the run store on " + records + " could not " + what + ": " + e.getMessage() + hint, e);
+  }
+
+  /** The tables of a store with this prefix, as {@link #schema(String)} creates them. */
+  static List<String> tables(String prefix) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String sql : schema(prefix)) {
+      if (sql.startsWith("CREATE TABLE IF NOT EXISTS ")) {
+        String rest = sql.substring("CREATE TABLE IF NOT EXISTS ".length());
+        out.add(rest.substring(0, rest.indexOf(' ')));
+      }
+    }
+    return out;
   }
 
   @Override

@@ -84,7 +84,14 @@ final class MemoryRunStore implements RunStore {
   }
 
   @Override
-  public synchronized boolean release(String runId) {
+  public synchronized boolean release(String runId, String holder) {
+    java.util.Objects.requireNonNull(holder, "holder must not be null");
+    Claim.Held c = claims.get(Ids.runId(runId));
+    return c != null && c.owner().equals(holder) && claims.remove(runId) != null;
+  }
+
+  @Override
+  public synchronized boolean forceRelease(String runId) {
     return claims.remove(Ids.runId(runId)) != null;
   }
 

@@ -69,6 +69,13 @@ final class RunData {
   /** The span context of the run's first drive, which its later drives link to; or null. */
   String trace;
 
+  /**
+   * Every decision on the calls of the run and of its subagents, in order, each chained to the one
+   * before ({@link DecisionChain}): a root run's only (a subagent's run keeps none of its own). Its
+   * appends go through {@link Tree#record}.
+   */
+  List<DecisionRecord> decisionRecords = new ArrayList<>();
+
   /** A copy that shares nothing mutable with this one (messages and values are immutable). */
   RunData copy() {
     RunData c = new RunData();
@@ -98,6 +105,7 @@ final class RunData {
     c.createdAt = createdAt;
     c.updatedAt = updatedAt;
     c.trace = trace;
+    c.decisionRecords = new ArrayList<>(decisionRecords);
     return c;
   }
 
@@ -165,6 +173,7 @@ final class RunData {
    * @param text the rejection's message or the answer's content, or null
    * @param approvals who decided, when, and why: one entry per person (two under a two-person rule)
    * @param token the id of the signed token it came in, or null
+   * @param since when the call began to wait, or null (saved before version 4)
    */
   record Recorded(
       String verdict,
@@ -175,7 +184,8 @@ final class RunData {
       String arguments,
       String text,
       List<Decision.Approver> approvals,
-      String token) {
+      String token,
+      Instant since) {
     Recorded {
       approvals = List.copyOf(approvals);
     }
@@ -183,7 +193,7 @@ final class RunData {
     /** This approval, now with {@code approvals}, carried by {@code token}. */
     Recorded approvedAgain(String arguments, List<Decision.Approver> approvals, String token) {
       return new Recorded(
-          "approve", kind, tool, argumentsSha256, policy, arguments, null, approvals, token);
+          "approve", kind, tool, argumentsSha256, policy, arguments, null, approvals, token, since);
     }
   }
 

@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * A moment of an agent run, as an {@link AgentListener} sees it. {@code kimi-sdk-opentelemetry}
- * records the ones a team watches (claimed, taken, resumed, paused, in doubt, approved, denied,
- * asked again, compacted, a tool result cut) as span events named {@code kimi.agent.*}. A
- * subagent's run has events of its own, under its own run id.
+ * records the ones a team watches (claimed, taken, resumed, paused, in doubt, decided, approved,
+ * denied, expired, asked again, compacted, a tool result cut) as span events named {@code
+ * kimi.agent.*}. A subagent's run has events of its own, under its own run id.
  */
 public sealed interface RunEvent {
 
@@ -197,7 +197,8 @@ public sealed interface RunEvent {
 
   /**
    * A call waited for approval longer than its tool's approval allows ({@link
-   * Approval#expiresAfter}): it was rejected, or it keeps waiting, escalated.
+   * Approval#expiresAfter}): it was rejected, or it keeps waiting, escalated. The run's record
+   * keeps it ({@link Decided}): a rejection each time, an escalation once per call.
    *
    * @param runId the run
    * @param step the step
@@ -205,10 +206,27 @@ public sealed interface RunEvent {
    * @param tool the tool
    * @param then what happened to it
    * @param after how long it was allowed to wait
+   * @param at when the run found it expired (the drive's time)
    */
   record Expired(
-      String runId, int step, int position, String tool, Approval.Expiry then, Duration after)
+      String runId,
+      int step,
+      int position,
+      String tool,
+      Approval.Expiry then,
+      Duration after,
+      Instant at)
       implements RunEvent {}
+
+  /**
+   * A decision on a call was kept in the run's record: an approval (each approver's, the first of
+   * several included), an edit, an allowance, a rejection, an answer, an expiry or an escalation;
+   * told as it is recorded, before the call it allows runs.
+   *
+   * @param runId the run whose call it decided (a subagent's run for its calls)
+   * @param record the decision as the run keeps it: who, when, what, the comment and its place
+   */
+  record Decided(String runId, DecisionRecord record) implements RunEvent {}
 
   /**
    * A run saved under another version of its agent (another version name, other instructions or

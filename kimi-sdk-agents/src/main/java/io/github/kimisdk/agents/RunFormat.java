@@ -21,8 +21,8 @@ import java.util.Map;
 
 /**
  * The saved form of a run ({@code "format": "kimi-sdk.agent-run"}): writes {@link RunData} as
- * version {@value RunState#VERSION} and reads every version any build wrote (1, 2 and 3). Every
- * field of {@link RunData} is written and read here and nowhere else. A pending call's {@code
+ * version {@value RunState#VERSION} and reads every version any build wrote (1 to 4). Every field
+ * of {@link RunData} is written and read here and nowhere else. A pending call's {@code
  * arguments_sha256} and idempotency key are never read back: both are made again from what they
  * stand for, so an edit of a digest alone changes nothing.
  */
@@ -115,7 +115,68 @@ final class RunFormat {
     if (d.trace != null) {
       o.put("trace", d.trace);
     }
+    if (!d.decisionRecords.isEmpty()) {
+      JsonArray.Builder entries = JsonArray.builder();
+      d.decisionRecords.forEach(r -> entries.add(record(r, true)));
+      o.put(
+          DecisionChain.MEMBER,
+          JsonObject.builder()
+              .put("count", d.decisionRecords.size())
+              .put("entries", entries.build())
+              .build());
+    }
     return o.build();
+  }
+
+  /** A decision record in the saved form; with its MAC, or without it for the MAC's own text. */
+  static JsonObject record(DecisionRecord r, boolean withMac) {
+    JsonObject.Builder o =
+        JsonObject.builder()
+            .put("seq", r.sequence())
+            .put("call_id", r.callId())
+            .put("tool", r.tool())
+            .put("arguments_sha256", r.argumentsSha256())
+            .put("action", r.action().wire());
+    if (r.editedArgumentsSha256() != null) {
+      o.put("edited_arguments_sha256", r.editedArgumentsSha256());
+    }
+    if (r.by() != null) {
+      o.put("by", r.by());
+    }
+    o.put("at", r.at().toString());
+    if (r.comment() != null) {
+      o.put("comment", r.comment());
+    }
+    if (r.message() != null) {
+      o.put("message", r.message());
+    }
+    o.put("policy", r.policy()).put("approvers", r.approvers());
+    if (r.token() != null) {
+      o.put("token", r.token());
+    }
+    if (withMac && r.mac() != null) {
+      o.put(MAC, r.mac());
+    }
+    return o.build();
+  }
+
+  /** Reads a decision record of the saved form. */
+  static DecisionRecord record(JsonObject o) {
+    return new DecisionRecord(
+        num(o, "seq").intValue(),
+        Ids.callId(str(o, "call_id")).group(0),
+        str(o, "tool"),
+        str(o, "arguments_sha256"),
+        DecisionRecord.Action.of(str(o, "action")),
+        opt(o, "edited_arguments_sha256"),
+        opt(o, "by"),
+        instant(o, "at"),
+        opt(o, "comment"),
+        opt(o, "message"),
+        str(o, "policy"),
+        num(o, "approvers").intValue(),
+        opt(o, "token"),
+        opt(o, MAC));
   }
 
   /**
@@ -123,6 +184,9 @@ final class RunFormat {
    * build of an earlier version saved, and this one has not changed, reads there too.
    */
   static int version(RunData d) {
+    if (v4(d)) {
+      return 4;
+    }
     if (v3(d)) {
       return 3;
     }
@@ -131,6 +195,20 @@ final class RunFormat {
       v2 |= !p.runId().equals(d.id);
     }
     return v2 ? 2 : 1;
+  }
+
+  /** Version 4: a decision record, or a recorded decision that kept when its call began to wait. */
+  private static boolean v4(RunData d) {
+    boolean v4 = !d.decisionRecords.isEmpty();
+    if (d.turn != null) {
+      for (RunData.Recorded r : d.turn.decisions.values()) {
+        v4 |= r.since() != null;
+      }
+      for (RunData child : d.turn.children.values()) {
+        v4 |= v4(child);
+      }
+    }
+    return v4;
   }
 
   private static boolean v3(RunData d) {
@@ -213,6 +291,9 @@ final class RunFormat {
     }
     if (r.token() != null) {
       o.put("token", r.token());
+    }
+    if (r.since() != null) {
+      o.put("since", r.since().toString());
     }
     return o.build();
   }
@@ -335,6 +416,11 @@ final class RunFormat {
     d.createdAt = instant(o, "created_at");
     d.updatedAt = instant(o, "updated_at");
     d.trace = opt(o, "trace");
+    if (o.get(DecisionChain.MEMBER) instanceof JsonObject record) {
+      for (JsonValue e : arr(record, "entries")) {
+        d.decisionRecords.add(record(e.asObject()));
+      }
+    }
     return d;
   }
 
@@ -365,7 +451,8 @@ final class RunFormat {
               opt(r, "arguments"),
               opt(r, "text"),
               approvals,
-              opt(r, "token")));
+              opt(r, "token"),
+              instant(r, "since")));
     }
     for (JsonValue cv : arr(t, "children")) {
       JsonObject child = cv.asObject();

@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Says how a call of {@link Agent#run} or {@link Agent#resume} ended: the model answered, the run
- * paused on calls that wait for decisions, another worker holds it, a limit stopped it, or a model
- * call or the store failed. Every ending but {@link Taken} carries the run's state as saved.
+ * Says how a call of {@link Agent#run}, {@link Agent#resume} or {@link Agent#decide} ended: the
+ * model answered, the run paused on calls that wait for decisions, another worker holds it, a limit
+ * stopped it, a model call or the store failed, decisions were recorded without driving the run, or
+ * a decision came for a call that was decided already. Every ending but {@link Taken} and {@link
+ * AlreadyDecided} carries the run's state as saved.
  */
 public sealed interface RunResult {
 
@@ -176,6 +178,69 @@ public sealed interface RunResult {
     @Override
     public String runId() {
       return state.id();
+    }
+  }
+
+  /**
+   * The decisions handed in were recorded in the run without driving it ({@link Agent#decide}):
+   * kept in its record and saved; no call ran and the model was not called. The run's next drive
+   * ({@link Agent#runOrResume}, {@link Agent#resume}, a {@link Sweeper}) carries them out. A run
+   * whose every call is decided now is saved {@link RunState.Status#RUNNING}, so that, with no
+   * worker holding it, a sweeper finds it an orphan and resumes it; one still waiting on other
+   * calls (another approver, another call) stays {@link RunState.Status#PAUSED}.
+   *
+   * @param state the run as saved
+   * @param recorded the decisions kept, in order, as {@link RunState#decisionRecords()} holds them;
+   *     empty when none held (a decision that no longer matches its call is set aside, {@link
+   *     RunEvent.AskedAgain})
+   */
+  record Decided(RunState state, List<DecisionRecord> recorded) implements RunResult {
+    /**
+     * Checks the components and copies the records.
+     *
+     * @param state the run
+     * @param recorded the records kept
+     * @throws NullPointerException if an argument is null
+     */
+    public Decided {
+      Objects.requireNonNull(state, "state must not be null");
+      recorded = List.copyOf(recorded);
+    }
+
+    @Override
+    public String runId() {
+      return state.id();
+    }
+  }
+
+  /**
+   * A decision handed in names a call that was decided already: by another worker or another page
+   * first (the race for the call is lost), or by this same token before (a link opened twice).
+   * Nothing was done: the run was not driven and nothing was recorded. It is not an error of the
+   * decision: a forged or altered token, or one for another run, is refused with an {@link
+   * IllegalArgumentException} instead.
+   *
+   * @param runId the run
+   * @param callId the call the decision named
+   * @param decision the decision that decided it, as the run's record keeps it (the last one made
+   *     on the call: the second approver's under a policy that needs two)
+   * @param sameToken whether that decision came in the same signed token as this one
+   */
+  record AlreadyDecided(String runId, String callId, DecisionRecord decision, boolean sameToken)
+      implements RunResult {
+    /**
+     * Checks the components.
+     *
+     * @param runId the run
+     * @param callId the call
+     * @param decision the decision that decided it
+     * @param sameToken whether it came in the same token
+     * @throws NullPointerException if an argument is null
+     */
+    public AlreadyDecided {
+      Objects.requireNonNull(runId, "runId must not be null");
+      Objects.requireNonNull(callId, "callId must not be null");
+      Objects.requireNonNull(decision, "decision must not be null");
     }
   }
 

@@ -36,12 +36,12 @@ import java.util.Objects;
  * per model in {@code Conversation}'s saved form), {@code "turn"} (while a reply's calls are open:
  * its {@code step}, the {@code results}, the {@code decisions} with their {@code approvals}, and
  * the {@code children}: the saved runs of its subagents that have not ended), {@code "allowances"},
- * {@code "pending"}, {@code "note"}, {@code "labels"}, {@code "created_at"} and {@code
- * "updated_at"}; and, for an agent with a {@link RunKey}, {@code "mac"}. The format's
- * documentation, member by member, is in {@code docs/agents.md}. A later version of this SDK reads
- * every earlier version; a file of a newer version is refused with an error naming both versions. A
- * pending call's digest and key are made again from what they stand for when a state is read: never
- * read back.
+ * {@code "pending"}, {@code "note"}, {@code "labels"}, {@code "created_at"}, {@code "updated_at"}
+ * and {@code "decision_record"} (its {@link DecisionRecord}s: {@code count} and {@code entries});
+ * and, for an agent with a {@link RunKey}, {@code "mac"}. The format's documentation, member by
+ * member, is in {@code docs/agents.md}. A later version of this SDK reads every earlier version; a
+ * file of a newer version is refused with an error naming both versions. A pending call's digest
+ * and key are made again from what they stand for when a state is read: never read back.
  */
 public final class RunState {
 
@@ -52,7 +52,7 @@ public final class RunState {
    * The newest version of the saved form this class reads and writes. A state that holds nothing a
    * later version added is written as the earlier version, which a build of that version reads.
    */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   /** Says where a run stands. */
   public enum Status {
@@ -206,6 +206,38 @@ public final class RunState {
   }
 
   /**
+   * Returns the version of the agent that last saved the run ({@link Agent.Builder#name}).
+   *
+   * @return the version, as its agent names it
+   */
+  public String agentVersion() {
+    return d.agentVersion;
+  }
+
+  /**
+   * Returns the digest of the definition of the agent that last saved the run: its instructions and
+   * each tool's declaration and effect, hashed ({@link Agent#digest()}); what an audit compares
+   * with the agent it approved for production.
+   *
+   * @return the SHA-256 in hex, or null for a run saved before it was recorded
+   */
+  public String agentDigest() {
+    return d.agentDigest;
+  }
+
+  /**
+   * Returns every decision made on the calls of the run and of its subagents, in the order they
+   * were made: who decided, when, on what, what they decided and why, each as the run keeps it for
+   * as long as it is kept (after the call ran, and through compactions). With a {@link RunKey},
+   * each record is chained to the one before, checked whenever the run is loaded.
+   *
+   * @return the records, oldest first, unmodifiable
+   */
+  public List<DecisionRecord> decisionRecords() {
+    return Collections.unmodifiableList(d.decisionRecords);
+  }
+
+  /**
    * Returns the names of the tools the run was offered when it was last saved.
    *
    * @return the names, in order
@@ -325,6 +357,32 @@ public final class RunState {
     Map<String, JsonValue> m = new LinkedHashMap<>(o.members());
     m.remove(RunFormat.MAC);
     return new RunState(RunFormat.read(JsonObject.of(m)), mac);
+  }
+
+  /**
+   * Reads a run's latest saved state from a store without its agent, checked under the key: its
+   * decision record's chain first (so an edited, removed or reordered record is named), then its
+   * MAC. For an audit of a run from a process that does not run the agent (the agents jar's {@code
+   * runs audit} command does this); an agent reads its own runs with {@link Agent#load}.
+   *
+   * @param store the store
+   * @param runId the run
+   * @param key the key the run was saved under (a rotating key accepts the earlier ones)
+   * @return the state, or empty when the store holds no such run
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the id is malformed, or the saved state is not readable
+   * @throws RunTamperedException if the record or the state does not match its MAC under the key,
+   *     naming the run and the record
+   * @throws RunStoreException if the store fails
+   */
+  public static java.util.Optional<RunState> load(RunStore store, String runId, RunKey key) {
+    Objects.requireNonNull(store, "store must not be null");
+    Objects.requireNonNull(key, "key must not be null");
+    RunData d = StoreJournal.load(store, key, Ids.runId(runId));
+    return d == null
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(
+            new RunState(d, Seal.mac(key, Seal.stateScope(d.id), RunFormat.write(d))));
   }
 
   /**

@@ -24,8 +24,9 @@ import java.time.Instant;
  *   <li>{@link #putState} writes a run's state and its {@link RunSummary} together, fenced as
  *       {@link #put} is; {@link #list} and {@link #count} find runs by what their summaries say and
  *       the claims the store holds, in bounded memory, oldest save first; {@link #delete} removes a
- *       run no worker holds, with every record of it; {@link #release(String)} ends whatever claim
- *       a run has (an operator's: the old holder's next write fails).
+ *       run no worker holds, with every record of it; {@link #release(String, String)} ends a named
+ *       holder's claim and {@link #forceRelease} whatever claim a run has (an operator's: the old
+ *       holder's next write fails).
  * </ul>
  *
  * <p>The finding operations have defaults that refuse ({@link UnsupportedOperationException}), so a
@@ -150,16 +151,35 @@ public interface RunStore {
   }
 
   /**
-   * Ends whatever claim a run has, as an operator does for a worker that will not come back: the
-   * run is free at once, and the old holder, if it lives, is fenced out (its next write fails with
-   * {@link ClaimLostException}).
+   * Ends a run's claim if {@code holder} holds it, as an operator does for a worker that will not
+   * come back, naming the worker they saw hold it ({@link RunSummary#holder()}): judged and ended
+   * by the store at once, so a claim another worker took since (the first one's lease lapsed) is
+   * left as it is. The run is free at once, and the old holder, if it lives, is fenced out (its
+   * next write fails with {@link ClaimLostException}). Workers name themselves ({@link
+   * Agent.Builder#owner}); give each its own name, as the default does.
+   *
+   * @param runId the run
+   * @param holder the worker whose claim to end
+   * @return true when {@code holder} held a claim on the run and it ended; false when the run has
+   *     no claim, or another worker's
+   * @throws UnsupportedOperationException if this store cannot end claims
+   * @throws RunStoreException if the store fails
+   */
+  default boolean release(String runId, String holder) {
+    throw new UnsupportedOperationException(this + " cannot end a claim");
+  }
+
+  /**
+   * Ends whatever claim a run has, whoever holds it: an operator's forced release, for a claim
+   * whose holder they cannot name. Prefer {@link #release(String, String)}, which cannot end the
+   * claim of a worker that took the run over since the operator looked.
    *
    * @param runId the run
    * @return true when there was a claim to end
    * @throws UnsupportedOperationException if this store cannot end claims
    * @throws RunStoreException if the store fails
    */
-  default boolean release(String runId) {
+  default boolean forceRelease(String runId) {
     throw new UnsupportedOperationException(this + " cannot end a claim");
   }
 

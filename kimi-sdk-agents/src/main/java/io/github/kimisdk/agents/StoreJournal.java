@@ -51,8 +51,9 @@ final class StoreJournal implements Journal {
       return null;
     }
     String what = "the saved state of run " + runId;
-    JsonObject o = Seal.open(key, Seal.stateScope(runId), Seal.parse(saved, what), what);
-    return RunFormat.read(o);
+    JsonObject parsed = Seal.parse(saved, what);
+    DecisionChain.verify(key, runId, parsed); // first: it names the record that was changed
+    return RunFormat.read(Seal.open(key, Seal.stateScope(runId), parsed, what));
   }
 
   @Override

@@ -1,7 +1,9 @@
 package io.github.kimisdk.agents;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +26,9 @@ final class Tree {
   final String rootId;
   final Engine engine;
 
+  /** The root agent's key, which chains the decision record; null without one. */
+  private final RunKey key;
+
   /** The context of the thread that drives the root run, restored around every call on others. */
   final io.github.kimisdk.ContextPropagator.Captured caller;
 
@@ -34,11 +39,34 @@ final class Tree {
       Journal journal,
       String rootId,
       Engine engine,
-      io.github.kimisdk.ContextPropagator.Captured caller) {
+      io.github.kimisdk.ContextPropagator.Captured caller,
+      RunKey key) {
     this.journal = journal;
     this.rootId = rootId;
     this.engine = engine;
     this.caller = caller;
+    this.key = key;
+  }
+
+  /**
+   * Appends a decision to the root run's record, numbered and chained to the one before under the
+   * key, from the thread of whichever run of the tree it decided on; returns it as kept. The next
+   * save of any run of the tree writes it.
+   */
+  synchronized DecisionRecord record(DecisionRecord r) {
+    RunData root = live.get("");
+    List<DecisionRecord> all = root.decisionRecords;
+    DecisionRecord last = all.isEmpty() ? null : all.get(all.size() - 1);
+    DecisionRecord numbered = r.placed(all.size() + 1, null);
+    DecisionRecord kept =
+        DecisionChain.seal(key, rootId, root.instance, last == null ? "" : last.mac(), numbered);
+    all.add(kept);
+    return kept;
+  }
+
+  /** The root run's decision records now. */
+  synchronized List<DecisionRecord> records() {
+    return List.copyOf(live.get("").decisionRecords);
   }
 
   /**
@@ -63,7 +91,7 @@ final class Tree {
 
   /** Forgets an ended subagent's run and every run beneath it: its parent holds its result now. */
   synchronized void ended(String path) {
-    for (Map<String, RunData> m : java.util.List.of(saved, live)) {
+    for (Map<String, RunData> m : List.of(saved, live)) {
       for (Iterator<String> i = m.keySet().iterator(); i.hasNext(); ) {
         if (i.next().startsWith(path)) {
           i.remove();
@@ -85,8 +113,12 @@ final class Tree {
    * {@code from} when it is there, else as the run's own data holds it (saved before, not driven
    * since).
    */
-  private static RunData compose(String path, Map<String, RunData> from) {
+  private RunData compose(String path, Map<String, RunData> from) {
     RunData d = from.get(path).copy();
+    if (path.isEmpty()) {
+      // the record as it stands: a subagent's decision is appended to the root's live data
+      d.decisionRecords = new ArrayList<>(live.get("").decisionRecords);
+    }
     if (d.turn == null) {
       return d;
     }

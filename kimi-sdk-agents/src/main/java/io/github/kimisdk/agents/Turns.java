@@ -50,6 +50,74 @@ final class Turns {
     return new Turns(run, box).go(decisions);
   }
 
+  /**
+   * Records decisions on the calls that wait in a run and in its subagents' runs, running nothing:
+   * each bound and counted as a drive would ({@link Decisions#find}), kept in the run's record, and
+   * the run saved; a call whose decision is complete no longer waits, and a run none of whose calls
+   * waits is saved running, for its next drive to carry the decisions out.
+   *
+   * @throws Toolbox.SourceFailed when a tool source cannot list its tools
+   */
+  static void decide(Loop run, List<Decision> decisions) {
+    if (decideIn(run, decisions)) {
+      run.save();
+    }
+  }
+
+  /** {@link #decide} in one run of the tree, its subagents' first; true when the state changed. */
+  private static boolean decideIn(Loop run, List<Decision> decisions) {
+    RunData d = run.data();
+    if (d.turn == null) {
+      return false;
+    }
+    Map<String, AgentTool> tools = Toolbox.listed(run.tree.engine, run.agent);
+    Toolbox box = Toolbox.of(tools, run.request(tools));
+    boolean changed = false;
+    Map<Integer, List<PendingCall>> waiting = new java.util.TreeMap<>();
+    List<ToolCall> calls = d.openReply().toolCalls();
+    for (Map.Entry<Integer, RunData> c : d.turn.children.entrySet()) {
+      int pos = c.getKey();
+      RunData child = c.getValue();
+      String name =
+          pos < calls.size() && calls.get(pos).name() != null ? calls.get(pos).name() : "";
+      AgentTool tool = box.get(name);
+      Subagent sub = tool == null ? null : Subagents.of(tool);
+      if (sub == null || child.pending.isEmpty()) {
+        if (!child.pending.isEmpty()) {
+          waiting.put(pos, List.copyOf(child.pending)); // no agent to decide with: as it waits
+        }
+        continue;
+      }
+      String path = Ids.childPrefix(run.path, d.turn.step, pos);
+      Tracing tracing = new Tracing(sub.agent, run.tracing(), child.id, run.tree.engine);
+      Loop inside = new Loop(sub.agent, child, run.tree, run, path, tracing);
+      changed |= decideIn(inside, decisions); // the child is this run's data: saved with it
+      waiting.put(pos, List.copyOf(child.pending));
+    }
+    Decisions decided = new Decisions(run);
+    List<PendingCall> own = new ArrayList<>();
+    for (PendingCall p : d.pending) {
+      if (!p.runId().equals(d.id)) {
+        continue; // a subagent's: as its run waits now, above
+      }
+      Decisions.Found f = decided.find(p, decisions, box.get(p.tool()));
+      changed |= f.changed();
+      if (f.recorded() == null || !f.complete()) {
+        own.add(f.pending());
+      }
+    }
+    d.pending.clear();
+    d.pending.addAll(own);
+    if (!waiting.isEmpty()) {
+      new Turns(run, box).mergeWaiting(waiting);
+    }
+    if (d.pending.isEmpty() && d.status == RunState.Status.PAUSED) {
+      d.status = RunState.Status.RUNNING; // every call decided: the next drive carries them out
+      changed = true;
+    }
+    return changed;
+  }
+
   private boolean go(List<Decision> decisions) {
     AssistantMessage reply = d.openReply();
     List<ToolCall> calls = reply.toolCalls();
@@ -323,11 +391,16 @@ final class Turns {
                 p.tool(),
                 r.arguments() != null ? "edited" : "decision",
                 r.approvals(),
-                p.since() == null
+                waitedSince(r, p) == null
                     ? null
-                    : java.time.Duration.between(p.since(), run.tree.engine.now(agent))));
+                    : java.time.Duration.between(waitedSince(r, p), run.tree.engine.now(agent))));
     jobs.add(new Job(pos, call, tool, args, rerun, note));
     return false;
+  }
+
+  /** When a call began to wait: as its decision kept it (decided elsewhere), else as it waits. */
+  private static Instant waitedSince(RunData.Recorded r, PendingCall p) {
+    return r.since() != null ? r.since() : p.since();
   }
 
   void answer(int pos, String tool, String content, boolean error) {

@@ -371,7 +371,7 @@ public abstract class OperatingRunsProgram {
     return Agent.builder(kimi, "kimi-k3")
         .name(OperatingWorker.AGENT, "1")
         .tools(tools)
-        .store(store)
+        .key(TestKeys.KEY).store(store)
         .clock(at == null ? Clock.systemUTC() : Clock.fixed(at, ZoneOffset.UTC));
   }
 

@@ -135,7 +135,7 @@ public final class OperatingWorker {
                           Thread.currentThread().interrupt();
                         }
                       }))
-              .store(store)
+              .key(TestKeys.KEY).store(store)
               .lease(Duration.ofSeconds(2))
               .build();
       agent.run(

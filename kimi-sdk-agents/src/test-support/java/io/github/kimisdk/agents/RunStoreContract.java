@@ -199,14 +199,12 @@ public abstract class RunStoreContract {
   void runsAreFoundByStateAgentOwnerAndLabelsOldestSaveFirst() {
     RunStore store = store();
     java.util.Map<String, String> none = java.util.Map.of();
-    store.release(
-        save(store, summary("a1", "payments", RunState.Status.ANSWERED, null, T0.plusSeconds(1), "w1", java.util.Map.of("customer", "c-1")), T0).runId()
-            );
-    store.release(save(store, summary("p1", "payments", RunState.Status.PAUSED, PendingCall.Kind.APPROVAL, T0.plusSeconds(2), "w1", java.util.Map.of("customer", "c-2")), T0).runId());
-    store.release(save(store, summary("d1", "payments", RunState.Status.PAUSED, PendingCall.Kind.IN_DOUBT, T0.plusSeconds(3), "w2", none), T0).runId());
-    store.release(save(store, summary("f1", "research", RunState.Status.FAILED, null, T0.plusSeconds(4), "w2", none), T0).runId());
+    store.release(save(store, summary("a1", "payments", RunState.Status.ANSWERED, null, T0.plusSeconds(1), "w1", java.util.Map.of("customer", "c-1")), T0));
+    store.release(save(store, summary("p1", "payments", RunState.Status.PAUSED, PendingCall.Kind.APPROVAL, T0.plusSeconds(2), "w1", java.util.Map.of("customer", "c-2")), T0));
+    store.release(save(store, summary("d1", "payments", RunState.Status.PAUSED, PendingCall.Kind.IN_DOUBT, T0.plusSeconds(3), "w2", none), T0));
+    store.release(save(store, summary("f1", "research", RunState.Status.FAILED, null, T0.plusSeconds(4), "w2", none), T0));
     save(store, summary("r1", "payments", RunState.Status.RUNNING, null, T0.plusSeconds(5), "w1", none), T0);
-    store.release(save(store, summary("o1", "payments", RunState.Status.RUNNING, null, T0.plusSeconds(6), "w3", none), T0).runId());
+    store.release(save(store, summary("o1", "payments", RunState.Status.RUNNING, null, T0.plusSeconds(6), "w3", none), T0));
     Instant now = T0.plusSeconds(10);
 
     assertThat(ids(store.list(RunQuery.all().at(now))))
@@ -291,12 +289,37 @@ public abstract class RunStoreContract {
     RunStore store = store();
     Claim.Held old = save(store, summary("run-1", "payments", RunState.Status.RUNNING, null, T0, "w1", java.util.Map.of()), T0);
 
-    assertThat(store.release("run-1")).isTrue();
-    assertThat(store.release("run-1")).isFalse();
+    assertThat(store.forceRelease("run-1")).isTrue();
+    assertThat(store.forceRelease("run-1")).isFalse();
     Claim next = store.claim("run-1", "w2", T0.plusSeconds(1), T0.plusSeconds(1).plus(LEASE));
     assertThat(next).isInstanceOf(Claim.Held.class);
     assertThatThrownBy(() -> store.put(old, "state", bytes("late")))
         .isInstanceOf(ClaimLostException.class);
     store.check();
+  }
+
+  @Test
+  void aReleaseNamingItsHolderEndsThatHoldersClaimAndNoOneElses() {
+    RunStore store = store();
+    Claim.Held w1 =
+        save(store, summary("run-1", "payments", RunState.Status.RUNNING, null, T0, "w1", java.util.Map.of()), T0);
+
+    assertThat(store.release("run-1", "w2")).isFalse();
+    assertThat(store.claim("run-1", "w3", T0.plusSeconds(1), T0.plusSeconds(1).plus(LEASE)))
+        .isInstanceOf(Claim.Taken.class);
+    assertThat(store.release("run-1", "w1")).isTrue();
+    assertThat(store.release("run-1", "w1")).isFalse();
+    assertThatThrownBy(() -> store.put(w1, "state", bytes("late")))
+        .isInstanceOf(ClaimLostException.class);
+
+    // the operator saw w2 hold it; its lease lapsed and w3 took the run over since: w3 keeps it
+    Instant t1 = T0.plusSeconds(2);
+    Claim.Held w2 = (Claim.Held) store.claim("run-1", "w2", t1, t1.plus(LEASE));
+    Instant t2 = t1.plus(LEASE).plusSeconds(1);
+    Claim.Held w3 = (Claim.Held) store.claim("run-1", "w3", t2, t2.plus(LEASE));
+    assertThat(store.release("run-1", "w2")).isFalse();
+    store.put(w3, "state", bytes("w3's"));
+    assertThat(text(store.get("run-1", "state"))).isEqualTo("w3's");
+    assertThat(w2.owner()).isEqualTo("w2");
   }
 }

@@ -148,6 +148,7 @@ class AgentAgainstKimiRulesServerHttpTest {
     return Agent.builder(kimi, "kimi-k3")
         .tool(readDocument(set))
         .request(b -> b.maxCompletionTokens(CAP))
+        .key(TestKeys.KEY)
         .store(RunStore.inMemory())
         .maxSteps(60)
         .listener(listener);
@@ -290,6 +291,7 @@ class AgentAgainstKimiRulesServerHttpTest {
         Agent.builder(kimi, "kimi-k3")
             .name("lead", "1")
             .request(r -> r.maxCompletionTokens(CAP))
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .maxSteps(80)
             .maxConcurrentCalls(4)
@@ -392,7 +394,7 @@ class AgentAgainstKimiRulesServerHttpTest {
             .approval(Approval.always());
     RunStore store = RunStore.inMemory();
     String task = readTask(6, "annex") + " Then call publish_report.";
-    Agent first = reader("annex").tool(publish).store(store).build();
+    Agent first = reader("annex").tool(publish).key(TestKeys.KEY).store(store).build();
 
     RunResult paused = first.run("annex", List.of(Message.user(task)));
 
@@ -400,7 +402,7 @@ class AgentAgainstKimiRulesServerHttpTest {
     assertThat(published).isEmpty();
     assertThat(compactions("annex")).isNotEmpty();
     int before = server.requestCount();
-    Agent second = reader("annex").tool(publish).store(store).build();
+    Agent second = reader("annex").tool(publish).key(TestKeys.KEY).store(store).build();
     RunState saved = RunState.fromJson(second.load("annex").orElseThrow().toJson());
     RunResult done = second.resume(saved, List.of(Decision.approve(saved.pending().get(0))));
 

@@ -45,7 +45,7 @@ class AgentBindingHttpTest {
                     events.add(e);
                   }
                 });
-    return (key == null ? b : b.key(key)).build();
+    return (key == null ? b.unsealed() : b.key(key)).build();
   }
 
   RunResult.Paused paused(Agent agent, String runId) {
@@ -189,12 +189,15 @@ class AgentBindingHttpTest {
                     && a.approvals().get(0).name().equals("alice")
                     && "checked".equals(a.approvals().get(0).comment()));
 
-    assertThatThrownBy(
-            () ->
-                approver.resume(
-                    "run-1", List.of(Decision.approve(Decision.Target.fromToken(token)))))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("does not wait");
+    // the same link opened again: told it was decided, and by whom; nothing runs
+    RunResult again =
+        approver.resume("run-1", List.of(Decision.approve(Decision.Target.fromToken(token))));
+    assertThat(again).isInstanceOf(RunResult.AlreadyDecided.class);
+    RunResult.AlreadyDecided lost = (RunResult.AlreadyDecided) again;
+    assertThat(lost.sameToken()).isTrue();
+    assertThat(lost.callId()).isEqualTo(call.id());
+    assertThat(lost.decision().by()).isEqualTo("alice");
+    assertThat(lost.decision().action()).isEqualTo(DecisionRecord.Action.APPROVE);
     assertThat(bank.requests()).isEqualTo(1);
   }
 

@@ -92,6 +92,7 @@ class AgentCompactionHttpTest {
   Agent.Builder agent(AgentTool... tools) {
     Agent.Builder b =
         Agent.builder(kimi, "kimi-k3")
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .maxSteps(40)
             .listener(
@@ -288,14 +289,16 @@ class AgentCompactionHttpTest {
                 })
             .approval(Approval.always());
     String task = task(FILES) + " then publish_report path=report.txt";
-    Agent first = agent(readFile(4_500), statFile(), publish).store(store).build();
+    Agent first =
+        agent(readFile(4_500), statFile(), publish).key(TestKeys.KEY).store(store).build();
 
     RunResult paused = first.run("resumed", List.of(Message.user(task)));
 
     assertThat(paused).isInstanceOf(RunResult.Paused.class);
     assertThat(compactions()).isNotEmpty();
     assertThat(published).isEmpty();
-    Agent second = agent(readFile(4_500), statFile(), publish).store(store).build();
+    Agent second =
+        agent(readFile(4_500), statFile(), publish).key(TestKeys.KEY).store(store).build();
     RunState saved = RunState.fromJson(second.load("resumed").orElseThrow().toJson());
     assertThat(((UserMessage) saved.messages().get(0)).text()).isEqualTo(task);
     assertThat(((UserMessage) saved.messages().get(1)).text()).startsWith(Compactor.HEADER);

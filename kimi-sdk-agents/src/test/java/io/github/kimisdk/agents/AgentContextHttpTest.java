@@ -104,7 +104,9 @@ class AgentContextHttpTest {
       throws Exception {
     try (KimiClient kimi = withPropagator(server)) {
       for (Agent agent :
-          List.of(agent(kimi).build(), agent(kimi).store(RunStore.inMemory()).build())) {
+          List.of(
+              agent(kimi).build(),
+              agent(kimi).key(TestKeys.KEY).store(RunStore.inMemory()).build())) {
         REQUEST.set("request-42");
         try {
           RunResult r =

@@ -37,6 +37,7 @@ class AgentGatesHttpTest {
 
   Agent.Builder agent(KimiClient kimi, AgentTool transfer) {
     return Agent.builder(kimi, "kimi-k3")
+        .key(TestKeys.KEY)
         .store(RunStore.inMemory())
         .tool(transfer)
         .tool(notifyTool())
@@ -210,12 +211,16 @@ class AgentGatesHttpTest {
       FakeKimiServer server, KimiClient kimi) {
     RunStore store = RunStore.inMemory();
     // the result's write fails after the transfer ran: as a crash between the two would leave it
-    Agent failing = agent(kimi, bank.tool()).store(new FailingStore(store, "call/", 1)).build();
+    Agent failing =
+        agent(kimi, bank.tool())
+            .key(TestKeys.KEY)
+            .store(new FailingStore(store, "call/", 1))
+            .build();
     RunResult crashed = failing.run("r1", List.of(Message.user("transfer to=acct-1 amount=7")));
     assertThat(crashed).isInstanceOf(RunResult.Failed.class);
     assertThat(bank.requests()).isEqualTo(1);
 
-    Agent plain = agent(kimi, bank.tool()).store(store).build();
+    Agent plain = agent(kimi, bank.tool()).key(TestKeys.KEY).store(store).build();
     RunResult doubt = plain.resume(plain.load("r1").orElseThrow(), List.of());
     assertThat(doubt).isInstanceOf(RunResult.Paused.class);
     PendingCall c = ((RunResult.Paused) doubt).pending().get(0);
@@ -235,10 +240,13 @@ class AgentGatesHttpTest {
   void anIdempotentToolFoundBegunRunsAgainWithTheSameKey(FakeKimiServer server, KimiClient kimi) {
     RunStore store = RunStore.inMemory();
     Agent failing =
-        agent(kimi, bank.tool().asIdempotent()).store(new FailingStore(store, "call/", 1)).build();
+        agent(kimi, bank.tool().asIdempotent())
+            .key(TestKeys.KEY)
+            .store(new FailingStore(store, "call/", 1))
+            .build();
     failing.run("r1", List.of(Message.user("transfer to=acct-1 amount=7")));
 
-    Agent agent = agent(kimi, bank.tool().asIdempotent()).store(store).build();
+    Agent agent = agent(kimi, bank.tool().asIdempotent()).key(TestKeys.KEY).store(store).build();
     RunResult r = agent.resume(agent.load("r1").orElseThrow(), List.of());
 
     assertThat(r).isInstanceOf(RunResult.Answered.class);

@@ -35,7 +35,10 @@ class AgentKimiToolsDurableHttpTest {
       b -> b.thinking(Thinking.disabled());
 
   Agent.Builder durable(KimiClient kimi, String model) {
-    return Agent.builder(kimi, model).name("kimi-tools", "1").store(FileRunStore.of(dir));
+    return Agent.builder(kimi, model)
+        .name("kimi-tools", "1")
+        .key(TestKeys.KEY)
+        .store(FileRunStore.of(dir));
   }
 
   static RunState answered(RunResult r) {

@@ -39,6 +39,7 @@ class AgentPoliciesHttpTest {
   Agent.Builder builder(KimiClient kimi, RunStore store) {
     return Agent.builder(kimi, "kimi-k3")
         .name("payments", "1")
+        .key(TestKeys.KEY)
         .store(store)
         .listener(
             e -> {

@@ -73,6 +73,7 @@ class AgentServerEverythingTest {
           Agent.builder(kimi, "kimi-k2.6")
               .name("everything", "1")
               .tools(McpToolset.of(mcp))
+              .key(TestKeys.KEY)
               .store(FileRunStore.of(dir))
               .build();
 

@@ -75,6 +75,7 @@ class AgentSubagentsHttpTest {
                 JsonSchema.object().required("query", JsonSchema.string()).build(),
                 work))
         .request(b -> b.maxCompletionTokens(1_000))
+        .key(TestKeys.KEY)
         .store(RunStore.inMemory())
         .listener(this::record)
         .build();
@@ -85,6 +86,7 @@ class AgentSubagentsHttpTest {
         Agent.builder(kimi, "kimi-k3")
             .name("lead", "1")
             .request(r -> r.maxCompletionTokens(1_000))
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .listener(this::record);
     for (int i = 0; i < children.size(); i++) {
@@ -196,6 +198,7 @@ class AgentSubagentsHttpTest {
         Agent.builder(kimi, "kimi-k3")
             .name("payer", "1")
             .tool(bank.tool().approval(Approval.always()))
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .listener(this::record)
             .build();
@@ -204,6 +207,7 @@ class AgentSubagentsHttpTest {
     Agent.Builder lead =
         Agent.builder(kimi, "kimi-k3")
             .name("lead", "1")
+            .key(TestKeys.KEY)
             .store(store)
             .tool(payer.asTool("pay", "Pays an invoice"))
             .tool(notifier.asTool("note", "Notes a payment"))
@@ -234,7 +238,7 @@ class AgentSubagentsHttpTest {
 
     // another program: the state moved as JSON, the decision made on the child's call
     RunState moved = RunState.fromJson(json);
-    Agent second = lead.store(RunStore.inMemory()).build();
+    Agent second = lead.key(TestKeys.KEY).store(RunStore.inMemory()).build();
     RunResult done = second.resume(moved, List.of(Decision.approve(moved.pending().get(0))));
 
     assertThat(done).isInstanceOf(RunResult.Answered.class);
@@ -259,10 +263,12 @@ class AgentSubagentsHttpTest {
         Agent.builder(kimi, "kimi-k9-unknown")
             .name("broken", "1")
             .tool(AgentTool.of("lookup", "Looks up", JsonSchema.object().build(), (a, c) -> "x"))
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .build();
     Agent lead =
         Agent.builder(kimi, "kimi-k3")
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .tool(broken.asTool("research", "Researches"))
             .build();
@@ -283,6 +289,7 @@ class AgentSubagentsHttpTest {
         Agent.builder(kimi, "kimi-k3")
             .name("payer", "1")
             .tool(bank.tool().asIdempotent())
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .build();
     RunStore store = RunStore.inMemory();
@@ -292,14 +299,15 @@ class AgentSubagentsHttpTest {
         Agent.builder(kimi, "kimi-k3").name("lead", "1").tool(payer.asTool("pay", "Pays"));
 
     RunResult r =
-        lead.store(failing)
+        lead.key(TestKeys.KEY)
+            .store(failing)
             .build()
             .run("crashy", List.of(Message.user("pay task=\"transfer to=acct-3 amount=30\"")));
 
     assertThat(r).isInstanceOf(RunResult.Failed.class);
     assertThat(((RunResult.Failed) r).error()).isInstanceOf(RunStoreException.class);
     assertThat(bank.requests()).isEqualTo(1); // the effect happened before the store failed
-    Agent again = lead.store(store).build();
+    Agent again = lead.key(TestKeys.KEY).store(store).build();
     RunResult done = again.resume(again.load("crashy").orElseThrow(), List.of());
 
     assertThat(done).isInstanceOf(RunResult.Answered.class);
@@ -351,6 +359,7 @@ class AgentSubagentsHttpTest {
                         clock.advance(Duration.ofMinutes(1));
                         return region + " sold 1 unit";
                       }))
+              .key(TestKeys.KEY)
               .store(RunStore.inMemory())
               .build());
     }

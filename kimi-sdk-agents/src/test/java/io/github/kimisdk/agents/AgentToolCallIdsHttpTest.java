@@ -140,7 +140,7 @@ class AgentToolCallIdsHttpTest {
   @ParameterizedTest(name = "streaming {0}")
   @ValueSource(booleans = {false, true})
   void aDurableRunPairsRecurringIdsAndResumesAnsweredAsItWas(boolean streaming) {
-    Agent agent = agent(streaming).store(RunStore.inMemory()).build();
+    Agent agent = agent(streaming).key(TestKeys.KEY).store(RunStore.inMemory()).build();
     RunState r = answered(agent.run("ids-1", List.of(Message.user(THREE_TURNS))));
     assertEveryTurnPairs(r.messages(), 3);
     int sent = server.requestCount();

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The transfer scenario of issue 91, against the fake on loopback (kimi-k3: thinking on every step,
  * every request judged by Kimi's rules): a transfer that needs approval pauses the run; a second
- * agent, as a second program builds it, loads the saved run and decides.
+ * agent, as a second program builds it, loads the saved run and decides. Its store is kept without
+ * a key ({@link Agent.Builder#unsealed()}): what the binding of a decision to the arguments' digest
+ * does alone, as docs/agents.md says; a sealed store is {@link AgentBindingHttpTest}'s.
  */
 @ExtendWith(FakeKimiExtension.class)
 class AgentTransferHttpTest {
@@ -36,6 +38,7 @@ class AgentTransferHttpTest {
     return Agent.builder(kimi, "kimi-k3")
         .name("payments", "1")
         .tool(transfer)
+        .unsealed()
         .store(FileRunStore.of(dir))
         .listener(
             e -> {
@@ -152,6 +155,7 @@ class AgentTransferHttpTest {
         Agent.builder(kimi, "kimi-k3")
             .name("payments", "1")
             .tool(bank.tool().approval(Approval.always()))
+            .unsealed()
             .store(failing)
             .build();
     RunResult failed =
@@ -209,6 +213,7 @@ class AgentTransferHttpTest {
         Agent.builder(kimi, "kimi-k3")
             .name("payments", "1")
             .tool(slow)
+            .unsealed()
             .store(FileRunStore.of(dir))
             .owner("worker-a")
             .build();
@@ -216,6 +221,7 @@ class AgentTransferHttpTest {
         Agent.builder(kimi, "kimi-k3")
             .name("payments", "1")
             .tool(slow)
+            .unsealed()
             .store(FileRunStore.of(dir))
             .owner("worker-b")
             .build();

@@ -70,6 +70,7 @@ public final class CrashWorker {
               .name("crash", "1")
               .tool(transfer)
               .tool(notify)
+              .key(TestKeys.KEY)
               .store(store)
               .lease(Duration.ofSeconds(1))
               .build();

@@ -51,7 +51,12 @@ final class FailingStore extends ForwardingRunStore {
   }
 
   @Override
-  public boolean release(String runId) {
-    return store.release(runId);
+  public boolean release(String runId, String holder) {
+    return store.release(runId, holder);
+  }
+
+  @Override
+  public boolean forceRelease(String runId) {
+    return store.forceRelease(runId);
   }
 }

@@ -131,6 +131,16 @@ class HostedRunHttpTest {
     assertThat(bank.transfers()).singleElement();
     assertThat(bank.transfers().get(0).key())
         .isEqualTo(Ids.idempotencyKey(String.format("%032x", 1), "job-1", 1, 0));
+    RunState answered = ((RunResult.Answered) done).state();
+    assertThat(answered.decisionRecords())
+        .singleElement()
+        .satisfies(d -> assertThat(d.callId()).isEqualTo(paused.pending().get(0).id()));
+    // on an engine the engine's loop waits on till the run ends: a decision that comes late for a
+    // call decided already is set aside, not answered AlreadyDecided (which would end its loop)
+    RunResult late =
+        agent.resume(host, answered, List.of(Decision.approve(paused.pending().get(0))));
+    assertThat(late).isInstanceOf(RunResult.Answered.class);
+    assertThat(bank.transfers()).singleElement();
     // every model call went through the host: the fake saw as many as the host recorded
     assertThat(host.steps.stream().filter(s -> s instanceof ChatCompletion).count())
         .isEqualTo(server.requestCount());

@@ -48,6 +48,7 @@ public final class McpWorker {
             t -> t.name().equals("transfer") ? t.approval(Approval.always()).asIdempotent() : t)
         .tool(AgentTool.webSearch())
         .request(b -> b.thinking(Thinking.disabled()))
+        .key(TestKeys.KEY)
         .store(store)
         .key(key)
         .build();
@@ -116,6 +117,7 @@ public final class McpWorker {
                         : new AgentTool(
                             t.tool(), t.handler(), Approval.never(), AgentTool.Effect.ONCE))
             .tool(notify)
+            .key(TestKeys.KEY)
             .store(store)
             .claimWait(Duration.ofSeconds(30))
             .build();

@@ -69,6 +69,7 @@ class RestartAfterKillTest {
     Agent restarted =
         Agent.builder(kimi, "kimi-k3")
             .tool(RestartFixtures.tool((args, ctx) -> "looked up " + args.get("to").asString()))
+            .key(TestKeys.KEY)
             .store(watching)
             .claimWait(Duration.ofSeconds(15))
             .build();
@@ -98,6 +99,7 @@ class RestartAfterKillTest {
                           Thread.sleep(600_000);
                           return "never";
                         }))
+                .key(TestKeys.KEY)
                 .store(store)
                 .build();
         agent.run("job-1", List.of(Message.user("transfer to=acct-1 amount=5")));

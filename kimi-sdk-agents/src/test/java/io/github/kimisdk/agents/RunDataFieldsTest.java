@@ -62,7 +62,8 @@ class RunDataFieldsTest {
             null,
             null,
             List.of(new Decision.Approver("alice", Instant.parse("2026-11-28T10:00:00Z"), "ok")),
-            "0123456789abcdef"));
+            "0123456789abcdef",
+            Instant.parse("2026-11-28T09:00:00Z")));
     d.allowances =
         new ArrayList<>(List.of(new RunData.Grant(Allowance.tool("transfer"), "always")));
     d.pending =
@@ -87,6 +88,24 @@ class RunDataFieldsTest {
     d.createdAt = Instant.parse("2026-11-28T08:00:00Z");
     d.updatedAt = Instant.parse("2026-11-28T09:30:00Z");
     d.trace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    d.decisionRecords =
+        new ArrayList<>(
+            List.of(
+                new DecisionRecord(
+                    1,
+                    "run-1:4:0",
+                    "transfer",
+                    Ids.sha256("{\"to\":\"a\",\"amount\":1}"),
+                    DecisionRecord.Action.APPROVE_EDITED,
+                    Ids.sha256("{\"to\":\"b\",\"amount\":1}"),
+                    "alice",
+                    Instant.parse("2026-11-28T10:00:00Z"),
+                    "ok",
+                    "a message",
+                    "always",
+                    2,
+                    "0123456789abcdef",
+                    "bWFj")));
     return d;
   }
 

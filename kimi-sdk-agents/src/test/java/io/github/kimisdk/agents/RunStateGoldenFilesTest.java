@@ -78,6 +78,7 @@ class RunStateGoldenFilesTest {
     Bank bank = new Bank();
     Agent agent =
         Agent.builder(kimi, "kimi-k3")
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .name("payments", "1")
             .tool(bank.tool().approval(Approval.always()))
@@ -104,6 +105,7 @@ class RunStateGoldenFilesTest {
     Bank bank = new Bank();
     Agent agent =
         Agent.builder(kimi, "kimi-k3")
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .name("payments", "1")
             .tool(bank.tool().approval(Approval.always()))
@@ -139,6 +141,7 @@ class RunStateGoldenFilesTest {
     Agent reader =
         Agent.builder(kimi, "kimi-k3")
             .name("reader", "1")
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .tool(
                 AgentTool.of(
@@ -171,6 +174,7 @@ class RunStateGoldenFilesTest {
             .name("payer", "1")
             .request(b -> b.maxCompletionTokens(2_000))
             .tool(bank.tool().approval(Approval.always()))
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .build();
     Agent notifier =
@@ -185,12 +189,14 @@ class RunStateGoldenFilesTest {
                         .required("query", io.github.kimisdk.tool.JsonSchema.string())
                         .build(),
                     (a, c) -> "noted"))
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .build();
     Agent lead =
         Agent.builder(kimi, "kimi-k3")
             .name("lead", "1")
             .request(b -> b.maxCompletionTokens(2_000))
+            .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .tool(payer.asTool("pay", "Pays an invoice"))
             .tool(notifier.asTool("note", "Notes a payment"))
@@ -216,11 +222,11 @@ class RunStateGoldenFilesTest {
 
   @Test
   void aNewerVersionIsRefusedNamingBoth() throws IOException {
-    String newer = golden("agent-run-v1-paused.json").replace("\"version\": 1,", "\"version\": 4,");
+    String newer = golden("agent-run-v1-paused.json").replace("\"version\": 1,", "\"version\": 5,");
 
     assertThatThrownBy(() -> RunState.fromJson(newer))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("version 4, newer than this SDK reads (3)");
+        .hasMessageContaining("version 5, newer than this SDK reads (4)");
   }
 
   @Test
@@ -234,6 +240,49 @@ class RunStateGoldenFilesTest {
                 RunState.fromJson("{\"format\":\"kimi-sdk.agent-run\",\"version\":1,\"id\":\"x\"}"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("\"revision\" must be a number");
+  }
+
+  @Test
+  void aVersionFourRunsDecisionRecordLoadsVerifiedUnderItsKeyAndGrowsOnTheSecondApproval(
+      KimiClient kimi) throws IOException {
+    String json = golden("agent-run-v4-decision-record.json");
+    RunState s = RunState.fromJson(json);
+    assertThat(s.decisionRecords())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.sequence()).isEqualTo(1);
+              assertThat(r.callId()).isEqualTo("golden-4:1:0");
+              assertThat(r.action()).isEqualTo(DecisionRecord.Action.APPROVE);
+              assertThat(r.by()).isEqualTo("alice");
+              assertThat(r.at()).isEqualTo(java.time.Instant.parse("2026-11-28T12:30:00Z"));
+              assertThat(r.comment()).isEqualTo("invoice checked");
+              assertThat(r.approvers()).isEqualTo(2);
+              assertThat(r.mac()).isNotNull();
+            });
+    assertThat(s.agentVersion()).isEqualTo("4");
+    assertThat(s.agentDigest()).startsWith("83d5c907");
+    assertThat(RunState.fromJson(s.toJson()).toJson()).isEqualTo(s.toJson());
+    Bank bank = new Bank();
+    Agent agent =
+        Agent.builder(kimi, "kimi-k3")
+            .name("payments", "4")
+            .tool(bank.tool().approval(Approval.always().approvers(2)).asIdempotent())
+            .key(TestKeys.KEY)
+            .build();
+    // its record edited: refused under the key that chained it
+    RunState edited = RunState.fromJson(json.replace("\"invoice checked\"", "\"not checked\""));
+    assertThatThrownBy(() -> agent.resume(edited, List.of()))
+        .isInstanceOf(RunTamperedException.class)
+        .hasMessageContaining("decision record #1 (golden-4:1:0 approve by alice)");
+
+    RunResult r = agent.resume(s, List.of(Decision.approve(s.pending().get(0)).by("bob", null)));
+
+    assertThat(r).isInstanceOf(RunResult.Answered.class);
+    assertThat(bank.transfers()).hasSize(1);
+    assertThat(((RunResult.Answered) r).state().decisionRecords())
+        .extracting(DecisionRecord::by)
+        .containsExactly("alice", "bob");
   }
 
   @Test

@@ -23,15 +23,22 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RunsCommandPostgresTest {
   @RegisterExtension static final PostgresServer.PerClass PG = new PostgresServer.PerClass();
 
-  /** Runs the command; its exit status and what it printed. */
+  /** Runs the command on the tables {@code ops_*}; its exit status and what it printed. */
   static Map.Entry<Integer, String> command(String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--table-prefix", "ops"));
+    return raw(all.toArray(String[]::new));
+  }
+
+  /** Runs the command on the server, its tables named by {@code args}. */
+  static Map.Entry<Integer, String> raw(String... args) throws Exception {
     List<String> line = new ArrayList<>();
     line.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     line.add("-cp");
     line.add(System.getProperty("java.class.path")); // the PostgreSQL driver among it
     line.add("io.github.kimisdk.agents.cli.Main");
     line.addAll(List.of(args));
-    line.addAll(List.of("--store", PG.server().url(), "--user", "kimi", "--table-prefix", "ops"));
+    line.addAll(List.of("--store", PG.server().url(), "--user", "kimi"));
     Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -68,6 +75,9 @@ class RunsCommandPostgresTest {
     Map.Entry<Integer, String> list = command("runs", "list", "--state", "running");
     assertThat(list.getValue()).contains("stuck", "running", "dead-worker until ");
 
+    Map.Entry<Integer, String> wrong = command("runs", "release", "stuck", "--holder", "w2");
+    assertThat(wrong.getKey()).as(wrong.getValue()).isEqualTo(1);
+    assertThat(store.count(RunQuery.in(RunQuery.State.RUNNING))).isEqualTo(1);
     Map.Entry<Integer, String> release = command("runs", "release", "--holder", "dead-worker");
     assertThat(release.getKey()).as(release.getValue()).isZero();
     assertThat(release.getValue()).isEqualTo("Released 1 claim held by dead-worker: stuck\n");
@@ -79,6 +89,20 @@ class RunsCommandPostgresTest {
         .startsWith("Deleted 2 ended runs last saved over 30d 0h ago: old-1, old-2\n")
         .contains("1 orphan (running, no worker holds them)", "  stuck  payments@1");
     assertThat(store.count(RunQuery.all())).isEqualTo(1);
+  }
+
+  @Test
+  void aStoreWhoseTablesAreNotThereNamesTheTablesLookedForAndTheTablePrefixOption()
+      throws Exception {
+    Map.Entry<Integer, String> r = raw("runs", "list"); // the default prefix: no such tables here
+    assertThat(r.getKey()).as(r.getValue()).isEqualTo(1);
+    assertThat(r.getValue())
+        .contains("kimi_agent_runs")
+        .contains("does not exist")
+        .contains(
+            "the store's tables are kimi_agent_claims, kimi_agent_records, kimi_agent_runs,"
+                + " kimi_agent_labels")
+        .contains("--table-prefix PREFIX");
   }
 
   static RunSummary summary(String id, RunState.Status status, Instant at) {

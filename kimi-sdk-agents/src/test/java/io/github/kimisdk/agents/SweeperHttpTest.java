@@ -36,6 +36,7 @@ class SweeperHttpTest {
     return Agent.builder(kimi, "kimi-k3")
         .name("payments", "1")
         .tool(bank.tool().asIdempotent())
+        .key(TestKeys.KEY)
         .store(store);
   }
 
@@ -102,6 +103,7 @@ class SweeperHttpTest {
         Agent.builder(kimi, "kimi-k3")
             .name("payments", "1")
             .tool(bank.tool().approval(daily))
+            .key(TestKeys.KEY)
             .store(store);
     b.clock(Clock.fixed(T0, ZoneOffset.UTC))
         .build()
@@ -136,6 +138,7 @@ class SweeperHttpTest {
       Agent next =
           Agent.builder(kimi, "kimi-k3")
               .tool(RestartFixtures.tool((a, ctx) -> "looked up"))
+              .key(TestKeys.KEY)
               .store(JdbcRunStore.of(pg.dataSource(), "restart"))
               .claimWait(Duration.ofSeconds(5))
               .build();

@@ -4,8 +4,10 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.Approval;
 import io.github.kimisdk.agents.Decision;
+import io.github.kimisdk.agents.DecisionRecord;
 import io.github.kimisdk.agents.FileRunStore;
 import io.github.kimisdk.agents.PendingCall;
+import io.github.kimisdk.agents.RunKey;
 import io.github.kimisdk.agents.RunResult;
 import io.github.kimisdk.agents.RunState;
 import io.github.kimisdk.chat.Message;
@@ -21,7 +23,8 @@ import java.util.Map;
  * An agent run that waits for a person: the model asks for a transfer that needs approval, the run
  * stops before it and is saved to a directory, and the program ends. A second program, which shares
  * nothing with the first but the directory, loads the run, shows the call and approves it (or
- * rejects it): the transfer is done once and the model answers.
+ * rejects it): the transfer is done once and the model answers, and the run keeps who decided, when
+ * and why. The store is sealed with a run key both programs read from a file beside the runs.
  *
  * <p>Without arguments both programs run one after the other in this process, each with its own
  * client and agent, on a temporary directory. As two programs:
@@ -75,13 +78,24 @@ public final class ApprovalRun {
     }
   }
 
-  /** The agent both programs build, the same way: its tools, its approval, its store. */
+  /** The agent both programs build, the same way: its tools, its approval, its store, its key. */
   static Agent agent(KimiClient kimi, String model, Path dir) {
     return Agent.builder(kimi, model)
         .name("payments", "1")
         .tool(new Ledger(dir.resolve("ledger")).transferTool().approval(Approval.always()))
         .store(FileRunStore.of(dir.resolve("runs")))
+        .key(key(dir)) // every record sealed: an edit of the store is refused, not paid
         .build();
+  }
+
+  /**
+   * The run key both programs read: made once, beside the runs, in a file only its owner may read
+   * (a laptop's key). A team's workers read theirs from its secret store instead:
+   * RunKey.fromEnv("KIMI_AGENT_KEY"), made once with java -jar kimi-sdk-agents-VERSION.jar key.
+   */
+  static RunKey key(Path dir) {
+    Path file = dir.resolve("agent.key");
+    return Files.exists(file) ? RunKey.fromFile(file) : RunKey.createFile(file);
   }
 
   static int start(Path dir, Map<String, String> env, PrintStream out) {
@@ -136,14 +150,31 @@ public final class ApprovalRun {
                 + c.arguments());
         decisions.add(
             approve
-                ? Decision.approve(c)
-                : Decision.reject(c, "the invoice is disputed; do not pay"));
+                ? Decision.approve(c).by("alice@example.com", "invoice 42 checked")
+                : Decision.reject(c, "the invoice is disputed; do not pay")
+                    .by("alice@example.com", "disputed by the customer"));
       }
       RunResult r = agent.resume(state, decisions);
       if (r instanceof RunResult.Answered a) {
         out.println("[answer] " + a.text());
       } else {
         out.println("[result] " + r);
+      }
+      // the decision outlives the call it decided: kept in the run, chained under the key
+      for (DecisionRecord d : agent.load(RUN_ID).orElseThrow().decisionRecords()) {
+        out.println(
+            "[record] #"
+                + d.sequence()
+                + " "
+                + d.action()
+                + " of "
+                + d.callId()
+                + " by "
+                + d.by()
+                + " at "
+                + d.at()
+                + ": "
+                + d.comment());
       }
       out.println("[ledger] " + new Ledger(dir.resolve("ledger")).transfers());
       return r instanceof RunResult.Answered ? 0 : 1;

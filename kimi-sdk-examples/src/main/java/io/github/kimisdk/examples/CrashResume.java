@@ -76,11 +76,13 @@ public final class CrashResume {
     }
   }
 
-  static Agent.Builder agent(KimiClient kimi, String model, AgentTool transfer, RunStore store) {
+  static Agent.Builder agent(
+      KimiClient kimi, String model, AgentTool transfer, RunStore store, Path dir) {
     return Agent.builder(kimi, model)
         .name("payroll", "1")
         .tool(transfer.asIdempotent()) // the ledger honours the key: run again after a crash
-        .store(store);
+        .store(store)
+        .key(ApprovalRun.key(dir)); // a laptop's key, beside the runs (ApprovalRun.key)
   }
 
   static int first(Path dir, boolean halt, Map<String, String> env, PrintStream out) {
@@ -105,7 +107,7 @@ public final class CrashResume {
     RunStore dying = new DyingStore(files, dead);
     try (ExampleSession s = ExampleSession.open(env, out, ExampleSession.DEFAULT_MODEL)) {
       out.println("> " + TASK);
-      Agent.Builder builder = agent(s.kimi(), s.model(), transfer, dying);
+      Agent.Builder builder = agent(s.kimi(), s.model(), transfer, dying, dir);
       if (!halt) {
         // Played in this process, the dead agent's claim is left to its lease, which lapses by
         // itself: a short one keeps the example short. A process really killed (crash DIR) frees
@@ -125,7 +127,12 @@ public final class CrashResume {
     Ledger ledger = new Ledger(dir.resolve("ledger"));
     try (ExampleSession s = ExampleSession.open(env, out, ExampleSession.DEFAULT_MODEL)) {
       Agent agent =
-          agent(s.kimi(), s.model(), ledger.transferTool(), FileRunStore.of(dir.resolve("runs")))
+          agent(
+                  s.kimi(),
+                  s.model(),
+                  ledger.transferTool(),
+                  FileRunStore.of(dir.resolve("runs")),
+                  dir)
               .listener(
                   e -> {
                     if (e instanceof io.github.kimisdk.agents.RunEvent.ToolStarted t && t.rerun()) {

@@ -5,6 +5,7 @@ import io.github.kimisdk.agents.AgentTool;
 import io.github.kimisdk.agents.Compaction;
 import io.github.kimisdk.agents.CompactionReport;
 import io.github.kimisdk.agents.RunEvent;
+import io.github.kimisdk.agents.RunKey;
 import io.github.kimisdk.agents.RunResult;
 import io.github.kimisdk.agents.RunStore;
 import io.github.kimisdk.chat.Message;
@@ -86,6 +87,7 @@ public final class LongRun {
               .maxSteps(DOCUMENTS + 4)
               .compaction(Compaction.defaults().maxPromptTokens(THRESHOLD))
               .store(RunStore.inMemory())
+              .key(RunKey.generate()) // its runs end with this process: a key of its own
               .listener(e -> print(e, out, largest, compactions))
               .build();
       out.println("> " + task());

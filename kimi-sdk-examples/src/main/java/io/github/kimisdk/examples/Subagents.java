@@ -3,6 +3,7 @@ package io.github.kimisdk.examples;
 import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.AgentTool;
 import io.github.kimisdk.agents.RunEvent;
+import io.github.kimisdk.agents.RunKey;
 import io.github.kimisdk.agents.RunResult;
 import io.github.kimisdk.agents.RunStore;
 import io.github.kimisdk.chat.Message;
@@ -63,6 +64,7 @@ public final class Subagents {
               .parallelism(4)
               .request(b -> b.maxCompletionTokens(2_000)) // the worst case a call holds
               .store(RunStore.inMemory())
+              .key(RunKey.generate()) // its runs end with this process: a key of its own
               .listener(e -> print(e, out));
       for (int i = 0; i < REGIONS.size(); i++) {
         String region = REGIONS.get(i);
@@ -75,6 +77,7 @@ public final class Subagents {
                 .tool(salesService(region, millis))
                 .request(b -> b.maxCompletionTokens(2_000))
                 .store(RunStore.inMemory())
+                .key(RunKey.generate()) // its runs end with this process: a key of its own
                 .build();
         lead.tool(researcher.asTool("research_" + region, "Researches the " + region + " region"));
       }

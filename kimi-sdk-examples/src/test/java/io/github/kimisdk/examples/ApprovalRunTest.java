@@ -20,7 +20,10 @@ class ApprovalRunTest {
         .contains("[saved] run invoice-42, revision ")
         .contains("[loaded] run invoice-42, PAUSED")
         .contains("[answer] ")
-        .contains("[ledger] [120 EUR to acct-7]");
+        .contains("[ledger] [120 EUR to acct-7]")
+        .containsPattern(
+            "\\[record\\] #1 APPROVE of invoice-42:1:0 by alice@example.com at \\S+Z: invoice 42"
+                + " checked");
   }
 
   @Test
@@ -29,12 +32,20 @@ class ApprovalRunTest {
     assertThat(ApprovalRun.run(new String[] {"start", dir.toString()}, Map.of(), first.out))
         .isZero();
     assertThat(Files.exists(dir.resolve("runs/invoice-42/state.rec"))).isTrue();
+    assertThat(Files.readString(dir.resolve("runs/invoice-42/state.rec"))).contains("\"mac\"");
+    if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(dir.resolve("agent.key"))))
+          .isEqualTo("rw-------");
+    }
     Captured second = new Captured();
     assertThat(ApprovalRun.run(new String[] {"reject", dir.toString()}, Map.of(), second.out))
         .isZero();
     assertThat(second.text())
         .contains("[approval] rejected: transfer")
         .contains("the invoice is disputed")
-        .contains("[ledger] []");
+        .contains("[ledger] []")
+        .contains("[record] #1 REJECT of invoice-42:1:0 by alice@example.com");
   }
 }

@@ -56,6 +56,7 @@ import java.util.Objects;
  * Agent agent = Agent.builder(kimi, "kimi-k3")
  *     .name("payments", "1")
  *     .store(store)
+ *     .key(RunKey.fromEnv("KIMI_AGENT_KEY"))
  *     .tracer(AgentSpans.create(openTelemetry))
  *     .listener(e -> { events.onEvent(e); metrics.onEvent(e); })
  *     .build();

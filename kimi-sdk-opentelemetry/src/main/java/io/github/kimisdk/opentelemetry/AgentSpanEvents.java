@@ -3,6 +3,7 @@ package io.github.kimisdk.opentelemetry;
 import io.github.kimisdk.agents.AgentListener;
 import io.github.kimisdk.agents.CompactionReport;
 import io.github.kimisdk.agents.Decision;
+import io.github.kimisdk.agents.DecisionRecord;
 import io.github.kimisdk.agents.RunEvent;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -17,25 +18,34 @@ import java.util.Locale;
  * current span: the span the application opens around {@code Agent.run} or {@code Agent.resume},
  * under which the run's chat spans also are. The conventions name no approval or resume events yet,
  * so the names are Kimi's own: {@value #CLAIMED}, {@value #TAKEN}, {@value #RESUMED}, {@value
- * #PAUSED}, {@value #IN_DOUBT}, {@value #APPROVED}, {@value #DENIED}, {@value #EXPIRED}, {@value
- * #AGENT_CHANGED}, {@value #ASKED_AGAIN}, {@value #COMPACTED} (the tokens and bytes of the next
- * request before and after, the messages replaced, the summary call's model, tokens, cached tokens
- * and cost, the prefix cache given up) and {@value #TOOL_RESULT_CUT} (the result's length and what
- * was kept). Each carries {@code kimi.agent.run.id}, and {@code gen_ai.tool.name} where a tool is
- * concerned; never a call's arguments or its idempotency key.
+ * #PAUSED}, {@value #IN_DOUBT}, {@value #DECIDED}, {@value #APPROVED}, {@value #DENIED}, {@value
+ * #EXPIRED}, {@value #AGENT_CHANGED}, {@value #ASKED_AGAIN}, {@value #COMPACTED} (the tokens and
+ * bytes of the next request before and after, the messages replaced, the summary call's model,
+ * tokens, cached tokens and cost, the prefix cache given up) and {@value #TOOL_RESULT_CUT} (the
+ * result's length and what was kept). Each carries {@code kimi.agent.run.id}, and {@code
+ * gen_ai.tool.name} where a tool is concerned; never a call's arguments or its idempotency key.
  *
- * <p><b>Decisions, audited.</b> {@value #APPROVED} carries who approved ({@code
- * kimi.agent.approved.by}, one name per approver, in the order they decided), when ({@code
- * kimi.agent.approved.at}, ISO-8601 instants, in the same order), why ({@code
- * kimi.agent.approved.comments}, {@code ""} for an approver who gave none) and how long the call
- * waited for it ({@code kimi.agent.approval.waited}, in seconds); {@value #DENIED} the person who
- * rejected it when one was named ({@code kimi.agent.denied.approver}, {@code .at}, {@code
- * .comment}); {@value #EXPIRED} what became of a call that waited past its approval's expiry
- * ({@code kimi.agent.expired.then}: {@code reject} or {@code escalate}) and after how long ({@code
- * kimi.agent.expired.after}, in seconds); {@value #AGENT_CHANGED} a run resumed under another
- * version of its agent: which ({@code kimi.agent.version.saved_by}, {@code .resumed_by}, as {@code
- * name@version}), the tools added, removed and changed ({@code .added}, {@code .removed}, {@code
- * .changed}), the rule ({@code .rule}) and whether the run went on ({@code .continued}).
+ * <p><b>Decisions, audited.</b> {@value #DECIDED} is every decision as the run's record keeps it
+ * ({@code RunEvent.Decided}), each approver's of several included, an expiry and an escalation: its
+ * place in the record ({@code kimi.agent.decision.seq}), the call ({@code
+ * kimi.agent.decision.call_id}), what was decided ({@code kimi.agent.decision.action}: {@code
+ * approve}, {@code approve_edited}, {@code approve_and_allow}, {@code reject}, {@code answer},
+ * {@code expired}, {@code escalated}), by whom ({@code kimi.agent.decision.by}, absent when nobody
+ * was named or the policy decided), when ({@code kimi.agent.decision.at}, ISO-8601), why ({@code
+ * kimi.agent.decision.comment}), the policy ({@code kimi.agent.decision.policy}) and how many
+ * approvers it needs ({@code kimi.agent.decision.approvers}); never the arguments or their digest.
+ * {@value #APPROVED} carries who approved ({@code kimi.agent.approved.by}, one name per approver,
+ * in the order they decided), when ({@code kimi.agent.approved.at}, ISO-8601 instants, in the same
+ * order), why ({@code kimi.agent.approved.comments}, {@code ""} for an approver who gave none) and
+ * how long the call waited for it ({@code kimi.agent.approval.waited}, in seconds); {@value
+ * #DENIED} the person who rejected it when one was named ({@code kimi.agent.denied.approver},
+ * {@code .at}, {@code .comment}); {@value #EXPIRED} what became of a call that waited past its
+ * approval's expiry ({@code kimi.agent.expired.then}: {@code reject} or {@code escalate}), after
+ * how long ({@code kimi.agent.expired.after}, in seconds) and when it was found ({@code
+ * kimi.agent.expired.at}); {@value #AGENT_CHANGED} a run resumed under another version of its
+ * agent: which ({@code kimi.agent.version.saved_by}, {@code .resumed_by}, as {@code name@version}),
+ * the tools added, removed and changed ({@code .added}, {@code .removed}, {@code .changed}), the
+ * rule ({@code .rule}) and whether the run went on ({@code .continued}).
  *
  * <p>With {@link AgentSpans} as the agent's tracer, the current span is the run's {@code
  * invoke_agent} span.
@@ -71,6 +81,9 @@ public final class AgentSpanEvents implements AgentListener {
 
   /** Calls found begun but not finished after a crash wait for a person. */
   public static final String IN_DOUBT = "kimi.agent.in_doubt";
+
+  /** A decision on a call was kept in the run's record. */
+  public static final String DECIDED = "kimi.agent.decided";
 
   /** A call that asked may run. */
   public static final String APPROVED = "kimi.agent.approved";
@@ -119,6 +132,20 @@ public final class AgentSpanEvents implements AgentListener {
       AttributeKey.stringKey("kimi.agent.expired.then");
   static final AttributeKey<Double> EXPIRED_AFTER =
       AttributeKey.doubleKey("kimi.agent.expired.after");
+  static final AttributeKey<String> EXPIRED_AT = AttributeKey.stringKey("kimi.agent.expired.at");
+  static final AttributeKey<Long> DECISION_SEQ = AttributeKey.longKey("kimi.agent.decision.seq");
+  static final AttributeKey<String> DECISION_CALL =
+      AttributeKey.stringKey("kimi.agent.decision.call_id");
+  static final AttributeKey<String> DECISION_ACTION =
+      AttributeKey.stringKey("kimi.agent.decision.action");
+  static final AttributeKey<String> DECISION_BY = AttributeKey.stringKey("kimi.agent.decision.by");
+  static final AttributeKey<String> DECISION_AT = AttributeKey.stringKey("kimi.agent.decision.at");
+  static final AttributeKey<String> DECISION_COMMENT =
+      AttributeKey.stringKey("kimi.agent.decision.comment");
+  static final AttributeKey<String> DECISION_POLICY =
+      AttributeKey.stringKey("kimi.agent.decision.policy");
+  static final AttributeKey<Long> DECISION_APPROVERS =
+      AttributeKey.longKey("kimi.agent.decision.approvers");
   static final AttributeKey<String> SAVED_BY =
       AttributeKey.stringKey("kimi.agent.version.saved_by");
   static final AttributeKey<String> RESUMED_BY =
@@ -186,6 +213,22 @@ public final class AgentSpanEvents implements AgentListener {
     } else if (event instanceof RunEvent.InDoubt e) {
       name = IN_DOUBT;
       a.put(CALLS, (long) e.calls().size());
+    } else if (event instanceof RunEvent.Decided e) {
+      name = DECIDED;
+      DecisionRecord r = e.record();
+      a.put(TOOL, r.tool())
+          .put(DECISION_SEQ, (long) r.sequence())
+          .put(DECISION_CALL, r.callId())
+          .put(DECISION_ACTION, r.action().name().toLowerCase(Locale.ROOT))
+          .put(DECISION_AT, r.at().toString())
+          .put(DECISION_POLICY, r.policy())
+          .put(DECISION_APPROVERS, (long) r.approvers());
+      if (r.by() != null) {
+        a.put(DECISION_BY, r.by());
+      }
+      if (r.comment() != null) {
+        a.put(DECISION_COMMENT, r.comment());
+      }
     } else if (event instanceof RunEvent.Approved e) {
       name = APPROVED;
       a.put(TOOL, e.tool()).put(STEP, (long) e.step()).put(HOW, e.how());
@@ -217,7 +260,8 @@ public final class AgentSpanEvents implements AgentListener {
       a.put(TOOL, e.tool())
           .put(STEP, (long) e.step())
           .put(EXPIRED_THEN, e.then().name().toLowerCase(Locale.ROOT))
-          .put(EXPIRED_AFTER, e.after().toNanos() / 1e9);
+          .put(EXPIRED_AFTER, e.after().toNanos() / 1e9)
+          .put(EXPIRED_AT, e.at().toString());
     } else if (event instanceof RunEvent.AgentChanged e) {
       name = AGENT_CHANGED;
       a.put(SAVED_BY, e.savedBy())

@@ -51,7 +51,8 @@ import java.util.Objects;
  * gen_ai.request.model} and {@code gen_ai.conversation.id} (the run's id); at its end {@code
  * gen_ai.usage.input_tokens} and {@code gen_ai.usage.output_tokens} (what the drive's model calls
  * used, a compaction's summary call included) and {@code kimi.agent.run.status} ({@code answered},
- * {@code paused}, {@code stopped}, {@code failed}, {@code taken}). A run that failed has status
+ * {@code paused}, {@code stopped}, {@code failed}, {@code taken}, {@code already_decided}: a
+ * decision came for a call decided already, and nothing was done). A run that failed has status
  * {@code ERROR} and {@code error.type} as a chat span gives it (Kimi's error type, the HTTP status,
  * or the failure's class); one a limit stopped, {@code ERROR} and {@code error.type} {@code
  * kimi.limit.steps}, {@code .tokens}, {@code .spend} or {@code .time}.
@@ -251,6 +252,8 @@ public final class AgentSpans implements AgentTracer {
           span.setAttribute(RUN_STATUS, "paused");
         } else if (result instanceof RunResult.Taken) {
           span.setAttribute(RUN_STATUS, "taken");
+        } else if (result instanceof RunResult.AlreadyDecided) {
+          span.setAttribute(RUN_STATUS, "already_decided");
         }
       } finally {
         scope.close();

@@ -187,6 +187,7 @@ class AgentMetricsTest {
       RunResult crashed =
           Agent.builder(kimi, "kimi-k3")
               .tool(refund)
+              .key(io.github.kimisdk.agents.TestKeys.KEY)
               .store(new DiesAtTheResult(store))
               .listener(metrics)
               .build()
@@ -196,6 +197,7 @@ class AgentMetricsTest {
       RunResult resumed =
           Agent.builder(kimi, "kimi-k3")
               .tool(refund)
+              .key(io.github.kimisdk.agents.TestKeys.KEY)
               .store(store)
               .listener(metrics)
               .build()

@@ -78,6 +78,7 @@ class AgentRunStoryTest {
           };
       return Agent.builder(kimi, "kimi-k3")
           .name("payments", "1")
+          .key(io.github.kimisdk.agents.TestKeys.KEY)
           .store(store)
           .tool(transfer(approval))
           .clock(Clock.fixed(now, ZoneOffset.UTC))
@@ -248,6 +249,7 @@ class AgentRunStoryTest {
     Agent v2 =
         Agent.builder(m.kimi, "kimi-k3")
             .name("payments", "2")
+            .key(io.github.kimisdk.agents.TestKeys.KEY)
             .store(store)
             .tool(
                 AgentTool.of(

@@ -39,6 +39,7 @@ class AgentSpanEventsTest {
               .approval(Approval.always());
       Agent agent =
           Agent.builder(kimi, "kimi-k3")
+              .key(io.github.kimisdk.agents.TestKeys.KEY)
               .store(io.github.kimisdk.agents.RunStore.inMemory())
               .tool(transfer)
               .hook(
@@ -82,5 +83,93 @@ class AgentSpanEventsTest {
     }
     // the model's calls are chat spans of their own, under the run's span where telemetry is
     // installed; here only the events are asked for
+  }
+
+  @Test
+  void everyDecisionIsAnEventWithWhoWhenAndWhyTheFirstOfTwoAndAnExpiryIncluded() {
+    InMemoryTelemetry otel = new InMemoryTelemetry();
+    java.time.Instant t0 = java.time.Instant.parse("2026-11-28T09:00:00Z");
+    java.time.Instant later = t0.plus(java.time.Duration.ofHours(25));
+    try (FakeKimiServer server = new FakeKimiServer().start();
+        KimiClient kimi =
+            KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build()) {
+      io.github.kimisdk.agents.RunStore store = io.github.kimisdk.agents.RunStore.inMemory();
+      java.util.function.BiFunction<Approval, java.time.Instant, Agent> agent =
+          (approval, now) ->
+              Agent.builder(kimi, "kimi-k3")
+                  .key(io.github.kimisdk.agents.TestKeys.KEY)
+                  .store(store)
+                  .clock(java.time.Clock.fixed(now, java.time.ZoneOffset.UTC))
+                  .tool(
+                      AgentTool.of(
+                              "transfer",
+                              "Moves money",
+                              JsonSchema.object()
+                                  .required("to", JsonSchema.string())
+                                  .required("amount", JsonSchema.integer())
+                                  .build(),
+                              (args, ctx) -> "done")
+                          .approval(approval))
+                  .listener(AgentSpanEvents.create())
+                  .build();
+      Approval two = Approval.always().approvers(2);
+      Approval daily =
+          Approval.always().expiresAfter(java.time.Duration.ofHours(24), Approval.Expiry.REJECT);
+      Span span = otel.sdk.getTracer("test").spanBuilder("payments").startSpan();
+      try (Scope s = span.makeCurrent()) {
+        assertThat(Span.current()).isSameAs(span).as("scope %s", s);
+        RunResult.Paused p =
+            (RunResult.Paused)
+                agent
+                    .apply(two, t0)
+                    .run("run-2", List.of(Message.user("transfer to=acct-7 amount=5")));
+        Decision alice = Decision.approve(p.pending().get(0)).by("alice", "first look");
+        agent.apply(two, t0).resume("run-2", List.of(alice));
+        agent
+            .apply(two, t0)
+            .resume("run-2", List.of(Decision.approve(p.pending().get(0)).by("bob", null)));
+        agent.apply(daily, t0).run("run-3", List.of(Message.user("transfer to=acct-7 amount=5")));
+        agent.apply(daily, later).resume("run-3", List.of());
+      } finally {
+        span.end();
+      }
+    }
+    SpanData payments =
+        otel.spans.getFinishedSpanItems().stream()
+            .filter(d -> d.getName().equals("payments"))
+            .findFirst()
+            .orElseThrow();
+    List<EventData> decided =
+        payments.getEvents().stream()
+            .filter(e -> e.getName().equals(AgentSpanEvents.DECIDED))
+            .toList();
+    assertThat(decided).hasSize(3);
+    assertThat(decided.get(0).getAttributes().get(AgentSpanEvents.DECISION_BY)).isEqualTo("alice");
+    assertThat(decided.get(0).getAttributes().get(AgentSpanEvents.DECISION_COMMENT))
+        .isEqualTo("first look");
+    assertThat(decided.get(0).getAttributes().get(AgentSpanEvents.DECISION_ACTION))
+        .isEqualTo("approve");
+    assertThat(decided.get(0).getAttributes().get(AgentSpanEvents.DECISION_SEQ)).isEqualTo(1L);
+    assertThat(decided.get(0).getAttributes().get(AgentSpanEvents.DECISION_APPROVERS))
+        .isEqualTo(2L);
+    assertThat(decided.get(0).getAttributes().get(AgentSpanEvents.DECISION_CALL))
+        .isEqualTo("run-2:1:0");
+    assertThat(decided.get(0).getAttributes().get(AgentSpanEvents.DECISION_AT)).isNotBlank();
+    assertThat(decided.get(1).getAttributes().get(AgentSpanEvents.DECISION_BY)).isEqualTo("bob");
+    assertThat(decided.get(1).getAttributes().get(AgentSpanEvents.DECISION_SEQ)).isEqualTo(2L);
+    assertThat(decided.get(2).getAttributes().get(AgentSpanEvents.DECISION_ACTION))
+        .isEqualTo("expired");
+    assertThat(decided.get(2).getAttributes().get(AgentSpanEvents.DECISION_AT))
+        .isEqualTo(later.toString());
+    assertThat(decided.get(2).getAttributes().get(AgentSpanEvents.DECISION_BY)).isNull();
+    EventData expired =
+        payments.getEvents().stream()
+            .filter(e -> e.getName().equals(AgentSpanEvents.EXPIRED))
+            .findFirst()
+            .orElseThrow();
+    assertThat(expired.getAttributes().get(AgentSpanEvents.EXPIRED_AT)).isEqualTo(later.toString());
+    for (EventData e : payments.getEvents()) {
+      assertThat(e.getAttributes().toString()).doesNotContain("acct-7").doesNotContain("kimi-");
+    }
   }
 }

@@ -132,6 +132,7 @@ class AgentSpansTest {
         Agent.builder(kimi, "kimi-k3")
             .name("reader", "3")
             .description("Reads files and reports")
+            .key(io.github.kimisdk.agents.TestKeys.KEY)
             .store(RunStore.inMemory())
             .tool(tool("read_file", 10))
             .tool(tool("stat_file", 10))
@@ -202,12 +203,14 @@ class AgentSpansTest {
     Agent child =
         Agent.builder(kimi, "kimi-k3")
             .name("researcher", "1")
+            .key(io.github.kimisdk.agents.TestKeys.KEY)
             .store(RunStore.inMemory())
             .tool(tool("lookup", 5))
             .build();
     Agent lead =
         Agent.builder(kimi, "kimi-k3")
             .name("lead", "1")
+            .key(io.github.kimisdk.agents.TestKeys.KEY)
             .store(RunStore.inMemory())
             .tool(child.asTool("research", "Researches a question"))
             .tracer(AgentSpans.create(otel))
@@ -244,6 +247,7 @@ class AgentSpansTest {
   void argumentsAndResultsAreRecordedOnlyWhenAskedAndStructured() {
     Agent agent =
         Agent.builder(kimi, "kimi-k3")
+            .key(io.github.kimisdk.agents.TestKeys.KEY)
             .store(RunStore.inMemory())
             .tool(tool("read_file", 2))
             .tracer(AgentSpans.builder(otel).captureMessageContent(true).build())
@@ -264,6 +268,7 @@ class AgentSpansTest {
   void aResultThatEchoesItsIdempotencyKeyReachesTheSpanWithoutIt() {
     Agent agent =
         Agent.builder(kimi, "kimi-k3")
+            .key(io.github.kimisdk.agents.TestKeys.KEY)
             .store(RunStore.inMemory())
             .tool(
                 AgentTool.of(
@@ -289,6 +294,7 @@ class AgentSpansTest {
   void aFailedToolCallIsAnErrorNamingWhatItThrew() {
     Agent agent =
         Agent.builder(kimi, "kimi-k3")
+            .key(io.github.kimisdk.agents.TestKeys.KEY)
             .store(RunStore.inMemory())
             .tool(
                 AgentTool.of(
@@ -317,6 +323,7 @@ class AgentSpansTest {
     Agent agent =
         Agent.builder(kimi, "kimi-k3")
             .name("reader", "1")
+            .key(io.github.kimisdk.agents.TestKeys.KEY)
             .store(RunStore.inMemory())
             .tool(tool("read_file", 3_000))
             .compaction(Compaction.defaults())

@@ -131,6 +131,7 @@ class ConventionsReleaseTest {
         io.github.kimisdk.agents.Agent child =
             io.github.kimisdk.agents.Agent.builder(kimi, "kimi-k3")
                 .name("researcher", "1")
+                .key(io.github.kimisdk.agents.TestKeys.KEY)
                 .store(io.github.kimisdk.agents.RunStore.inMemory())
                 .tool(lookup)
                 .build();
@@ -142,6 +143,7 @@ class ConventionsReleaseTest {
             io.github.kimisdk.agents.Agent.builder(kimi, "kimi-k3")
                 .name("lead", "1")
                 .description("Answers with figures")
+                .key(io.github.kimisdk.agents.TestKeys.KEY)
                 .store(leads)
                 .tool(child.asTool("research", "Researches a figure"))
                 .tracer(AgentSpans.builder(OTEL).captureMessageContent(true).build())

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * RunStore store = RedisRunStore.of(JedisScripts.of(jedis));
- * Agent agent = Agent.builder(kimi, "kimi-k3").store(store).tool(transfer).build();
+ * Agent agent = Agent.builder(kimi, "kimi-k3").store(store).key(key).tool(transfer).build();
  * RunPage paused = store.list(RunQuery.in(RunQuery.State.PAUSED).agent("payments"));
  * }</pre>
  *
@@ -128,6 +128,13 @@ public final class RedisRunStore implements RunStore {
           + " return 'NONE' end\n"
           + "return changed()\n";
 
+  // ARGV holder. The picture when the holder's claim was ended, else 'NONE'.
+  static final String END_CLAIM_OF =
+      COMMON
+          + "if redis.call('HGET', KEYS[1], 'c:owner') ~= ARGV[1] then return 'NONE' end\n"
+          + "redis.call('HDEL', KEYS[1], 'c:owner', 'c:token', 'c:until')\n"
+          + "return changed()\n";
+
   // ARGV token, record key, value.
   static final String PUT =
       "if redis.call('HGET', KEYS[1], 'c:token') ~= ARGV[1] then return 'LOST' end\n"
@@ -160,6 +167,7 @@ public final class RedisRunStore implements RunStore {
   private static final String RENEW_SHA = sha1(RENEW);
   private static final String RELEASE_SHA = sha1(RELEASE);
   private static final String END_CLAIM_SHA = sha1(END_CLAIM);
+  private static final String END_CLAIM_OF_SHA = sha1(END_CLAIM_OF);
   private static final String PUT_SHA = sha1(PUT);
   private static final String PUT_STATE_SHA = sha1(PUT_STATE);
   private static final String DELETE_SHA = sha1(DELETE);
@@ -354,7 +362,18 @@ public final class RedisRunStore implements RunStore {
   }
 
   @Override
-  public boolean release(String runId) {
+  public boolean release(String runId, String holder) {
+    Objects.requireNonNull(holder, "holder must not be null");
+    String reply = run(END_CLAIM_OF, END_CLAIM_OF_SHA, runId, List.of(holder));
+    if ("NONE".equals(reply)) {
+      return false;
+    }
+    told(runId, reply);
+    return true;
+  }
+
+  @Override
+  public boolean forceRelease(String runId) {
     String reply = run(END_CLAIM, END_CLAIM_SHA, runId, List.of());
     if ("NONE".equals(reply)) {
       return false;

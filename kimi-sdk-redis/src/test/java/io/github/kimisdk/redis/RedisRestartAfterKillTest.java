@@ -12,6 +12,7 @@ import io.github.kimisdk.agents.RunQuery;
 import io.github.kimisdk.agents.RunResult;
 import io.github.kimisdk.agents.RunStore;
 import io.github.kimisdk.agents.RunSummary;
+import io.github.kimisdk.agents.TestKeys;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -69,6 +70,7 @@ class RedisRestartAfterKillTest {
     Agent next =
         Agent.builder(kimi, "kimi-k3")
             .tool(RestartFixtures.tool((a, ctx) -> "looked up"))
+            .key(TestKeys.KEY)
             .store(store)
             .claimWait(Duration.ofSeconds(5))
             .build();
@@ -91,6 +93,7 @@ class RedisRestartAfterKillTest {
     Agent restarted =
         Agent.builder(kimi, "kimi-k3")
             .tool(RestartFixtures.tool((a, ctx) -> "looked up " + a.get("to").asString()))
+            .key(TestKeys.KEY)
             .store(new RestartFixtures.Watching(redisStore, seen))
             .claimWait(Duration.ofSeconds(15))
             .build();
@@ -143,6 +146,7 @@ class RedisRestartAfterKillTest {
                           Thread.sleep(600_000);
                           return "never";
                         }))
+                .key(TestKeys.KEY)
                 .store(RedisRunStore.of(JedisScripts.of(jedis)));
         if (sigterm) {
           b.lease(Duration.ofMinutes(1));

@@ -334,7 +334,7 @@ class RedisRunStoreTest {
       store.putState(c, bytes("{}"), summary(id, agent, status, waiting, at));
       switch (r.nextInt(3)) {
         case 0 -> store.release(c); // ended cleanly, or an orphan
-        case 1 -> store.release(id); // an operator's release
+        case 1 -> store.forceRelease(id); // an operator's release
         default -> {} // still held, until its lease lapses
       }
     }

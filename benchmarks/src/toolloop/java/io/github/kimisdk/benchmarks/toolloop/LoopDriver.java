@@ -112,9 +112,9 @@ public final class LoopDriver implements Callable<long[]>, AutoCloseable {
       throw new IllegalArgumentException("compaction on or off, not " + config.get("compaction"));
     }
     if (config.get("store").equals("memory")) {
-      b.store(RunStore.inMemory());
+      b.unsealed().store(RunStore.inMemory()); // measured as before the seal
     } else if (store != null) {
-      b.store(store);
+      b.unsealed().store(store);
     }
     agent = b.build();
   }

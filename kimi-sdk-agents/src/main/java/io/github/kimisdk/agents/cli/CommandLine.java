@@ -2,6 +2,7 @@ package io.github.kimisdk.agents.cli;
 
 import io.github.kimisdk.agents.FileRunStore;
 import io.github.kimisdk.agents.JdbcRunStore;
+import io.github.kimisdk.agents.RunKey;
 import io.github.kimisdk.agents.RunQuery;
 import io.github.kimisdk.agents.RunStore;
 import java.io.PrintWriter;
@@ -22,7 +23,10 @@ import java.util.Set;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
-/** The command line of {@link Main}: its options, read and checked, and the store they name. */
+/**
+ * The command line of {@link Cli}: its options, read and checked, and the store and the key they
+ * name.
+ */
 final class CommandLine {
   private CommandLine() {}
 
@@ -47,7 +51,11 @@ final class CommandLine {
       Duration retention,
       boolean dryRun,
       boolean json,
-      boolean help) {}
+      boolean help,
+      String keyVariable,
+      String keyFile,
+      boolean force,
+      String out) {}
 
   /** A command line that cannot be run, with what is wrong with it. */
   static final class UsageException extends Exception {
@@ -61,26 +69,34 @@ final class CommandLine {
   /** Reads a command line. */
   static Options parse(String... args) throws UsageException {
     if (args.length == 0) {
-      throw new UsageException("name a command: runs list, count, release, delete or sweep");
+      throw new UsageException(
+          "name a command: runs list, count, show, audit, release, delete or sweep; or key");
     }
     if (args[0].equals("--help") || args[0].equals("-h")) {
       return new Options(
           null, null, null, null, null, null, Set.of(), null, null, null, Map.of(), 0, null, null,
-          false, false, true);
+          false, false, true, null, null, false, null);
+    }
+    if (args[0].equals("key")) {
+      return key(args);
     }
     if (!args[0].equals("runs")) {
-      throw new UsageException("unknown command: " + args[0] + " (the commands are runs ...)");
+      throw new UsageException(
+          "unknown command: " + args[0] + " (the commands are runs ... and key)");
     }
     if (args.length < 2 || args[1].startsWith("-")) {
       if (args.length >= 2 && (args[1].equals("--help") || args[1].equals("-h"))) {
         return parse("--help");
       }
-      throw new UsageException("name a command: runs list, count, release, delete or sweep");
+      throw new UsageException(
+          "name a command: runs list, count, show, audit, release, delete or sweep");
     }
     String command = args[1];
-    if (!List.of("list", "count", "release", "delete", "sweep").contains(command)) {
+    if (!COMMANDS.contains(command)) {
       throw new UsageException(
-          "unknown command: runs " + command + " (list, count, release, delete or sweep)");
+          "unknown command: runs "
+              + command
+              + " (list, count, show, audit, release, delete or sweep)");
     }
     String runId = null;
     String store = null;
@@ -98,6 +114,9 @@ final class CommandLine {
     boolean dryRun = false;
     boolean json = false;
     boolean help = false;
+    String keyVariable = null;
+    String keyFile = null;
+    boolean force = false;
     for (Arg arg : read(args, 2)) {
       String value = arg.value();
       switch (arg.option()) {
@@ -132,13 +151,19 @@ final class CommandLine {
         case "--limit" -> limit = limit(value);
         case "--after" -> after = value;
         case "--retention" -> retention = duration(value);
+        case "--key-env" -> keyVariable = value;
+        case "--key-file" -> keyFile = value;
+        case "--force" -> force = true;
+        case "--out" -> throw new UsageException("--out is an option of key: key --out FILE");
         default -> throw new AssertionError(arg.option()); // read() knows no other
       }
     }
     if (help) {
       return parse("--help");
     }
-    boolean byId = command.equals("delete") || (command.equals("release") && holder == null);
+    boolean byId =
+        List.of("delete", "show", "audit").contains(command)
+            || (command.equals("release") && holder == null);
     if (byId && runId == null) {
       throw new UsageException(
           "runs "
@@ -146,13 +171,40 @@ final class CommandLine {
               + " names the run: runs "
               + command
               + " RUN_ID"
-              + (command.equals("release") ? " (or --holder WORKER)" : ""));
+              + (command.equals("release") ? " --holder WORKER (or --force)" : "")
+              + (command.equals("audit") ? " --key-env VAR (or --key-file FILE)" : ""));
     }
-    if (!byId && runId != null) {
+    if (!byId && runId != null && !command.equals("release")) {
       throw new UsageException("unknown argument: " + runId);
     }
-    if (command.equals("release") && holder != null && runId != null) {
-      throw new UsageException("runs release takes a RUN_ID or --holder WORKER, not both");
+    if (command.equals("release")) {
+      if (force && holder != null) {
+        throw new UsageException(
+            "runs release takes --holder WORKER (the claim of the worker named) or --force"
+                + " (whatever claim the run has), not both");
+      }
+      if (force && runId == null) {
+        throw new UsageException("runs release --force names the run: runs release RUN_ID --force");
+      }
+      if (runId != null && holder == null && !force) {
+        throw new UsageException(
+            "runs release "
+                + runId
+                + " names the worker whose claim it ends, as runs list shows it: --holder WORKER"
+                + " (a claim another worker took since is left as it is); or --force, to end"
+                + " whatever claim the run has");
+      }
+    } else if (force) {
+      throw new UsageException("--force is an option of runs release");
+    }
+    if (command.equals("audit") && (keyVariable == null) == (keyFile == null)) {
+      throw new UsageException(
+          "runs audit verifies the run under the agents' key: name it with --key-env VAR or"
+              + " --key-file FILE (one of them)");
+    }
+    if (!command.equals("audit") && (keyVariable != null || keyFile != null)) {
+      throw new UsageException(
+          "--key-env and --key-file are options of runs audit (runs show does not verify)");
     }
     if (store == null) {
       throw new UsageException("--store names the store: file:DIR or jdbc:URL");
@@ -174,11 +226,72 @@ final class CommandLine {
         retention,
         dryRun,
         json,
-        false);
+        false,
+        keyVariable,
+        keyFile,
+        force,
+        null);
+  }
+
+  /** The commands of {@code runs}. */
+  private static final List<String> COMMANDS =
+      List.of("list", "count", "show", "audit", "release", "delete", "sweep");
+
+  /** Reads {@code key [--out FILE]}. */
+  private static Options key(String[] args) throws UsageException {
+    String out = null;
+    for (Arg arg : read(args, 1)) {
+      switch (arg.option()) {
+        case "--out" -> out = arg.value();
+        case "--help", "-h" -> {
+          return parse("--help");
+        }
+        default ->
+            throw new UsageException(
+                "key takes --out FILE alone: "
+                    + (arg.option().isEmpty() ? arg.value() : arg.option()));
+      }
+    }
+    return new Options(
+        "key", null, null, null, null, null, Set.of(), null, null, null, Map.of(), 0, null, null,
+        false, false, false, null, null, false, out);
+  }
+
+  /**
+   * The key {@code runs audit} verifies with, from the environment or a file; null for another
+   * command.
+   *
+   * @throws UsageException when the variable is not set
+   * @throws IllegalArgumentException when it or the file does not hold a key (never quoted)
+   */
+  static RunKey key(Options o, Map<String, String> env) throws UsageException {
+    if (o.keyFile() != null) {
+      return RunKey.fromFile(Path.of(o.keyFile()));
+    }
+    if (o.keyVariable() == null) {
+      return null;
+    }
+    String value = env.get(o.keyVariable());
+    if (value == null || value.isBlank()) {
+      throw new UsageException(
+          "--key-env names "
+              + o.keyVariable()
+              + ", which is "
+              + (value == null ? "not set" : "blank"));
+    }
+    try {
+      return RunKey.fromBase64(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "the environment variable "
+              + o.keyVariable()
+              + " does not hold a run key: "
+              + e.getMessage());
+    }
   }
 
   /** The options that take no value. */
-  private static final Set<String> FLAGS = Set.of("--help", "-h", "--json", "--dry-run");
+  private static final Set<String> FLAGS = Set.of("--help", "-h", "--json", "--dry-run", "--force");
 
   /** The options that take a value, as {@code --name value} or {@code --name=value}. */
   private static final Set<String> VALUED =
@@ -194,7 +307,10 @@ final class CommandLine {
           "--label",
           "--limit",
           "--after",
-          "--retention");
+          "--retention",
+          "--key-env",
+          "--key-file",
+          "--out");
 
   /** One argument: an option ({@code value} null for a flag), or a word ({@code option} empty). */
   private record Arg(String option, String value) {}

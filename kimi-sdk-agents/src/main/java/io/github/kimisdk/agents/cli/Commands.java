@@ -1,17 +1,26 @@
 package io.github.kimisdk.agents.cli;
 
+import io.github.kimisdk.agents.DecisionRecord;
+import io.github.kimisdk.agents.PendingCall;
+import io.github.kimisdk.agents.RunKey;
 import io.github.kimisdk.agents.RunPage;
 import io.github.kimisdk.agents.RunQuery;
+import io.github.kimisdk.agents.RunState;
 import io.github.kimisdk.agents.RunStore;
+import io.github.kimisdk.agents.RunStoreException;
 import io.github.kimisdk.agents.RunSummary;
+import io.github.kimisdk.agents.RunTamperedException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** The commands of {@link Main}, each on the store a command line names. */
+/** The commands of {@link Cli}, each on the store a command line names. */
 final class Commands {
   private Commands() {}
 
@@ -75,7 +84,7 @@ final class Commands {
                     + (s.waiting() != null && s.waiting().name().equals("IN_DOUBT")
                         ? " (in doubt)"
                         : ""),
-            s.holder() == null ? "-" : clean(s.holder()) + " until " + s.claimedUntil().toString(),
+            holder(s, now),
             Integer.toString(s.steps()),
             labels(s.labels())
           });
@@ -87,6 +96,23 @@ final class Commands {
             + (runs.size() == 1 ? " run" : " runs")
             + (next == null ? "." : "; more after them: --after " + next));
     return Main.DONE;
+  }
+
+  /**
+   * A run's holder as the listing shows it: until when its claim holds, or that it lapsed (the
+   * holder died or stopped renewing it, and the run is anyone's), or none.
+   */
+  static String holder(RunSummary s, Instant now) {
+    if (s.holder() == null) {
+      return "-";
+    }
+    if (s.claimedUntil() == null) {
+      return "- (" + clean(s.holder()) + "'s claim lapsed)";
+    }
+    if (!s.claimedUntil().isAfter(now)) {
+      return "- (" + clean(s.holder()) + "'s claim lapsed " + age(s.claimedUntil(), now) + " ago)";
+    }
+    return clean(s.holder()) + " until " + s.claimedUntil();
   }
 
   static String token(RunSummary s) {
@@ -121,6 +147,31 @@ final class Commands {
   }
 
   static int release(RunStore store, CommandLine.Options o, Instant now, PrintStream out) {
+    if (o.holder() != null && o.runId() != null) {
+      boolean had = store.release(o.runId(), o.holder());
+      if (o.json()) {
+        out.println(
+            Json.write(
+                JsonObject.builder()
+                    .put("run_id", o.runId())
+                    .put("holder", o.holder())
+                    .put("released", had)
+                    .build()));
+      } else {
+        out.println(
+            had
+                ? "Released "
+                    + clean(o.holder())
+                    + "'s claim on "
+                    + o.runId()
+                    + ": it is free at once, and its old holder can no longer write."
+                : o.runId()
+                    + " has no claim of "
+                    + clean(o.holder())
+                    + " (runs list shows who holds it now); nothing was released.");
+      }
+      return had ? Main.DONE : Main.REFUSED;
+    }
     if (o.holder() != null) {
       List<RunSummary> held = new ArrayList<>();
       RunQuery q = RunQuery.all().at(now).limit(RunQuery.MAX_LIMIT);
@@ -138,7 +189,10 @@ final class Commands {
       }
       List<String> released = new ArrayList<>();
       for (RunSummary s : held) {
-        if (store.release(s.runId())) {
+        if (o.runId() != null && !o.runId().equals(s.runId())) {
+          continue;
+        }
+        if (store.release(s.runId(), o.holder())) { // judged again by the store: still its claim
           released.add(s.runId());
         }
       }
@@ -163,7 +217,7 @@ final class Commands {
       }
       return Main.DONE;
     }
-    boolean had = store.release(o.runId());
+    boolean had = store.forceRelease(o.runId()); // --force: CommandLine takes nothing else here
     if (o.json()) {
       out.println(
           Json.write(JsonObject.builder().put("run_id", o.runId()).put("released", had).build()));
@@ -303,6 +357,227 @@ final class Commands {
     return Main.DONE;
   }
 
+  /**
+   * Prints a new run key, or writes it to a new file only its owner may read: the one thing this
+   * command prints that is a secret, and only when asked to.
+   */
+  static int key(CommandLine.Options o, PrintStream out) {
+    if (o.out() != null) {
+      Path file = Path.of(o.out());
+      RunKey.createFile(file);
+      out.println(
+          "Wrote a new run key to "
+              + file
+              + ", readable by its owner alone. Every worker of the store holds the same key:"
+              + " RunKey.fromFile(file), or its text in the environment variable they read"
+              + " (RunKey.fromEnv(\"KIMI_AGENT_KEY\")).");
+      return Main.DONE;
+    }
+    byte[] b = new byte[32];
+    new SecureRandom().nextBytes(b);
+    String text = Base64.getEncoder().encodeToString(b);
+    RunKey.fromBase64(text); // what the agents read back
+    out.println(text);
+    return Main.DONE;
+  }
+
+  /**
+   * Prints a run's state, the calls it waits on and its decision record; with a key, verified first
+   * ({@code runs audit}): the record's chain and the state's MAC.
+   */
+  static int show(RunStore store, CommandLine.Options o, RunKey key, PrintStream out) {
+    String runId = o.runId();
+    byte[] saved = store.get(runId, "state");
+    if (saved == null) {
+      if (o.json()) {
+        out.println(
+            Json.write(JsonObject.builder().put("run_id", runId).put("found", false).build()));
+      } else {
+        out.println("No run " + runId + " in the store.");
+      }
+      return Main.REFUSED;
+    }
+    String tampered = null;
+    RunState state = null;
+    if (key != null) {
+      try {
+        state = RunState.load(store, runId, key).orElse(null);
+      } catch (RunTamperedException e) {
+        tampered = e.getMessage();
+      }
+    }
+    if (state == null) {
+      try {
+        state = RunState.fromBytes(saved); // as the store holds it
+      } catch (IllegalArgumentException e) {
+        if (tampered == null) {
+          throw new RunStoreException("run " + runId + " is not a saved run: " + e.getMessage(), e);
+        }
+      }
+    }
+    int status = tampered != null ? Main.TAMPERED : Main.DONE;
+    if (o.json()) {
+      JsonObject.Builder b = JsonObject.builder().put("run_id", runId);
+      if (key != null) {
+        b.put("verified", tampered == null);
+        if (tampered != null) {
+          b.put("error", tampered);
+        }
+      }
+      if (state != null) {
+        describe(state, b);
+      }
+      out.println(Json.write(b.build()));
+      return status;
+    }
+    if (key != null) {
+      out.println(
+          tampered == null
+              ? "Run "
+                  + runId
+                  + ": verified under the key: "
+                  + count(state.decisionRecords().size(), "decision record")
+                  + ", each chained to the one before, and the state's MAC."
+              : "Run " + runId + ": TAMPERED: " + tampered);
+      if (tampered != null && state != null) {
+        out.println("As the store holds it (not to be trusted):");
+      }
+    }
+    if (state != null) {
+      print(state, out);
+    }
+    if (key == null) {
+      out.println(
+          "Not verified: runs audit "
+              + runId
+              + " --key-env VAR (or --key-file FILE) checks the record's chain under the key.");
+    }
+    return status;
+  }
+
+  private static void print(RunState s, PrintStream out) {
+    out.println(
+        "Run "
+            + s.id()
+            + ": "
+            + s.status().name().toLowerCase(Locale.ROOT)
+            + ", agent "
+            + clean(s.agent())
+            + (s.agentDigest() == null
+                ? ""
+                : " (definition " + s.agentDigest().substring(0, 12) + ")")
+            + ", revision "
+            + s.revision()
+            + (s.createdAt() == null ? "" : ", started " + s.createdAt())
+            + (s.updatedAt() == null ? "" : ", last saved " + s.updatedAt()));
+    if (!s.pending().isEmpty()) {
+      out.println("Waits on:");
+      List<String[]> rows = new ArrayList<>();
+      rows.add(new String[] {"  CALL", "TOOL", "KIND", "SINCE", "APPROVED BY", "ARGUMENTS"});
+      for (PendingCall p : s.pending()) {
+        rows.add(
+            new String[] {
+              "  " + p.id(),
+              clean(p.tool()),
+              p.kind().name().toLowerCase(Locale.ROOT),
+              p.since() == null ? "-" : p.since().toString(),
+              p.approvedBy().isEmpty() ? "-" : clean(String.join(",", p.approvedBy())),
+              clean(p.arguments())
+            });
+      }
+      table(rows, out);
+    }
+    List<DecisionRecord> records = s.decisionRecords();
+    if (records.isEmpty()) {
+      out.println("No decisions recorded.");
+      return;
+    }
+    out.println("Decisions (" + records.size() + "):");
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"  #", "AT", "ACTION", "BY", "CALL", "TOOL", "POLICY", "COMMENT"});
+    for (DecisionRecord r : records) {
+      rows.add(
+          new String[] {
+            "  " + r.sequence(),
+            r.at().toString(),
+            r.action().name().toLowerCase(Locale.ROOT),
+            r.by() == null ? "-" : clean(r.by()),
+            r.callId(),
+            clean(r.tool()),
+            clean(r.policy()) + (r.approvers() > 1 ? " (" + r.approvers() + " approvers)" : ""),
+            r.comment() == null ? "-" : clean(r.comment())
+          });
+    }
+    table(rows, out);
+  }
+
+  private static void describe(RunState s, JsonObject.Builder b) {
+    b.put("status", s.status().name().toLowerCase(Locale.ROOT))
+        .put("agent", s.agent().substring(0, s.agent().lastIndexOf('@')))
+        .put("agent_version", s.agentVersion())
+        .put("revision", s.revision());
+    if (s.agentDigest() != null) {
+      b.put("agent_digest", s.agentDigest());
+    }
+    if (s.createdAt() != null) {
+      b.put("created_at", s.createdAt().toString());
+    }
+    if (s.updatedAt() != null) {
+      b.put("updated_at", s.updatedAt().toString());
+    }
+    JsonArray.Builder pending = JsonArray.builder();
+    for (PendingCall p : s.pending()) {
+      JsonObject.Builder c =
+          JsonObject.builder()
+              .put("call_id", p.id())
+              .put("tool", p.tool())
+              .put("kind", p.kind().name().toLowerCase(Locale.ROOT))
+              .put("arguments", p.arguments())
+              .put("arguments_sha256", p.argumentsSha256())
+              .put("policy", p.policy())
+              .put("approved_by", strings(p.approvedBy()));
+      if (p.since() != null) {
+        c.put("since", p.since().toString());
+      }
+      pending.add(c.build());
+    }
+    b.put("pending", pending.build());
+    JsonArray.Builder decisions = JsonArray.builder();
+    for (DecisionRecord r : s.decisionRecords()) {
+      JsonObject.Builder d =
+          JsonObject.builder()
+              .put("seq", r.sequence())
+              .put("call_id", r.callId())
+              .put("tool", r.tool())
+              .put("arguments_sha256", r.argumentsSha256())
+              .put("action", r.action().name().toLowerCase(Locale.ROOT))
+              .put("at", r.at().toString())
+              .put("policy", r.policy())
+              .put("approvers", r.approvers());
+      if (r.editedArgumentsSha256() != null) {
+        d.put("edited_arguments_sha256", r.editedArgumentsSha256());
+      }
+      if (r.by() != null) {
+        d.put("by", r.by());
+      }
+      if (r.comment() != null) {
+        d.put("comment", r.comment());
+      }
+      if (r.message() != null) {
+        d.put("message", r.message());
+      }
+      if (r.token() != null) {
+        d.put("token", r.token());
+      }
+      decisions.add(d.build());
+    }
+    b.put("decisions", decisions.build());
+  }
+
+  private static String count(int n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
+  }
+
   static RunQuery query(CommandLine.Options o, Instant now) {
     RunQuery q = RunQuery.all().at(now);
     if (!o.states().isEmpty()) {
@@ -347,7 +622,11 @@ final class Commands {
           .put("waiting_seconds", Duration.between(s.waitingSince(), now).toSeconds());
     }
     if (s.holder() != null) {
-      b.put("holder", s.holder()).put("claimed_until", s.claimedUntil().toString());
+      boolean lapsed = s.claimedUntil() == null || !s.claimedUntil().isAfter(now);
+      b.put("holder", s.holder()).put("claim_lapsed", lapsed);
+      if (s.claimedUntil() != null) {
+        b.put("claimed_until", s.claimedUntil().toString());
+      }
     }
     return b.build();
   }

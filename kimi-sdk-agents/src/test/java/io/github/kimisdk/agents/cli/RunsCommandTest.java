@@ -220,6 +220,7 @@ class RunsCommandTest {
     JsonObject running = runs.get(6).asObject();
     assertThat(running.get("state").asString()).isEqualTo("running");
     assertThat(running.get("holder").asString()).isEqualTo("w4");
+    assertThat(running.get("claim_lapsed").asBoolean()).isFalse();
     assertThat(running.get("age_seconds").asLong()).isEqualTo(20);
     assertThat(r.json().get("next")).isNull();
   }
@@ -294,12 +295,24 @@ class RunsCommandTest {
   }
 
   @Test
-  void releaseEndsARunsClaimAndFencesItsHolderOut() {
-    Run r = run("runs", "release", "running-1", "--store", spec);
+  void releaseEndsTheClaimOfTheHolderItNamesAndNoOtherWorkersAndFencesItOut() {
+    Run unnamed = run("runs", "release", "running-1", "--store", spec);
+    assertThat(unnamed.status()).isEqualTo(Main.USAGE_ERROR);
+    assertThat(unnamed.err())
+        .startsWith(
+            "kimi-sdk-agents: runs release running-1 names the worker whose claim it ends, as runs"
+                + " list shows it: --holder WORKER");
+    Run other = run("runs", "release", "running-1", "--holder", "w9", "--store", spec);
+    assertThat(other.status()).isEqualTo(Main.REFUSED);
+    assertThat(other.out()).startsWith("running-1 has no claim of w9");
+    assertThat(ids(run("runs", "list", "--store", spec, "--state", "running", "--json")))
+        .containsExactly("running-1");
+
+    Run r = run("runs", "release", "running-1", "--holder", "w4", "--store", spec);
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out())
         .isEqualTo(
-            "Released the claim on running-1: it is free at once, and its old holder can no"
+            "Released w4's claim on running-1: it is free at once, and its old holder can no"
                 + " longer write.\n");
     assertThat(ids(run("runs", "list", "--store", spec, "--state", "orphaned", "--json")))
         .containsExactly("orphan-1", "running-1");
@@ -308,9 +321,60 @@ class RunsCommandTest {
                 () -> store.put(held, "state", "late".getBytes(StandardCharsets.UTF_8))))
         .isInstanceOf(io.github.kimisdk.agents.ClaimLostException.class);
 
-    Run again = run("runs", "release", "running-1", "--store", spec);
+    Run again = run("runs", "release", "running-1", "--force", "--store", spec);
     assertThat(again.status()).isEqualTo(Main.REFUSED);
     assertThat(again.out()).isEqualTo("running-1 has no claim.\n");
+  }
+
+  @Test
+  void aForcedReleaseEndsWhateverClaimTheRunHas() {
+    Run r = run("runs", "release", "running-1", "--force", "--store", spec, "--json");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.json().get("released").asBoolean()).isTrue();
+    assertThat(run("runs", "release", "--force", "--store", spec).err())
+        .startsWith(
+            "kimi-sdk-agents: runs release names the run: runs release RUN_ID --holder WORKER (or"
+                + " --force)");
+    assertThat(
+            run("runs", "release", "running-1", "--force", "--holder", "w4", "--store", spec).err())
+        .contains("not both");
+  }
+
+  @Test
+  void anOrphansLapsedClaimIsShownLapsedNotHeld() {
+    Claim.Held lapsed =
+        (Claim.Held) store.claim("lapsed-1", "w5", NOW.minusSeconds(600), NOW.minusSeconds(300));
+    store.putState(
+        lapsed,
+        "{\"id\":\"lapsed-1\"}".getBytes(StandardCharsets.UTF_8),
+        summary(
+            "lapsed-1",
+            "payments",
+            RunState.Status.RUNNING,
+            null,
+            NOW.minusSeconds(600),
+            "w5",
+            Map.of()));
+
+    Run r = run("runs", "list", "--store", spec, "--state", "orphaned");
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out().lines().filter(l -> l.startsWith("lapsed-1 ")).findFirst().orElseThrow())
+        .contains("orphaned", "- (w5's claim lapsed 5m ago)")
+        .doesNotContain("until");
+    JsonObject json =
+        run("runs", "list", "--store", spec, "--state", "orphaned", "--json")
+            .json()
+            .get("runs")
+            .asArray()
+            .values()
+            .stream()
+            .filter(v -> v.get("run_id").asString().equals("lapsed-1"))
+            .findFirst()
+            .orElseThrow()
+            .asObject();
+    assertThat(json.get("holder").asString()).isEqualTo("w5");
+    assertThat(json.get("claim_lapsed").asBoolean()).isTrue();
+    store.release(lapsed);
   }
 
   @Test
@@ -370,6 +434,13 @@ class RunsCommandTest {
   @Test
   void aCommandLineThatCannotRunSaysWhatIsWrongAndExitsTwo() {
     assertThat(run().err()).startsWith("kimi-sdk-agents: name a command: runs list");
+    assertThat(run("runs", "audit", "r1", "--store", spec).err())
+        .startsWith("kimi-sdk-agents: runs audit verifies the run under the agents' key");
+    assertThat(run("runs", "show", "r1", "--key-env", "K", "--store", spec).err())
+        .startsWith("kimi-sdk-agents: --key-env and --key-file are options of runs audit");
+    assertThat(run("runs", "show", "--store", spec).err())
+        .startsWith("kimi-sdk-agents: runs show names the run: runs show RUN_ID");
+    assertThat(run("key", "--store", spec).err()).startsWith("kimi-sdk-agents: key takes --out");
     assertThat(run("verify").err()).startsWith("kimi-sdk-agents: unknown command: verify");
     assertThat(run("runs", "purge", "--store", spec).err())
         .startsWith("kimi-sdk-agents: unknown command: runs purge");

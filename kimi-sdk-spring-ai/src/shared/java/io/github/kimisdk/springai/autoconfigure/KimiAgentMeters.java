@@ -31,8 +31,8 @@ import java.util.function.LongSupplier;
  *
  * <pre>{@code
  * @Bean
- * Agent payments(KimiClient kimi, RunStore store, KimiAgentMeters meters) {
- *   return Agent.builder(kimi, "kimi-k3").name("payments", "1").store(store)
+ * Agent payments(KimiClient kimi, RunStore store, RunKey key, KimiAgentMeters meters) {
+ *   return Agent.builder(kimi, "kimi-k3").name("payments", "1").store(store).key(key)
  *       .listener(meters).build();
  * }
  * }</pre>
