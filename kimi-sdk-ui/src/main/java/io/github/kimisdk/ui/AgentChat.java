@@ -435,6 +435,12 @@ public final class AgentChat {
           "another request is driving this chat's run right now (a second tab?): a decision is"
               + " taken once; nothing was run");
     }
+    if (refused instanceof RunResult.AlreadyDecided) {
+      return UiResponse.refusal(
+          409,
+          "the call this decision names was decided already (from another tab?); a decision is"
+              + " taken once; nothing was run");
+    }
     if (refused instanceof IllegalArgumentException) {
       return UiResponse.refusal(
           409,

@@ -175,6 +175,13 @@ final class RunParts {
       state = f.state();
       log.single(Parts.error(Texts.error(f.error())));
       reason = "error";
+    } else if (result instanceof RunResult.AlreadyDecided) {
+      // claimed, then found its call decided meanwhile (another tab): nothing ran
+      log.single(
+          Parts.error(
+              "the call this decision names was decided already (from another tab?); nothing"
+                  + " was run"));
+      reason = "error";
     } else {
       return; // taken by another worker: nothing of this drive is written
     }
