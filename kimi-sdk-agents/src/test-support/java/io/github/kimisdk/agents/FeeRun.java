@@ -296,8 +296,8 @@ public final class FeeRun {
   /**
    * Asserts what issue 103 asks of the run: it answered with the total of every fee, transferred
    * once, each account looked up once (the progress survived every compaction), in at most 1.2
-   * model steps an account, no request refused and each within the window, and every summary request
-   * carrying the summary before it.
+   * model steps an account and a compaction for every eight accounts, no request refused and each
+   * within the window, and every summary request carrying the summary before it.
    *
    * @param answer the run's answer
    * @param accounts the accounts of the task
@@ -334,5 +334,8 @@ public final class FeeRun {
     assertThat(seen.steps())
         .as("model steps: one an account, the transfer, the answer")
         .isLessThanOrEqualTo((int) Math.ceil(accounts * 1.2));
+    assertThat(seen.compactions())
+        .as("compactions: at least eight lookups between two, on average")
+        .isLessThanOrEqualTo(accounts / 8);
   }
 }
