@@ -303,6 +303,67 @@ class CompactionWindowsTest {
     }
   }
 
+  /** docs/agents.md's table of the defaults, by the window: each row as the code sizes it. */
+  @ParameterizedTest(name = "a {0}-token window")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "4096, 3481, 435, 435, 870",
+    "6000, 5100, 637, 637, 1275",
+    "8192, 6963, 870, 870, 1740",
+    "32768, 27852, 3481, 3481, 6963",
+    "131072, 111411, 4000, 4000, 25000",
+    "262144, 222822, 4000, 4000, 25000",
+    "1048576, 891289, 4000, 4000, 25000"
+  })
+  void theGuidesTableOfTheDefaults(int window, int threshold, int text, int ledger, int result) {
+    try (KimiClient kimi = client(window)) {
+      Compactor c =
+          new Compactor(kimi, Compaction.defaults(), new Sizes(RequestTokens.estimated()));
+      Compactor.Limits l = c.limits("kimi-k3");
+      // a head and an output cap under half the threshold, as the table says
+      int head = threshold / 5;
+      int cap = threshold / 4;
+
+      Compactor.Shares s = c.shares(l, head, cap);
+
+      assertThat(l.tokens()).isEqualTo(threshold);
+      assertThat(s.summary()).isEqualTo(text);
+      assertThat(s.ledger()).isEqualTo(ledger);
+      assertThat(Compaction.defaults().maxToolResultTokens(l)).isEqualTo(result);
+    }
+  }
+
+  /**
+   * docs/agents.md's limit: on a 6,000-token window with a 1,000-token output cap, a head of about
+   * 3,300 tokens leaves room for a summary; one of 3,500 does not, and no compaction is tried.
+   */
+  @ParameterizedTest(name = "a head of {0} tokens: compacted {1}")
+  @org.junit.jupiter.params.provider.CsvSource({"3200, true", "3500, false"})
+  void aHeadTooLargeForASummaryAndTheOutputCapIsNotCompacted(int headTokens, boolean compacted) {
+    try (KimiClient kimi = client(6_000)) {
+      Compactor c =
+          new Compactor(kimi, Compaction.defaults(), new Sizes(RequestTokens.estimated()));
+      Random r = new Random(headTokens);
+      List<Message> m = new ArrayList<>();
+      m.add(Message.system(text(r, headTokens - 128))); // and the task and the tools
+      m.add(Message.user("Look up every fee."));
+      m.addAll(lookups(1, 40));
+      ChatRequest next =
+          ChatRequest.builder("kimi-k3")
+              .messages(m)
+              .tools(TOOLS)
+              .maxCompletionTokens(1_000)
+              .build();
+      assertThat(c.weigh(next, m.subList(0, 2)).tokens() - 1_000)
+          .isBetween(headTokens - 60, headTokens + 60);
+      assertThat(Compactor.fits(c.weigh(next, m), c.limits("kimi-k3"))).isFalse();
+
+      Compacted r2 = compact(c, next, false, "Accounts 1 to 40 are done.");
+
+      assertThat(r2.outcome() != null).isEqualTo(compacted);
+      assertThat(r2.ask() != null).isEqualTo(compacted);
+    }
+  }
+
   // ------------------------------------------------------------------------------------------
   // Long random runs
 
