@@ -2,9 +2,12 @@ package io.github.kimisdk.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.tool.JsonSchema;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -59,6 +62,25 @@ public final class FeeRun {
         + ledger
         + " with lookup_fee, one account a turn; then transfer their total with transfer_fee,"
         + " once, and answer with the amount transferred.";
+  }
+
+  /**
+   * A client of {@code server}, its kimi-k3 with {@code window} tokens of context (the server's),
+   * that retries nothing: a refusal is seen, not retried.
+   *
+   * @param server the server
+   * @param window its window
+   * @return the client; the caller closes it
+   */
+  public static KimiClient client(KimiRulesServer server, int window) {
+    return KimiClient.builder()
+        .apiKey("sk-rules-test")
+        .baseUrl(server.baseUrl())
+        .catalog(
+            ModelCatalog.defaults()
+                .with(ModelCatalog.defaults().lookup("kimi-k3").withContextWindow(window)))
+        .retryPolicy(RetryPolicy.none())
+        .build();
   }
 
   /**

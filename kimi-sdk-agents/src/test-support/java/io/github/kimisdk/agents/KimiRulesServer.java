@@ -187,6 +187,11 @@ public final class KimiRulesServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The base URL a client is given: {@code http://127.0.0.1:PORT/v1}.
+   *
+   * @return the URL
+   */
   public String baseUrl() {
     return "http://127.0.0.1:" + http.getAddress().getPort() + "/v1";
   }
@@ -219,10 +224,20 @@ public final class KimiRulesServer implements AutoCloseable {
     return List.copyOf(exchanges);
   }
 
+  /**
+   * Every request refused so far, with the rule it broke.
+   *
+   * @return the violations
+   */
   public synchronized List<Violation> violations() {
     return List.copyOf(violations);
   }
 
+  /**
+   * How many requests arrived, those not kept among the exchanges included.
+   *
+   * @return the count
+   */
   public int requestCount() {
     return seq.get();
   }

@@ -6,12 +6,9 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.chat.Choice;
-import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.ToolMessage;
-import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
@@ -168,15 +165,7 @@ class CompactionWindowsTest {
             force,
             q -> {
               asked.add(q);
-              AssistantMessage a = new AssistantMessage(text, "r", List.of(), null, false);
-              return new ChatCompletion(
-                  "c",
-                  "chat.completion",
-                  0,
-                  q.model(),
-                  List.of(new Choice(0, a, FinishReason.STOP, null, null, null)),
-                  Usage.of(100, 10, 110),
-                  null);
+              return CompactorTest.completion(q.model(), text, 10);
             });
     return new Compacted(asked.isEmpty() ? null : asked.get(0), o);
   }
@@ -397,15 +386,7 @@ class CompactionWindowsTest {
     int tokens = r.nextInt(3) == 0 ? cap : 20 + r.nextInt(Math.max(1, cap - 20));
     String text = "summary " + written.size() + ": " + text(r, tokens - 4);
     written.add(text.strip());
-    AssistantMessage a = new AssistantMessage(text, "r", List.of(), null, false);
-    return new ChatCompletion(
-        "c",
-        "chat.completion",
-        0,
-        q.model(),
-        List.of(new Choice(0, a, FinishReason.STOP, null, null, null)),
-        Usage.of(100, tokens, 100 + tokens),
-        null);
+    return CompactorTest.completion(q.model(), text, tokens);
   }
 
   @ParameterizedTest(name = "seed {0}, a {1}-token window")

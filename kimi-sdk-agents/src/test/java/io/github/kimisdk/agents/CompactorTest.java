@@ -184,15 +184,19 @@ class CompactorTest {
 
   static ChatCompletion reply(List<ChatRequest> asked, ChatRequest q) {
     asked.add(q);
-    AssistantMessage a =
-        new AssistantMessage("The task is done up to here.", "r", List.of(), null, false);
+    return completion(q.model(), "The task is done up to here.", 10);
+  }
+
+  /** A model's reply of {@code text}, {@code tokens} output tokens after a prompt of 100. */
+  static ChatCompletion completion(String model, String text, int tokens) {
+    AssistantMessage a = new AssistantMessage(text, "r", List.of(), null, false);
     return new ChatCompletion(
         "c",
         "chat.completion",
         0,
-        q.model(),
+        model,
         List.of(new Choice(0, a, FinishReason.STOP, null, null, null)),
-        Usage.of(100, 10, 110),
+        Usage.of(100, tokens, 100 + tokens),
         null);
   }
 

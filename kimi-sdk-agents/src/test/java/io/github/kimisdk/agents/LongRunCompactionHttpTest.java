@@ -3,10 +3,7 @@ package io.github.kimisdk.agents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.Message;
-import io.github.kimisdk.model.ModelCatalog;
-import io.github.kimisdk.model.ModelInfo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,15 +46,8 @@ class LongRunCompactionHttpTest {
   static Outcome run(
       int window, int accounts, RunStore store, String ledger, String instructions, int padTokens) {
     List<RunEvent> events = new CopyOnWriteArrayList<>();
-    ModelInfo k3 = ModelCatalog.defaults().lookup("kimi-k3").withContextWindow(window);
     try (KimiRulesServer server = KimiRulesServer.start(window, 16L << 20).slim();
-        KimiClient kimi =
-            KimiClient.builder()
-                .apiKey("sk-rules-test")
-                .baseUrl(server.baseUrl())
-                .catalog(ModelCatalog.defaults().with(k3))
-                .retryPolicy(RetryPolicy.none()) // a refusal is seen, not retried
-                .build()) {
+        KimiClient kimi = FeeRun.client(server, window)) {
       List<Integer> lookups = new ArrayList<>();
       FeeRun.Transfers transfers = new FeeRun.Transfers();
       Agent agent =

@@ -3,13 +3,10 @@ package io.github.kimisdk.temporal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.FeeRun;
 import io.github.kimisdk.agents.KimiRulesServer;
 import io.github.kimisdk.chat.Message;
-import io.github.kimisdk.model.ModelCatalog;
-import io.github.kimisdk.model.ModelInfo;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,19 +26,12 @@ class FeeRunHttpTest {
 
   @Test
   void sixHundredLookupsOnASixThousandTokenWindowAnswerWithTheDefaultCompaction() throws Exception {
-    ModelInfo k3 = ModelCatalog.defaults().lookup("kimi-k3").withContextWindow(WINDOW);
     String ledger = "temporal";
     String task = FeeRun.task(ACCOUNTS, ledger);
     List<Integer> lookups = new ArrayList<>();
     FeeRun.Transfers transfers = new FeeRun.Transfers();
     try (KimiRulesServer server = KimiRulesServer.start(WINDOW, 2_097_152).slim();
-        KimiClient kimi =
-            KimiClient.builder()
-                .apiKey("sk-rules-test")
-                .baseUrl(server.baseUrl())
-                .catalog(ModelCatalog.defaults().with(k3))
-                .retryPolicy(RetryPolicy.none()) // a refusal is seen, not retried
-                .build()) {
+        KimiClient kimi = FeeRun.client(server, WINDOW)) {
       Agent agent =
           Agent.builder(kimi, "kimi-k3")
               .name("fees", "1")
