@@ -232,14 +232,13 @@ final class Compactor {
     }
     long afterNext = (long) l.tokens() - headTokens - cap - text - SUMMARY_FRAME_TOKENS;
     long afterAsk =
-        (long) l.tokens() - headTokens - 2L * text - SUMMARY_FRAME_TOKENS - instructionTokens();
+        (long) l.tokens() - headTokens - 2L * text - SUMMARY_FRAME_TOKENS - INSTRUCTION_TOKENS;
     long ledger = Math.min(text, Math.min(afterNext / 3, afterAsk / 2));
     return new Shares(text, (int) Math.max(0, ledger));
   }
 
-  private static int instructionTokens() {
-    return ESTIMATOR.estimate(INSTRUCTION) + 8;
-  }
+  /** The tokens of the ask, as a message. */
+  private static final int INSTRUCTION_TOKENS = ESTIMATOR.estimate(INSTRUCTION) + 8;
 
   /**
    * Compacts the history of {@code next}: when {@code force}, always (on request, keeping {@link
