@@ -42,9 +42,18 @@ import java.util.Objects;
  * <p><b>What the summary keeps.</b> The model is asked for the task and its constraints, the
  * decisions made, each tool call with its key arguments and outcome, and what is done and open;
  * beneath its text the SDK writes a ledger of its own, from the messages replaced: each tool call,
- * its arguments, whether it failed and the start of its result. What it loses: the exact text of
- * the replaced results and replies, the model's reasoning about them, and whatever the model did
- * not think worth keeping.
+ * its arguments, whether it failed and the start of its result (the newest calls its share holds,
+ * the others counted). The summary request holds the summary before it, so what the run has done
+ * passes from summary to summary. What it loses: the exact text of the replaced results and
+ * replies, the model's reasoning about them, and whatever the model did not think worth keeping.
+ *
+ * <p><b>Its size, by the window.</b> The model's text is at most {@link #summaryTokens(int)} and an
+ * eighth of the threshold; the ledger takes as much again, less when the head and the request's
+ * output cap leave little. So the next request holds the head, the summary, the output cap and room
+ * for turns, and the next summary request fits with this summary in it. A summary request over the
+ * limits (a turn larger than the room it had) is shortened: long tool results cut, then the
+ * previous summary's ledger condensed (its oldest entries counted), then the oldest turns after the
+ * previous summary left out; never the head, a system message or the previous summary's text.
  *
  * <p><b>What it costs.</b> One model call per compaction: the history up to the cut is sent as it
  * was before, so Kimi reads it from its prefix cache, and the summary is its output ({@link
@@ -77,7 +86,8 @@ public final class Compaction {
   public static final int DEFAULT_MAX_TOOL_RESULT_TOKENS = 25_000;
 
   /**
-   * The default output cap of a summary, in tokens (never more than an eighth of the threshold).
+   * The default output cap of a summary, in tokens (never more than an eighth of the threshold);
+   * the ledger beneath it takes as much again at most.
    */
   public static final int DEFAULT_SUMMARY_TOKENS = 4_000;
 
@@ -239,7 +249,8 @@ public final class Compaction {
   }
 
   /**
-   * Returns these settings with another output cap for a summary.
+   * Returns these settings with another output cap for a summary: the most the model's text takes
+   * (never more than an eighth of the threshold), and the most its ledger takes.
    *
    * @param tokens at least 256
    * @return the settings

@@ -39,18 +39,26 @@ import java.util.regex.Pattern;
  * user message asking for the task, the decisions, each tool call with its key arguments and
  * outcome, and what is open, and {@code tool_choice} {@code none}. Beneath the model's text the SDK
  * adds a ledger it writes itself from the messages replaced: each tool call, its arguments and the
- * start of its result (a previous summary's ledger carried over, the newest {@value
- * #LEDGER_ENTRIES} entries kept), so what the calls were survives whatever the model leaves out.
- * When the history up to the cut is itself over the limits, the summary request cuts long tool
- * results and then leaves out the oldest turns (their calls stay in the ledger).
+ * start of its result (a previous summary's ledger carried over), the newest entries that fit its
+ * share, with a count of the rest, so what the calls were survives whatever the model leaves out.
+ *
+ * <p><b>The shares</b> ({@link #shares}). A summary is sized from the window, so that a run goes on
+ * whatever the window: the model's text at most {@link Compaction#summaryTokens(int)} and an eighth
+ * of the threshold, the ledger as much again and at most a third of what the head, the request's
+ * output cap and the text leave. So the next request holds the head, the summary, the output cap
+ * and room for turns, and the next summary request holds the head, this summary, the ask and the
+ * output cap of the next summary, whatever the history: the previous summary is always in it.
+ *
+ * <p><b>A summary request over the limits</b> (one turn's results larger than the room, a head that
+ * takes most of the window) is shortened, in this order: long tool results cut; the previous
+ * summary's ledger condensed, its oldest entries counted instead of listed; the oldest turns after
+ * the previous summary left out (their calls stay in the new summary's ledger). The head, the
+ * system messages and the previous summary's text are never left out: they are what the run knows.
  *
  * <p>Thread model: one instance per drive of a run, or per {@link Compaction#compact} call, used by
  * the thread that drives it alone.
  */
 final class Compactor {
-  /** The newest ledger entries a summary keeps. */
-  static final int LEDGER_ENTRIES = 60;
-
   /** The first words of a summary message: how a later compaction finds its ledger. */
   static final String HEADER = "[Summary of the earlier part of this conversation: ";
 
@@ -200,6 +208,39 @@ final class Compactor {
   record Outcome(List<Message> messages, CompactionReport report, int head) {}
 
   /**
+   * What a summary may take, in tokens: the model's text (the summary call's output cap) and the
+   * ledger the SDK writes beneath it.
+   */
+  record Shares(int summary, int ledger) {}
+
+  /** The tokens of a summary message's first words and its ledger's title and count line. */
+  static final int SUMMARY_FRAME_TOKENS = 120;
+
+  /**
+   * The shares of a summary under {@code l}, for a history whose head weighs {@code headTokens}
+   * (its messages and the request's tools) and whose requests ask for {@code cap} output tokens:
+   * the text at most {@link Compaction#summaryTokens(Compactor.Limits)} (the setting, never more
+   * than an eighth of the threshold); the ledger as much, and at most a third of what the head, the
+   * cap, the text and the frame leave, and at most half of what the next summary request leaves
+   * (the head, this summary's frame and text, the ask, and the next summary's output cap). Without
+   * a threshold in tokens, both are the setting.
+   */
+  Shares shares(Limits l, int headTokens, int cap) {
+    int text = settings.summaryTokens(l);
+    if (l.tokens() == Integer.MAX_VALUE) {
+      return new Shares(text, text);
+    }
+    long afterNext = (long) l.tokens() - headTokens - cap - text - SUMMARY_FRAME_TOKENS;
+    long afterAsk =
+        (long) l.tokens() - headTokens - 2L * text - SUMMARY_FRAME_TOKENS - INSTRUCTION_TOKENS;
+    long ledger = Math.min(text, Math.min(afterNext / 3, afterAsk / 2));
+    return new Shares(text, (int) Math.max(0, ledger));
+  }
+
+  /** The tokens of the ask, as a message. */
+  private static final int INSTRUCTION_TOKENS = ESTIMATOR.estimate(INSTRUCTION) + 8;
+
+  /**
    * Compacts the history of {@code next}: when {@code force}, always (on request, keeping {@link
    * Compaction#recentTurns(int)} turns); else only when {@code next} is over the limits, keeping as
    * many of the recent turns as lets it fit. Returns null when nothing can be summarized, or when
@@ -218,8 +259,10 @@ final class Compactor {
     if (cuts.isEmpty()) {
       return null; // nothing after the head, or only a turn whose calls wait
     }
+    Integer asked = next.maxCompletionTokens();
+    int cap = asked == null ? 0 : asked;
+    Shares shares = shares(limits, weigh(next, m.subList(0, head)).tokens() - cap, cap);
     int keptTurns = cuts.size() - 1; // turns after the first place a cut may fall
-    int summaryTokens = settings.summaryTokens(limits);
     int recent = Math.min(settings.recentTurns(), keptTurns);
     int cut = -1;
     // the recent turns asked for, or more: the first cut where the next request fits and the
@@ -230,11 +273,10 @@ final class Compactor {
         cut = at;
         break;
       }
-      if (!fits(
-          weigh(next, assemble(m, head, at, placeholder(m, head, at, summaryTokens))), limits)) {
+      if (!fits(weigh(next, assemble(m, head, at, placeholder(m, head, at, shares))), limits)) {
         break; // keeping more turns only makes it larger
       }
-      if (asSent(next, model, m, at, summaryTokens)) {
+      if (asSent(next, model, m, at, shares.summary())) {
         cut = at;
         break;
       }
@@ -243,27 +285,24 @@ final class Compactor {
     for (int keep = recent; cut < 0 && keep >= 0; keep--) {
       int at = cuts.get(cuts.size() - 1 - keep);
       if (keep == 0
-          || fits(
-              weigh(next, assemble(m, head, at, placeholder(m, head, at, summaryTokens))),
-              limits)) {
+          || fits(weigh(next, assemble(m, head, at, placeholder(m, head, at, shares))), limits)) {
         cut = at;
       }
     }
     if (!force
-        && !fits(
-            weigh(next, assemble(m, head, cut, placeholder(m, head, cut, summaryTokens))),
-            limits)) {
-      List<Message> least = assemble(m, head, m.size(), placeholder(m, head, head, summaryTokens));
+        && !fits(weigh(next, assemble(m, head, cut, placeholder(m, head, cut, shares))), limits)) {
+      List<Message> least =
+          assemble(m, head, m.size(), placeholder(m, head, head, new Shares(shares.summary(), 0)));
       if (!fits(weigh(next, least), limits)) {
         return null; // the head alone does not fit: a summary cannot help
       }
     }
-    ChatRequest ask = summaryRequest(next, model, m, head, cut, summaryTokens);
+    ChatRequest ask = summaryRequest(next, model, m, head, cut, shares.summary());
     ChatCompletion reply = caller.call(ask);
     String text = reply.choices().isEmpty() ? "" : reply.choices().get(0).message().text();
     Usage usage = reply.usage();
     String by = reply.model() == null || reply.model().isBlank() ? model : reply.model();
-    UserMessage summary = summaryMessage(m.subList(head, cut), text, by);
+    UserMessage summary = summaryMessage(m.subList(head, cut), text, by, shares.ledger());
     List<Message> out = assemble(m, head, cut, summary);
     Sizes.Weight now = weigh(next, out);
     Cost cost = null;
@@ -328,9 +367,9 @@ final class Compactor {
   }
 
   /** A stand-in for the summary while planning: the ledger and room for the model's text. */
-  private static UserMessage placeholder(List<Message> m, int head, int cut, int summaryTokens) {
-    String room = "x ".repeat(Math.max(0, summaryTokens));
-    return summaryMessage(m.subList(head, cut), room, "model");
+  private static UserMessage placeholder(List<Message> m, int head, int cut, Shares shares) {
+    String room = "x ".repeat(Math.max(0, shares.summary()));
+    return summaryMessage(m.subList(head, cut), room, "model", shares.ledger());
   }
 
   /**
@@ -353,7 +392,11 @@ final class Compactor {
     return b.toolChoice(ToolChoice.none()).stream(false);
   }
 
-  /** The request that asks for the summary: the history to the cut, as it was sent, and the ask. */
+  /**
+   * The request that asks for the summary: the history to the cut, as it was sent, and the ask;
+   * over the limits, shortened in the order the class comment gives, never losing the head, a
+   * system message or the previous summary's text.
+   */
   private ChatRequest summaryRequest(
       ChatRequest next, String model, List<Message> m, int head, int cut, int summaryTokens) {
     ChatRequest.Builder b = summaryBuilder(next, model);
@@ -362,9 +405,19 @@ final class Compactor {
     List<Message> history = new ArrayList<>(m.subList(0, cut));
     history.add(Message.user(INSTRUCTION));
     ChatRequest ask = b.messages(history).build();
-    // too long to ask about as it was sent: long results cut, then the oldest turns left out
+    if (fits(weigh(ask, history), limits)) {
+      return ask;
+    }
+    // where the turns start that may be left out: after the previous summary, if there is one
+    int from = head;
+    for (int i = head; i < cut; i++) {
+      if (isSummary(history.get(i))) {
+        from = i + 1;
+      }
+    }
+    // 1. long results cut
     for (int chars = 16_000; !fits(weigh(ask, history), limits) && chars >= 250; chars /= 2) {
-      for (int i = head; i < history.size(); i++) {
+      for (int i = from; i < history.size(); i++) {
         if (history.get(i) instanceof ToolMessage t && t.content().length() > chars) {
           history.set(
               i,
@@ -377,26 +430,97 @@ final class Compactor {
       }
       ask = b.messages(history).build();
     }
-    while (!fits(weigh(ask, history), limits)) {
-      List<Integer> turns = cuts(history.subList(0, history.size() - 1), head);
-      if (turns.size() < 2 || turns.get(0) <= head) {
-        break;
+    // 2. the previous summary's ledger condensed, its oldest entries first: the fewest dropped
+    int previous = from - 1;
+    if (!fits(weigh(ask, history), limits)
+        && previous >= head
+        && isSummary(history.get(previous))) {
+      UserMessage was = (UserMessage) history.get(previous);
+      List<Message> h = history;
+      int keep =
+          most(
+              ledgerLines(was.text()).size(),
+              k -> {
+                h.set(previous, condensed(was, k));
+                return fits(weigh(b.messages(h).build(), h), limits);
+              });
+      history.set(previous, condensed(was, keep));
+      ask = b.messages(history).build();
+    }
+    // 3. the oldest turns after it left out, their system messages kept: the fewest turns
+    if (!fits(weigh(ask, history), limits)) {
+      int start = from;
+      while (start < history.size() - 1 && history.get(start) instanceof SystemMessage) {
+        start++;
       }
-      int from = head;
-      int to = turns.get(0);
-      List<Message> kept = new ArrayList<>(history.subList(0, from));
-      kept.addAll(history.subList(to, history.size()));
-      history = kept;
+      // where each turn after the first starts, and the ask's place: the ends of the turns
+      List<Integer> turns = cuts(history.subList(0, history.size() - 1), start);
+      List<Message> h = history;
+      int s0 = start;
+      int n = turns.size();
+      // the fewest turns left out: the most kept
+      int drop = n - most(n, k -> fits(dropped(h, s0, turns, n - k), b, limits));
+      history = dropped(history, start, turns, drop);
       ask = b.messages(history).build();
     }
     return ask;
   }
 
+  private boolean fits(List<Message> history, ChatRequest.Builder b, Limits limits) {
+    return fits(weigh(b.messages(history).build(), history), limits);
+  }
+
+  /** {@code history} with the first {@code drop} turns after {@code start} left out. */
+  private static List<Message> dropped(
+      List<Message> history, int start, List<Integer> turns, int drop) {
+    return without(history, start, drop == 0 ? start : turns.get(drop - 1));
+  }
+
+  /** {@code history} without the messages from {@code from} to {@code to}, but system messages. */
+  private static List<Message> without(List<Message> history, int from, int to) {
+    List<Message> out = new ArrayList<>(history.size() - (to - from));
+    out.addAll(history.subList(0, from));
+    for (Message x : history.subList(from, to)) {
+      if (x instanceof SystemMessage) {
+        out.add(x);
+      }
+    }
+    out.addAll(history.subList(to, history.size()));
+    return out;
+  }
+
+  /**
+   * The largest {@code k} in [0, {@code n}] for which {@code fits} holds, by halving (it holds for
+   * every smaller one when it holds for one); 0 when it holds for none.
+   */
+  private static int most(int n, java.util.function.IntPredicate fits) {
+    int lo = 0;
+    int hi = n;
+    while (lo < hi) {
+      int k = (lo + hi + 1) >>> 1;
+      if (fits.test(k)) {
+        lo = k;
+      } else {
+        hi = k - 1;
+      }
+    }
+    return lo;
+  }
+
+  /** Whether {@code x} is a summary this class wrote. */
+  static boolean isSummary(Message x) {
+    return x instanceof UserMessage u && u.text().startsWith(HEADER);
+  }
+
   // ------------------------------------------------------------------------------------------
   // The summary message
 
-  static UserMessage summaryMessage(List<Message> replaced, String text, String model) {
-    List<String> ledger = ledger(replaced);
+  /**
+   * The summary message: the header, the model's text, and the ledger of {@code replaced} within
+   * {@code ledgerTokens}.
+   */
+  static UserMessage summaryMessage(
+      List<Message> replaced, String text, String model, int ledgerTokens) {
     StringBuilder s = new StringBuilder(HEADER);
     s.append(replaced.size())
         .append(replaced.size() == 1 ? " message was" : " messages were")
@@ -406,37 +530,89 @@ final class Compactor {
             " wrote to stay inside the context window; the instructions and the first request"
                 + " above are kept as they were.]\n\n");
     s.append(text == null || text.isBlank() ? "(The model wrote no summary.)" : text.strip());
+    appendLedger(s, ledger(replaced, ledgerTokens));
+    return Message.user(s.toString());
+  }
+
+  private static void appendLedger(StringBuilder s, List<String> ledger) {
     if (!ledger.isEmpty()) {
       s.append("\n\n").append(LEDGER);
       for (String line : ledger) {
         s.append('\n').append(line);
       }
     }
+  }
+
+  /**
+   * A summary with the newest {@code keep} entries of its ledger listed, the others counted: how a
+   * summary request over its limits condenses the previous summary.
+   */
+  static UserMessage condensed(UserMessage summary, int keep) {
+    String text = summary.text();
+    int at = text.indexOf(LEDGER);
+    if (at < 0) {
+      return summary;
+    }
+    List<String> lines = ledgerLines(text);
+    long earlier = earlierCalls(text) + Math.max(0, lines.size() - keep);
+    List<String> kept =
+        new ArrayList<>(lines.subList(Math.max(0, lines.size() - keep), lines.size()));
+    if (earlier > 0) {
+      kept.add(0, earlierLine(earlier));
+    }
+    StringBuilder s = new StringBuilder(text.substring(0, at).stripTrailing());
+    appendLedger(s, kept);
     return Message.user(s.toString());
+  }
+
+  /** The entries a summary's ledger lists, oldest first, without its count of earlier calls. */
+  private static List<String> ledgerLines(String summary) {
+    List<String> lines = new ArrayList<>();
+    int at = summary.indexOf(LEDGER);
+    if (at >= 0) {
+      for (String line : summary.substring(at + LEDGER.length()).split("\n")) {
+        if (line.startsWith("- ") && !EARLIER.matcher(line).find()) {
+          lines.add(line);
+        }
+      }
+    }
+    return lines;
+  }
+
+  /** The calls a summary's ledger counts without listing them. */
+  private static long earlierCalls(String summary) {
+    int at = summary.indexOf(LEDGER);
+    long earlier = 0;
+    if (at >= 0) {
+      for (String line : summary.substring(at + LEDGER.length()).split("\n")) {
+        Matcher e = EARLIER.matcher(line);
+        if (e.find()) {
+          earlier += Long.parseLong(e.group(1));
+        }
+      }
+    }
+    return earlier;
+  }
+
+  private static String earlierLine(long earlier) {
+    return "- ... and " + earlier + " earlier calls, not listed";
   }
 
   /**
    * The ledger of the replaced messages: a previous summary's entries, then one per tool call (its
-   * tool, arguments, and the start of its result), the newest {@link #LEDGER_ENTRIES} kept.
+   * tool, arguments, and the start of its result); the newest entries whose tokens fit {@code
+   * tokens} are listed, oldest first, after a count of the others.
    */
-  static List<String> ledger(List<Message> replaced) {
+  static List<String> ledger(List<Message> replaced, int tokens) {
     List<String> lines = new ArrayList<>();
     long earlier = 0;
     List<ToolCall> calls = List.of();
     boolean[] answered = new boolean[0];
     for (Message x : replaced) {
-      if (x instanceof UserMessage u && u.text().startsWith(HEADER)) {
-        int at = u.text().indexOf(LEDGER);
-        if (at >= 0) {
-          for (String line : u.text().substring(at + LEDGER.length()).split("\n")) {
-            Matcher e = EARLIER.matcher(line);
-            if (e.find()) {
-              earlier += Long.parseLong(e.group(1));
-            } else if (line.startsWith("- ")) {
-              lines.add(line);
-            }
-          }
-        }
+      if (isSummary(x)) {
+        String text = ((UserMessage) x).text();
+        earlier += earlierCalls(text);
+        lines.addAll(ledgerLines(text));
       } else if (x instanceof AssistantMessage a) {
         calls = a.toolCalls();
         answered = new boolean[calls.size()];
@@ -449,14 +625,20 @@ final class Compactor {
         lines.add(entry(c, t));
       }
     }
-    if (lines.size() > LEDGER_ENTRIES) {
-      earlier += lines.size() - LEDGER_ENTRIES;
-      lines = new ArrayList<>(lines.subList(lines.size() - LEDGER_ENTRIES, lines.size()));
+    int first = lines.size();
+    long room = (long) tokens - 12; // the count line's, should it be needed
+    for (long used = 0; first > 0; first--) {
+      used += ESTIMATOR.estimate(lines.get(first - 1)) + 1;
+      if (used > room) {
+        break;
+      }
     }
+    earlier += first;
+    List<String> out = new ArrayList<>(lines.subList(first, lines.size()));
     if (earlier > 0) {
-      lines.add(0, "- ... and " + earlier + " earlier calls, not listed");
+      out.add(0, earlierLine(earlier));
     }
-    return lines;
+    return out;
   }
 
   private static int match(List<ToolCall> calls, boolean[] answered, String id) {

@@ -229,6 +229,9 @@ class AgentAgainstKimiRulesServerHttpTest {
     long summaries = server.exchanges().stream().filter(x -> x.summary()).count();
     assertThat(summaries).as("the summary calls the server saw").isEqualTo(compactions.size());
     int threshold = (int) Math.floor(Compaction.DEFAULT_THRESHOLD * WINDOW);
+    System.out.printf( // docs/agents.md quotes these
+        "RULES-RUN %d documents, %d compactions, the largest request %d of a threshold of %d%n",
+        count, compactions.size(), largestRequest(), threshold);
     assertThat(largestRequest())
         .as("the largest request, by the server's count, with its output cap")
         .isLessThanOrEqualTo(threshold);

@@ -184,15 +184,19 @@ class CompactorTest {
 
   static ChatCompletion reply(List<ChatRequest> asked, ChatRequest q) {
     asked.add(q);
-    AssistantMessage a =
-        new AssistantMessage("The task is done up to here.", "r", List.of(), null, false);
+    return completion(q.model(), "The task is done up to here.", 10);
+  }
+
+  /** A model's reply of {@code text}, {@code tokens} output tokens after a prompt of 100. */
+  static ChatCompletion completion(String model, String text, int tokens) {
+    AssistantMessage a = new AssistantMessage(text, "r", List.of(), null, false);
     return new ChatCompletion(
         "c",
         "chat.completion",
         0,
-        q.model(),
+        model,
         List.of(new Choice(0, a, FinishReason.STOP, null, null, null)),
-        Usage.of(100, 10, 110),
+        Usage.of(100, tokens, 100 + tokens),
         null);
   }
 
@@ -211,48 +215,64 @@ class CompactorTest {
             new ToolMessage("a:1", "delete", "Error: delete failed: read-only"),
             new ToolMessage("a:0", "read_file", "line one\n\nline   two"));
 
-    assertThat(Compactor.ledger(replaced))
+    assertThat(Compactor.ledger(replaced, 1_000))
         .containsExactly(
             "- delete {\"path\":\"b.txt\"} -> error, 31 characters: \"Error: delete failed: read-only\"",
             "- read_file {\"path\":\"a.txt\"} -> ok, 20 characters: \"line one line two\"");
   }
 
-  @Test
-  void aLaterSummaryCarriesAnEarlierLedgerAndKeepsTheNewestEntries() {
-    List<Message> first = new ArrayList<>();
-    for (int i = 0; i < 50; i++) {
-      first.add(
+  static List<Message> steps(int from, int to) {
+    List<Message> m = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      m.add(
           new AssistantMessage(
               "",
               "r",
               List.of(ToolCall.function("c" + i, "step", "{\"i\":" + i + "}")),
               null,
               false));
-      first.add(new ToolMessage("c" + i, "step", "done " + i));
+      m.add(new ToolMessage("c" + i, "step", "done " + i));
     }
-    UserMessage earlier = Compactor.summaryMessage(first, "first summary", "kimi-k3");
+    return m;
+  }
+
+  static int tokens(List<String> lines) {
+    int n = 0;
+    for (String line : lines) {
+      n += io.github.kimisdk.token.TokenEstimator.forKimi().estimate(line) + 1;
+    }
+    return n;
+  }
+
+  @ParameterizedTest(name = "a ledger of {0} tokens")
+  @org.junit.jupiter.params.provider.ValueSource(ints = {0, 40, 100, 300, 1_000, 4_000})
+  void aLaterSummaryCarriesAnEarlierLedgerAndListsTheNewestEntriesThatFit(int budget) {
+    UserMessage earlier =
+        Compactor.summaryMessage(steps(0, 50), "first summary", "kimi-k3", budget);
     List<Message> second = new ArrayList<>(List.of(earlier));
-    for (int i = 50; i < 70; i++) {
-      second.add(
-          new AssistantMessage(
-              "",
-              "r",
-              List.of(ToolCall.function("c" + i, "step", "{\"i\":" + i + "}")),
-              null,
-              false));
-      second.add(new ToolMessage("c" + i, "step", "done " + i));
+    second.addAll(steps(50, 70));
+
+    List<String> ledger = Compactor.ledger(second, budget);
+
+    assertThat(tokens(ledger)).isLessThanOrEqualTo(Math.max(budget, 12)); // or the count alone
+    List<String> listed = ledger.stream().filter(l -> l.startsWith("- step ")).toList();
+    int n = listed.size();
+    // the newest calls, in order, and a count of the others
+    for (int i = 0; i < n; i++) {
+      assertThat(listed.get(i)).startsWith("- step {\"i\":" + (70 - n + i) + "}");
     }
-
-    List<String> ledger = Compactor.ledger(second);
-
-    assertThat(ledger).hasSize(Compactor.LEDGER_ENTRIES + 1);
-    assertThat(ledger.get(0)).isEqualTo("- ... and 10 earlier calls, not listed");
-    assertThat(ledger.get(1)).startsWith("- step {\"i\":10}");
-    assertThat(ledger.get(ledger.size() - 1)).startsWith("- step {\"i\":69}");
+    if (n < 70) {
+      assertThat(ledger.get(0)).isEqualTo("- ... and " + (70 - n) + " earlier calls, not listed");
+    } else {
+      assertThat(ledger).hasSize(70);
+    }
+    if (budget >= 1_000) {
+      assertThat(n).as("a ledger lists as many as fit").isGreaterThanOrEqualTo(20);
+    }
     // and once more: the count adds up
-    UserMessage later = Compactor.summaryMessage(second, "second", "kimi-k3");
-    assertThat(Compactor.ledger(List.of(later)).get(0))
-        .isEqualTo("- ... and 10 earlier calls, not listed");
+    UserMessage later = Compactor.summaryMessage(second, "second", "kimi-k3", budget);
+    List<String> again = Compactor.ledger(List.of(later), budget);
+    assertThat(again).isEqualTo(ledger);
   }
 
   @Test

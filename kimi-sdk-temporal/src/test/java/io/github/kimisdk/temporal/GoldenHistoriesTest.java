@@ -40,6 +40,9 @@ class GoldenHistoriesTest {
     if (file.startsWith("subagents")) {
       return KimiAgents.builder().agent("lead", SubagentsHttpTest.lead(kimi)).build();
     }
+    if (file.startsWith("compacted")) {
+      return FeeRunHttpTest.shortRun(kimi);
+    }
     if (file.startsWith("continued")) {
       return KimiAgents.builder()
           .agent(
@@ -72,11 +75,13 @@ class GoldenHistoriesTest {
         WorkflowExecutionHistory.fromJson(Files.readString(file, StandardCharsets.UTF_8));
     String name = file.getFileName().toString();
     // the replay makes no call: the client points nowhere
-    // (the long run's model has a 6,000-token window, as the run it recorded had)
+    // (the long runs' model has a 6,000- or 4,096-token window, as the run it recorded had)
     ModelCatalog catalog =
         name.startsWith("continued")
             ? ModelCatalog.defaults().with(LongRunHttpTest.SMALL_K3)
-            : ModelCatalog.defaults();
+            : name.startsWith("compacted")
+                ? FeeRunHttpTest.SHORT_RUN_CATALOG
+                : ModelCatalog.defaults();
     try (KimiClient kimi =
             KimiClient.builder()
                 .apiKey("sk-replay")

@@ -103,7 +103,7 @@ import java.util.regex.Pattern;
  * once; the records are lists guarded by {@code this}; the gate is a latch, thread-safe on its own.
  * No exchange attribute is used (CONTRIBUTING.md, JdkHttpServerUseTest).
  */
-final class KimiRulesServer implements AutoCloseable {
+public final class KimiRulesServer implements AutoCloseable {
   static final String MODEL = "kimi-k3";
   static final String TOOL_CALLS_RULE =
       "an assistant message with 'tool_calls' must be followed by tool messages responding to each"
@@ -122,8 +122,11 @@ final class KimiRulesServer implements AutoCloseable {
   static final Pattern DOCUMENT_LINE =
       Pattern.compile("document (\\d+) of ([a-z]+), checksum=(\\d+)");
 
-  /** One request and what was answered; {@code request} is null when the body was not JSON. */
-  record Exchange(
+  /**
+   * One request and what was answered; {@code request} is null when the body was not JSON, {@code
+   * reply} (the text the model answered) when it was refused.
+   */
+  public record Exchange(
       int seq,
       long receivedNanos,
       long answeredNanos,
@@ -134,10 +137,11 @@ final class KimiRulesServer implements AutoCloseable {
       String error,
       int promptTokens,
       int completionTokens,
-      boolean summary) {}
+      boolean summary,
+      String reply) {}
 
   /** A rule a request broke. */
-  record Violation(int seq, String message, String body) {}
+  public record Violation(int seq, String message, String body) {}
 
   private final HttpServer http;
   private final ExecutorService pool;
@@ -148,6 +152,7 @@ final class KimiRulesServer implements AutoCloseable {
   private final List<Exchange> exchanges = new ArrayList<>();
   private final List<Violation> violations = new ArrayList<>();
   private volatile CountDownLatch gate;
+  private volatile boolean slim;
 
   private KimiRulesServer(int window, long maxBodyBytes, int defaultCap) throws IOException {
     this.window = window;
@@ -172,7 +177,7 @@ final class KimiRulesServer implements AutoCloseable {
    * maxBodyBytes}; a request without an output cap is counted with 1,024 (the docs' "good default
    * such as 1024").
    */
-  static KimiRulesServer start(int window, long maxBodyBytes) {
+  public static KimiRulesServer start(int window, long maxBodyBytes) {
     try {
       KimiRulesServer s = new KimiRulesServer(window, maxBodyBytes, 1_024);
       s.http.start();
@@ -182,7 +187,12 @@ final class KimiRulesServer implements AutoCloseable {
     }
   }
 
-  String baseUrl() {
+  /**
+   * The base URL a client is given: {@code http://127.0.0.1:PORT/v1}.
+   *
+   * @return the URL
+   */
+  public String baseUrl() {
     return "http://127.0.0.1:" + http.getAddress().getPort() + "/v1";
   }
 
@@ -194,15 +204,41 @@ final class KimiRulesServer implements AutoCloseable {
     gate = new CountDownLatch(parties);
   }
 
-  synchronized List<Exchange> exchanges() {
+  /**
+   * Keeps less of each request a model call made that was not a summary call: no body, and of the
+   * request only its model and output cap (a long run on a large window would keep gigabytes).
+   *
+   * @return this server
+   */
+  public KimiRulesServer slim() {
+    slim = true;
+    return this;
+  }
+
+  /**
+   * Every exchange so far (at most 5,000), in order.
+   *
+   * @return the exchanges
+   */
+  public synchronized List<Exchange> exchanges() {
     return List.copyOf(exchanges);
   }
 
-  synchronized List<Violation> violations() {
+  /**
+   * Every request refused so far, with the rule it broke.
+   *
+   * @return the violations
+   */
+  public synchronized List<Violation> violations() {
     return List.copyOf(violations);
   }
 
-  int requestCount() {
+  /**
+   * How many requests arrived, those not kept among the exchanges included.
+   *
+   * @return the count
+   */
+  public int requestCount() {
     return seq.get();
   }
 
@@ -230,13 +266,13 @@ final class KimiRulesServer implements AutoCloseable {
       }
       String auth = ex.getRequestHeaders().getFirst("Authorization");
       if (auth == null || !auth.startsWith("Bearer ") || auth.length() < 8) {
-        record(n, received, body, null, null, 401, "Invalid Authentication", 0, 0, false);
+        record(n, received, body, null, null, 401, "Invalid Authentication", 0, 0, null);
         answer(ex, 401, error("Invalid Authentication", "invalid_authentication_error"));
         return;
       }
       Outcome o = judge(n, raw, body);
       if (o.reply == null) {
-        record(n, received, body, o.request, o.conversation, o.status, o.error, 0, 0, false);
+        record(n, received, body, o.request, o.conversation, o.status, o.error, 0, 0, null);
         answer(ex, o.status, error(o.error, o.type));
         return;
       }
@@ -256,7 +292,7 @@ final class KimiRulesServer implements AutoCloseable {
           null,
           o.promptTokens,
           reply.completionTokens(),
-          reply.summary());
+          reply);
       if (stream) {
         stream(ex, n, reply, o.promptTokens);
       } else {
@@ -295,7 +331,17 @@ final class KimiRulesServer implements AutoCloseable {
       String error,
       int prompt,
       int completion,
-      boolean summary) {
+      Reply reply) {
+    if (slim && request != null && reply != null && !reply.summary()) {
+      JsonObject.Builder kept = JsonObject.builder();
+      for (String member : List.of("model", "max_completion_tokens", "max_tokens")) {
+        if (request.get(member) != null) {
+          kept.put(member, request.get(member));
+        }
+      }
+      request = kept.build();
+      body = null;
+    }
     if (exchanges.size() < MAX_RECORDS) {
       exchanges.add(
           new Exchange(
@@ -309,7 +355,8 @@ final class KimiRulesServer implements AutoCloseable {
               error,
               prompt,
               completion,
-              summary));
+              reply != null && reply.summary(),
+              reply == null ? null : reply.content()));
     }
   }
 

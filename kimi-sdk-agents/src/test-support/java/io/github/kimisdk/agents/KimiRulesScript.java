@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 
 /**
@@ -54,6 +55,10 @@ final class KimiRulesScript {
           && "user".equals(string(last.get("role")))
           && text(last).startsWith("Summarize")) {
         return summary(task, m);
+      }
+      Matcher fees = FeeRun.TASK.matcher(task);
+      if (fees.find()) {
+        return Fees.answer(r, m, Integer.parseInt(fees.group(1)), fees.group(2), noTools);
       }
       Matcher read = READ_TASK.matcher(task);
       if (read.find()) {
@@ -203,6 +208,10 @@ final class KimiRulesScript {
     }
 
     static Reply summary(String task, List<JsonObject> m) {
+      Matcher fees = FeeRun.TASK.matcher(task);
+      if (fees.find()) {
+        return Fees.summary(task, m, Integer.parseInt(fees.group(1)), fees.group(2));
+      }
       StringBuilder s = new StringBuilder("Task: ").append(task).append('\n');
       Matcher read = READ_TASK.matcher(task);
       if (read.find()) {
@@ -244,6 +253,179 @@ final class KimiRulesScript {
         }
       }
       throw new IllegalStateException("the tool " + tool + " is not declared");
+    }
+  }
+
+  /**
+   * The model of {@link FeeRun}: it looks up the lowest account its context does not show as done,
+   * then transfers the total it can add up, then answers; its summary carries what is done as
+   * ranges and the total of their fees, in a few lines whatever the run's length (as a model that
+   * condenses does).
+   */
+  static final class Fees {
+    private Fees() {}
+
+    /** What a conversation's context shows: the accounts done, their fees' total, a transfer. */
+    record Known(TreeSet<Integer> done, long total, String transferred) {}
+
+    /**
+     * Reads the context: every summary's progress line (the accounts it lists as done and their
+     * total), every fee a result or a ledger entry shows for an account no such line covers, and a
+     * transfer's result.
+     */
+    static Known known(List<JsonObject> m, String ledger) {
+      TreeSet<Integer> covered = new TreeSet<>();
+      long total = 0;
+      TreeMap<Integer, Long> seen = new TreeMap<>();
+      String transferred = null;
+      boolean first = true;
+      for (JsonObject x : m) {
+        String role = string(x.get("role"));
+        boolean user = "user".equals(role);
+        if (user && first) {
+          first = false; // the task names no account done
+          continue;
+        }
+        if (!user && !"tool".equals(role)) {
+          continue;
+        }
+        String t = text(x);
+        Matcher d = FeeRun.DONE.matcher(t);
+        while (d.find()) {
+          if (!d.group(2).equals(ledger)) {
+            continue;
+          }
+          TreeSet<Integer> these = ranges(d.group(1));
+          these.removeAll(covered);
+          if (these.size() == ranges(d.group(1)).size()) {
+            covered.addAll(these);
+            total += Long.parseLong(d.group(3));
+          }
+        }
+        Matcher f = FeeRun.FEE.matcher(t);
+        while (f.find()) {
+          if (f.group(2).equals(ledger)) {
+            seen.put(Integer.parseInt(f.group(1)), Long.parseLong(f.group(3)));
+          }
+        }
+        Matcher tr = FeeRun.TRANSFERRED.matcher(t);
+        if (tr.find() && tr.group(2).equals(ledger)) {
+          transferred = tr.group();
+        }
+      }
+      TreeSet<Integer> done = new TreeSet<>(covered);
+      for (Map.Entry<Integer, Long> e : seen.entrySet()) {
+        if (done.add(e.getKey())) {
+          total += e.getValue();
+        }
+      }
+      return new Known(done, total, transferred);
+    }
+
+    static Reply answer(JsonObject r, List<JsonObject> m, int count, String ledger, boolean noTools) {
+      Known k = known(m, ledger);
+      int next = 1;
+      while (k.done().contains(next)) {
+        next++;
+      }
+      String progress = "Accounts looked up: " + k.done().size() + " of " + count + ".";
+      if (!noTools && next <= count) {
+        Script.declared(r, "lookup_fee");
+        return new Reply(
+            "",
+            progress + " Account " + next + " is the next to look up.",
+            List.of(
+                new Call(
+                    "lookup_fee", "{\"ledger\":\"" + ledger + "\",\"account\":" + next + "}")),
+            false,
+            false);
+      }
+      if (!noTools && next > count && k.transferred() == null) {
+        Script.declared(r, "transfer_fee");
+        return new Reply(
+            "",
+            progress + " Every fee is known; I transfer their total, " + k.total() + " cents.",
+            List.of(
+                new Call(
+                    "transfer_fee",
+                    "{\"ledger\":\"" + ledger + "\",\"amount_cents\":" + k.total() + "}")),
+            false,
+            false);
+      }
+      String text =
+          k.transferred() != null
+              ? "Done: " + k.transferred() + ", the fees of accounts 1 to " + count + "."
+              : "Not done: " + progress;
+      return new Reply(text, progress + " I answer.", List.of(), false, false);
+    }
+
+    static Reply summary(String task, List<JsonObject> m, int count, String ledger) {
+      Known k = known(m, ledger);
+      StringBuilder s = new StringBuilder("Task: ").append(task).append('\n');
+      if (k.done().isEmpty()) {
+        s.append("Accounts looked up: none yet.");
+      } else {
+        s.append("Accounts looked up: ")
+            .append(ranges(k.done()))
+            .append(" of ")
+            .append(ledger)
+            .append(", their fees totalling ")
+            .append(k.total())
+            .append(" cents.");
+      }
+      s.append("\nTransfer: ")
+          .append(k.transferred() == null ? "not made yet." : k.transferred() + " (made).");
+      int next = 1;
+      while (k.done().contains(next)) {
+        next++;
+      }
+      s.append("\nNext: ")
+          .append(
+              next <= count
+                  ? "look up account " + next + "."
+                  : k.transferred() == null ? "transfer the total." : "answer.");
+      return new Reply(
+          s.toString(), "I keep what the work needs to go on.", List.of(), true, false);
+    }
+
+    /** "1-3, 5, 7-9" as the numbers it names. */
+    static TreeSet<Integer> ranges(String text) {
+      TreeSet<Integer> out = new TreeSet<>();
+      for (String part : text.split(",")) {
+        String p = part.strip();
+        if (p.isEmpty()) {
+          continue;
+        }
+        int dash = p.indexOf('-');
+        int from = Integer.parseInt(dash < 0 ? p : p.substring(0, dash).strip());
+        int to = dash < 0 ? from : Integer.parseInt(p.substring(dash + 1).strip());
+        for (int i = from; i <= to; i++) {
+          out.add(i);
+        }
+      }
+      return out;
+    }
+
+    /** The numbers as ranges: "1-3, 5, 7-9". */
+    static String ranges(TreeSet<Integer> numbers) {
+      StringBuilder s = new StringBuilder();
+      Integer from = null;
+      Integer last = null;
+      for (int n : numbers) {
+        if (last != null && n == last + 1) {
+          last = n;
+          continue;
+        }
+        if (from != null) {
+          s.append(s.length() == 0 ? "" : ", ").append(from.equals(last) ? from : from + "-" + last);
+        }
+        from = n;
+        last = n;
+      }
+      if (from != null) {
+        s.append(s.length() == 0 ? "" : ", ").append(from.equals(last) ? from : from + "-" + last);
+      }
+      return s.toString();
     }
   }
 
