@@ -34,11 +34,28 @@ final class AgentWorkflow implements KimiAgentWorkflow {
     this.agents = agents;
   }
 
+  /**
+   * The change id of the history bound kept before each step ({@link TemporalHost}): histories of
+   * the first builds, which checked it after each save, replay under their rule.
+   */
+  static final String BOUND_BEFORE_STEP = "kimi-sdk.bound-before-step";
+
   @Override
   public RunOutcome run(AgentRun input) {
-    KimiAgents.Entry entry = agents.entry(input.agent());
-    Agent agent = entry.agent();
-    host = new TemporalHost(input.agent(), entry.options());
+    boolean projects =
+        Workflow.getVersion(BOUND_BEFORE_STEP, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
+    Agent agent;
+    AgentOptions options;
+    try {
+      KimiAgents.Entry entry = agents.entry(input.agent());
+      agent = RunAgent.of(input.agent(), entry.agent(), input.settings());
+      options = entry.options().forRun(input.settings());
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "run " + input.runId() + " was refused: " + e.getMessage(), RunOutcome.INVALID_TYPE);
+    }
+    host = new TemporalHost(input.agent(), input, options, projects, agent.compaction().enabled());
     RunResult r;
     try {
       if (input.state() == null) {
@@ -170,6 +187,23 @@ final class AgentWorkflow implements KimiAgentWorkflow {
               + ", not "
               + decision.policy()
               + ": nothing was decided");
+    }
+    if (decision.verdict().equals("approve")) {
+      boolean again = call.approvedBy().contains(decision.by());
+      for (Decision d : inbox) {
+        again |=
+            d.target().callId().equals(call.id())
+                && d.approver() != null
+                && d.approver().name().equals(decision.by());
+      }
+      if (again) {
+        throw new IllegalArgumentException(
+            decision.by()
+                + " has already approved the call "
+                + call.id()
+                + "; it needs different approvers, so the next approval must come from someone"
+                + " else: nothing was decided");
+      }
     }
     if (decision.allowTool() != null && !decision.allowTool().equals(call.tool())) {
       throw new IllegalArgumentException(
