@@ -5,6 +5,12 @@ import io.github.kimisdk.agents.Decision;
 import io.github.kimisdk.agents.PendingCall;
 import io.github.kimisdk.agents.RunResult;
 import io.github.kimisdk.agents.RunState;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonNumber;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -12,7 +18,9 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The workflow: starts (or goes on with) the run through the one loop on a {@link TemporalHost},
@@ -84,7 +92,46 @@ final class AgentWorkflow implements KimiAgentWorkflow {
         r instanceof RunResult.Answered a
             ? a.state()
             : r instanceof RunResult.Stopped s ? s.state() : host.state();
-    return RunOutcome.of(r, end, input.execution());
+    RunOutcome o = RunOutcome.of(r, end, input.execution());
+    return child(input) ? o.withState(trimmed(end)) : o;
+  }
+
+  /** Whether the run is a subagent's, run as a child workflow of its parent's. */
+  private static boolean child(AgentRun input) {
+    return input.agent().contains("/");
+  }
+
+  /**
+   * A child's state as its parent's history keeps it: without its messages but its answer (the
+   * child's own history and its query {@code state} hold them all); its steps and usage, which the
+   * parent counts, whole.
+   */
+  static String trimmed(RunState s) {
+    JsonObject o = Json.parse(s.toJson()).asObject();
+    if (!(o.get("conversation") instanceof JsonObject conversation)
+        || !(conversation.get("messages") instanceof JsonArray messages)) {
+      return s.toJson();
+    }
+    List<JsonValue> all = messages.values();
+    JsonValue last = all.isEmpty() ? null : all.get(all.size() - 1);
+    boolean answer =
+        s.status() == RunState.Status.ANSWERED
+            && last instanceof JsonObject m
+            && m.get("role") instanceof JsonString role
+            && role.value().equals("assistant")
+            && m.get("tool_calls") == null;
+    Map<String, JsonValue> c = new LinkedHashMap<>(conversation.members());
+    c.put("messages", answer ? JsonArray.of(last) : JsonArray.builder().build());
+    Map<String, JsonValue> top = new LinkedHashMap<>(o.members());
+    top.put("conversation", JsonObject.of(c));
+    top.put("new_message_index", JsonNumber.of(0));
+    String json = Json.write(JsonObject.of(top));
+    try {
+      RunState.fromJson(json);
+      return json;
+    } catch (RuntimeException e) {
+      return s.toJson(); // a form this build cannot trim: the whole state
+    }
   }
 
   /** Waits for decisions on a paused run, then resumes it with them. */
@@ -122,7 +169,7 @@ final class AgentWorkflow implements KimiAgentWorkflow {
 
   private static ApplicationFailure failed(
       AgentRun input, RunState last, String why, Throwable cause) {
-    String state = last == null ? null : last.toJson();
+    String state = last == null ? null : child(input) ? trimmed(last) : last.toJson();
     return ApplicationFailure.newNonRetryableFailureWithCause(
         "run " + input.runId() + " failed: " + why, RunOutcome.FAILED_TYPE, cause, state);
   }

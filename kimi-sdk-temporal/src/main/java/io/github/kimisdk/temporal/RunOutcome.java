@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param status {@code answered} or {@code stopped}
  * @param text the answer; {@code ""} unless answered
  * @param note what stopped it (the limit), or null
- * @param state the run's final state ({@link RunState#toJson()})
+ * @param state the run's final state ({@link RunState#toJson()}); a subagent's child workflow
+ *     returns it without its messages but its answer (its query {@link KimiAgentWorkflow#state}
+ *     answers it whole)
  * @param execution the execution of the continue-as-new chain that ended it, from 1
  * @param limit the limit that stopped it ({@code STEPS}, {@code TOKENS}, {@code SPEND} or {@code
  *     TIME}, as {@link RunResult.Limit} names them), or null
@@ -68,6 +70,11 @@ public record RunOutcome(
         s.toJson(),
         execution,
         r instanceof RunResult.Stopped st ? st.limit().name() : null);
+  }
+
+  /** This outcome with another form of its state (a child's, trimmed for its parent). */
+  RunOutcome withState(String other) {
+    return new RunOutcome(runId, status, text, note, other, execution, limit);
   }
 
   /**

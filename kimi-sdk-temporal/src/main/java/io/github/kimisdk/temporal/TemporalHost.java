@@ -70,6 +70,12 @@ final class TemporalHost implements RunHost {
   /** The events one activity adds: scheduled, started, completed, and a workflow task's three. */
   static final int ACTIVITY_EVENTS = 6;
 
+  /**
+   * The bytes of a child workflow's outcome beside its answer: its state's bookkeeping (usage, the
+   * tools' digests, labels), its messages trimmed to the answer.
+   */
+  static final int CHILD_OUTCOME_BYTES = 32 << 10;
+
   /** The events a child workflow adds: initiated, started, completed, and two workflow tasks. */
   static final int CHILD_EVENTS = 9;
 
@@ -377,7 +383,7 @@ final class TemporalHost implements RunHost {
         stepEvents += ACTIVITY_EVENTS;
         if (options.childWorkflows) {
           stepEvents += CHILD_EVENTS;
-          result = Math.max(result, lastRequestBytes + reply());
+          result = Math.max(result, reply() + CHILD_OUTCOME_BYTES);
         }
         stepBytes +=
             jsonBytes(call.arguments() == null ? "" : call.arguments())
