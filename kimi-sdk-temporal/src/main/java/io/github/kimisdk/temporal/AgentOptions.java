@@ -69,7 +69,7 @@ public final class AgentOptions {
       RetryOptions.newBuilder()
           .setInitialInterval(Duration.ofSeconds(1))
           .setBackoffCoefficient(2)
-          .setMaximumInterval(Duration.ofMinutes(1))
+          .setMaximumInterval(Duration.ofSeconds(10))
           .setMaximumAttempts(10)
           .build();
 
@@ -131,10 +131,10 @@ public final class AgentOptions {
    * Returns the defaults: a model call's attempt may take 10 minutes, a tool call's 2 (more than
    * the agent's default tool timeout of 60 s), a local tool call's 30 s; a model call's and a tool
    * call's activity heartbeat, with a heartbeat timeout of 10 s; a lost attempt is tried again
-   * after 1 s, doubling to a minute, 10 attempts in all; every tool a normal activity; no limit on
-   * the model calls in flight beyond the agent's own; subagents inside their parent's workflow; a
-   * tool result cut to 256 KiB before it enters the history; a run continues as new before its
-   * history would pass {@value #DEFAULT_MAX_EVENTS} events or 8 MiB.
+   * after 1 s, doubling to 10 s, 10 attempts in all; every tool a normal activity; no limit on the
+   * model calls in flight beyond the agent's own; subagents inside their parent's workflow; a tool
+   * result cut to 256 KiB before it enters the history; a run continues as new before its history
+   * would pass {@value #DEFAULT_MAX_EVENTS} events or 8 MiB.
    *
    * @return the defaults
    */

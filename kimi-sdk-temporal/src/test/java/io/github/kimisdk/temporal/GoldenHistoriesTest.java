@@ -37,6 +37,25 @@ class GoldenHistoriesTest {
 
   /** The agents each golden history was recorded with (its file's README lists them). */
   static KimiAgents agents(String file, KimiClient kimi) {
+    if (file.startsWith("child-workflow")) {
+      return ChildWorkflowsHttpTest.lead(
+          kimi, ChildWorkflowsHttpTest.BUDGET, ChildWorkflowsHttpTest.ping());
+    }
+    if (file.startsWith("settings")) {
+      return KimiAgents.builder()
+          .agent(
+              "payments",
+              RunSettingsHttpTest.payments(kimi, new Bank(), new java.util.ArrayList<>()))
+          .build();
+    }
+    if (file.startsWith("bound-before-step")) {
+      return KimiAgents.builder()
+          .agent(
+              "pinger",
+              LongRunHttpTest.pinger(kimi, 12),
+              AgentOptions.defaults().continueAsNewAfter(100, 4L << 20))
+          .build();
+    }
     if (file.startsWith("subagents")) {
       return KimiAgents.builder().agent("lead", SubagentsHttpTest.lead(kimi)).build();
     }
@@ -74,7 +93,7 @@ class GoldenHistoriesTest {
     // the replay makes no call: the client points nowhere
     // (the long run's model has a 6,000-token window, as the run it recorded had)
     ModelCatalog catalog =
-        name.startsWith("continued")
+        name.startsWith("continued") || name.startsWith("bound-before-step")
             ? ModelCatalog.defaults().with(LongRunHttpTest.SMALL_K3)
             : ModelCatalog.defaults();
     try (KimiClient kimi =

@@ -140,6 +140,7 @@ class RunSettingsHttpTest {
     assertThat(done.status()).isEqualTo("answered");
     assertThat(done.runState().steps()).isEqualTo(2);
     assertThat(bank.transfers()).hasSize(2);
+    t.save("approvals-b", KimiAgentWorkflowHttpTest.GOLDEN.resolve("settings-v1.json"));
   }
 
   @Test
