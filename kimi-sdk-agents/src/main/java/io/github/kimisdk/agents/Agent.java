@@ -195,6 +195,66 @@ public final class Agent {
   }
 
   /**
+   * Returns the limits this agent sets on each of its runs (a run started under it keeps them, with
+   * its subagents' calls counted in).
+   *
+   * @return the limits
+   */
+  public Limits limits() {
+    return new Limits(maxSteps, maxTotalTokens, maxSpend, currency, timeLimit);
+  }
+
+  /**
+   * Returns how this agent's runs keep their history inside the model's window.
+   *
+   * @return the compaction settings ({@link Compaction#off()} when it compacts nothing)
+   */
+  public Compaction compaction() {
+    return compaction;
+  }
+
+  /**
+   * Returns a builder that holds every setting of this agent (its client and model, tools, sources,
+   * hooks, request settings, store and key, limits, compaction, listener and tracer), to build a
+   * variant of it: another limit, fewer tools, a tool's approval changed ({@link
+   * Builder#changeTools}). This agent is not changed. A variant with other instructions or tools
+   * has another definition (what a run records and its {@link VersionRule} compares).
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder(kimi, model);
+    b.tools.putAll(tools);
+    b.sources.addAll(sources);
+    b.hooks.addAll(hooks);
+    b.name = name;
+    b.version = version;
+    b.settings = settings;
+    b.streaming = streaming;
+    b.store = store;
+    b.key = key;
+    b.lease = lease;
+    b.claimWait = claimWait;
+    b.clock = clock;
+    b.owner = owner;
+    b.versionRule = versionRule;
+    b.maxSteps = maxSteps;
+    b.maxTotalTokens = maxTotalTokens;
+    b.maxSpend = maxSpend;
+    b.currency = currency;
+    b.maxConcurrentCalls = maxConcurrentCalls;
+    b.timeLimit = timeLimit;
+    b.parallelism = pool.getCorePoolSize();
+    b.toolTimeout = toolTimeout;
+    b.compaction = compaction;
+    b.instructions = instructions;
+    b.description = description;
+    b.listener = listener;
+    b.tracer = tracer;
+    return b;
+  }
+
+  /**
    * Returns this agent as a tool another agent's model may call with a task: a subagent. A call
    * starts a run of this agent (its instructions, tools, model, hooks and compaction) with the task
    * as its user message, inside the calling run: under its claim and in its store, its state in the
@@ -507,6 +567,22 @@ public final class Agent {
   public String toString() {
     return "Agent[" + name + "@" + version + ", " + model + ", tools=" + tools.keySet() + "]";
   }
+
+  /**
+   * Holds the limits an agent sets on each of its runs.
+   *
+   * @param maxSteps the most model calls in a run ({@link Builder#maxSteps})
+   * @param maxTotalTokens the most tokens, or 0 for no limit ({@link Builder#maxTotalTokens})
+   * @param maxSpend the most a run may cost, or null for no limit ({@link Builder#maxSpend})
+   * @param currency the spend limit's currency, or null
+   * @param timeLimit the deadline of each drive, or null ({@link Builder#timeLimit})
+   */
+  public record Limits(
+      int maxSteps,
+      long maxTotalTokens,
+      BigDecimal maxSpend,
+      Currency currency,
+      Duration timeLimit) {}
 
   /** Builds an {@link Agent}. Not thread-safe. */
   public static final class Builder extends AgentSettings {

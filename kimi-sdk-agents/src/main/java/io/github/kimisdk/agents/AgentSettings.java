@@ -137,6 +137,37 @@ abstract class AgentSettings {
   }
 
   /**
+   * Changes or removes the tools added so far ({@link #tool}; not a source's), each in its place:
+   * {@code change} is given each tool and returns the one to keep in its place (itself, or itself
+   * with another approval or effect: the same name), or null to remove it. For a variant of an
+   * agent ({@link Agent#toBuilder()}): a run that may use fewer tools, or asks for approval of
+   * more.
+   *
+   * @param change returns the tool to keep in its place, or null to remove it
+   * @return this builder
+   * @throws NullPointerException if {@code change} is null
+   * @throws IllegalArgumentException if it returns a tool of another name
+   */
+  public Agent.Builder changeTools(UnaryOperator<AgentTool> change) {
+    Objects.requireNonNull(change, "change must not be null");
+    Map<String, AgentTool> kept = new LinkedHashMap<>();
+    for (AgentTool t : tools.values()) {
+      AgentTool out = change.apply(t);
+      if (out == null) {
+        continue;
+      }
+      if (!out.name().equals(t.name())) {
+        throw new IllegalArgumentException(
+            "changeTools keeps each tool's name: " + t.name() + " became " + out.name());
+      }
+      kept.put(out.name(), out);
+    }
+    tools.clear();
+    tools.putAll(kept);
+    return self();
+  }
+
+  /**
    * Adds several tools, such as a formula's ({@link AgentTool#formula}).
    *
    * @param tools the tools

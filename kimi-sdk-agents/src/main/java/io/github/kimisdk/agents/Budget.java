@@ -245,6 +245,152 @@ final class Budget {
     return new Hold(levels, worstTokens, worst, step);
   }
 
+  /**
+   * What a subagent run apart from its parent ({@link RunHost#runApart}) may use: its share of what
+   * every level of the chain has left, held at every level until it is settled, so that subagents
+   * run apart at once never take their parents past a limit together.
+   */
+  final class Share {
+    final int steps; // 0: no level limits steps
+    final long tokens; // 0: no level limits tokens
+    final BigDecimal spend; // null: no level limits spend
+    final Currency currency;
+    final RunResult.Limit exhausted; // a limit that leaves the share nothing, or null
+    private final List<Budget> levels;
+    private final List<BigDecimal> heldSpend;
+    private boolean settled;
+
+    private Share(
+        int steps,
+        long tokens,
+        BigDecimal spend,
+        Currency currency,
+        RunResult.Limit exhausted,
+        List<Budget> levels,
+        List<BigDecimal> heldSpend) {
+      this.steps = steps;
+      this.tokens = tokens;
+      this.spend = spend;
+      this.currency = currency;
+      this.exhausted = exhausted;
+      this.levels = levels;
+      this.heldSpend = heldSpend;
+    }
+
+    /**
+     * Replaces the share held by what the subagent's run used: its model calls, its tokens and what
+     * they cost ({@code spent}, priced as the parent prices its own calls).
+     */
+    void settle(int usedSteps, long usedTokens, io.github.kimisdk.model.Spend spent) {
+      synchronized (lock) {
+        if (settled) {
+          return;
+        }
+        settled = true;
+        for (int i = 0; i < levels.size(); i++) {
+          Budget b = levels.get(i);
+          b.heldSteps -= steps;
+          b.heldTokens -= tokens;
+          b.heldSpend = b.heldSpend.subtract(heldSpend.get(i));
+          b.steps += usedSteps;
+          b.tokens += usedTokens;
+          if (b.currency != null && spent != null) {
+            b.spent = b.spent.add(spent.cost(b.currency).map(Cost::total).orElse(BigDecimal.ZERO));
+          }
+        }
+      }
+    }
+
+    /** Settles the share as wholly used: the subagent's run ended without saying what it used. */
+    void settleAll() {
+      synchronized (lock) {
+        if (settled) {
+          return;
+        }
+        settled = true;
+        for (int i = 0; i < levels.size(); i++) {
+          Budget b = levels.get(i);
+          b.heldSteps -= steps;
+          b.heldTokens -= tokens;
+          b.heldSpend = b.heldSpend.subtract(heldSpend.get(i));
+          b.steps += steps;
+          b.tokens += tokens;
+          b.spent = b.spent.add(heldSpend.get(i));
+        }
+      }
+    }
+  }
+
+  /**
+   * Splits what every level of the chain has left among {@code n} subagents run apart, in order (a
+   * remainder of steps or tokens to the first ones), and holds each share at every level. The spend
+   * is split in the currency of the nearest level that limits it, against the levels of that
+   * currency. A share that a limit leaves nothing names that limit, holds nothing, and its subagent
+   * does not run.
+   */
+  List<Share> shares(int n) {
+    List<Budget> levels = new ArrayList<>();
+    for (Budget b = this; b != null; b = b.parent) {
+      levels.add(b);
+    }
+    synchronized (lock) {
+      long stepsLeft = -1;
+      long tokensLeft = -1;
+      BigDecimal spendLeft = null;
+      Currency currency = null;
+      for (Budget b : levels) {
+        if (b.maxSteps > 0) {
+          long left = Math.max(0, (long) b.maxSteps - b.steps - b.heldSteps);
+          stepsLeft = stepsLeft < 0 ? left : Math.min(stepsLeft, left);
+        }
+        if (b.maxTokens > 0) {
+          long left = Math.max(0, b.maxTokens - b.tokens - b.heldTokens);
+          tokensLeft = tokensLeft < 0 ? left : Math.min(tokensLeft, left);
+        }
+        if (b.maxSpend != null && (currency == null || currency.equals(b.currency))) {
+          currency = b.currency;
+          BigDecimal left = b.maxSpend.subtract(b.spent).subtract(b.heldSpend).max(BigDecimal.ZERO);
+          spendLeft = spendLeft == null ? left : spendLeft.min(left);
+        }
+      }
+      List<Share> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        int steps = stepsLeft < 0 ? 0 : (int) (stepsLeft / n + (i < stepsLeft % n ? 1 : 0));
+        long tokens = tokensLeft < 0 ? 0 : tokensLeft / n + (i < tokensLeft % n ? 1 : 0);
+        BigDecimal spend =
+            spendLeft == null
+                ? null
+                : spendLeft
+                    .divide(BigDecimal.valueOf(n), 10, RoundingMode.FLOOR)
+                    .stripTrailingZeros();
+        RunResult.Limit exhausted =
+            stepsLeft >= 0 && steps < 1
+                ? RunResult.Limit.STEPS
+                : tokensLeft >= 0 && tokens < MIN_OUTPUT
+                    ? RunResult.Limit.TOKENS
+                    : spend != null && spend.signum() <= 0 ? RunResult.Limit.SPEND : null;
+        List<BigDecimal> held = new ArrayList<>(levels.size());
+        if (exhausted != null) {
+          levels.forEach(b -> held.add(BigDecimal.ZERO));
+          out.add(new Share(0, 0, null, null, exhausted, levels, held));
+          continue;
+        }
+        for (Budget b : levels) {
+          b.heldSteps += steps;
+          b.heldTokens += tokens;
+          BigDecimal h =
+              spend != null && b.maxSpend != null && currency.equals(b.currency)
+                  ? spend
+                  : BigDecimal.ZERO;
+          b.heldSpend = b.heldSpend.add(h);
+          held.add(h);
+        }
+        out.add(new Share(steps, tokens, spend, currency, null, levels, held));
+      }
+      return out;
+    }
+  }
+
   /** The limit a call too small to make would pass: tokens when a token limit is the tighter. */
   RunResult.Limit tighter(long prompt, long minOutput, Price price, CacheTtl ttl) {
     synchronized (lock) {

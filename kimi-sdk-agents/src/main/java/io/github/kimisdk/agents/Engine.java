@@ -39,6 +39,16 @@ interface Engine {
   /** Whether events and spans go out now (not while an engine replays what it already told). */
   boolean tells();
 
+  /** Whether a subagent tool's calls run apart from the run, each a run of the engine's own. */
+  default boolean apart(String tool) {
+    return false;
+  }
+
+  /** Runs a subagent's call apart ({@link RunHost#runApart}). */
+  default RunResult runApart(RunHost.SubagentJob job) {
+    throw new UnsupportedOperationException("subagents run inside their parent's run here");
+  }
+
   /** This process. */
   Engine LOCAL = new LocalEngine();
 }

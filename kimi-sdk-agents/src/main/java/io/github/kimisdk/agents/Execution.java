@@ -50,7 +50,23 @@ final class Execution {
       return waiting;
     }
     List<Supplier<Done>> tasks = new ArrayList<>(jobs.size());
+    // the subagents the engine runs apart, each under its share of this run's limits, held before
+    // any of them starts (a subagent this run holds a saved state of goes on inside it)
+    List<Boolean> apart = new ArrayList<>(jobs.size());
+    int apartCount = 0;
     for (Turns.Job j : jobs) {
+      boolean a =
+          Subagents.of(j.tool()) != null
+              && !d.turn.children.containsKey(j.position())
+              && run.tree.engine.apart(j.tool().name());
+      apart.add(a);
+      apartCount += a ? 1 : 0;
+    }
+    java.util.Iterator<Budget.Share> shares =
+        apartCount == 0 ? null : run.budget().shares(apartCount).iterator();
+    for (int i = 0; i < jobs.size(); i++) {
+      Turns.Job j = jobs.get(i);
+      Budget.Share share = apart.get(i) ? shares.next() : null;
       // a subagent's saved run leaves this run's data for its own thread, which alone drives it
       RunData saved = Subagents.of(j.tool()) == null ? null : d.turn.children.remove(j.position());
       tasks.add(
@@ -58,7 +74,7 @@ final class Execution {
             // the caller's context (its MDC, its span) around the tool, its events and spans
             io.github.kimisdk.ContextPropagator.Scope scope = run.tree.caller.restore();
             try {
-              return execute(step, j, saved);
+              return execute(step, j, saved, share);
             } finally {
               scope.close();
             }
@@ -79,7 +95,9 @@ final class Execution {
         if (done.child() != null && done.result() != null) {
           // an ended subagent: its steps and usage are this run's now
           run.fold(done.child());
-          run.tree.ended(done.childPath());
+          if (done.childPath() != null) {
+            run.tree.ended(done.childPath());
+          }
         }
         if (done.result() != null) {
           d.turn.results.put(pos, done.result());
@@ -94,9 +112,10 @@ final class Execution {
   /**
    * Runs one call on a pool thread, inside its span: its intent recorded, the tool (or the
    * subagent's run), the result cut to its limit and recorded. A subagent that paused leaves the
-   * call begun: the run resumes it from its saved state.
+   * call begun: the run resumes it from its saved state. A subagent the engine runs apart ({@code
+   * share} not null) runs as the engine's own run, under that share of this run's limits.
    */
-  private Done execute(int step, Turns.Job j, RunData savedChild) {
+  private Done execute(int step, Turns.Job j, RunData savedChild, Budget.Share share) {
     String key = Ids.idempotencyKey(d.instance, d.id, step, j.position());
     String recordKey = run.path + Ids.callKey(step, j.position());
     String name = j.tool().name();
@@ -125,7 +144,10 @@ final class Execution {
     Subagents.Outcome child = null;
     try {
       if (sub != null) {
-        child = Subagents.run(run, sub, step, j, savedChild);
+        child =
+            share != null
+                ? Subagents.apart(run, step, j, share)
+                : Subagents.run(run, sub, step, j, savedChild);
         Subagents.Outcome o = child;
         if (o.waiting() != null) {
           run.tracing().endTool(span, "", false, null);

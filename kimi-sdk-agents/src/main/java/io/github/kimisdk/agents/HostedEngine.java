@@ -47,6 +47,16 @@ final class HostedEngine implements Engine {
   }
 
   @Override
+  public boolean apart(String tool) {
+    return host.runsApart(tool);
+  }
+
+  @Override
+  public RunResult runApart(RunHost.SubagentJob job) {
+    return host.runApart(job);
+  }
+
+  @Override
   public Instant now(Agent agent) {
     return host.now();
   }

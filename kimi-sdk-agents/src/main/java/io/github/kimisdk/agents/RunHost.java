@@ -99,6 +99,88 @@ public interface RunHost {
   }
 
   /**
+   * Tells whether the engine runs the calls of a subagent tool ({@link Agent#asTool}) apart from
+   * this run, each as a run of the engine's own made by {@link #runApart} (kimi-sdk-temporal's
+   * child workflows), rather than inside this run as its other steps are.
+   *
+   * @param tool the subagent tool's name in the calling agent
+   * @return false by default: a subagent's run goes on inside this run
+   */
+  default boolean runsApart(String tool) {
+    return false;
+  }
+
+  /**
+   * Runs a subagent's call apart from this run, as a run of the engine's own under the limits the
+   * calling run holds for it ({@link SubagentJob}), and returns how that run ended: answered,
+   * stopped by a limit, or failed, with its final state, whose model calls and usage the calling
+   * run then counts as its subagents' (and gives back what the job held beyond them). Called only
+   * for a tool {@link #runsApart} names, from a branch of {@link #parallel}.
+   *
+   * @param job the subagent's run: its id, the calling run's call, its task and limits
+   * @return how it ended: {@link RunResult.Answered}, {@link RunResult.Stopped} or {@link
+   *     RunResult.Failed}
+   * @throws UnsupportedOperationException by default
+   */
+  default RunResult runApart(SubagentJob job) {
+    throw new UnsupportedOperationException("this host runs every subagent inside its run");
+  }
+
+  /**
+   * Checks that an agent may run on a host: the engine keeps the run, so the agent has no store
+   * (its runs would be read from and written to it from the engine's deterministic code), and no
+   * {@code maxConcurrentCalls} (a call would wait for a place on a lock, which an engine's workflow
+   * thread may not do; an engine limits its calls in flight its own way); and neither has any agent
+   * it runs as a subagent.
+   *
+   * @param agent the agent
+   * @throws NullPointerException if {@code agent} is null
+   * @throws IllegalArgumentException naming the setting to drop, and the agent that has it
+   */
+  static void check(Agent agent) {
+    Objects.requireNonNull(agent, "agent must not be null");
+    if (agent.store != null) {
+      throw new IllegalArgumentException(
+          "the agent "
+              + agent.name
+              + " has a store, but the engine keeps its runs (their state, claims and call"
+              + " records), and a store would be read from the engine's deterministic code:"
+              + " build it without Agent.Builder.store");
+    }
+    if (agent.maxConcurrentCalls > 0) {
+      throw new IllegalArgumentException(
+          "the agent "
+              + agent.name
+              + " sets maxConcurrentCalls, whose calls wait on a lock that the engine's workflow"
+              + " threads may not wait on: build it without Agent.Builder.maxConcurrentCalls and"
+              + " limit the model calls in flight with the engine's own setting");
+    }
+    for (AgentTool t : agent.tools.values()) {
+      Subagent sub = Subagents.of(t);
+      if (sub != null) {
+        check(sub.agent);
+      }
+    }
+  }
+
+  /**
+   * Returns the agent a subagent tool of {@code agent} runs ({@link Agent#asTool}): what an engine
+   * that runs subagents apart ({@link #runsApart}) runs the call with, on any of its workers.
+   *
+   * @param agent the calling agent
+   * @param tool the tool's name
+   * @return the subagent, or null when {@code agent} has no subagent tool of that name
+   * @throws NullPointerException if an argument is null
+   */
+  static Agent subagent(Agent agent, String tool) {
+    Objects.requireNonNull(agent, "agent must not be null");
+    Objects.requireNonNull(tool, "tool must not be null");
+    AgentTool t = agent.tools.get(tool);
+    Subagent sub = t == null ? null : Subagents.of(t);
+    return sub == null ? null : sub.agent;
+  }
+
+  /**
    * Makes a model call for a hosted run: the body of the engine's step behind {@link
    * #chat(ChatRequest)}, through the agent's client (its key, retries and limits).
    *
@@ -188,6 +270,60 @@ public interface RunHost {
       Objects.requireNonNull(tool, "tool must not be null");
       Objects.requireNonNull(arguments, "arguments must not be null");
       Objects.requireNonNull(idempotencyKey, "idempotencyKey must not be null");
+    }
+  }
+
+  /**
+   * Holds a subagent's call that runs apart from the calling run ({@link #runApart}): the run to
+   * start and the limits the calling run holds for it, which it must not pass. A limit the calling
+   * run (and every run above it) does not set is 0 or null: the subagent's own applies.
+   *
+   * @param runId the subagent's run's id (the calling run's id, the step and the call's place)
+   * @param parentRunId the calling run
+   * @param step the calling run's model call whose reply made the call
+   * @param position the call's place in that reply
+   * @param tool the subagent tool's name in the calling agent
+   * @param task the task, the subagent run's first user message
+   * @param maxSteps the most model calls the subagent's run (with its own subagents) may make, or 0
+   * @param maxTotalTokens the most tokens it may use, or 0
+   * @param maxSpend the most it may cost, or null
+   * @param currency the currency of {@code maxSpend}, or null
+   */
+  record SubagentJob(
+      String runId,
+      String parentRunId,
+      int step,
+      int position,
+      String tool,
+      String task,
+      int maxSteps,
+      long maxTotalTokens,
+      java.math.BigDecimal maxSpend,
+      java.util.Currency currency) {
+    /**
+     * Checks the components.
+     *
+     * @param runId the run
+     * @param parentRunId the calling run
+     * @param step the step
+     * @param position the place
+     * @param tool the tool
+     * @param task the task
+     * @param maxSteps the most model calls, or 0
+     * @param maxTotalTokens the most tokens, or 0
+     * @param maxSpend the most spend, or null
+     * @param currency its currency, or null
+     * @throws NullPointerException if a string is null, or {@code maxSpend} is set without its
+     *     currency
+     */
+    public SubagentJob {
+      Objects.requireNonNull(runId, "runId must not be null");
+      Objects.requireNonNull(parentRunId, "parentRunId must not be null");
+      Objects.requireNonNull(tool, "tool must not be null");
+      Objects.requireNonNull(task, "task must not be null");
+      if (maxSpend != null) {
+        Objects.requireNonNull(currency, "a spend limit needs its currency");
+      }
     }
   }
 

@@ -94,23 +94,18 @@ final class Subagents {
               return rr;
             },
             c::models);
+    return outcome(name, r, data, path);
+  }
+
+  /** What the parent's call reads of how a subagent's run ended this drive. */
+  private static Outcome outcome(String name, RunResult r, RunData data, String path) {
     if (r instanceof RunResult.Paused p) {
       return new Outcome(null, false, null, p.pending(), data, path);
     } else if (r instanceof RunResult.Answered a) {
       return new Outcome(
           a.text().isEmpty() ? "(no output)" : a.text(), false, null, null, data, path);
     } else if (r instanceof RunResult.Stopped st) {
-      return new Outcome(
-          "Error: the "
-              + name
-              + " agent stopped before it answered: "
-              + limit(st.limit())
-              + " was reached",
-          true,
-          null,
-          null,
-          data,
-          path);
+      return stopped(name, st.limit(), data, path);
     } else if (r instanceof RunResult.Failed f && f.error() instanceof RunStoreException s) {
       throw s; // the journal this run writes to failed: the run fails, to be resumed
     } else if (r instanceof RunResult.Failed f) {
@@ -121,6 +116,84 @@ final class Subagents {
           null,
           data,
           path);
+    }
+    throw new AssertionError(r);
+  }
+
+  private static Outcome stopped(String name, RunResult.Limit limit, RunData data, String path) {
+    return new Outcome(
+        "Error: the "
+            + name
+            + " agent stopped before it answered: "
+            + limit(limit)
+            + " was reached",
+        true,
+        null,
+        null,
+        data,
+        path);
+  }
+
+  /**
+   * Runs a subagent's call apart from its parent's run, as the engine's own run ({@link
+   * RunHost#runApart}), under the share of the parent's limits held for it; settles the share with
+   * what the run used. A share a limit leaves nothing runs nothing: the call reads that the limit
+   * was reached. The outcome's data is the ended run's, whose steps and usage the parent counts as
+   * its subagents' ({@link Loop#fold}); it has no path in the parent's tree.
+   */
+  static Outcome apart(Loop parent, int step, Turns.Job j, Budget.Share share) {
+    String name = j.tool().name();
+    if (share.exhausted != null) {
+      return stopped(name, share.exhausted, null, null);
+    }
+    RunHost.SubagentJob job =
+        new RunHost.SubagentJob(
+            Ids.childRunId(parent.data().id, step, j.position()),
+            parent.data().id,
+            step,
+            j.position(),
+            name,
+            task(j.arguments()),
+            share.steps,
+            share.tokens,
+            share.spend,
+            share.currency);
+    RunResult r;
+    try {
+      r = parent.tree.engine.runApart(job);
+    } catch (RuntimeException e) {
+      share.settleAll(); // it said nothing of what it used: all of its share is spent
+      throw e;
+    }
+    if (r instanceof RunResult.Paused || r instanceof RunResult.Taken) {
+      share.settleAll();
+      throw new IllegalStateException(
+          "a subagent run apart ended " + r.getClass().getSimpleName() + ": " + r.runId());
+    }
+    RunData data = stateOf(r).data();
+    java.util.Map<String, io.github.kimisdk.chat.Usage> usage = new java.util.LinkedHashMap<>();
+    int steps = Loop.used(data, usage);
+    long tokens = 0;
+    io.github.kimisdk.model.Spend spent = io.github.kimisdk.model.Spend.NONE;
+    for (java.util.Map.Entry<String, io.github.kimisdk.chat.Usage> e : usage.entrySet()) {
+      tokens += e.getValue().totalTokens();
+      try {
+        spent = spent.plus(parent.agent.kimi.prices().spend(e.getKey(), e.getValue()));
+      } catch (RuntimeException unpriced) {
+        // a model the table cannot price: its tokens count, its cost is unknown
+      }
+    }
+    share.settle(steps, tokens, spent);
+    return outcome(name, r, data, null);
+  }
+
+  private static RunState stateOf(RunResult r) {
+    if (r instanceof RunResult.Answered a) {
+      return a.state();
+    } else if (r instanceof RunResult.Stopped s) {
+      return s.state();
+    } else if (r instanceof RunResult.Failed f) {
+      return f.state();
     }
     throw new AssertionError(r);
   }
@@ -160,7 +233,7 @@ final class Subagents {
   }
 
   /** The task a call hands a subagent: its {@code task} argument, or else its arguments. */
-  private static String task(String arguments) {
+  static String task(String arguments) {
     try {
       if (Json.parse(arguments) instanceof JsonObject o
           && o.get("task") instanceof JsonString t

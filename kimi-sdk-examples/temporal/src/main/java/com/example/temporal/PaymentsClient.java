@@ -7,6 +7,7 @@ import io.github.kimisdk.temporal.AgentRun;
 import io.github.kimisdk.temporal.DecisionRequest;
 import io.github.kimisdk.temporal.KimiAgentWorkflow;
 import io.github.kimisdk.temporal.RunOutcome;
+import io.github.kimisdk.temporal.RunSettings;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -47,7 +48,9 @@ public final class PaymentsClient {
                   "payments",
                   runId,
                   List.of(Message.user("transfer to=acct-42 amount=420 and notify to=acct-42")))
-              .approvalTimeout(Duration.ofDays(2)));
+              .approvalTimeout(Duration.ofDays(2))
+              // this run's own limit, below the agent's: one agent serves runs of any budget
+              .settings(RunSettings.of().maxSteps(6)));
       System.out.println("client: started run " + runId);
 
       PendingCall call = waitingCall(run);

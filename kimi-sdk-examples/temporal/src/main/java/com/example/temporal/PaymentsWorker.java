@@ -20,7 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * it on as many machines as it likes; each polls Temporal for work.
  *
  * <p>Alone: {@code java ... com.example.temporal.PaymentsWorker} (TEMPORAL_ADDRESS, default
- * 127.0.0.1:7233; MOONSHOT_API_KEY for Kimi).
+ * 127.0.0.1:7233; MOONSHOT_API_KEY for Kimi, and KIMI_BASE_URL for another host, such as
+ * FakeKimiServer as a process). The agent keeps no store, as KimiAgents requires: Temporal keeps
+ * its runs.
  */
 public final class PaymentsWorker implements AutoCloseable {
   static final String QUEUE = "agents";

@@ -12,16 +12,20 @@ import java.util.Objects;
 /**
  * What a Kimi agent's workflow ({@link KimiAgentWorkflow#run}) is started with: the agent (by the
  * name a worker registered it under), the run's id, its first messages or the state it goes on
- * from, its labels, and how long a pause waits for a decision. Temporal writes it into the history
- * as JSON; its messages travel in the saved form of a {@link Conversation}, its state in the saved
- * form of a {@link RunState}.
+ * from, its labels, how long a pause waits for a decision, and the run's own settings ({@link
+ * RunSettings}: its limits, tools, approvals, window and history bound). Temporal writes it into
+ * the history as JSON; its messages travel in the saved form of a {@link Conversation}, its state
+ * in the saved form of a {@link RunState}.
  *
  * <pre>{@code
  * AgentRun run = AgentRun.of("payments", "invoice-42", List.of(Message.user("Pay invoice 42")))
- *     .approvalTimeout(Duration.ofDays(2));
+ *     .approvalTimeout(Duration.ofDays(2))
+ *     .settings(RunSettings.of().maxSteps(12));
  * }</pre>
  *
- * @param agent the name the agent is registered under ({@link KimiAgents.Builder#agent})
+ * @param agent the name the agent is registered under ({@link KimiAgents.Builder#agent}); a
+ *     subagent run as a child workflow names its parent's agent and its tool: {@code
+ *     payments/ask_a}
  * @param runId the run's id (its idempotency keys and call ids are made from it); the workflow's id
  *     is a good choice
  * @param messages the first messages in the saved form of a conversation, or null when the run goes
@@ -32,6 +36,7 @@ import java.util.Objects;
  * @param state the run's saved state to go on from ({@link RunState#toJson()}), or null for a new
  *     run
  * @param execution which execution of the run's continue-as-new chain this is, from 1
+ * @param settings the run's own settings, or null for the registered agent's
  */
 public record AgentRun(
     String agent,
@@ -40,7 +45,8 @@ public record AgentRun(
     Map<String, String> labels,
     String approvalTimeout,
     String state,
-    int execution) {
+    int execution,
+    RunSettings settings) {
 
   /**
    * Checks the components.
@@ -52,6 +58,7 @@ public record AgentRun(
    * @param approvalTimeout the wait for decisions, or null
    * @param state the state to go on from, or null
    * @param execution the execution, from 1
+   * @param settings the run's settings, or null
    * @throws NullPointerException if {@code agent} or {@code runId} is null
    * @throws IllegalArgumentException if neither or both of {@code messages} and {@code state} are
    *     given, the timeout is not a positive ISO-8601 duration, or {@code execution} is below 1
@@ -88,7 +95,7 @@ public record AgentRun(
     }
     Conversation c = Conversation.withId(runId);
     c.addAll(messages);
-    return new AgentRun(agent, runId, c.toJson(), Map.of(), null, null, 1);
+    return new AgentRun(agent, runId, c.toJson(), Map.of(), null, null, 1, null);
   }
 
   /**
@@ -102,7 +109,7 @@ public record AgentRun(
    */
   public static AgentRun from(String agent, RunState state) {
     Objects.requireNonNull(state, "state must not be null");
-    return new AgentRun(agent, state.id(), null, Map.of(), null, state.toJson(), 1);
+    return new AgentRun(agent, state.id(), null, Map.of(), null, state.toJson(), 1, null);
   }
 
   /**
@@ -114,7 +121,8 @@ public record AgentRun(
    */
   public AgentRun labels(Map<String, String> labels) {
     Objects.requireNonNull(labels, "labels must not be null");
-    return new AgentRun(agent, runId, messages, labels, approvalTimeout, state, execution);
+    return new AgentRun(
+        agent, runId, messages, labels, approvalTimeout, state, execution, settings);
   }
 
   /**
@@ -129,7 +137,23 @@ public record AgentRun(
    */
   public AgentRun approvalTimeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout must not be null");
-    return new AgentRun(agent, runId, messages, labels, timeout.toString(), state, execution);
+    return new AgentRun(
+        agent, runId, messages, labels, timeout.toString(), state, execution, settings);
+  }
+
+  /**
+   * Returns this run with its own settings: its limits, the tools it may use, the approvals it asks
+   * for, its compaction threshold and history bound, checked against the registered agent when the
+   * run starts ({@link RunSettings}).
+   *
+   * @param settings the settings
+   * @return the run
+   * @throws NullPointerException if {@code settings} is null
+   */
+  public AgentRun settings(RunSettings settings) {
+    Objects.requireNonNull(settings, "settings must not be null");
+    return new AgentRun(
+        agent, runId, messages, labels, approvalTimeout, state, execution, settings);
   }
 
   /** The run's first messages. */
@@ -144,7 +168,8 @@ public record AgentRun(
 
   /** The next execution of the run's chain, going on from {@code saved}. */
   AgentRun next(RunState saved) {
-    return new AgentRun(agent, runId, null, labels, approvalTimeout, saved.toJson(), execution + 1);
+    return new AgentRun(
+        agent, runId, null, labels, approvalTimeout, saved.toJson(), execution + 1, settings);
   }
 
   private static Duration timeout(String iso) {

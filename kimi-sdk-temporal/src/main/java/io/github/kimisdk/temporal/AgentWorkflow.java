@@ -5,6 +5,12 @@ import io.github.kimisdk.agents.Decision;
 import io.github.kimisdk.agents.PendingCall;
 import io.github.kimisdk.agents.RunResult;
 import io.github.kimisdk.agents.RunState;
+import io.github.kimisdk.json.Json;
+import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.json.JsonNumber;
+import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -12,7 +18,9 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The workflow: starts (or goes on with) the run through the one loop on a {@link TemporalHost},
@@ -34,11 +42,28 @@ final class AgentWorkflow implements KimiAgentWorkflow {
     this.agents = agents;
   }
 
+  /**
+   * The change id of the history bound kept before each step ({@link TemporalHost}): histories of
+   * the first builds, which checked it after each save, replay under their rule.
+   */
+  static final String BOUND_BEFORE_STEP = "kimi-sdk.bound-before-step";
+
   @Override
   public RunOutcome run(AgentRun input) {
-    KimiAgents.Entry entry = agents.entry(input.agent());
-    Agent agent = entry.agent();
-    host = new TemporalHost(input.agent(), entry.options());
+    boolean projects =
+        Workflow.getVersion(BOUND_BEFORE_STEP, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
+    Agent agent;
+    AgentOptions options;
+    try {
+      KimiAgents.Entry entry = agents.entry(input.agent());
+      agent = RunAgent.of(input.agent(), entry.agent(), input.settings());
+      options = entry.options().forRun(input.settings());
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "run " + input.runId() + " was refused: " + e.getMessage(), RunOutcome.INVALID_TYPE);
+    }
+    host = new TemporalHost(input.agent(), input, options, projects, agent.compaction().enabled());
     RunResult r;
     try {
       if (input.state() == null) {
@@ -67,7 +92,46 @@ final class AgentWorkflow implements KimiAgentWorkflow {
         r instanceof RunResult.Answered a
             ? a.state()
             : r instanceof RunResult.Stopped s ? s.state() : host.state();
-    return RunOutcome.of(r, end, input.execution());
+    RunOutcome o = RunOutcome.of(r, end, input.execution());
+    return child(input) ? o.withState(trimmed(end)) : o;
+  }
+
+  /** Whether the run is a subagent's, run as a child workflow of its parent's. */
+  private static boolean child(AgentRun input) {
+    return input.agent().contains("/");
+  }
+
+  /**
+   * A child's state as its parent's history keeps it: without its messages but its answer (the
+   * child's own history and its query {@code state} hold them all); its steps and usage, which the
+   * parent counts, whole.
+   */
+  static String trimmed(RunState s) {
+    JsonObject o = Json.parse(s.toJson()).asObject();
+    if (!(o.get("conversation") instanceof JsonObject conversation)
+        || !(conversation.get("messages") instanceof JsonArray messages)) {
+      return s.toJson();
+    }
+    List<JsonValue> all = messages.values();
+    JsonValue last = all.isEmpty() ? null : all.get(all.size() - 1);
+    boolean answer =
+        s.status() == RunState.Status.ANSWERED
+            && last instanceof JsonObject m
+            && m.get("role") instanceof JsonString role
+            && role.value().equals("assistant")
+            && m.get("tool_calls") == null;
+    Map<String, JsonValue> c = new LinkedHashMap<>(conversation.members());
+    c.put("messages", answer ? JsonArray.of(last) : JsonArray.builder().build());
+    Map<String, JsonValue> top = new LinkedHashMap<>(o.members());
+    top.put("conversation", JsonObject.of(c));
+    top.put("new_message_index", JsonNumber.of(0));
+    String json = Json.write(JsonObject.of(top));
+    try {
+      RunState.fromJson(json);
+      return json;
+    } catch (RuntimeException e) {
+      return s.toJson(); // a form this build cannot trim: the whole state
+    }
   }
 
   /** Waits for decisions on a paused run, then resumes it with them. */
@@ -105,7 +169,7 @@ final class AgentWorkflow implements KimiAgentWorkflow {
 
   private static ApplicationFailure failed(
       AgentRun input, RunState last, String why, Throwable cause) {
-    String state = last == null ? null : last.toJson();
+    String state = last == null ? null : child(input) ? trimmed(last) : last.toJson();
     return ApplicationFailure.newNonRetryableFailureWithCause(
         "run " + input.runId() + " failed: " + why, RunOutcome.FAILED_TYPE, cause, state);
   }
@@ -170,6 +234,23 @@ final class AgentWorkflow implements KimiAgentWorkflow {
               + ", not "
               + decision.policy()
               + ": nothing was decided");
+    }
+    if (decision.verdict().equals("approve")) {
+      boolean again = call.approvedBy().contains(decision.by());
+      for (Decision d : inbox) {
+        again |=
+            d.target().callId().equals(call.id())
+                && d.approver() != null
+                && d.approver().name().equals(decision.by());
+      }
+      if (again) {
+        throw new IllegalArgumentException(
+            decision.by()
+                + " has already approved the call "
+                + call.id()
+                + "; it needs different approvers, so the next approval must come from someone"
+                + " else: nothing was decided");
+      }
     }
     if (decision.allowTool() != null && !decision.allowTool().equals(call.tool())) {
       throw new IllegalArgumentException(

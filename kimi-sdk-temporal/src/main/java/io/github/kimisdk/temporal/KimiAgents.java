@@ -1,6 +1,7 @@
 package io.github.kimisdk.temporal;
 
 import io.github.kimisdk.agents.Agent;
+import io.github.kimisdk.agents.RunHost;
 import io.temporal.worker.Worker;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,8 +27,10 @@ import java.util.regex.Pattern;
  * declarations, hooks, approval policies, limits and compaction) and for the activities' bodies
  * (its client, its tools' handlers). Build it as for any run, without a store (Temporal keeps the
  * run) and without its own {@code maxConcurrentCalls} (use {@link
- * AgentOptions#maxConcurrentModelCalls}). Every worker of a task queue registers the same agents
- * under the same names with the same options: they are the workflow's code.
+ * AgentOptions#maxConcurrentModelCalls}): {@link Builder#agent} refuses an agent (or a subagent of
+ * it) with either. Every worker of a task queue registers the same agents under the same names with
+ * the same options: they are the workflow's code. A run may narrow its agent for itself ({@link
+ * RunSettings}); the agent registered here is the most any of its runs may do.
  *
  * <p>Immutable and thread-safe.
  */
@@ -87,17 +90,34 @@ public final class KimiAgents {
     worker.registerActivitiesImplementations(new Activities(this));
   }
 
+  /**
+   * The agent registered under {@code name}, or, for a path {@code NAME/TOOL/...} (a subagent run
+   * as a child workflow), the subagent each tool runs, with the registered agent's options.
+   */
   Entry entry(String name) {
-    Entry e = agents.get(name);
+    String[] path = name.split("/", -1);
+    Entry e = agents.get(path[0]);
     if (e == null) {
       throw new IllegalArgumentException(
           "no agent is registered under the name "
-              + name
+              + path[0]
               + " on this worker (registered: "
-              + agents.keySet()
+              + new java.util.TreeSet<>(agents.keySet())
               + ")");
     }
-    return e;
+    Agent a = e.agent();
+    for (int i = 1; i < path.length; i++) {
+      Agent sub = RunHost.subagent(a, path[i]);
+      if (sub == null) {
+        throw new IllegalArgumentException(
+            "the agent "
+                + String.join("/", java.util.Arrays.copyOf(path, i))
+                + " on this worker has no subagent tool named "
+                + path[i]);
+      }
+      a = sub;
+    }
+    return a == e.agent() ? e : new Entry(a, e.options());
   }
 
   Agent agent(String name) {
@@ -124,7 +144,8 @@ public final class KimiAgents {
      * @param agent the agent
      * @return this builder
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if the name is malformed or taken
+     * @throws IllegalArgumentException if the name is malformed or taken, or the agent (or a
+     *     subagent of it) has a store or sets {@code maxConcurrentCalls}
      */
     public Builder agent(String name, Agent agent) {
       return agent(name, agent, AgentOptions.defaults());
@@ -138,7 +159,8 @@ public final class KimiAgents {
      * @param options how its steps run on Temporal
      * @return this builder
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if the name is malformed or taken
+     * @throws IllegalArgumentException if the name is malformed or taken, or the agent (or a
+     *     subagent of it) has a store or sets {@code maxConcurrentCalls}
      */
     public Builder agent(String name, Agent agent, AgentOptions options) {
       Objects.requireNonNull(name, "name must not be null");
@@ -147,6 +169,16 @@ public final class KimiAgents {
       if (!NAME.matcher(name).matches()) {
         throw new IllegalArgumentException(
             "an agent's name is 1 to 64 letters, digits, '.', '_' or '-': " + name);
+      }
+      try {
+        RunHost.check(agent);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "KimiAgents refuses the agent registered as "
+                + name
+                + " (Temporal keeps its runs and limits its calls in flight): "
+                + e.getMessage(),
+            e);
       }
       if (agents.putIfAbsent(name, new Entry(agent, options)) != null) {
         throw new IllegalArgumentException("an agent is registered under " + name + " already");

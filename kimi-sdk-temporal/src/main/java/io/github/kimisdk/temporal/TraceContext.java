@@ -35,7 +35,8 @@ import java.util.Objects;
  * KimiTelemetry} makes on the agent's client, a tool's own spans). The context travels in the
  * workflow's and activities' headers in the application's propagators' format (W3C {@code
  * traceparent} by default), and into the workflow threads of a turn's parallel calls; a
- * continue-as-new's next execution goes on in the same trace.
+ * continue-as-new's next execution, and a subagent's child workflow (under its call's {@code
+ * execute_tool} span), go on in the same trace.
  *
  * <pre>{@code
  * WorkflowClient client = WorkflowClient.newInstance(service,
@@ -107,8 +108,8 @@ public final class TraceContext {
 
   /**
    * Returns the interceptor of a worker's factory: the workflow runs in the context its header
-   * carries, its activities and continue-as-new get the workflow's current context, and each
-   * activity runs in the context its header carries.
+   * carries, its activities, child workflows and continue-as-new get the workflow's current
+   * context, and each activity runs in the context its header carries.
    *
    * @param openTelemetry the application's OpenTelemetry (its propagators are used)
    * @return the interceptor
@@ -185,6 +186,19 @@ public final class TraceContext {
       return super.executeLocalActivity(
           new LocalActivityInput<>(
               input.getActivityName(),
+              input.getResultClass(),
+              input.getResultType(),
+              input.getArgs(),
+              input.getOptions(),
+              inject(input.getHeader())));
+    }
+
+    @Override
+    public <R> ChildWorkflowOutput<R> executeChildWorkflow(ChildWorkflowInput<R> input) {
+      return super.executeChildWorkflow(
+          new ChildWorkflowInput<>(
+              input.getWorkflowId(),
+              input.getWorkflowType(),
               input.getResultClass(),
               input.getResultType(),
               input.getArgs(),

@@ -10,11 +10,16 @@ import io.github.kimisdk.agents.RunEvent;
 import io.github.kimisdk.agents.ToolContext;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.JsonSchema;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.activity.ActivityInfo;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
+import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
+import io.temporal.common.interceptors.WorkerInterceptorBase;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,9 +40,12 @@ import java.util.concurrent.locks.LockSupport;
  * chat-after} (in a model call's activity, the reply received), {@code effect-before} and {@code
  * effect-after} (in a transfer's activity, around its effect), or {@code any} (the K-th of all of
  * them, whichever it is: a worker with such a point makes at most K of those steps before it dies),
- * or {@code hold} (it makes none of them, and waits to be stopped).
+ * or {@code none}. The agents run with {@code AgentOptions.defaults()}: a killed worker's model and
+ * tool calls are found by their heartbeat timeout.
  *
- * <p>Arguments: {@code PORT BASE_URL BANK_DIR KILL}.
+ * <p>Arguments: {@code PORT BASE_URL BANK_DIR KILL}; a KILL of {@code standby} starts the JVM,
+ * prints {@code STANDBY}, and waits for the point on its standard input before it polls (a killed
+ * worker's place is then taken at once, not after a JVM's start).
  */
 public final class CrashWorker {
   static final String QUEUE = "agents";
@@ -48,14 +56,10 @@ public final class CrashWorker {
     int port = Integer.parseInt(args[0]);
     String baseUrl = args[1];
     Path bank = Path.of(args[2]);
-    String[] kill = args[3].split(":");
-    String where = kill[0];
-    int at = kill.length > 1 ? Integer.parseInt(kill[1]) : -1;
     AtomicInteger modelCalled = new AtomicInteger();
     AtomicInteger chats = new AtomicInteger();
     AtomicInteger effects = new AtomicInteger();
-    AtomicInteger any = new AtomicInteger();
-    Point point = new Point(where, at, any);
+    Point point = new Point("none", -1, new AtomicInteger());
 
     KimiClient kimi =
         KimiClient.builder()
@@ -70,10 +74,11 @@ public final class CrashWorker {
                 })
             .build();
     KimiAgents agents = agents(kimi, bank, point, modelCalled, effects);
-    WorkflowServiceStubs service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
-    WorkerFactory factory = WorkerFactory.newInstance(WorkflowClient.newInstance(service));
+    WorkflowServiceStubs service = MultiProcessTest.service(port);
+    WorkerFactory factory =
+        WorkerFactory.newInstance(
+            WorkflowClient.newInstance(service),
+            WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new Attempts()).build());
     Worker worker =
         factory.newWorker(
             QUEUE,
@@ -84,6 +89,17 @@ public final class CrashWorker {
                 .setDefaultDeadlockDetectionTimeout(60_000)
                 .build());
     agents.register(worker);
+    String kill = args[3];
+    if (kill.equals("standby")) {
+      // started ahead, so that a killed worker's place is taken at once: told its point on stdin
+      System.out.println("STANDBY");
+      System.out.flush();
+      kill =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8))
+              .readLine();
+    }
+    point.set(kill);
     factory.start();
     System.out.println("READY");
     System.out.flush();
@@ -92,19 +108,66 @@ public final class CrashWorker {
     }
   }
 
+  /**
+   * Prints {@code ATTEMPT WORKFLOW_ID ACTIVITY_ID ATTEMPT EPOCH_MILLIS} as each activity attempt
+   * starts on this worker: when a killed worker's attempt was tried again, and where.
+   */
+  static final class Attempts extends WorkerInterceptorBase {
+    @Override
+    public ActivityInboundCallsInterceptor interceptActivity(ActivityInboundCallsInterceptor next) {
+      return new ActivityInboundCallsInterceptorBase(next) {
+        private ActivityExecutionContext ctx;
+
+        @Override
+        public void init(ActivityExecutionContext context) {
+          ctx = context;
+          super.init(context);
+        }
+
+        @Override
+        public ActivityOutput execute(ActivityInput input) {
+          ActivityInfo i = ctx.getInfo();
+          System.out.println(
+              "ATTEMPT "
+                  + i.getWorkflowId()
+                  + " "
+                  + i.getActivityId()
+                  + " "
+                  + i.getAttempt()
+                  + " "
+                  + System.currentTimeMillis());
+          System.out.flush();
+          return super.execute(input);
+        }
+      };
+    }
+  }
+
   /** The agents of the test: {@code transfers} (no approval) and {@code payments} (approval). */
   /** Where this worker dies: at the {@code at}-th event of the kind {@code where}, or of any. */
-  record Point(String where, int at, AtomicInteger any) {
+  static final class Point {
+    private volatile String where;
+    private volatile int at;
+    private final AtomicInteger any;
+
+    Point(String where, int at, AtomicInteger any) {
+      this.where = where;
+      this.at = at;
+      this.any = any;
+    }
+
+    /** Sets the point: {@code KIND:K}, or {@code none}. */
+    void set(String kill) {
+      String[] k = kill.split(":");
+      at = k.length > 1 ? Integer.parseInt(k[1]) : -1;
+      where = k[0];
+    }
+
     /**
      * Counts an event; at the point, dies; past it (another thread of the dying worker), waits for
      * the kill too, so that a worker makes no step past its point.
      */
     void reached(String kind, AtomicInteger ofKind, String what) {
-      if (where.equals("hold")) {
-        while (true) {
-          LockSupport.park(); // a worker that waits out the last kill makes no step
-        }
-      }
       int n =
           where.equals(kind)
               ? ofKind.incrementAndGet()
@@ -162,29 +225,24 @@ public final class CrashWorker {
             .tool(transfer.approval(Approval.always()))
             .tool(notify)
             .build();
-    AgentOptions quick =
-        AgentOptions.defaults()
-            .modelCalls(
-                io.temporal.activity.ActivityOptions.newBuilder()
-                    .setStartToCloseTimeout(Duration.ofSeconds(8))
-                    .setRetryOptions(
-                        io.temporal.common.RetryOptions.newBuilder()
-                            .setInitialInterval(Duration.ofMillis(200))
-                            .setMaximumAttempts(0)
-                            .build())
-                    .build())
-            .toolCalls(
-                io.temporal.activity.ActivityOptions.newBuilder()
-                    .setStartToCloseTimeout(Duration.ofSeconds(8))
-                    .setRetryOptions(
-                        io.temporal.common.RetryOptions.newBuilder()
-                            .setInitialInterval(Duration.ofMillis(200))
-                            .setMaximumAttempts(0)
-                            .build())
-                    .build());
+    // the default timeouts (a heartbeat timeout of 10 s finds a killed worker's call) and retry
+    // intervals, without the default's ten attempts: the plan may land more kills on one call
+    AgentOptions d = AgentOptions.defaults();
+    AgentOptions options = d.modelCalls(untilDone(d.modelCalls)).toolCalls(untilDone(d.toolCalls));
     return KimiAgents.builder()
-        .agent("transfers", transfers, quick)
-        .agent("payments", payments, quick)
+        .agent("transfers", transfers, options)
+        .agent("payments", payments, options)
+        .build();
+  }
+
+  /** {@code options} with no limit on the attempts. */
+  static io.temporal.activity.ActivityOptions untilDone(
+      io.temporal.activity.ActivityOptions options) {
+    return io.temporal.activity.ActivityOptions.newBuilder(options)
+        .setRetryOptions(
+            io.temporal.common.RetryOptions.newBuilder(options.getRetryOptions())
+                .setMaximumAttempts(0)
+                .build())
         .build();
   }
 

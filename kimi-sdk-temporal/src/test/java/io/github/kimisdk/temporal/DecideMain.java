@@ -3,7 +3,6 @@ package io.github.kimisdk.temporal;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 
 /**
  * A third process for {@link MultiProcessTest}: a person's decision sent to a paused run as the
@@ -16,9 +15,7 @@ public final class DecideMain {
   private DecideMain() {}
 
   public static void main(String[] args) {
-    WorkflowServiceStubs service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + args[0]).build());
+    WorkflowServiceStubs service = MultiProcessTest.service(Integer.parseInt(args[0]));
     try {
       KimiAgentWorkflow run =
           WorkflowClient.newInstance(service).newWorkflowStub(KimiAgentWorkflow.class, args[1]);

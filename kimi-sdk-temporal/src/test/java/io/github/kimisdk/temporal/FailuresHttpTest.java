@@ -70,7 +70,7 @@ class FailuresHttpTest {
         last =
             RunState.fromJson(((ApplicationFailure) e.getCause()).getDetails().get(String.class));
       }
-      t.start(new AgentRun("payments", "fails-1b", null, null, null, last.toJson(), 1));
+      t.start(new AgentRun("payments", "fails-1b", null, null, null, last.toJson(), 1, null));
       assertThat(t.result("fails-1b").status()).isEqualTo("answered");
     } finally {
       t.close();

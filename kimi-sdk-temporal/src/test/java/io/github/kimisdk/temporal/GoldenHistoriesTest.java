@@ -37,6 +37,25 @@ class GoldenHistoriesTest {
 
   /** The agents each golden history was recorded with (its file's README lists them). */
   static KimiAgents agents(String file, KimiClient kimi) {
+    if (file.startsWith("child-workflow")) {
+      return ChildWorkflowsHttpTest.lead(
+          kimi, ChildWorkflowsHttpTest.BUDGET, ChildWorkflowsHttpTest.ping());
+    }
+    if (file.startsWith("settings")) {
+      return KimiAgents.builder()
+          .agent(
+              "payments",
+              RunSettingsHttpTest.payments(kimi, new Bank(), new java.util.ArrayList<>()))
+          .build();
+    }
+    if (file.startsWith("bound-before-step")) {
+      return KimiAgents.builder()
+          .agent(
+              "pinger",
+              LongRunHttpTest.pinger(kimi, 12),
+              AgentOptions.defaults().continueAsNewAfter(100, 4L << 20))
+          .build();
+    }
     if (file.startsWith("subagents")) {
       return KimiAgents.builder().agent("lead", SubagentsHttpTest.lead(kimi)).build();
     }
@@ -71,13 +90,18 @@ class GoldenHistoriesTest {
   @ParameterizedTest
   @MethodSource("histories")
   void replaysOnTodaysWorkflow(Path file) throws Exception {
-    WorkflowExecutionHistory history =
-        WorkflowExecutionHistory.fromJson(Files.readString(file, StandardCharsets.UTF_8));
     String name = file.getFileName().toString();
+    // a history's file holds its events, not its workflow's id: a workflow whose commands name it
+    // (a child workflow's id is its parent's and .STEP.POSITION) replays under the id it ran with
+    String json = Files.readString(file, StandardCharsets.UTF_8);
+    WorkflowExecutionHistory history =
+        name.startsWith("child-workflows")
+            ? WorkflowExecutionHistory.fromJson(json, "team-c")
+            : WorkflowExecutionHistory.fromJson(json);
     // the replay makes no call: the client points nowhere
     // (the long runs' model has a 6,000- or 4,096-token window, as the run it recorded had)
     ModelCatalog catalog =
-        name.startsWith("continued")
+        name.startsWith("continued") || name.startsWith("bound-before-step")
             ? ModelCatalog.defaults().with(LongRunHttpTest.SMALL_K3)
             : name.startsWith("compacted")
                 ? FeeRunHttpTest.SHORT_RUN_CATALOG

@@ -55,6 +55,11 @@ final class InProcessTemporal {
     return wf;
   }
 
+  /** Adds a workflow the test did not start itself (a child workflow) to those replayed. */
+  void track(String workflowId) {
+    ids.add(workflowId);
+  }
+
   KimiAgentWorkflow stub(String workflowId) {
     return client.newWorkflowStub(KimiAgentWorkflow.class, workflowId);
   }

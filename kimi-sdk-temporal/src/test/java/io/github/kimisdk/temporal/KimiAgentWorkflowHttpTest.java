@@ -182,7 +182,10 @@ class KimiAgentWorkflowHttpTest {
         .containsExactly(
             KimiAgentActivities.CHAT, KimiAgentActivities.TOOL, KimiAgentActivities.CHAT);
     assertThat(h.getEvents())
-        .filteredOn(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
+        .filteredOn(
+            e ->
+                e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
+                    && e.getMarkerRecordedEventAttributes().getMarkerName().equals("LocalActivity"))
         .hasSize(1); // notify's result, recorded as a local activity's marker
     assertThat(o.text()).contains("told acct-2");
     temporal.save("local-1", GOLDEN.resolve("local-tool-v1.json"));

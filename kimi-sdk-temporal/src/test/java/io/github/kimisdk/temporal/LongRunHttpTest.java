@@ -25,9 +25,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Runs that never outgrow their history: a run of many steps on a 6,000-token window compacts as
- * the one loop does and continues as new before each execution's history passes its bound, carrying
- * its saved state; every execution of the chain stays within the bound and one step's events, and
- * every one replays. The default build runs 40 steps; {@code -P slow} runs 600.
+ * the one loop does and continues as new before the step that could take an execution's history
+ * past its bound, carrying its saved state; every execution of the chain stays within the bound, in
+ * events and in bytes, and every one replays: 600 steps at 1,000 events, 12 at 100, and 40 at 256
+ * KiB.
  */
 @ExtendWith(FakeKimiExtension.class)
 class LongRunHttpTest {
@@ -35,26 +36,29 @@ class LongRunHttpTest {
   static final ModelInfo SMALL_K3 =
       ModelCatalog.defaults().lookup("kimi-k3").withContextWindow(WINDOW);
 
-  /**
-   * The most events one step adds past the bound: the bound is checked at each save, and between
-   * two saves a step makes one model call and its turn's calls (here one), each an activity of
-   * three events and the workflow tasks around them (three each), and a compaction's summary call.
-   */
-  static final int ONE_STEP = 24;
-
   @Test
   void aRunOfSixHundredStepsOnASixThousandTokenWindowFinishesWithinItsBound(
       FakeKimiServer server, FakeKimiExtension.Clients clients) throws Exception {
-    longRun(server, clients, 600, 1_000).close();
+    longRun(server, clients, 600, 1_000, 4L << 20, AgentOptions.DEFAULT_MAX_TOOL_RESULT_BYTES)
+        .close();
   }
 
   @Test
   void aShortRunContinuesAsNewAtTheSmallestBoundFromItsSavedState(
       FakeKimiServer server, FakeKimiExtension.Clients clients) throws Exception {
-    InProcessTemporal t = longRun(server, clients, 12, 100);
+    InProcessTemporal t =
+        longRun(server, clients, 12, 100, 4L << 20, AgentOptions.DEFAULT_MAX_TOOL_RESULT_BYTES);
     // the second execution started from the first's saved state: its history must replay forever
-    t.save("long-12", 1, KimiAgentWorkflowHttpTest.GOLDEN.resolve("continued-v1.json"));
+    t.save("long-12", 1, KimiAgentWorkflowHttpTest.GOLDEN.resolve("bound-before-step-v1.json"));
     t.close();
+  }
+
+  @Test
+  void aRunWhoseBytesBoundIsTheTighterNeverPassesItInAnyExecution(
+      FakeKimiServer server, FakeKimiExtension.Clients clients) throws Exception {
+    // the step's bounded size: its request (up to the window's, about 26 KB here), the largest
+    // reply of 800 tokens, a summary call of the same, and a tool result of at most 4 KiB
+    longRun(server, clients, 40, 5_000, 256L << 10, 4 << 10).close();
   }
 
   /** A client of the small-window model on {@code server}. */
@@ -80,13 +84,12 @@ class LongRunHttpTest {
         .build();
   }
 
-  /** Runs {@code turns} steps at a history bound of {@code bound} events; the caller closes it. */
-  static InProcessTemporal longRun(
-      FakeKimiServer server, FakeKimiExtension.Clients clients, int turns, int bound)
-      throws Exception {
-    Agent agent = pinger(smallWindow(server, clients), turns);
-    // the model calls ping on every step until it made `turns` calls, then answers; a summary
-    // the compaction asks for (tool choice none) is the fake model's own
+  /**
+   * Scripts the model: it calls ping on every step until it made {@code turns} calls, then answers;
+   * a summary the compaction asks for (tool choice none) is the fake model's own. Returns the count
+   * of the model's steps.
+   */
+  static AtomicInteger script(FakeKimiServer server, int turns) {
     AtomicInteger pings = new AtomicInteger();
     server.respondWith(
         r ->
@@ -95,11 +98,33 @@ class LongRunHttpTest {
                 : pings.incrementAndGet() <= turns
                     ? FakeResponse.toolCalls(ToolCall.function(null, "ping", "{}"))
                     : FakeResponse.reply("pinged " + turns + " times"));
+    return pings;
+  }
+
+  /**
+   * Runs {@code turns} steps at a history bound of {@code events} events and {@code bytes} bytes,
+   * tool results cut to {@code resultBytes}; the caller closes it.
+   */
+  static InProcessTemporal longRun(
+      FakeKimiServer server,
+      FakeKimiExtension.Clients clients,
+      int turns,
+      int events,
+      long bytes,
+      int resultBytes)
+      throws Exception {
+    Agent agent = pinger(smallWindow(server, clients), turns);
+    AtomicInteger pings = script(server, turns);
     String task = "ping the service " + turns + " times, once a step";
     InProcessTemporal t =
         new InProcessTemporal(
             KimiAgents.builder()
-                .agent("pinger", agent, AgentOptions.defaults().continueAsNewAfter(bound, 4L << 20))
+                .agent(
+                    "pinger",
+                    agent,
+                    AgentOptions.defaults()
+                        .continueAsNewAfter(events, bytes)
+                        .maxToolResultBytes(resultBytes))
                 .build());
     t.start(AgentRun.of("pinger", "long-" + turns, List.of(Message.user(task))));
     RunOutcome o = t.result("long-" + turns);
@@ -114,12 +139,15 @@ class LongRunHttpTest {
             + turns
             + " steps: "
             + chain.stream().map(h -> h.getEvents().size()).toList()
-            + " events per execution; largest request body "
+            + " events and "
+            + chain.stream().map(h -> h.getHistory().getSerializedSize()).toList()
+            + " bytes per execution; largest request body "
             + server.requests().stream().mapToInt(r -> r.bodyText().length()).max().orElse(0));
     for (WorkflowExecutionHistory h : chain) {
-      assertThat(h.getEvents())
-          .as("an execution's history")
-          .hasSizeLessThanOrEqualTo(bound + ONE_STEP);
+      assertThat(h.getEvents()).as("an execution's events").hasSizeLessThanOrEqualTo(events);
+      assertThat((long) h.getHistory().getSerializedSize())
+          .as("an execution's bytes")
+          .isLessThanOrEqualTo(bytes);
     }
     for (int i = 0; i < chain.size() - 1; i++) {
       assertThat(chain.get(i).getLastEvent().getEventType())

@@ -53,11 +53,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Temporal's test server as its own process, the workers as their own JVMs ({@link CrashWorker}),
  * decisions from a third ({@link DecideMain}), the fake on loopback in this JVM: two workers, four
- * runs of eight transfers each and 20 seeded {@code kill -9}s of workers, each restarted, and every
- * run answers with each of its eight transfers made once; an approval by call id and digest from a
- * third process is accepted and pays once, one with another digest is refused by the validator and
- * pays nothing, and a rejection reaches the model. Every history replays; every request keeps
- * Kimi's rules.
+ * runs of eight transfers each and 20 seeded {@code kill -9}s of workers, each restarted, with the
+ * default timeouts ({@code AgentOptions.defaults()}, Temporal's default workflow task timeout), and
+ * every run answers with each of its eight transfers made once, no kill costing a run more than 30
+ * s of waiting (from the kill, or from the moment a worker was running again when the test had none
+ * running, to the moment the step it lost began again: an activity's next attempt, or the next
+ * workflow task); an approval by call id and digest from a third process is accepted and pays once,
+ * one with another digest is refused by the validator and pays nothing, and a rejection reaches the
+ * model. Every history replays; every request keeps Kimi's rules.
  */
 @Tag("slow")
 class MultiProcessTest {
@@ -68,6 +71,9 @@ class MultiProcessTest {
   static final int RUNS = 4;
   static final int KILLS = 20;
 
+  /** The most a kill may cost a run: the longest gap between two events of its history. */
+  static final Duration MOST_WAITING = Duration.ofSeconds(30);
+
   @TempDir static Path dir;
   static FakeKimiServer fake;
   static Process server;
@@ -76,7 +82,16 @@ class MultiProcessTest {
   static WorkflowClient client;
   static final List<String> workflows = new ArrayList<>();
 
-  record Line(int worker, String text) {}
+  record Line(int worker, String text, long at) {}
+
+  /** A kill: the worker's slot and when it was dead. */
+  record Kill(int worker, long at) {}
+
+  /** A worker that began to poll: its slot and when it said so. */
+  record Ready(int worker, long at) {}
+
+  /** An activity's attempt as its worker began it. */
+  record Attempt(int worker, String workflow, String activity, int attempt, long at) {}
 
   static String task(int transfers) {
     List<String> turns = new ArrayList<>();
@@ -108,9 +123,7 @@ class MultiProcessTest {
       assertThat(server.isAlive()).as("the test server runs").isTrue();
       TimeUnit.MILLISECONDS.sleep(100); // waiting for a condition, bounded by the deadline
     }
-    service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
+    service = service(port);
     client = WorkflowClient.newInstance(service);
   }
 
@@ -128,6 +141,16 @@ class MultiProcessTest {
       server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       fake.close();
     }
+  }
+
+  /** Stubs of the test server, patient with a loaded machine (its calls' default is 10 s). */
+  static WorkflowServiceStubs service(int port) {
+    return WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder()
+            .setTarget("127.0.0.1:" + port)
+            .setSystemInfoTimeout(Duration.ofSeconds(60))
+            .setRpcTimeout(Duration.ofSeconds(60))
+            .build());
   }
 
   static boolean listening(int port) {
@@ -166,7 +189,7 @@ class MultiProcessTest {
                       new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
-                  out.add(new Line(slot, line));
+                  out.add(new Line(slot, line, System.currentTimeMillis()));
                   synchronized (MultiProcessTest.class) {
                     Files.writeString(
                         Files.createDirectories(LOGS).resolve("workers.log"),
@@ -189,11 +212,7 @@ class MultiProcessTest {
     KimiAgentWorkflow wf =
         client.newWorkflowStub(
             KimiAgentWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setTaskQueue(CrashWorker.QUEUE)
-                .setWorkflowId(id)
-                .setWorkflowTaskTimeout(Duration.ofSeconds(3))
-                .build());
+            WorkflowOptions.newBuilder().setTaskQueue(CrashWorker.QUEUE).setWorkflowId(id).build());
     WorkflowClient.start(wf::run, AgentRun.of(agent, id, List.of(Message.user(task))));
     synchronized (workflows) {
       workflows.add(id);
@@ -221,10 +240,12 @@ class MultiProcessTest {
     BlockingQueue<Line> lines = new LinkedBlockingQueue<>();
     AtomicInteger next = new AtomicInteger();
     Process[] workers = new Process[2];
+    Process[] standbys = new Process[2];
     String[] points = new String[2];
     for (int w = 0; w < 2; w++) {
       points[w] = plan.get(next.getAndIncrement());
       workers[w] = worker(w, bank, points[w], lines);
+      standbys[w] = worker(w, bank, "standby", lines);
     }
     List<CompletableFuture<RunOutcome>> results = new ArrayList<>();
     for (int i = 0; i < RUNS; i++) {
@@ -233,36 +254,57 @@ class MultiProcessTest {
     CompletableFuture<Void> all =
         CompletableFuture.allOf(results.toArray(CompletableFuture[]::new));
     List<String> killed = new ArrayList<>();
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(15));
+    List<Kill> kills = new ArrayList<>();
+    List<Attempt> attempts = new ArrayList<>();
+    List<Ready> readies = new ArrayList<>();
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(25));
     try {
-      while (!all.isDone()) {
+      while (!all.isDone() || !lines.isEmpty()) {
         assertThat(Instant.now()).as("the runs end; kills so far %s", killed).isBefore(deadline);
         Line l = lines.poll(200, TimeUnit.MILLISECONDS);
+        if (l != null && l.text().equals("READY")) {
+          readies.add(new Ready(l.worker(), l.at()));
+        }
+        if (l != null && l.text().startsWith("ATTEMPT ")) {
+          String[] a = l.text().split(" ");
+          attempts.add(
+              new Attempt(l.worker(), a[1], a[2], Integer.parseInt(a[3]), Long.parseLong(a[4])));
+        }
         if (l == null || !l.text().startsWith("KILL-POINT")) {
           continue;
         }
         workers[l.worker()].destroyForcibly(); // SIGKILL
         assertThat(workers[l.worker()].waitFor(30, TimeUnit.SECONDS)).isTrue();
+        kills.add(new Kill(l.worker(), System.currentTimeMillis()));
         killed.add(points[l.worker()] + " (" + l.text().substring(11) + ")");
         int n = next.getAndIncrement();
-        // past the plan, a worker holds (makes no step) until the other's last point is reached
-        points[l.worker()] =
-            n < plan.size() ? plan.get(n) : killed.size() < KILLS ? "hold" : "none";
-        workers[l.worker()] = worker(l.worker(), bank, points[l.worker()], lines);
+        if (n < plan.size()) {
+          points[l.worker()] = plan.get(n);
+          workers[l.worker()] = go(standbys[l.worker()], points[l.worker()]);
+          standbys[l.worker()] = worker(l.worker(), bank, "standby", lines);
+        } else if (killed.size() < KILLS) {
+          // past the plan, no worker takes this one's place until the other reaches its last
+          // point: a worker that made steps freely could end the runs before the last kill
+          points[l.worker()] = null;
+          workers[l.worker()] = null;
+        }
         if (killed.size() == KILLS) {
           for (int w = 0; w < 2; w++) {
-            if (points[w].equals("hold")) { // the seeded kills are done: it may work again
-              workers[w].destroy();
-              assertThat(workers[w].waitFor(30, TimeUnit.SECONDS)).isTrue();
-              points[w] = "none";
-              workers[w] = worker(w, bank, "none", lines);
+            if (workers[w] == null || !workers[w].isAlive()) {
+              points[w] = "none"; // the seeded kills are done: the workers finish the runs
+              workers[w] = go(standbys[w], "none");
+              standbys[w] = null;
             }
           }
         }
       }
     } finally {
-      for (Process p : workers) {
-        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      for (Process[] ps : List.of(workers, standbys)) {
+        for (Process p : ps) {
+          if (p != null) {
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+          }
+        }
       }
     }
 
@@ -290,6 +332,196 @@ class MultiProcessTest {
           .containsExactlyInAnyOrder(
               "1:11", "2:12", "3:13", "4:14", "5:15", "6:16", "7:17", "8:18");
     }
+    // what each kill cost each run: from the kill to the moment the step it lost began again,
+    // and the same from the moment a worker was running (this test restarts a killed worker as a
+    // new JVM, and at times both are down at once: a fleet's other workers would be running)
+    for (int i = 0; i < RUNS; i++) {
+      String id = "crash-" + i;
+      List<long[]> costs = costs(id, kills, attempts, readies);
+      long longest = costs.stream().mapToLong(c -> c[1]).max().orElse(0);
+      System.out.println(
+          "WAITING "
+              + id
+              + ": "
+              + costs.size()
+              + " steps lost to kills, each begun again after (from the kill, from a worker"
+              + " running) "
+              + costs.stream().map(c -> c[0] + "/" + c[1]).toList()
+              + " ms; in all "
+              + costs.stream().mapToLong(c -> c[0]).sum()
+              + "/"
+              + costs.stream().mapToLong(c -> c[1]).sum()
+              + " ms");
+      System.out.println("KILLS " + kills + "\nREADIES " + readies);
+      assertThat(Duration.ofMillis(longest))
+          .as("the longest wait a kill cost run %s, once a worker ran", id)
+          .isLessThanOrEqualTo(MOST_WAITING);
+    }
+    assertThat(attempts).as("attempts the workers began").isNotEmpty();
+  }
+
+  /**
+   * What the kills cost a run, one entry per step a kill took from it: an activity's attempt on a
+   * worker that was killed, until its next attempt began (on any worker); a workflow task a worker
+   * was killed in (timed out), until the next workflow task began. Each entry is {from the kill,
+   * from the kill or the first moment after it that a worker was running, if none was}.
+   */
+  static List<long[]> costs(
+      String id, List<Kill> kills, List<Attempt> attempts, List<Ready> readies) {
+    List<long[]> out = new ArrayList<>();
+    Map<String, List<Attempt>> byActivity = new HashMap<>();
+    for (Attempt a : attempts) {
+      if (a.workflow().equals(id)) {
+        byActivity.computeIfAbsent(a.activity(), k -> new ArrayList<>()).add(a);
+      }
+    }
+    for (List<Attempt> tries : byActivity.values()) {
+      tries.sort(java.util.Comparator.comparingInt(Attempt::attempt));
+      for (int n = 0; n + 1 < tries.size(); n++) {
+        Attempt lost = tries.get(n);
+        Attempt again = tries.get(n + 1);
+        Kill k = killAfter(kills, lost.worker(), lost.at(), again.at());
+        // an attempt lost without a kill (its worker too slow to heartbeat) counts from its start
+        long from = k == null ? lost.at() : k.at();
+        long running = k == null ? from : running(k, again.at(), kills, readies);
+        out.add(new long[] {again.at() - from, Math.max(0, again.at() - running)});
+        if (again.at() - running > 15_000) {
+          System.out.println(
+              "LONG-WAIT "
+                  + id
+                  + " activity "
+                  + lost.activity()
+                  + " attempt "
+                  + lost.attempt()
+                  + " on worker "
+                  + lost.worker()
+                  + " at "
+                  + lost.at()
+                  + ", killed "
+                  + k
+                  + ", a worker running at "
+                  + running
+                  + ", attempt "
+                  + again.attempt()
+                  + " on worker "
+                  + again.worker()
+                  + " at "
+                  + again.at());
+        }
+      }
+    }
+    Instant started = null;
+    boolean lost = false;
+    for (WorkflowExecutionHistory h : executions(id)) {
+      for (HistoryEvent e : h.getEvents()) {
+        Instant at =
+            Instant.ofEpochSecond(e.getEventTime().getSeconds(), e.getEventTime().getNanos());
+        if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) {
+          if (lost) {
+            Kill k = killAfter(kills, -1, started.toEpochMilli(), at.toEpochMilli());
+            long from = k == null ? started.toEpochMilli() : k.at();
+            long running = k == null ? from : running(k, at.toEpochMilli(), kills, readies);
+            out.add(
+                new long[] {at.toEpochMilli() - from, Math.max(0, at.toEpochMilli() - running)});
+            if (at.toEpochMilli() - running > 15_000) {
+              System.out.println(
+                  "LONG-WAIT "
+                      + id
+                      + " workflow task started at "
+                      + started.toEpochMilli()
+                      + ", killed "
+                      + k
+                      + ", a worker running at "
+                      + running
+                      + ", the next began at "
+                      + at.toEpochMilli());
+            }
+            lost = false;
+          }
+          started = at;
+        } else if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT) {
+          lost = true;
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * From when a worker could take up what kill {@code k} lost, until {@code again}: the earliest
+   * moment after the kill at which a worker had said it was ready and was not killed before {@code
+   * again} (the one that took it up, at the latest). This test restarts a killed worker as a new
+   * JVM, and at times both are down at once (a fleet's other workers would be running).
+   */
+  static long running(Kill k, long again, List<Kill> kills, List<Ready> readies) {
+    long best = Long.MAX_VALUE;
+    for (Ready r : readies) {
+      if (r.at() > again) {
+        continue;
+      }
+      long died = Long.MAX_VALUE;
+      for (Kill other : kills) {
+        if (other.worker() == r.worker() && other.at() >= r.at()) {
+          died = Math.min(died, other.at());
+        }
+      }
+      if (died >= again) {
+        best = Math.min(best, Math.max(k.at(), r.at()));
+      }
+    }
+    return best == Long.MAX_VALUE ? k.at() : best;
+  }
+
+  /** The first kill of {@code worker} (any, for -1) between {@code from} and {@code to}. */
+  static Kill killAfter(List<Kill> kills, int worker, long from, long to) {
+    for (Kill k : kills) {
+      if ((worker < 0 || k.worker() == worker) && k.at() >= from && k.at() <= to) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  /** Every execution of a run's continue-as-new chain, first to last. */
+  static List<WorkflowExecutionHistory> executions(String id) {
+    List<WorkflowExecutionHistory> out = new ArrayList<>();
+    WorkflowExecutionHistory h = client.fetchHistory(id);
+    String runId =
+        h.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getFirstExecutionRunId();
+    while (runId != null) {
+      WorkflowExecutionHistory one = client.fetchHistory(id, runId);
+      out.add(one);
+      HistoryEvent end = one.getLastEvent();
+      runId =
+          end.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+              ? end.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId()
+              : null;
+    }
+    return out;
+  }
+
+  /** The gaps between consecutive events of every execution of a run's history, in order. */
+  static List<Duration> gaps(String id) {
+    List<Duration> out = new ArrayList<>();
+    Instant previous = null;
+    for (WorkflowExecutionHistory one : executions(id)) {
+      for (HistoryEvent e : one.getEvents()) {
+        Instant at =
+            Instant.ofEpochSecond(e.getEventTime().getSeconds(), e.getEventTime().getNanos());
+        if (previous != null) {
+          out.add(Duration.between(previous, at));
+        }
+        previous = at;
+      }
+    }
+    return out;
+  }
+
+  /** Tells a standby worker its kill point: it polls at once. */
+  static Process go(Process standby, String point) throws IOException {
+    standby.getOutputStream().write((point + "\n").getBytes(StandardCharsets.UTF_8));
+    standby.getOutputStream().flush();
+    return standby;
   }
 
   @Test

@@ -103,6 +103,70 @@ class TraceContextHttpTest {
     }
   }
 
+  @Test
+  void aSubagentsChildWorkflowGoesOnInTheTraceUnderItsCallsSpan(
+      FakeKimiServer server, FakeKimiExtension.Clients clients) throws Exception {
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    OpenTelemetrySdk otel =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+            .build();
+    KimiClient kimi = clients.build(b -> KimiTelemetry.create(otel).install(b));
+    Agent researcher =
+        Agent.builder(kimi, "kimi-k3")
+            .name("researcher", "1")
+            .tool(ChildWorkflowsHttpTest.ping())
+            .tracer(AgentSpans.create(otel))
+            .build();
+    Agent lead =
+        Agent.builder(kimi, "kimi-k3")
+            .name("lead", "1")
+            .tool(researcher.asTool("ask_a", "Researcher A"))
+            .tracer(AgentSpans.create(otel))
+            .build();
+    InProcessTemporal t =
+        new InProcessTemporal(
+            KimiAgents.builder()
+                .agent("lead", lead, AgentOptions.defaults().childWorkflows(true))
+                .build(),
+            TestEnvironmentOptions.newBuilder()
+                .setWorkflowClientOptions(
+                    WorkflowClientOptions.newBuilder()
+                        .setInterceptors(TraceContext.clientInterceptor(otel))
+                        .build())
+                .setWorkerFactoryOptions(
+                    WorkerFactoryOptions.newBuilder()
+                        .setWorkerInterceptors(TraceContext.workerInterceptor(otel))
+                        .build())
+                .build());
+    try {
+      t.start(AgentRun.of("lead", "traced-2", List.of(Message.user("ask_a task=ping"))));
+      t.track("traced-2.1.0");
+      assertThat(t.result("traced-2").status()).isEqualTo("answered");
+
+      List<SpanData> all = spans.getFinishedSpanItems();
+      List<SpanData> runs = of(all, "invoke_agent");
+      assertThat(runs).hasSize(2);
+      SpanData parent =
+          only(
+              of(all, "execute_tool").stream().filter(s -> s.getName().contains("ask_a")).toList(),
+              "execute_tool");
+      SpanData child =
+          runs.stream().filter(r -> r.getName().contains("researcher")).findFirst().orElseThrow();
+      assertThat(child.getTraceId()).isEqualTo(parent.getTraceId());
+      assertThat(child.getParentSpanId()).isEqualTo(parent.getSpanId());
+      assertThat(of(all, "chat"))
+          .hasSize(server.requestCount())
+          .allSatisfy(c -> assertThat(c.getTraceId()).isEqualTo(parent.getTraceId()));
+    } finally {
+      t.close();
+    }
+  }
+
   static List<SpanData> of(List<SpanData> all, String operation) {
     return all.stream().filter(s -> operation.equals(s.getAttributes().get(OPERATION))).toList();
   }
