@@ -1,5 +1,8 @@
-package io.github.kimisdk;
+package io.github.kimisdk.budget;
 
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.KimiInterceptor;
+import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.errors.BudgetExceededException;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -11,52 +14,58 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Currency;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A limit on what a client's calls may spend in a period, in money (at the client's prices) or in
- * tokens, kept in this process or shared by every process of a fleet through a {@link
- * RateLimitStore} (kimi-sdk-redis keeps it in Redis). Give it to {@link
- * KimiClient.Builder#budget(Budget)}: before each attempt is sent, the client reserves the
- * attempt's worst case against the budget, and refuses the call, unsent, with a {@link
- * BudgetExceededException} when it does not fit; when the attempt ends, its reservation is settled
- * at what the reply cost.
+ * tokens, kept in this process or shared by every process of a fleet through a {@link BudgetStore}
+ * (kimi-sdk-redis keeps it in Redis). A client counts its calls against budgets through the
+ * interceptor {@link #interceptor(Budget...)} makes: before each attempt is sent, it reserves the
+ * attempt's worst case against every budget, and refuses the call, unsent, with a {@link
+ * BudgetExceededException} when it does not fit one; when the attempt ends, its reservation is
+ * settled at what the reply cost.
  *
  * <pre>{@code
  * Budget daily = Budget.spend("fleet-daily", "USD", "50.00")   // every call, USD 50 a day (UTC)
- *     .store(redisStore)                                          // one budget for every process
+ *     .store(redisBudgets)                                        // one budget for every process
  *     .build();
  * Budget perTenant = Budget.spend("tenant-monthly", "USD", "5.00")
  *     .period(Budget.Period.month())
  *     .perTenant()                                                // each tenant its own USD 5
  *     .build();
- * KimiClient kimi = KimiClient.builder().fromEnv().budget(daily).budget(perTenant).build();
+ * KimiClient kimi =
+ *     KimiClient.builder().fromEnv().interceptor(Budget.interceptor(daily, perTenant)).build();
  * }</pre>
  *
- * <p><b>The worst case</b> of an attempt is its prompt as {@link
+ * <p><b>The worst case</b> of an attempt is the core's one rule ({@link
+ * io.github.kimisdk.model.Price#worstCase}): its prompt as {@link
  * io.github.kimisdk.token.RequestTokens#estimated()} counts it, every token at the cache-miss price
  * (or at the cache-write price of the request's time to live, when that is higher), plus the output
  * cap the request sends ({@code max_completion_tokens}, or the model's default output when it sends
- * none) at the output price, priced with the prices of the target the attempt goes to; a token
- * budget counts the same tokens. Set a modest {@code maxCompletionTokens}: a budget near its limit
- * refuses a call whose worst case does not fit, however little it would have cost. <b>Settled</b>
- * at the reply's usage priced as {@link KimiClient#spend()} prices it; a stream at its end. An
- * attempt that failed before its response began is released: it cost nothing. One whose response
- * began but brought no usage (a body cut, a stream cut mid-way) counts its prompt and the output
- * that arrived, estimated.
+ * none) at the output price, priced with the prices of the target the attempt goes to ({@link
+ * KimiInterceptor.Chain#price()}); a token budget counts the same tokens. Set a modest {@code
+ * maxCompletionTokens}: a budget near its limit refuses a call whose worst case does not fit,
+ * however little it would have cost. <b>Settled</b> at the reply's usage at the same price; a
+ * stream at its end. An attempt that failed before its response began is released: it cost nothing.
+ * One whose response began but brought no usage (a body cut, a stream cut mid-way) counts its
+ * prompt and the output that arrived, estimated.
  *
  * <p><b>Which calls.</b> A budget counts every chat call and stream of the clients given it, on
- * every target of their fallback chains, unless it is scoped: {@link Builder#perTenant()} keeps a
- * counter for each tenant (the account of a {@link KimiClient#withCredentials} client: each tenant
- * has a key of its own, so a budget per tenant is a budget per API key, named by its account, never
- * by the key), {@link Builder#forTenant(String)} counts one tenant's calls only, and {@link
- * Builder#perTag()} and {@link Builder#forTag(String)} do the same for the tags a call carries
- * ({@link RequestOptions.Builder#tag(String)}). A call outside a budget's scope is not counted by
- * it.
+ * every target of their fallback chains, unless it is scoped by tenant, by tag, or both. A call's
+ * tenant is the one its options name ({@link RequestOptions.Builder#tenant(String)}), else the
+ * account of the {@link KimiClient#withCredentials} client that makes it (each such tenant has a
+ * key of its own, named by its account, never by the key): {@link Builder#perTenant()} keeps a
+ * counter for each tenant and {@link Builder#forTenant(String)} counts one tenant's calls only.
+ * {@link Builder#perTag()} and {@link Builder#forTag(String)} do the same for the tags a call
+ * carries ({@link RequestOptions.Builder#tag(String)}). Set both and a budget counts each tenant's
+ * calls of each tag apart: {@code perTenant().forTag("search")} gives each tenant its own limit of
+ * search calls. A call outside a budget's scope is not counted by it.
  *
  * <p><b>Periods.</b> {@link Period#day()} and {@link Period#month()} are calendar periods, in UTC
  * or a zone given: the count starts afresh at the period's start, and a call counts in the period
@@ -66,19 +75,20 @@ import java.util.Optional;
  * budget's clock ({@link Builder#clock(Clock)}; the system's by default): processes sharing a
  * budget should agree on the time.
  *
- * <p><b>Shared.</b> With a {@link Builder#store(RateLimitStore) store}, every process that names
- * the budget spends one counter, exactly: a reservation is taken only if what was spent, plus what
+ * <p><b>Shared.</b> With a {@link Builder#store(BudgetStore) store}, every process that names the
+ * budget spends one counter, exactly: a reservation is taken only if what was spent, plus what
  * calls in flight hold, plus its own worst case fits the limit, atomically in the store. A shared
- * store holds each reservation for a lease it renews itself while the reservation is out: the
- * reservations of a process killed mid-call are released within one lease length (15 s with {@code
- * RedisRateLimitStore}'s default). Without a store, the budget counts in this process, shared by
- * every client given this instance.
+ * store holds each reservation for a short lease it renews itself while the reservation is out: the
+ * reservations of a process killed mid-call come back within one lease length (3 s with {@code
+ * RedisBudgetStore}'s default). Without a store, the budget counts in this process, shared by every
+ * client given this instance.
  *
  * <p>A budget in money needs a price, in its currency, for the model of every target its calls go
  * to: one without fails the call with a {@link io.github.kimisdk.errors.ConfigurationException}
- * naming the target (give a host its prices with {@link Host#withPrices}; a team's own server may
- * be priced at zero). Immutable settings; the counts it holds in this process, and what this
- * process last saw of a shared count ({@link #snapshots()}), are thread-safe.
+ * naming the target (give a host its prices with {@link io.github.kimisdk.Host#withPrices}; a
+ * team's own server may be priced at zero). Immutable settings; the counts it holds in this
+ * process, and what this process last saw of a shared count ({@link #snapshots()}), are
+ * thread-safe.
  */
 public final class Budget {
 
@@ -94,9 +104,10 @@ public final class Budget {
   /** The most units a limit may be: every sum a store makes stays exact in a double. */
   static final long MAX_UNITS = 1L << 52;
 
+  // How a budget scopes a dimension (tenant, tag): every call, a counter each, or one only.
   private static final int ALL = 0;
-  private static final int TENANT = 1;
-  private static final int TAG = 2;
+  private static final int EACH = 1;
+  private static final int ONE = 2;
 
   private final String name;
   private final Currency currency;
@@ -105,8 +116,10 @@ public final class Budget {
   private final String scope; // as toString names it: "", "per tenant", "tag search", ...
   private final boolean fallsBack;
   private final boolean shared;
-  private final int kind;
-  private final String only; // the one tenant or tag counted; null: each
+  private final int tenants; // ALL, EACH or ONE
+  private final String tenant; // the one tenant counted, for ONE
+  private final int tags;
+  private final String tag;
   private final Clock clock;
   private final Counted counters;
 
@@ -115,14 +128,55 @@ public final class Budget {
     this.currency = b.currency;
     this.limit = b.limit;
     this.period = b.period;
-    this.scope = b.scope;
+    this.tenants = b.tenants;
+    this.tenant = b.tenant;
+    this.tags = b.tags;
+    this.tag = b.tag;
+    this.scope = describe(tenants, tenant, tags, tag);
     this.fallsBack = b.fallsBack;
     this.shared = b.store != null;
-    this.kind = b.kind;
-    this.only = b.only;
     this.clock = b.clock;
     this.counters =
-        new Counted(shared ? b.store : RateLimitStore.inProcess(), currency == null, period.zone);
+        new Counted(shared ? b.store : BudgetStore.inProcess(), currency == null, period.zone);
+  }
+
+  /**
+   * Returns the interceptor that counts a client's calls against {@code budgets}: add it to the
+   * client's builder ({@link KimiClient.Builder#interceptor}), or to a derived client's options
+   * ({@link RequestOptions.Builder#interceptor}). It runs once per attempt, below the client's
+   * retries: each attempt of each chat call and stream reserves its worst case at the target it
+   * goes to against every budget whose scope holds the call, all or none, and is refused by the
+   * first it does not fit (unsent: a {@link BudgetExceededException}, never retried; a budget that
+   * {@linkplain Builder#fallBack() falls back} moves the call to the client's next fallback target
+   * instead). Add it after the client's other once-per-attempt interceptors: an attempt one of them
+   * answers is then not counted. Give one client one interceptor of its budgets; several clients
+   * may share budgets, each with an interceptor of its own.
+   *
+   * <pre>{@code
+   * KimiClient kimi = KimiClient.builder().fromEnv().interceptor(Budget.interceptor(daily)).build();
+   * }</pre>
+   *
+   * @param budgets the budgets, each named once
+   * @return the interceptor, named {@code budgets} and the budgets' names
+   * @throws IllegalArgumentException if no budget is given, or two share a name
+   * @throws NullPointerException if a budget is null
+   */
+  public static KimiInterceptor interceptor(Budget... budgets) {
+    Objects.requireNonNull(budgets, "budgets");
+    if (budgets.length == 0) {
+      throw new IllegalArgumentException("give the interceptor at least one budget");
+    }
+    Set<String> names = new HashSet<>();
+    List<BudgetTerms> terms = new ArrayList<>(budgets.length);
+    for (Budget b : budgets) {
+      Objects.requireNonNull(b, "budget");
+      if (!names.add(b.name)) {
+        throw new IllegalArgumentException(
+            "two budgets are named " + b.name + ": give each budget of a client its own name");
+      }
+      terms.add(new BudgetTerms(b));
+    }
+    return new BudgetInterceptor(terms);
   }
 
   /**
@@ -218,7 +272,7 @@ public final class Budget {
    *
    * @return the store
    */
-  public RateLimitStore counters() {
+  public BudgetStore counters() {
     return counters;
   }
 
@@ -228,31 +282,41 @@ public final class Budget {
   }
 
   /**
-   * Returns the counters a call counts in: one for a budget of every call, the tenant's or each of
-   * the tags' for a budget per tenant or tag, none for a call outside the budget's scope.
+   * Returns the counters a call counts in: one for a budget of every call; the tenant's, or each of
+   * the tags', for a budget scoped by tenant or tag; the tenant's of each tag for a budget scoped
+   * by both; none for a call outside the budget's scope.
    *
-   * @param tenant the account of the call's tenant ({@link KimiClient#withCredentials}), or null
-   *     for a call of a client's own key
-   * @param tags the call's tags ({@link RequestOptions#tags()})
-   * @return the scopes, such as {@code [""]}, {@code ["tenant:acme"]} or {@code ["tag:a",
-   *     "tag:b"]}, as {@link Counter#scope()} names them
+   * @param tenant the call's tenant ({@link KimiInterceptor.Chain#tenant()}), or null for none
+   * @param callTags the call's tags ({@link KimiInterceptor.Chain#tags()})
+   * @return the scopes, such as {@code [""]}, {@code ["tenant:acme"]}, {@code ["tag:a", "tag:b"]}
+   *     or {@code ["tenant:acme tag:search"]}, as {@link Counter#scope()} names them
    */
-  public List<String> scopes(String tenant, List<String> tags) {
-    if (kind == ALL) {
-      return List.of("");
+  List<String> scopes(String tenant, List<String> callTags) {
+    String t;
+    if (tenants == ALL) {
+      t = "";
+    } else if (tenant == null || (tenants == ONE && !this.tenant.equals(tenant))) {
+      return List.of();
+    } else {
+      t = "tenant:" + tenant;
     }
-    if (kind == TENANT) {
-      return tenant == null || (only != null && !only.equals(tenant))
-          ? List.of()
-          : List.of("tenant:" + tenant);
+    if (tags == ALL) {
+      return List.of(t);
     }
     List<String> out = new ArrayList<>(1);
-    for (String t : tags) {
-      if (only == null || only.equals(t)) {
-        out.add("tag:" + t);
+    for (String g : callTags) {
+      if (tags == EACH || tag.equals(g)) {
+        out.add(t.isEmpty() ? "tag:" + g : t + " tag:" + g);
       }
     }
     return out;
+  }
+
+  /** The scope as {@link #toString()} names it: "", "per tenant", "tenant acme, per tag", ... */
+  private static String describe(int tenants, String tenant, int tags, String tag) {
+    String t = tenants == EACH ? "per tenant" : tenants == ONE ? "tenant " + tenant : "";
+    String g = tags == EACH ? "per tag" : tags == ONE ? "tag " + tag : "";
+    return t.isEmpty() || g.isEmpty() ? t + g : t + ", " + g;
   }
 
   /** Returns a zone's name as a budget's messages give it: {@code UTC}, {@code Europe/Berlin}. */
@@ -266,13 +330,13 @@ public final class Budget {
    * #MAX_SNAPSHOTS}; anything else passes. Guarded by itself.
    */
   private static final class Counted extends LinkedHashMap<String, Snapshot>
-      implements RateLimitStore {
+      implements BudgetStore {
     private static final long serialVersionUID = 1L;
-    private final transient RateLimitStore store;
+    private final transient BudgetStore store;
     private final int scale;
     private final boolean calendar;
 
-    Counted(RateLimitStore store, boolean tokens, ZoneId zone) {
+    Counted(BudgetStore store, boolean tokens, ZoneId zone) {
       super(16, 0.75f, true);
       this.store = store;
       this.scale = tokens ? 0 : UNIT_SCALE;
@@ -282,17 +346,6 @@ public final class Budget {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Snapshot> eldest) {
       return size() > MAX_SNAPSHOTS;
-    }
-
-    @Override
-    public Duration tryTake(
-        String account, String lease, RateLimit limits, long n, Duration leaseFor) {
-      return store.tryTake(account, lease, limits, n, leaseFor);
-    }
-
-    @Override
-    public void giveBack(String account, String lease) {
-      store.giveBack(account, lease);
     }
 
     @Override
@@ -479,7 +532,8 @@ public final class Budget {
    * Where one counter of a budget stood when this process last reserved or settled against it.
    *
    * @param scope the counter: {@code ""} for a budget of every call, {@code tenant:NAME} or {@code
-   *     tag:NAME} for a budget per (or for one) tenant or tag
+   *     tag:NAME} for a budget per (or for one) tenant or tag, {@code tenant:NAME tag:NAME} for a
+   *     budget scoped by both
    * @param period the period it counts: the day ({@code 2026-12-01}) or month ({@code 2026-12}) in
    *     the budget's zone, or {@code rolling}
    * @param spent what calls settled in it: an amount of the budget's currency, or tokens
@@ -490,13 +544,13 @@ public final class Budget {
       String scope, String period, BigDecimal spent, BigDecimal held, Instant resets) {}
 
   /**
-   * One counter of a budget, as a {@link RateLimitStore} is asked to keep it: a budget's name, the
+   * One counter of a budget, as a {@link BudgetStore} is asked to keep it: a budget's name, the
    * scope counted and the period, with the times of the call that asks, on the budget's clock
    * (epoch milliseconds). A store keys the counter by {@code budget}, {@code scope} and {@code
    * period}; the amounts it keeps are tokens, or units of 10<sup>-8</sup> of the budget's currency.
    *
    * @param budget the budget's name
-   * @param scope {@code ""}, {@code tenant:NAME} or {@code tag:NAME}
+   * @param scope {@code ""}, {@code tenant:NAME}, {@code tag:NAME} or {@code tenant:NAME tag:NAME}
    * @param period the calendar period's day or month, or {@code rolling}
    * @param now the time of the call, epoch milliseconds
    * @param releaseAt when an amount settled now leaves the count (the calendar period's end, or a
@@ -511,7 +565,8 @@ public final class Budget {
      * Checks the counter.
      *
      * @param budget the budget's name
-     * @param scope {@code ""}, {@code tenant:NAME} or {@code tag:NAME}
+     * @param scope {@code ""}, {@code tenant:NAME}, {@code tag:NAME} or {@code tenant:NAME
+     *     tag:NAME}
      * @param period the calendar period's day or month, or {@code rolling}
      * @param now the time of the call, epoch milliseconds
      * @param releaseAt when an amount settled now leaves the count, epoch milliseconds
@@ -531,7 +586,7 @@ public final class Budget {
   }
 
   /**
-   * What a {@link RateLimitStore} answered for a counter: whether it took a reservation, what was
+   * What a {@link BudgetStore} answered for a counter: whether it took a reservation, what was
    * spent and is held, and, for a refusal, when the amount asked would fit.
    *
    * @param taken whether the reservation was taken (a settlement answers true)
@@ -550,11 +605,12 @@ public final class Budget {
     private final Currency currency;
     private final BigDecimal limit;
     private Period period = Period.day();
-    private String scope = "";
-    private int kind = ALL;
-    private String only;
+    private int tenants = ALL;
+    private String tenant;
+    private int tags = ALL;
+    private String tag;
     private boolean fallsBack;
-    private RateLimitStore store;
+    private BudgetStore store;
     private Clock clock = Clock.systemUTC();
 
     private Builder(String name, Currency currency, BigDecimal limit) {
@@ -581,55 +637,65 @@ public final class Budget {
     }
 
     /**
-     * Keeps a counter of this limit for each tenant: calls of a {@link KimiClient#withCredentials}
-     * client count under its account, each against the whole limit; calls of a client's own key are
-     * not counted.
+     * Keeps a counter of this limit for each tenant: a call counts under its tenant ({@link
+     * RequestOptions.Builder#tenant(String)}, or a {@link KimiClient#withCredentials} client's
+     * account), each tenant against the whole limit; a call of no tenant is not counted. Replaces
+     * {@link #forTenant}; combines with {@link #perTag()} or {@link #forTag}.
      *
      * @return this builder
      */
     public Builder perTenant() {
-      return scope(TENANT, "per tenant", null);
+      this.tenants = EACH;
+      this.tenant = null;
+      return this;
     }
 
     /**
-     * Counts the calls of one tenant only: those of the {@link KimiClient#withCredentials} client
-     * of account {@code tenant}.
+     * Counts the calls of one tenant only: those whose options name {@code tenant}, or of the
+     * {@link KimiClient#withCredentials} client of account {@code tenant}. Replaces {@link
+     * #perTenant()}; combines with {@link #perTag()} or {@link #forTag}.
      *
-     * @param tenant the tenant's account
+     * @param tenant the tenant
      * @return this builder
      * @throws IllegalArgumentException if {@code tenant} is blank, too long or has spaces
      */
     public Builder forTenant(String tenant) {
-      return scope(TENANT, "tenant", RequestOptions.checkedName("tenant", tenant));
+      this.tenants = ONE;
+      this.tenant = checked(RequestOptions.builder().tenant(tenant).build().tenant());
+      return this;
     }
 
     /**
      * Keeps a counter of this limit for each tag: a call counts against the counter of every tag it
      * carries ({@link RequestOptions.Builder#tag(String)}); a call with no tag is not counted.
+     * Replaces {@link #forTag}; combines with {@link #perTenant()} or {@link #forTenant}.
      *
      * @return this builder
      */
     public Builder perTag() {
-      return scope(TAG, "per tag", null);
+      this.tags = EACH;
+      this.tag = null;
+      return this;
     }
 
     /**
      * Counts the calls that carry the tag {@code tag} only ({@link
-     * RequestOptions.Builder#tag(String)}), such as a feature's.
+     * RequestOptions.Builder#tag(String)}), such as a feature's. Replaces {@link #perTag()};
+     * combines with {@link #perTenant()} or {@link #forTenant}.
      *
      * @param tag the tag
      * @return this builder
      * @throws IllegalArgumentException if {@code tag} is blank, too long or has spaces
      */
     public Builder forTag(String tag) {
-      return scope(TAG, "tag", RequestOptions.checkedName("tag", tag));
+      this.tags = ONE;
+      this.tag = checked(RequestOptions.builder().tag(tag).build().tags().stream().findFirst());
+      return this;
     }
 
-    private Builder scope(int kind, String scope, String only) {
-      this.kind = kind;
-      this.scope = only == null ? scope : scope + " " + only;
-      this.only = only;
-      return this;
+    /** The name the call's options accepted: a tenant or tag is held to the options' rule. */
+    private static String checked(Optional<String> accepted) {
+      return accepted.orElseThrow();
     }
 
     /**
@@ -648,12 +714,12 @@ public final class Budget {
 
     /**
      * Keeps the counters in {@code store}, shared by every process that names this budget there:
-     * kimi-sdk-redis's {@code RedisRateLimitStore}, the store the fleet's rate limit already uses.
+     * kimi-sdk-redis's {@code RedisBudgetStore}, in the Redis the fleet's rate limit already uses.
      *
      * @param store the store
      * @return this builder
      */
-    public Builder store(RateLimitStore store) {
+    public Builder store(BudgetStore store) {
       this.store = Objects.requireNonNull(store, "store");
       return this;
     }

@@ -1,9 +1,15 @@
-package io.github.kimisdk;
+package io.github.kimisdk.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.github.kimisdk.Endpoint;
+import io.github.kimisdk.Host;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RequestOptions;
+import io.github.kimisdk.RetryPolicy;
+import io.github.kimisdk.Target;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
@@ -82,10 +88,7 @@ class SpendBudgetHttpTest {
 
   private KimiClient.Builder client(Budget... budgets) {
     KimiClient.Builder b = KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl());
-    for (Budget budget : budgets) {
-      b.budget(budget);
-    }
-    return b;
+    return budgets.length == 0 ? b : b.interceptor(Budget.interceptor(budgets));
   }
 
   private static ChatRequest hi(int maxTokens) {
@@ -307,6 +310,70 @@ class SpendBudgetHttpTest {
         .containsExactly("tenant:zed");
   }
 
+  /**
+   * A tenant named by the call's options counts as a {@code withCredentials} account does, and wins
+   * over it; a budget scoped by tenant and tag counts each tenant's calls of the tag apart.
+   */
+  @Test
+  void aTenantNamedInTheOptionsCountsAndATenantsTagIsCountedApart() {
+    Budget eachTenant = Budget.tokens("each-tenant", 1_000_000).perTenant().clock(clock).build();
+    // each tenant's search calls share 300 tokens a day: a few calls of 50 output tokens
+    Budget searchPerTenant =
+        Budget.tokens("tenant-search", 300).perTenant().forTag("search").clock(clock).build();
+    RequestOptions search = RequestOptions.builder().tag("search").build();
+    try (KimiClient kimi = client(eachTenant, searchPerTenant).build()) {
+      KimiClient acme = kimi.withOptions(RequestOptions.builder().tenant("acme").build());
+      assertThat(acme.chat(hi(50)).text()).isNotEmpty(); // not a search: outside tenant-search
+      KimiClient acmeSearch = acme.withOptions(search);
+      int searches = 0;
+      BudgetExceededException refused = null;
+      while (refused == null && searches < 100) {
+        try {
+          acmeSearch.chat(hi(50));
+          searches++;
+        } catch (BudgetExceededException e) {
+          refused = e;
+        }
+      }
+      assertThat(refused).as("refused within 100 calls").isNotNull();
+      assertThat(searches).isPositive();
+      assertThat(refused.budget()).isEqualTo("tenant-search");
+      assertThat(refused.scope()).contains("tenant:acme tag:search");
+      assertThat(refused.getMessage())
+          .startsWith("Budget tenant-search (tenant acme tag search) refused");
+      assertThat(server.requestCount()).isEqualTo(1 + searches);
+      // another tenant's search calls count apart; the tenant its options name wins over the
+      // withCredentials client's account
+      KimiClient zed =
+          kimi.withCredentials("globex", () -> KEY)
+              .withOptions(RequestOptions.builder().tenant("zed").build());
+      assertThat(zed.withOptions(search).chat(hi(50)).text()).isNotEmpty();
+      // the client's own calls name no tenant: the tenants' budgets do not count them
+      assertThat(kimi.withOptions(search).chat(hi(50)).text()).isNotEmpty();
+      assertThat(server.requestCount()).isEqualTo(3 + searches);
+    }
+    assertThat(eachTenant.snapshots())
+        .extracting(Budget.Snapshot::scope)
+        .containsExactlyInAnyOrder("tenant:acme", "tenant:zed");
+    assertThat(searchPerTenant.snapshots())
+        .extracting(Budget.Snapshot::scope)
+        .containsExactlyInAnyOrder("tenant:acme tag:search", "tenant:zed tag:search");
+  }
+
+  @Test
+  void anInterceptorTakesBudgetsOfDistinctNamesOnly() {
+    Budget a = Budget.tokens("a", 10).build();
+    assertThatThrownBy(() -> Budget.interceptor(a, Budget.tokens("a", 20).build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("two budgets are named a");
+    assertThatThrownBy(Budget::interceptor)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least one budget");
+    assertThat(Budget.interceptor(a, Budget.tokens("b", 20).build()).name())
+        .isEqualTo("budgets a, b");
+    assertThat(Budget.interceptor(a).perAttempt()).isTrue();
+  }
+
   @Test
   void aTargetWithoutAPriceInTheBudgetsCurrencyFailsTheCallNamingIt() {
     Budget daily = Budget.spend("priced", "EUR", "1.00").clock(clock).build();
@@ -348,6 +415,11 @@ class SpendBudgetHttpTest {
     assertThat(b)
         .hasToString(
             "Budget[fleet-daily: USD 50.00 per month (Europe/Berlin), per tag, falls back]");
+    assertThat(Budget.tokens("t", 10).forTenant("acme").perTag().build())
+        .hasToString("Budget[t: 10 tokens per day (UTC), tenant acme, per tag]");
+    assertThatThrownBy(() -> Budget.tokens("t", 10).forTenant("two words"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tenant");
     assertThat(Budget.tokens("t", 10).period(Budget.Period.rolling(Duration.ofHours(1))).build())
         .hasToString("Budget[t: 10 tokens per rolling PT1H]");
     assertThat(Budget.Period.day()).isEqualTo(Budget.Period.day(ZoneOffset.UTC));

@@ -1,25 +1,17 @@
-package io.github.kimisdk.internal.chain;
+package io.github.kimisdk.budget;
 
-import io.github.kimisdk.Budget;
-import io.github.kimisdk.CallEvent;
+import io.github.kimisdk.KimiInterceptor;
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.base.flow.Futures;
+import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.errors.Errors;
 import io.github.kimisdk.errors.KimiException;
-import io.github.kimisdk.errors.access.Exceptions;
-import io.github.kimisdk.internal.http.AttemptObserver;
-import io.github.kimisdk.internal.limit.BudgetTerms;
-import io.github.kimisdk.internal.route.TargetParts;
-import io.github.kimisdk.model.Cost;
-import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.Price;
-import io.github.kimisdk.token.RequestTokens;
 import io.github.kimisdk.token.TokenEstimator;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -28,90 +20,84 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToLongFunction;
 
 /**
- * The budgets ({@link io.github.kimisdk.Budget}): each attempt of a chat call reserves its worst
- * case at the target it goes to against every budget counter that counts the call, before it is
- * sent, all or none; a budget it does not fit fails the attempt, unsent, with its refusal, which
- * the retrier judges as any attempt's failure (final, or a move to the next target for a budget
- * that falls back). When the attempt ends, each reservation is settled at what the attempt cost:
- * its usage (a stream's, as its chunks passed), priced with the target's prices; without usage, its
- * prompt and the output that arrived, estimated, when its response began, and nothing when it did
- * not. The settlement is made before the attempt's end passes up the chain. A shared store renews
- * the reservations it holds itself ({@link io.github.kimisdk.RateLimitStore#reserve}).
+ * A client's budgets, as one once-per-attempt interceptor ({@link Budget#interceptor}): each
+ * attempt of a chat call reserves its worst case at the target it goes to against every budget
+ * counter that counts the call, before it is sent, all or none; a budget it does not fit fails the
+ * attempt, unsent, with its refusal, which the client's retrier judges as any attempt's failure
+ * (final, or a move to the next fallback target for a budget that falls back). When the attempt
+ * ends, each reservation is settled at what the attempt cost: its usage (a stream's, as its chunks
+ * passed) at the target's price; without usage, its prompt and the output that arrived, estimated,
+ * when its response began, and nothing when it did not. The settlement is made before the attempt's
+ * end passes up the chain. What it knows of an attempt, the interceptor's chain tells ({@link
+ * KimiInterceptor.Chain#tenant()}, {@link KimiInterceptor.Chain#price()}, {@link
+ * KimiInterceptor.Chain#onResponse}, ...).
  *
- * <p>Where it sits: below the retrier and the public per-attempt interceptors (an attempt one of
- * them answers is not sent and spends nothing), above the host's gate and the rate limit (a call
- * refused takes no slot and spends none of the minute's requests). A call other than a chat is not
- * counted. Any thread; the stores are asked on the attempt's thread, as the rate limiter's is.
+ * <p>Threads: {@code intercept} runs on the attempt's thread, and asks the stores there; a stream's
+ * chunks and an attempt's response are heard on the threads that deliver them, one at a time.
  */
-public final class Budgeting implements Interceptor {
+final class BudgetInterceptor implements KimiInterceptor {
 
   private static final TokenEstimator ESTIMATOR = TokenEstimator.forKimi();
+  private static final System.Logger LOG = System.getLogger("io.github.kimisdk.budget");
 
   private final List<BudgetTerms> budgets;
-  private final TargetParts[] parts;
-  private final ModelCatalog catalog;
-  private final Exceptions make;
-  private final System.Logger log;
+  private final String name;
   private final String prefix = UUID.randomUUID() + ":"; // reservations' names, unique
   private final AtomicLong sequence = new AtomicLong();
 
   /** One reservation an attempt holds. */
-  private static final class Hold {
-    final BudgetTerms budget;
-    final Budget.Counter counter;
-    final String id;
-    final long amount;
+  private record Hold(BudgetTerms budget, Budget.Counter counter, String id, long amount) {}
 
-    Hold(BudgetTerms budget, Budget.Counter counter, String id, long amount) {
-      this.budget = budget;
-      this.counter = counter;
-      this.id = id;
-      this.amount = amount;
-    }
-  }
-
-  public Budgeting(
-      List<BudgetTerms> budgets,
-      TargetParts[] parts,
-      ModelCatalog catalog,
-      Exceptions make,
-      System.Logger log) {
+  BudgetInterceptor(List<BudgetTerms> budgets) {
     this.budgets = List.copyOf(budgets);
-    this.parts = parts;
-    this.catalog = catalog;
-    this.make = make;
-    this.log = log;
+    List<String> names = new ArrayList<>(budgets.size());
+    budgets.forEach(b -> names.add(b.name()));
+    this.name = "budgets " + String.join(", ", names);
   }
 
   @Override
-  public <T> CompletableFuture<T> future(Sending sending, Chain.Futures<T> next) {
-    CallSpec c = sending.call();
-    Attempt a = sending.attempt();
-    if (c.request() == null || a == null || a.leg() == null) {
-      return next.proceed(sending);
-    }
-    Attempted w = new Attempted(a, c.operation() == CallEvent.Operation.CHAT_STREAM);
+  public boolean perAttempt() {
+    return true;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public CompletableFuture<ChatCompletion> intercept(Chain chain) {
+    Attempted w = new Attempted(chain);
     List<Hold> holds;
     try {
-      holds = reserve(c.settings().tenant().account(), c.settings().options().tags(), w);
+      holds = reserve(chain.tenant().orElse(null), chain.tags(), w);
     } catch (RuntimeException refused) {
       return CompletableFuture.failedFuture(refused);
     }
     if (holds == null) {
-      return next.proceed(sending); // no budget counts the call
+      return chain.proceed(chain.request()); // no budget counts the call
     }
-    CompletableFuture<T> f;
+    chain.onResponse(w::response);
+    chain.onChunk(w::chunk);
+    CompletableFuture<ChatCompletion> f;
     try {
-      f = next.proceed(sending.at(a.heardBy(w)));
+      f = chain.proceed(chain.request());
     } catch (RuntimeException | Error e) {
       settle(holds, b -> 0);
       throw e;
     }
-    CompletableFuture<T> out = new CompletableFuture<>();
+    CompletableFuture<ChatCompletion> out =
+        new CompletableFuture<>() {
+          @Override
+          public boolean cancel(boolean interrupt) {
+            f.cancel(interrupt);
+            return super.cancel(interrupt);
+          }
+        };
     f.whenComplete(
         (r, e) -> {
           try {
-            settle(holds, b -> w.spent(b, r));
+            settle(holds, b -> w.spent(b, e == null ? r : null));
           } finally {
             if (e != null) {
               out.completeExceptionally(e);
@@ -120,7 +106,7 @@ public final class Budgeting implements Interceptor {
             }
           }
         });
-    return Futures.cancelling(out, f);
+    return out;
   }
 
   /**
@@ -149,7 +135,7 @@ public final class Budgeting implements Interceptor {
             throw storeFailed(b, e);
           }
           if (!t.taken()) {
-            throw b.refused(make, counter, t, amount, need.describe());
+            throw b.refused(counter, t, amount, need.describe());
           }
           if (taken == null) {
             taken = new ArrayList<>(2);
@@ -170,44 +156,49 @@ public final class Budgeting implements Interceptor {
    * Settles reservations, each at what {@code spent} says the attempt spent in its budget's units
    * (0 releases it; when {@code spent} throws, at the reservation).
    */
-  private void settle(List<Hold> holds, ToLongFunction<BudgetTerms> spent) {
+  private static void settle(List<Hold> holds, ToLongFunction<BudgetTerms> spent) {
     for (Hold h : holds) {
       long amount;
       try {
-        amount = Math.max(0, spent.applyAsLong(h.budget));
+        amount = Math.max(0, spent.applyAsLong(h.budget()));
       } catch (RuntimeException e) {
-        amount = h.amount;
+        amount = h.amount();
       }
       try {
-        h.budget.settle(h.counter, h.id, amount);
+        h.budget().settle(h.counter(), h.id(), amount);
       } catch (RuntimeException e) {
-        log.log(
+        LOG.log(
             System.Logger.Level.WARNING,
-            "Budget " + h.budget.name() + " did not count " + h.budget.shown(amount),
+            "Budget " + h.budget().name() + " did not count " + h.budget().shown(amount),
             e);
       }
     }
   }
 
   /** The failure of a call whose budget's store failed: not sent; the policy may retry it. */
-  private KimiException storeFailed(BudgetTerms b, RuntimeException e) {
+  private static KimiException storeFailed(BudgetTerms b, RuntimeException e) {
     if (e instanceof KimiException k) {
       return k;
     }
-    String what = "The store of budget " + b.name() + " failed: " + e;
-    return e instanceof UnsupportedOperationException
-        ? make.configuration(what, e)
-        : make.connection(what + "; the call was not sent", e, null);
+    return Errors.exceptions()
+        .connection(
+            "The store of budget " + b.name() + " failed: " + e + "; the call was not sent",
+            e,
+            null);
+  }
+
+  @Override
+  public String toString() {
+    return "Budget.interceptor[" + name.substring("budgets ".length()) + "]";
   }
 
   /**
    * One attempt: its worst case in each budget's units, and, hearing it, whether its response began
    * and what it brought (a stream's usage and the output that arrived).
    */
-  private final class Attempted implements AttemptObserver {
-    private final int target;
-    private final TargetParts at;
-    private final Leg leg;
+  private static final class Attempted {
+    private final Chain chain;
+    private final ServedBy target;
     private final boolean stream;
     private final String kimiModel;
     private final int output; // the cap the request is sent with
@@ -216,23 +207,20 @@ public final class Budgeting implements Interceptor {
     // Heard from the attempt: written by one thread at a time, read once it ended.
     private volatile boolean began;
     private volatile Usage usage;
-    private volatile String replyModel;
     private volatile long arrived; // output tokens of a stream, estimated
 
-    Attempted(Attempt a, boolean stream) {
-      this.target = a.target();
-      this.at = parts[a.target()];
-      this.leg = a.leg();
-      this.stream = stream;
-      this.kimiModel = at.settings.host().kimiModel(leg.sent.model());
-      this.output = leg.wire.outputCap(leg.sent, catalog.lookup(kimiModel).defaultMaxOutput());
-      this.ttl = at.meter.ttl(leg.sent);
+    Attempted(Chain chain) {
+      this.chain = chain;
+      this.target = chain.target();
+      this.stream = chain.streamed();
+      this.kimiModel = target.model() != null ? target.model() : chain.request().model();
+      this.output = chain.maxOutputTokens();
+      this.ttl = chain.cacheTtl();
     }
 
     private long prompt() {
       if (prompt < 0) {
-        prompt =
-            leg.estimate != null ? leg.estimate : RequestTokens.estimated().count(leg.sent).total();
+        prompt = chain.promptTokens();
       }
       return prompt;
     }
@@ -248,13 +236,11 @@ public final class Budgeting implements Interceptor {
       if (b.currency() == null) {
         return in + out;
       }
-      Price p = price(b);
-      BigDecimal miss = p.cost(in, 0, 0, out, CacheTtl.FIVE_MINUTES).total();
-      return b.units(miss.max(p.cost(in, 0, in, out, ttl).total()));
+      return b.units(price(b).worstCase(in, out, ttl).total());
     }
 
     private Price price(BudgetTerms b) {
-      Price p = at.meter.price(leg.sent.model()).orElse(null);
+      Price p = chain.price().orElse(null);
       if (p == null || !p.currency().equals(b.currency())) {
         throw new ConfigurationException(
             "Budget "
@@ -274,7 +260,7 @@ public final class Budgeting implements Interceptor {
     }
 
     private String where() {
-      return "target " + target + " (" + at.settings.host().name() + ")";
+      return "target " + target.target() + " (" + target.host() + ")";
     }
 
     /** The attempt and how its worst case was made, for a refusal's message. */
@@ -287,26 +273,19 @@ public final class Budgeting implements Interceptor {
           + " prompt tokens at the cache-miss price, "
           + output
           + " output tokens"
-          + (leg.sent.maxCompletionTokens() != null
+          + (chain.request().maxCompletionTokens() != null
               ? ""
               : ", the model's default: set maxCompletionTokens");
     }
 
-    /** What the attempt spent in {@code b}'s units, its outcome {@code r} (null: failed). */
-    long spent(BudgetTerms b, Object r) {
-      ChatCompletion reply = r instanceof ChatCompletion cc ? cc : null;
-      Usage u = reply != null ? reply.usage() : usage;
+    /** What the attempt spent in {@code b}'s units, {@code reply} its answer (null: failed). */
+    long spent(BudgetTerms b, ChatCompletion reply) {
+      Usage u = stream ? usage : reply != null ? reply.usage() : null;
       if (u != null) {
         if (b.currency() == null) {
           return Math.max(u.totalTokens(), (long) u.promptTokens() + u.completionTokens());
         }
-        BigDecimal amount =
-            at.meter
-                .of(leg.sent, reply != null ? reply.model() : replyModel, u)
-                .cost(b.currency())
-                .map(Cost::total)
-                .orElseGet(() -> price(b).cost(u, ttl).total());
-        return b.units(amount);
+        return b.units(price(b).cost(u, ttl).total());
       }
       if (reply == null && !began) {
         return 0; // failed before its response began: nothing was billed
@@ -314,23 +293,13 @@ public final class Budgeting implements Interceptor {
       return cost(b, stream ? arrived : output); // a reply without usage: its worst case
     }
 
-    @Override
-    public void headers(int attempt, ResponseMetadata metadata, long atNanos) {
+    void response(ResponseMetadata metadata) {
       if (metadata.statusCode() / 100 == 2) {
         began = true;
       }
     }
 
-    @Override
-    public boolean hearsItems() {
-      return stream;
-    }
-
-    @Override
-    public void item(Object item) {
-      if (!(item instanceof ChatCompletionChunk chunk)) {
-        return;
-      }
+    void chunk(ChatCompletionChunk chunk) {
       Usage u = chunk.usage();
       if (u != null) {
         Usage had = usage;
@@ -339,9 +308,6 @@ public final class Budgeting implements Interceptor {
                 >= had.promptTokens() + had.completionTokens()) {
           usage = u;
         }
-      }
-      if (chunk.model() != null) {
-        replyModel = chunk.model();
       }
       long more = 0;
       for (ChatCompletionChunk.ChunkChoice c : chunk.choices()) {

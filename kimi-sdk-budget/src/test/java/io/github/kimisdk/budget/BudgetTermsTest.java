@@ -1,11 +1,10 @@
-package io.github.kimisdk.internal.limit;
+package io.github.kimisdk.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.Budget;
 import io.github.kimisdk.errors.BudgetExceededException;
-import io.github.kimisdk.errors.TestErrors;
+import io.github.kimisdk.errors.Errors;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,19 +60,21 @@ class BudgetTermsTest {
     }
   }
 
-  static final int ALL = 0;
-  static final int TENANT = 1;
-  static final int TAG = 2;
+  static final String ALL = "";
+  static final String TENANT = "per tenant";
 
-  /** The engine's view of a budget built with these settings. */
+  /**
+   * The interceptor's view of a budget built with these settings; {@code scope} as the budget's
+   * {@code toString} names it: {@code ""}, {@code "per tenant"}, {@code "tenant acme"}, {@code "per
+   * tag"}, {@code "tag b"}, or a tenant's and a tag's joined by {@code ", "}.
+   */
   private static BudgetTerms terms(
       Currency currency,
       String limit,
       boolean months,
       ZoneId zone,
       Duration window,
-      int kind,
-      String only,
+      String scope,
       Clock clock) {
     Budget.Builder b =
         currency == null
@@ -84,20 +85,22 @@ class BudgetTermsTest {
                 ? Budget.Period.rolling(window)
                 : months ? Budget.Period.month(zone) : Budget.Period.day(zone))
         .clock(clock);
-    if (kind == TENANT) {
-      if (only == null) {
-        b.perTenant();
-      } else {
-        b.forTenant(only);
-      }
-    } else if (kind == TAG) {
-      if (only == null) {
-        b.perTag();
-      } else {
-        b.forTag(only);
+    for (String part : scope.isEmpty() ? new String[0] : scope.split(", ")) {
+      switch (part.split(" ")[0]) {
+        case "per" -> {
+          if (part.equals("per tenant")) {
+            b.perTenant();
+          } else {
+            b.perTag();
+          }
+        }
+        case "tenant" -> b.forTenant(part.substring(7));
+        case "tag" -> b.forTag(part.substring(4));
+        default -> throw new IllegalArgumentException(part);
       }
     }
     budget = b.build();
+    assertThat(budget.toString()).contains(scope);
     return new BudgetTerms(budget);
   }
 
@@ -105,7 +108,7 @@ class BudgetTermsTest {
   private static Budget budget;
 
   private static BudgetTerms daily(String limit, Clock clock) {
-    return terms(USD, limit, false, ZoneOffset.UTC, null, ALL, null, clock);
+    return terms(USD, limit, false, ZoneOffset.UTC, null, ALL, clock);
   }
 
   /** An amount of money (or tokens) as units: rounded up, never down. */
@@ -121,7 +124,7 @@ class BudgetTermsTest {
   })
   void anAmountIsCountedInUnitsRoundedUp(String currency, String amount, long units) {
     Currency c = currency.equals("TOKENS") ? null : Currency.getInstance(currency);
-    BudgetTerms b = terms(c, "1", false, ZoneOffset.UTC, null, ALL, null, Clock.systemUTC());
+    BudgetTerms b = terms(c, "1", false, ZoneOffset.UTC, null, ALL, Clock.systemUTC());
     assertThat(b.units(new BigDecimal(amount))).isEqualTo(units);
   }
 
@@ -184,7 +187,7 @@ class BudgetTermsTest {
   void aCalendarPeriodRunsFromItsStartInItsZoneToTheNextOnes(
       String unit, String zone, String at, String period, String end) {
     VirtualClock clock = new VirtualClock(at);
-    BudgetTerms b = terms(USD, "1", unit.equals("month"), ZoneId.of(zone), null, ALL, null, clock);
+    BudgetTerms b = terms(USD, "1", unit.equals("month"), ZoneId.of(zone), null, ALL, clock);
     Budget.Counter c = b.counter("");
     assertThat(c.period()).isEqualTo(period);
     assertThat(Instant.ofEpochMilli(c.releaseAt())).isEqualTo(Instant.parse(end));
@@ -211,7 +214,7 @@ class BudgetTermsTest {
     VirtualClock clock = new VirtualClock("2026-12-01T00:00:00Z");
     long start = clock.millis();
     clock.advance(Duration.ofMillis(at));
-    BudgetTerms b = terms(USD, "1", false, null, Duration.parse(window), ALL, null, clock);
+    BudgetTerms b = terms(USD, "1", false, null, Duration.parse(window), ALL, clock);
     Budget.Counter c = b.counter("");
     assertThat(c.period()).isEqualTo("rolling");
     assertThat(c.releaseAt() - start).isEqualTo(leaves);
@@ -226,20 +229,29 @@ class BudgetTermsTest {
       delimiter = '|',
       nullValues = "null",
       value = {
-        "every call, no tenant          | 0 | null   | null  | a,b | ''",
-        "every call, a tenant           | 0 | null   | acme  | ''  | ''",
-        "per tenant, the client's key   | 1 | null   | null  | a   | null",
-        "per tenant, a tenant           | 1 | null   | acme  | a   | tenant:acme",
-        "for acme, acme                 | 1 | acme   | acme  | ''  | tenant:acme",
-        "for acme, another              | 1 | acme   | zed   | ''  | null",
-        "per tag, two tags              | 2 | null   | acme  | a,b | tag:a,tag:b",
-        "per tag, none                  | 2 | null   | acme  | ''  | null",
-        "for tag b, tags a and b        | 2 | b      | null  | a,b | tag:b",
-        "for tag b, tag a               | 2 | b      | null  | a   | null"
+        "every call, no tenant            | ''                     | null | a,b | ''",
+        "every call, a tenant             | ''                     | acme | ''  | ''",
+        "per tenant, the client's key     | per tenant             | null | a   | null",
+        "per tenant, a tenant             | per tenant             | acme | a   | tenant:acme",
+        "for acme, acme                   | tenant acme            | acme | ''  | tenant:acme",
+        "for acme, another                | tenant acme            | zed  | ''  | null",
+        "per tag, two tags                | per tag                | acme | a,b | tag:a,tag:b",
+        "per tag, none                    | per tag                | acme | ''  | null",
+        "for tag b, tags a and b          | tag b                  | null | a,b | tag:b",
+        "for tag b, tag a                 | tag b                  | null | a   | null",
+        "per tenant and tag, two tags     | per tenant, per tag    | acme | a,b | tenant:acme tag:a,tenant:acme tag:b",
+        "per tenant and tag, no tenant    | per tenant, per tag    | null | a,b | null",
+        "per tenant and tag, no tag       | per tenant, per tag    | acme | ''  | null",
+        "per tenant, for tag b            | per tenant, tag b      | acme | a,b | tenant:acme tag:b",
+        "per tenant, for tag b, no b      | per tenant, tag b      | acme | a   | null",
+        "for acme, per tag                | tenant acme, per tag   | acme | a   | tenant:acme tag:a",
+        "for acme, per tag, another       | tenant acme, per tag   | zed  | a   | null",
+        "for acme and tag b, both         | tenant acme, tag b     | acme | b   | tenant:acme tag:b",
+        "for acme and tag b, only acme    | tenant acme, tag b     | acme | a   | null"
       })
   void aCallCountsInTheCountersOfItsTenantAndTagsThatTheScopeHolds(
-      String rule, int kind, String only, String tenant, String tags, String expected) {
-    BudgetTerms b = terms(USD, "1", false, ZoneOffset.UTC, null, kind, only, Clock.systemUTC());
+      String rule, String scope, String tenant, String tags, String expected) {
+    BudgetTerms b = terms(USD, "1", false, ZoneOffset.UTC, null, scope, Clock.systemUTC());
     List<String> t = tags.isEmpty() ? List.of() : List.of(tags.split(","));
     List<String> want =
         expected == null
@@ -256,7 +268,7 @@ class BudgetTermsTest {
   @Test
   void reservationsAreTakenWhileTheyFitAndSettleAtTheRealAmount() {
     VirtualClock clock = new VirtualClock("2026-12-01T10:00:00Z");
-    BudgetTerms b = terms(USD, "0.05", false, ZoneOffset.UTC, null, ALL, null, clock);
+    BudgetTerms b = terms(USD, "0.05", false, ZoneOffset.UTC, null, ALL, clock);
     Budget.Counter c = b.counter("");
     long limit = b.limitUnits(); // 5,000,000
 
@@ -315,7 +327,7 @@ class BudgetTermsTest {
   @Test
   void inARollingWindowSpendLeavesOneWindowLaterAndARefusalSaysWhenItFits() {
     VirtualClock clock = new VirtualClock("2026-12-01T00:00:00Z");
-    BudgetTerms b = terms(null, "1000", false, null, Duration.ofHours(1), ALL, null, clock);
+    BudgetTerms b = terms(null, "1000", false, null, Duration.ofHours(1), ALL, clock);
     long t0 = clock.millis();
     for (int i = 0; i < 4; i++) { // 250 tokens at +0, +10, +20 and +30 minutes
       Budget.Counter c = b.counter("");
@@ -340,13 +352,12 @@ class BudgetTermsTest {
   @Test
   void aRefusalNamesTheBudgetWhatWasSpentTheLimitAndWhenItResets() {
     VirtualClock clock = new VirtualClock("2026-12-01T10:00:00Z");
-    BudgetTerms b = terms(USD, "0.05", false, ZoneOffset.UTC, null, TENANT, null, clock);
+    BudgetTerms b = terms(USD, "0.05", false, ZoneOffset.UTC, null, TENANT, clock);
     Budget.Counter c = b.counter("tenant:acme");
     b.reserve(c, 4_912_000, "a");
     b.settle(c, "a", 4_912_000);
     Budget.Tally t = b.reserve(c, 219_000, "b");
-    BudgetExceededException e =
-        b.refused(TestErrors.exceptions(), c, t, 219_000, "kimi-k3 at target 0 (moonshot): ...");
+    BudgetExceededException e = b.refused(c, t, 219_000, "kimi-k3 at target 0 (moonshot): ...");
 
     assertThat(e.getMessage())
         .isEqualTo(
@@ -362,7 +373,7 @@ class BudgetTermsTest {
     assertThat(e.limit()).isEqualByComparingTo("0.05");
     assertThat(e.needed()).isEqualByComparingTo("0.00219");
     assertThat(e.resetsAt()).isEqualTo(Instant.parse("2026-12-02T00:00:00Z"));
-    assertThat(TestErrors.exceptions().movesOn(e)).isFalse();
+    assertThat(Errors.exceptions().movesOn(e)).isFalse();
   }
 
   /**
@@ -378,12 +389,11 @@ class BudgetTermsTest {
             ZoneOffset.UTC,
             null,
             ALL,
-            null,
             new VirtualClock("2026-12-01T10:00:00Z"));
     Budget.Counter c = b.counter("");
     Budget.Tally t = b.reserve(c, 1500, "a");
     assertThat(t.taken()).isFalse();
-    assertThat(b.refused(TestErrors.exceptions(), c, t, 1500, "x").getMessage())
+    assertThat(b.refused(c, t, 1500, "x").getMessage())
         .contains("0 tokens spent and 0 tokens held")
         .contains("of its 1000 tokens")
         .contains("could use up to 1500 tokens")

@@ -1,4 +1,4 @@
-package io.github.kimisdk.base.limit;
+package io.github.kimisdk.budget;
 
 import java.util.HashMap;
 import java.util.Iterator;
@@ -6,14 +6,13 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The in-process counters of budgets behind {@link io.github.kimisdk.RateLimitStore#inProcess()}:
- * per counter, the amounts settled by when each leaves the count, and the reservations out. It
- * takes and answers plain numbers, so that the root package builds on it without the two packages
- * using each other. Every method holds {@code this}. Reservations never expire here: their holders
- * live in the same process. A counter whose keeping time passed is dropped, at most every 1,024
- * calls, so counters of past periods do not pile up.
+ * The in-process counters of budgets behind {@link BudgetStore#inProcess()}: per counter, the
+ * amounts settled by when each leaves the count, and the reservations out, in plain numbers. Every
+ * method holds {@code this}. Reservations never expire here: their holders live in the same
+ * process. A counter whose keeping time passed is dropped, at most every 1,024 calls, so counters
+ * of past periods do not pile up.
  */
-public final class LocalBudgets {
+final class LocalBudgets {
 
   private final Map<String, Counter> counters = new HashMap<>();
   private int calls;
@@ -33,7 +32,7 @@ public final class LocalBudgets {
    * @return {taken (1 or 0), spent, held, fitsAt}: fitsAt, for a refusal, is the earliest time an
    *     amount leaves after which the amount fits, else 0
    */
-  public synchronized long[] reserve(
+  synchronized long[] reserve(
       String key, long now, long keepUntil, long limit, long amount, String id) {
     Counter c = counter(key, now, keepUntil);
     long spent = spent(c, now);
@@ -63,7 +62,7 @@ public final class LocalBudgets {
    *
    * @return {1, spent, held, 0}
    */
-  public synchronized long[] settle(
+  synchronized long[] settle(
       String key, long now, long releaseAt, long keepUntil, String id, long amount) {
     Counter c = counter(key, now, keepUntil);
     c.held.remove(id);

@@ -1,9 +1,7 @@
-package io.github.kimisdk.internal.limit;
+package io.github.kimisdk.budget;
 
-import io.github.kimisdk.Budget;
-import io.github.kimisdk.RateLimitStore;
 import io.github.kimisdk.errors.BudgetExceededException;
-import io.github.kimisdk.errors.access.Exceptions;
+import io.github.kimisdk.errors.Errors;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
@@ -17,10 +15,10 @@ import java.util.Currency;
 import java.util.List;
 
 /**
- * The engine's view of one {@link Budget}: its arithmetic (amounts in whole units, its periods and
- * the counter a call counts against now), the scopes a call counts in (the budget's), its counters
- * ({@link Budget#counters()}, which keep its snapshots), and the words of its refusal. Immutable;
- * any thread.
+ * The interceptor's view of one {@link Budget}: its arithmetic (amounts in whole units, its periods
+ * and the counter a call counts against now), the scopes a call counts in (the budget's), its
+ * counters ({@link Budget#counters()}, which keep its snapshots), and the words of its refusal.
+ * Immutable; any thread.
  *
  * <p>Units: a budget in money counts units of 10<sup>-8</sup> of its currency, every amount rounded
  * up (a sum of costs rounded up is never below the sum of the costs); one in tokens counts tokens.
@@ -29,7 +27,7 @@ import java.util.List;
  * its zone to the start of the next; a rolling window is counted in sixtieths of it: an amount
  * settled at {@code t} is counted until the end of {@code t}'s sixtieth plus the window.
  */
-public final class BudgetTerms {
+final class BudgetTerms {
 
   /** The decimal places of a unit of money. */
   static final int SCALE = Budget.UNIT_SCALE;
@@ -48,7 +46,7 @@ public final class BudgetTerms {
   private final ZoneId zone; // null: rolling
   private final long window; // millis of a rolling window; 0 for a calendar period
   private final long slice;
-  private final RateLimitStore store;
+  private final BudgetStore store;
   private final Clock clock;
 
   /**
@@ -56,7 +54,7 @@ public final class BudgetTerms {
    *
    * @param budget the budget
    */
-  public BudgetTerms(Budget budget) {
+  BudgetTerms(Budget budget) {
     this.budget = budget;
     this.name = budget.name();
     this.currency = budget.currency().orElse(null);
@@ -71,22 +69,22 @@ public final class BudgetTerms {
   }
 
   /** {@return the budget's name} */
-  public String name() {
+  String name() {
     return name;
   }
 
   /** {@return the budget's currency, or null for a budget in tokens} */
-  public Currency currency() {
+  Currency currency() {
     return currency;
   }
 
   /** {@return whether a call it refuses goes on to the next fallback target} */
-  public boolean fallsBack() {
+  boolean fallsBack() {
     return budget.fallsBack();
   }
 
   /** {@return the limit in units} */
-  public long limitUnits() {
+  long limitUnits() {
     return limitUnits;
   }
 
@@ -97,7 +95,7 @@ public final class BudgetTerms {
    * @param tags the call's tags
    * @return the scopes
    */
-  public List<String> scopes(String tenant, List<String> tags) {
+  List<String> scopes(String tenant, List<String> tags) {
     return budget.scopes(tenant, tags);
   }
 
@@ -107,7 +105,7 @@ public final class BudgetTerms {
    * @param scope the scope, as {@link #scopes} names it
    * @return the counter
    */
-  public Budget.Counter counter(String scope) {
+  Budget.Counter counter(String scope) {
     return counter(scope, clock.millis());
   }
 
@@ -150,7 +148,7 @@ public final class BudgetTerms {
    * @param amount an amount of the currency, or tokens
    * @return the units
    */
-  public long units(BigDecimal amount) {
+  long units(BigDecimal amount) {
     BigDecimal u = amount.movePointRight(currency == null ? 0 : SCALE);
     return u.setScale(0, RoundingMode.CEILING).longValue();
   }
@@ -168,7 +166,7 @@ public final class BudgetTerms {
    * @param id the reservation's name
    * @return the store's answer
    */
-  public Budget.Tally reserve(Budget.Counter c, long amount, String id) {
+  Budget.Tally reserve(Budget.Counter c, long amount, String id) {
     return store.reserve(c, limitUnits, amount, id);
   }
 
@@ -181,7 +179,7 @@ public final class BudgetTerms {
    * @param amount the units spent
    * @return the store's answer
    */
-  public Budget.Tally settle(Budget.Counter reserved, String id, long amount) {
+  Budget.Tally settle(Budget.Counter reserved, String id, long amount) {
     return store.settle(settling(reserved), id, amount);
   }
 
@@ -189,15 +187,13 @@ public final class BudgetTerms {
    * Returns the refusal of a call whose worst case, {@code needed} units, did not fit counter
    * {@code c}, as {@code t} says it stands.
    *
-   * @param make the exceptions' constructors
    * @param c the counter
    * @param t the store's answer
    * @param needed the call's worst case, in units
    * @param what the call, and how its worst case was made
    * @return the refusal
    */
-  public BudgetExceededException refused(
-      Exceptions make, Budget.Counter c, Budget.Tally t, long needed, String what) {
+  BudgetExceededException refused(Budget.Counter c, Budget.Tally t, long needed, String what) {
     Instant resets =
         Instant.ofEpochMilli(
             zone != null ? c.releaseAt() : t.fitsAt() > 0 ? t.fitsAt() : c.now() + window + slice);
@@ -209,7 +205,7 @@ public final class BudgetTerms {
                 + " ("
                 + c.period()
                 + ", "
-                + zoneName(zone)
+                + Budget.zoneName(zone)
                 + ")";
     String message =
         "Budget "
@@ -237,28 +233,24 @@ public final class BudgetTerms {
             + (zone != null ? "It resets at " : "Room for it returns at the earliest at ")
             + resets
             + ".";
-    return make.budgetExceeded(
-        message,
-        name,
-        c.scope(),
-        currency,
-        budget.limit(),
-        amount(t.spent()),
-        amount(t.held()),
-        amount(needed),
-        resets,
-        budget.fallsBack());
-  }
-
-  /** Returns a zone's name as messages give it: {@code UTC}, {@code Europe/Berlin}. */
-  static String zoneName(ZoneId zone) {
-    return zone.normalized().equals(java.time.ZoneOffset.UTC) ? "UTC" : zone.getId();
+    return Errors.exceptions()
+        .budgetExceeded(
+            message,
+            name,
+            c.scope(),
+            currency,
+            budget.limit(),
+            amount(t.spent()),
+            amount(t.held()),
+            amount(needed),
+            resets,
+            budget.fallsBack());
   }
 
   /**
    * Returns {@code units} as the budget's amounts read: {@code USD 0.0213}, {@code 1200 tokens}.
    */
-  public String shown(long units) {
+  String shown(long units) {
     return currency == null
         ? units + " tokens"
         : currency.getCurrencyCode() + " " + amount(units).toPlainString();
