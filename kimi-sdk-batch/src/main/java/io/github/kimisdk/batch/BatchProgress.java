@@ -1,10 +1,10 @@
-package io.github.kimisdk.platform;
+package io.github.kimisdk.batch;
 
 import io.github.kimisdk.base.text.RecordText;
 
 /**
- * Where a run of many rows through the batch API stands, as {@link
- * io.github.kimisdk.BatchRun#await} returns it and its progress listener hears it.
+ * Where a run of many rows through the batch API stands, as {@link BatchRun#await} returns it and
+ * its progress listener hears it.
  *
  * @param rows how many rows the run holds (0 until they are all written to disk)
  * @param batches how many batches the rows were split into

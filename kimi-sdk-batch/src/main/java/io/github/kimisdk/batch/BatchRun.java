@@ -1,20 +1,28 @@
-package io.github.kimisdk;
+package io.github.kimisdk.batch;
 
+import io.github.kimisdk.KimiBatches;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.KimiFiles;
 import io.github.kimisdk.base.text.RecordText;
+import io.github.kimisdk.batch.internal.BatchEngine;
+import io.github.kimisdk.batch.internal.Outcome;
+import io.github.kimisdk.batch.internal.Remote;
+import io.github.kimisdk.batch.internal.Results;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
-import io.github.kimisdk.internal.batch.BatchEngine;
-import io.github.kimisdk.internal.batch.Outcome;
-import io.github.kimisdk.internal.batch.Results;
-import io.github.kimisdk.platform.BatchProgress;
+import io.github.kimisdk.platform.Batch;
+import io.github.kimisdk.platform.BatchLine;
 import io.github.kimisdk.platform.BatchResult;
+import io.github.kimisdk.platform.FileObject;
+import io.github.kimisdk.platform.FilePurpose;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Spliterator;
@@ -24,12 +32,13 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * Many rows through Kimi's batch API, in bounded memory and resumable, made by {@link
- * KimiBatches#run}: the rows (each a {@code custom_id} and a {@link ChatRequest}) are written to a
- * state directory as JSONL, split into batches within Kimi's limits, uploaded and created; the
- * batches are polled, with progress, until they end; their result files are downloaded; and the
- * results stream back from disk, each keyed by its row's {@code custom_id}, a failed row as a
- * value.
+ * Many rows through Kimi's batch API, in bounded memory and resumable, opened with {@link
+ * #open(KimiClient, Stream, Options)} (artifact {@code kimi-sdk-batch}, on the Batch API's own
+ * calls of {@link KimiBatches} and {@link KimiFiles}): the rows (each a {@code custom_id} and a
+ * {@link ChatRequest}) are written to a state directory as JSONL, split into batches within Kimi's
+ * limits, uploaded and created; the batches are polled, with progress, until they end; their result
+ * files are downloaded; and the results stream back from disk, each keyed by its row's {@code
+ * custom_id}, a failed row as a value.
  *
  * <pre>{@code
  * BatchRun.Options options =
@@ -38,7 +47,7 @@ import java.util.stream.StreamSupport;
  *         .build();
  * try (Stream<BatchRun.Row> rows =
  *         texts.stream().map(t -> BatchRun.Row.of(t.id(), ChatRequest.of("kimi-k2.6", t.text())));
- *     BatchRun run = kimi.batches().run(rows, options)) {
+ *     BatchRun run = BatchRun.open(kimi, rows, options)) {
  *   run.await(Duration.ofHours(24));
  *   try (Stream<BatchRun.Result> results = run.results()) {
  *     results.forEach(r -> save(r.customId(), r.isSuccess() ? r.completion().text() : null));
@@ -57,8 +66,8 @@ import java.util.stream.StreamSupport;
  *
  * <p><b>Memory.</b> Nothing held grows with the number of rows: one row at a time is written, the
  * files go to and from Kimi streamed, and the results are read back one line at a time (each line
- * bounded by the client's {@link KimiClient.Builder#maxResponseBytes maxResponseBytes}). What grows
- * is the disk: the input, about the size of the requests as JSON, and the results.
+ * bounded by {@link KimiClient#DEFAULT_MAX_RESPONSE_BYTES}, as a reply's body is by default). What
+ * grows is the disk: the input, about the size of the requests as JSON, and the results.
  *
  * <p><b>Thread model.</b> One thread at a time may be in {@link #await}; {@link #cancel()} and
  * {@link #progress()} may be called from any thread at any time. The rows are read on the thread
@@ -71,10 +80,116 @@ public final class BatchRun implements AutoCloseable {
   private final Options options;
   private Iterator<Map.Entry<String, ChatRequest>> source; // taken once, by the first await
 
-  BatchRun(BatchEngine engine, Stream<Row> rows, Options options) {
+  private BatchRun(BatchEngine engine, Stream<Row> rows, Options options) {
     this.engine = engine;
     this.rows = rows;
     this.options = options;
+  }
+
+  /**
+   * Opens a run of many rows through {@code kimi}'s batch API, in bounded memory and resumable:
+   * nothing is read or sent until {@link #await}. A state directory that holds a run already is
+   * that run, taken on where it stood; {@code rows} are then read only if the run had not written
+   * them all to disk, and must be the same rows in the same order.
+   *
+   * <p>Each row's request is adapted to its model and checked as a chat call's would be ({@link
+   * KimiBatches#inputLine}); a row the client refuses (a request its model rejects, or a line
+   * larger than a batch may be) is not sent and comes back as a failed result. The calls to Kimi
+   * carry the client's settings, and a derived client's options ({@code kimi.withOptions(options)})
+   * apply to each of them.
+   *
+   * @param kimi the client whose batch and file endpoints the run calls
+   * @param rows the rows, read once, on the thread that first calls {@code await}; closed by {@link
+   *     #close()}
+   * @param options the run's options
+   * @return the run, holding its state directory until closed
+   * @throws IllegalStateException if another open run holds the state directory
+   * @throws IllegalArgumentException if the state directory holds something that is not a run
+   * @throws UncheckedIOException if the state directory cannot be read or written
+   */
+  public static BatchRun open(KimiClient kimi, Stream<Row> rows, Options options) {
+    return open(kimi, rows, options, BatchEngine.Hooks.NONE);
+  }
+
+  /** {@link #open(KimiClient, Stream, Options)} with a test's clock, waits and crash points. */
+  static BatchRun open(
+      KimiClient kimi, Stream<Row> rows, Options options, BatchEngine.Hooks hooks) {
+    Objects.requireNonNull(kimi, "kimi");
+    Objects.requireNonNull(rows, "rows");
+    Objects.requireNonNull(options, "options");
+    BatchEngine.Settings settings =
+        new BatchEngine.Settings(
+            options.stateDirectory(),
+            options.completionWindow(),
+            options.metadata(),
+            options.maxRowsPerBatch(),
+            options.maxBytesPerBatch(),
+            options.pollInterval(),
+            options.deleteServerFiles(),
+            (int) Math.min(KimiClient.DEFAULT_MAX_RESPONSE_BYTES, Integer.MAX_VALUE - 8));
+    BatchEngine engine = BatchEngine.open(settings, new ClientRemote(kimi), hooks);
+    return new BatchRun(engine, rows, options);
+  }
+
+  /** Kimi's file and batch endpoints, as a run asks for them: blocking, with the client's calls. */
+  private static final class ClientRemote implements Remote {
+    private final KimiFiles files;
+    private final KimiBatches batches;
+
+    ClientRemote(KimiClient kimi) {
+      this.files = kimi.files();
+      this.batches = kimi.batches();
+    }
+
+    @Override
+    public FileObject upload(Path file, String filename) {
+      return files.upload(file, filename, FilePurpose.BATCH);
+    }
+
+    @Override
+    public List<FileObject> files() {
+      return files.list();
+    }
+
+    @Override
+    public Batch create(String inputFileId, String completionWindow, Map<String, String> metadata) {
+      return batches.createFromFile(inputFileId, completionWindow, metadata);
+    }
+
+    @Override
+    public List<Batch> list(String after, int limit) {
+      return batches.list(after, limit);
+    }
+
+    @Override
+    public Batch get(String batchId) {
+      return batches.get(batchId);
+    }
+
+    @Override
+    public void cancel(String batchId) {
+      batches.cancel(batchId);
+    }
+
+    @Override
+    public void download(String fileId, Path target, long limit) {
+      files.download(fileId, target, limit);
+    }
+
+    @Override
+    public byte[] inputLine(String customId, ChatRequest request) {
+      return batches.inputLine(customId, request);
+    }
+
+    @Override
+    public BatchLine readLine(String line) {
+      return batches.readLine(line);
+    }
+
+    @Override
+    public void delete(String fileId) {
+      files.delete(fileId);
+    }
   }
 
   /**

@@ -1,6 +1,5 @@
-package io.github.kimisdk.platform;
+package io.github.kimisdk.batch;
 
-import static io.github.kimisdk.base.text.RecordTexts.assertPrints;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
@@ -16,11 +15,11 @@ class BatchProgressTest {
 
   @Test
   void itPrintsEveryCountAndTheFlagsThatAreSet() {
-    assertPrints(
-        new BatchProgress(10, 2, 1, 6, 2, false, false),
-        "BatchProgress[rows=10, batches=2, batchesDone=1, completed=6, failed=2]",
-        new BatchProgress(10, 2, 2, 6, 4, true, true),
-        "BatchProgress[rows=10, batches=2, batchesDone=2, completed=6, failed=4, cancelled=true,"
-            + " finished=true]");
+    assertThat(new BatchProgress(10, 2, 1, 6, 2, false, false))
+        .hasToString("BatchProgress[rows=10, batches=2, batchesDone=1, completed=6, failed=2]");
+    assertThat(new BatchProgress(10, 2, 2, 6, 4, true, true))
+        .hasToString(
+            "BatchProgress[rows=10, batches=2, batchesDone=2, completed=6, failed=4,"
+                + " cancelled=true, finished=true]");
   }
 }

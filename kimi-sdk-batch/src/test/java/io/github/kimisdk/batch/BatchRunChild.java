@@ -1,6 +1,7 @@
-package io.github.kimisdk;
+package io.github.kimisdk.batch;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatRequest;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -65,7 +66,7 @@ final class BatchRunChild {
     long duplicates = 0;
     BitSet seen = new BitSet(rows);
     try (KimiClient kimi = KimiClient.builder().apiKey("sk-test").baseUrl(baseUrl).build();
-        BatchRun run = kimi.batches().run(source, options)) {
+        BatchRun run = BatchRun.open(kimi, source, options)) {
       run.await(Duration.ofHours(2));
       try (Stream<BatchRun.Result> results = run.results()) {
         for (BatchRun.Result r : (Iterable<BatchRun.Result>) results::iterator) {

@@ -1,10 +1,10 @@
-package io.github.kimisdk;
+package io.github.kimisdk.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.platform.BatchProgress;
 import io.github.kimisdk.testing.FakeKimiServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +53,7 @@ class BatchRunCrashHttpTest {
             .maxRowsPerBatch(3)
             .pollInterval(Duration.ofMinutes(30))
             .build();
-    return kimi.batches().run(rows, options, hooks);
+    return BatchRun.open(kimi, rows, options, hooks);
   }
 
   /** Resumes the run as another process would, and checks what it gives. */

@@ -1,16 +1,15 @@
-package io.github.kimisdk;
+package io.github.kimisdk.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.DecodingException;
 import io.github.kimisdk.errors.KimiTimeoutException;
-import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.platform.Batch;
-import io.github.kimisdk.platform.BatchProgress;
 import io.github.kimisdk.platform.BatchResult;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
@@ -55,7 +54,7 @@ class BatchRunHttpTest {
   }
 
   BatchRun open(Stream<BatchRun.Row> rows, BatchRun.Options options) {
-    return kimi.batches().run(rows, options, time);
+    return BatchRun.open(kimi, rows, options, time);
   }
 
   /** The results by custom_id, each row once. */
@@ -90,7 +89,8 @@ class BatchRunHttpTest {
     assertThat(lines).containsExactly(10L, 10L, 5L);
 
     // 25 rows of one length with a byte limit that holds four lines a batch
-    int line = PlatformCodec.batchLine("row-00", ChatRequest.of("kimi-k2.6", "question 00")).length;
+    int line =
+        kimi.batches().inputLine("row-00", ChatRequest.of("kimi-k2.6", "question 00")).length;
     BatchRun.Options small =
         BatchRun.Options.builder(dir.resolve("bytes"))
             .maxBytesPerBatch(4L * line + 3)

@@ -1,7 +1,8 @@
-package io.github.kimisdk;
+package io.github.kimisdk.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.testing.FakeKimiServer;
 import java.io.File;
 import java.io.IOException;

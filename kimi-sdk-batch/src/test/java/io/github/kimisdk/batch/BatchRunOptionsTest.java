@@ -1,4 +1,4 @@
-package io.github.kimisdk;
+package io.github.kimisdk.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

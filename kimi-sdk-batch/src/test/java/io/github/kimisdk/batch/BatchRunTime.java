@@ -1,6 +1,6 @@
-package io.github.kimisdk;
+package io.github.kimisdk.batch;
 
-import io.github.kimisdk.internal.batch.BatchEngine;
+import io.github.kimisdk.batch.internal.BatchEngine;
 import io.github.kimisdk.testing.FakeClock;
 import java.time.Duration;
 import java.time.Instant;

@@ -34,6 +34,24 @@ record ChildProcess(List<String> command, int status, String stdout, String stde
   }
 
   /** kimi-sdk-agents' jar or classes. */
+  static Path batchLocation() throws URISyntaxException {
+    return Path.of(
+        io.github.kimisdk.batch.BatchRun.class
+            .getProtectionDomain()
+            .getCodeSource()
+            .getLocation()
+            .toURI());
+  }
+
+  static Path budgetLocation() throws URISyntaxException {
+    return Path.of(
+        io.github.kimisdk.budget.Budget.class
+            .getProtectionDomain()
+            .getCodeSource()
+            .getLocation()
+            .toURI());
+  }
+
   static Path agentsLocation() throws URISyntaxException {
     return Path.of(
         io.github.kimisdk.agents.Agent.class

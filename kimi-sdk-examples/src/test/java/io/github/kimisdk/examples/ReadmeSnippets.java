@@ -384,6 +384,22 @@ final class ReadmeSnippets {
     }
   }
 
+  private static Path budget() {
+    try {
+      return ChildProcess.budgetLocation();
+    } catch (java.net.URISyntaxException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static Path batch() {
+    try {
+      return ChildProcess.batchLocation();
+    } catch (java.net.URISyntaxException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   static List<String> compile(List<Snippet> snippets, Path sdk, Path out) throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     if (javac == null) {
@@ -404,10 +420,14 @@ final class ReadmeSnippets {
                 + File.pathSeparator
                 + mcp()
                 + File.pathSeparator
-                + agents(),
+                + agents()
+                + File.pathSeparator
+                + budget()
+                + File.pathSeparator
+                + batch(),
             "--add-modules",
             "io.github.kimisdk,io.github.kimisdk.testing,io.github.kimisdk.mcp,"
-                + "io.github.kimisdk.agents",
+                + "io.github.kimisdk.agents,io.github.kimisdk.budget,io.github.kimisdk.batch",
             "-d",
             out.toString());
     StringWriter log = new StringWriter();

@@ -123,7 +123,6 @@ final class Layout {
           "KimiClient",
           "KimiFiles",
           "KimiBatches",
-          "BatchRun",
           "KimiCode",
           "KimiModels",
           "KimiTokens",
@@ -160,7 +159,6 @@ final class Layout {
           Map.entry("internal.http", Set.of("internal.wire")),
           Map.entry("internal.wire", Set.of()),
           Map.entry("internal.platform", Set.of("internal.http", "internal.wire")),
-          Map.entry("internal.batch", Set.of("internal.http", "internal.platform")),
           Map.entry("internal.jfr", Set.of()));
 
   /** The engine's room that uses every other: the client's core and its call shapes. */
@@ -181,8 +179,21 @@ final class Layout {
   /** kimi-sdk-mcp's exported packages. */
   static final Set<String> MCP_EXPORTED = Set.of(MCP, MCP_ADAPTERS);
 
-  /** The modules the base floor may be exported to (and no other): the SDK's own satellites. */
-  static final Set<String> SATELLITES = Set.of("io.github.kimisdk.mcp");
+  /**
+   * The modules the base floor may be exported to (and no other): the SDK's own satellites that
+   * print as its values print (the MCP client, the batch runner).
+   */
+  static final Set<String> SATELLITES = Set.of("io.github.kimisdk.mcp", "io.github.kimisdk.batch");
+
+  /** The exceptions' one door ({@code errors.Errors.exceptions()}'s type), exported to a few. */
+  static final String FAILURE_DOOR = "errors.access";
+
+  /**
+   * The modules the exceptions' door may be exported to (and no other): the satellites whose work
+   * fails as the client's own (a budget's refusal, a batch run's timeout).
+   */
+  static final Set<String> FAILING_SATELLITES =
+      Set.of("io.github.kimisdk.budget", "io.github.kimisdk.batch");
 
   /** The failure family: every package may use it (a use of it never makes two packages mutual). */
   private static final String ERRORS = "errors";

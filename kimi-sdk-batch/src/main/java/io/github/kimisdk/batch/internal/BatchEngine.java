@@ -1,15 +1,14 @@
-package io.github.kimisdk.internal.batch;
+package io.github.kimisdk.batch.internal;
 
+import io.github.kimisdk.base.text.Untrusted;
+import io.github.kimisdk.batch.BatchProgress;
+import io.github.kimisdk.batch.internal.Part.Stage;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.Errors;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.NotFoundException;
-import io.github.kimisdk.internal.batch.Part.Stage;
-import io.github.kimisdk.internal.http.ErrorFactory;
-import io.github.kimisdk.internal.http.ServerText;
 import io.github.kimisdk.platform.Batch;
-import io.github.kimisdk.platform.BatchProgress;
 import io.github.kimisdk.platform.FileObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 
 /**
  * A resumable run of many rows through Kimi's batch API, over a state directory ({@link
@@ -142,8 +140,6 @@ public final class BatchEngine implements AutoCloseable {
 
   private final Settings settings;
   private final Remote remote;
-  private final UnaryOperator<ChatRequest> check;
-  private final ServerText text;
   private final Hooks hooks;
   private final RunJournal journal;
   private final ReentrantLock running = new ReentrantLock();
@@ -152,16 +148,9 @@ public final class BatchEngine implements AutoCloseable {
   private Map<String, FileObject> foundFiles = Map.of(); // by name; only read by await's thread
   private Map<Integer, Batch> foundBatches = Map.of(); // by part; only read by await's thread
 
-  private BatchEngine(
-      Settings settings,
-      Remote remote,
-      UnaryOperator<ChatRequest> check,
-      ServerText text,
-      Hooks hooks) {
+  private BatchEngine(Settings settings, Remote remote, Hooks hooks) {
     this.settings = settings;
     this.remote = remote;
-    this.check = check;
-    this.text = text;
     this.hooks = hooks;
     this.journal = RunJournal.open(settings.dir(), hooks.epochSeconds());
   }
@@ -170,23 +159,16 @@ public final class BatchEngine implements AutoCloseable {
    * Opens a run over its state directory: a new one, or the one the directory holds.
    *
    * @param settings the settings
-   * @param remote Kimi's endpoints
-   * @param check adapts and checks a row's request as the client would send it; a {@link
-   *     KimiException} refuses the row
-   * @param text the rules the client keeps server texts by
+   * @param remote Kimi's endpoints, and the lines of a batch's files as the client writes and reads
+   *     them
    * @param hooks time and crash points
    * @return the run
    * @throws IllegalStateException if another open run holds the directory
    * @throws IllegalArgumentException if the directory holds something else
    * @throws UncheckedIOException if the directory cannot be read or written
    */
-  public static BatchEngine open(
-      Settings settings,
-      Remote remote,
-      UnaryOperator<ChatRequest> check,
-      ServerText text,
-      Hooks hooks) {
-    return new BatchEngine(settings, remote, check, text, hooks);
+  public static BatchEngine open(Settings settings, Remote remote, Hooks hooks) {
+    return new BatchEngine(settings, remote, hooks);
   }
 
   /**
@@ -258,7 +240,7 @@ public final class BatchEngine implements AutoCloseable {
                       + " of its "
                       + c.batches()
                       + " batches still running after "
-                      + ErrorFactory.human(timeout)
+                      + human(timeout)
                       + "; they keep running on the server: call await again (in this process"
                       + " or another, on the same state directory), or cancel the run",
                   null,
@@ -282,7 +264,8 @@ public final class BatchEngine implements AutoCloseable {
       }
       journal.restartSpool();
     }
-    Spool spool = new Spool(settings.dir(), settings.maxRows(), settings.maxBytes(), check);
+    Spool spool =
+        new Spool(settings.dir(), settings.maxRows(), settings.maxBytes(), remote::inputLine);
     spool.clear();
     Spool.Written written = spool.write(rows, this::cancelled);
     hooks.step("spooling", -1);
@@ -459,21 +442,32 @@ public final class BatchEngine implements AutoCloseable {
               "Kimi answered "
                   + what
                   + " the batch run cannot keep: "
-                  + (id == null ? "none" : "\"" + printable(text.keep(id, 64)) + "\""),
+                  + (id == null ? "none" : "\"" + kept(id, 64) + "\""),
               null,
               null);
     }
     return id;
   }
 
-  /** {@code s} with each control character as {@code ?}. */
-  private static String printable(String s) {
-    StringBuilder sb = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+  /**
+   * A server's short text ({@code s}: a batch's status, an id it answered) as the run keeps it in
+   * its journal and messages: at most {@code max} characters, its control characters escaped, so
+   * that it can forge no line; null stays null.
+   */
+  static String kept(String s, int max) {
+    return s == null ? null : Untrusted.escape(s.length() > max ? s.substring(0, max) + "..." : s);
+  }
+
+  /** A duration as a message says it: {@code 250 ms}, {@code 30 s}, {@code 5 min}. */
+  static String human(Duration d) {
+    if (d.toMillis() % 1000 != 0) {
+      return d.toMillis() + " ms";
     }
-    return sb.toString();
+    long s = d.toSeconds();
+    if (s % 60 == 0 && s >= 60) {
+      return (s / 60) + " min";
+    }
+    return s + " s";
   }
 
   /** Takes a batch's state as seen; a final one is journalled with its files. */
@@ -481,7 +475,7 @@ public final class BatchEngine implements AutoCloseable {
     if (!p.stage().running()) {
       return;
     }
-    p.status = text.keep(b.status(), 64);
+    p.status = kept(b.status(), 64);
     p.total = b.total();
     p.completed = b.completed();
     p.failed = b.failed();
@@ -701,7 +695,7 @@ public final class BatchEngine implements AutoCloseable {
       }
       parts = List.copyOf(journal.parts());
     }
-    return new Results(settings.dir(), parts, settings.maxLine(), text);
+    return new Results(settings.dir(), parts, settings.maxLine(), remote::readLine);
   }
 
   /** Releases the state directory; the run can be opened again, here or in another process. */

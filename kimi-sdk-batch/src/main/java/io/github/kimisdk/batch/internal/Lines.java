@@ -1,4 +1,4 @@
-package io.github.kimisdk.internal.batch;
+package io.github.kimisdk.batch.internal;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;

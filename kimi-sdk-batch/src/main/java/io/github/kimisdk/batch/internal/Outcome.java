@@ -1,4 +1,4 @@
-package io.github.kimisdk.internal.batch;
+package io.github.kimisdk.batch.internal;
 
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.platform.BatchResult;

@@ -1,6 +1,8 @@
-package io.github.kimisdk.internal.batch;
+package io.github.kimisdk.batch.internal;
 
+import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.platform.Batch;
+import io.github.kimisdk.platform.BatchLine;
 import io.github.kimisdk.platform.FileObject;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,8 +10,8 @@ import java.util.Map;
 
 /**
  * What a run asks of Kimi's file and batch endpoints, each call blocking until it is answered and
- * failing with the {@link io.github.kimisdk.errors.KimiException} it is. The client's services
- * implement it: the engine stands below them.
+ * failing with the {@link io.github.kimisdk.errors.KimiException} it is. {@code BatchRun}
+ * implements it on the client's public calls: the engine stands below them.
  */
 public interface Remote {
 
@@ -71,6 +73,25 @@ public interface Remote {
    * @param limit the most bytes
    */
   void download(String fileId, Path target, long limit);
+
+  /**
+   * Returns a batch input file's line for a row, as the client sends its request.
+   *
+   * @param customId the row's id
+   * @param request the row's request
+   * @return the line's bytes, with its line feed
+   * @throws io.github.kimisdk.errors.KimiException if the client refuses the request
+   */
+  byte[] inputLine(String customId, ChatRequest request);
+
+  /**
+   * Reads a line of a batch's output or error file, its texts kept as the client keeps a server's.
+   *
+   * @param line the line
+   * @return what it says
+   * @throws io.github.kimisdk.errors.DecodingException if it cannot be read
+   */
+  BatchLine readLine(String line);
 
   /**
    * Deletes a file.

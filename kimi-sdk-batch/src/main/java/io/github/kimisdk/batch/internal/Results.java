@@ -1,13 +1,12 @@
-package io.github.kimisdk.internal.batch;
+package io.github.kimisdk.batch.internal;
 
-import io.github.kimisdk.internal.http.MalformedBodyException;
-import io.github.kimisdk.internal.http.ServerText;
-import io.github.kimisdk.internal.platform.PlatformCodec;
+import io.github.kimisdk.errors.DecodingException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.platform.BatchLine;
 import io.github.kimisdk.platform.BatchResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,20 +18,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads a finished run's results back from its state directory, part after part: the lines of each
  * part's output and error files matched to its rows by {@code custom_id} (the first line of a row
  * wins), then each row of the part no line answered, then the rows refused before sending. Every
  * row of the spool comes out once. Memory holds the ids of one part and the results of one line;
- * the server's texts are bounded and redacted as an exception's are.
+ * the server's texts are bounded and redacted as an exception's are, by the client that reads each
+ * line ({@code KimiBatches.readLine}).
  */
 public final class Results implements Iterator<Outcome>, AutoCloseable {
 
   private final Path dir;
   private final List<Part> parts;
   private final int maxLine;
-  private final ServerText text;
+  private final Function<String, BatchLine> read;
   private final ArrayDeque<Outcome> ready = new ArrayDeque<>();
   private int next; // the next part to read
   private boolean refusalsRead;
@@ -46,11 +47,11 @@ public final class Results implements Iterator<Outcome>, AutoCloseable {
   private int file; // 0: output, 1: errors, 2: the rows without a line
   private long unreadable; // lines of the part's files that could not be read
 
-  Results(Path dir, List<Part> parts, int maxLine, ServerText text) {
+  Results(Path dir, List<Part> parts, int maxLine, Function<String, BatchLine> read) {
     this.dir = dir;
     this.parts = parts;
     this.maxLine = maxLine;
-    this.text = text;
+    this.read = read;
   }
 
   @Override
@@ -137,10 +138,10 @@ public final class Results implements Iterator<Outcome>, AutoCloseable {
   }
 
   private void match(String line) {
-    PlatformCodec.BatchLine b;
+    BatchLine b;
     try {
-      b = PlatformCodec.batchLine(line, fileId);
-    } catch (MalformedBodyException e) {
+      b = read.apply(line);
+    } catch (DecodingException e) {
       String customId = customIdOf(line);
       Long index = customId == null ? null : ids.get(customId);
       if (index == null || !seen.add(customId)) {
@@ -162,15 +163,7 @@ public final class Results implements Iterator<Outcome>, AutoCloseable {
     if (index == null || !seen.add(b.customId())) {
       return; // a line of no row of this part, or a second line of one
     }
-    BatchResult.Error error = b.error();
-    if (error != null) {
-      error =
-          new BatchResult.Error(
-              error.httpStatus(),
-              text.keep(error.type(), 256),
-              text.keep(error.message(), ServerText.MAX_MESSAGE));
-    }
-    ready.add(new Outcome(b.customId(), index, b.completion(), error));
+    ready.add(new Outcome(b.customId(), index, b.completion(), b.error())); // texts kept by read
   }
 
   private static String customIdOf(String line) {

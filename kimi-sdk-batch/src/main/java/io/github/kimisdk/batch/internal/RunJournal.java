@@ -1,6 +1,6 @@
-package io.github.kimisdk.internal.batch;
+package io.github.kimisdk.batch.internal;
 
-import io.github.kimisdk.internal.batch.Part.Stage;
+import io.github.kimisdk.batch.internal.Part.Stage;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;

@@ -1,8 +1,7 @@
-package io.github.kimisdk.internal.batch;
+package io.github.kimisdk.batch.internal;
 
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
-import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.json.JsonWriter;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
@@ -18,8 +17,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
-import java.util.function.UnaryOperator;
 
 /**
  * Writes a run's rows into its parts on disk, one row at a time: each part's JSONL input ({@code
@@ -38,13 +37,13 @@ final class Spool {
   private final Path dir;
   private final int maxRows;
   private final long maxBytes;
-  private final UnaryOperator<ChatRequest> check;
+  private final BiFunction<String, ChatRequest, byte[]> inputLine;
 
-  Spool(Path dir, int maxRows, long maxBytes, UnaryOperator<ChatRequest> check) {
+  Spool(Path dir, int maxRows, long maxBytes, BiFunction<String, ChatRequest, byte[]> inputLine) {
     this.dir = dir;
     this.maxRows = maxRows;
     this.maxBytes = maxBytes;
-    this.check = check;
+    this.inputLine = inputLine;
   }
 
   /** Deletes what an earlier spool that never completed left behind. */
@@ -82,7 +81,7 @@ final class Spool {
         String customId = row.getKey();
         byte[] line;
         try {
-          line = PlatformCodec.batchLine(customId, check.apply(row.getValue()));
+          line = inputLine.apply(customId, row.getValue());
         } catch (KimiException e) {
           refusals.write(refusal(customId, index, e.getMessage()));
           refused++;

@@ -1,4 +1,4 @@
-package io.github.kimisdk.internal.batch;
+package io.github.kimisdk.batch.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

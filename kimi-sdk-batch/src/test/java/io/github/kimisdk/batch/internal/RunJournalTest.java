@@ -1,9 +1,9 @@
-package io.github.kimisdk.internal.batch;
+package io.github.kimisdk.batch.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.internal.batch.Part.Stage;
+import io.github.kimisdk.batch.internal.Part.Stage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
