@@ -16,6 +16,7 @@ module io.github.kimisdk {
 
   exports io.github.kimisdk;
   exports io.github.kimisdk.platform;
+  exports io.github.kimisdk.host;
   exports io.github.kimisdk.errors;
   exports io.github.kimisdk.chat;
   exports io.github.kimisdk.tool;

@@ -7,6 +7,7 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.Price;
 import io.github.kimisdk.model.PriceTable;

@@ -16,6 +16,7 @@ import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.errors.ResponseTooLargeException;
 import io.github.kimisdk.errors.StructuredOutputException;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.internal.client.ClientCore;
 import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.config.ClientConfig;

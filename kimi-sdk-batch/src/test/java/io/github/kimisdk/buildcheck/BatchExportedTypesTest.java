@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.batch.BatchRun;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,16 +29,7 @@ class BatchExportedTypesTest {
 
   @Test
   void everyTopLevelExportedTypeIsNamedInTheChangelog() throws Exception {
-    Path batch = batchLocation();
-    String since = String.join("\n", Compat.sinceBaseline(Compat.rootOf(batch)));
-    List<String> unnamed = new ArrayList<>();
-    for (String type : ClassFiles.exportedTypes(batch)) {
-      String simple = ExportedTypes.withoutPackage(type);
-      if (!simple.contains(".") && !ExportedTypes.namedInACodeSpan(since, simple)) {
-        unnamed.add(simple);
-      }
-    }
-    assertThat(unnamed)
+    assertThat(ExportedTypes.unnamedTopLevel(batchLocation()))
         .as("kimi-sdk-batch's exported types CHANGELOG.md does not name in a code span")
         .isEmpty();
   }

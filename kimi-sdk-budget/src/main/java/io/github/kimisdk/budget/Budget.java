@@ -85,7 +85,7 @@ import java.util.Set;
  *
  * <p>A budget in money needs a price, in its currency, for the model of every target its calls go
  * to: one without fails the call with a {@link io.github.kimisdk.errors.ConfigurationException}
- * naming the target (give a host its prices with {@link io.github.kimisdk.Host#withPrices}; a
+ * naming the target (give a host its prices with {@link io.github.kimisdk.host.Host#withPrices}; a
  * team's own server may be priced at zero). Immutable settings; the counts it holds in this
  * process, and what this process last saw of a shared count ({@link #snapshots()}), are
  * thread-safe.

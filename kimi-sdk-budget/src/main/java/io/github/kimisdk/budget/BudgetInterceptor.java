@@ -2,7 +2,6 @@ package io.github.kimisdk.budget;
 
 import io.github.kimisdk.KimiInterceptor;
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
@@ -10,6 +9,7 @@ import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.errors.Errors;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.model.Price;
 import io.github.kimisdk.token.TokenEstimator;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.errors.BudgetExceededException;
 import io.github.kimisdk.errors.Errors;
+import io.github.kimisdk.testing.FakeClock;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Currency;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,36 +28,14 @@ class BudgetTermsTest {
 
   private static final Currency USD = Currency.getInstance("USD");
 
-  /** A clock whose instant the test sets. */
-  private static final class VirtualClock extends Clock {
-    final AtomicLong millis;
+  /** A clock at {@code instant}, which the test moves forward. */
+  private static FakeClock clockAt(String instant) {
+    return new FakeClock(Instant.parse(instant));
+  }
 
-    VirtualClock(String instant) {
-      millis = new AtomicLong(Instant.parse(instant).toEpochMilli());
-    }
-
-    void set(String instant) {
-      millis.set(Instant.parse(instant).toEpochMilli());
-    }
-
-    void advance(Duration d) {
-      millis.addAndGet(d.toMillis());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
+  /** Moves {@code clock} forward to {@code instant}. */
+  private static void set(FakeClock clock, String instant) {
+    clock.advance(Duration.between(clock.instant(), Instant.parse(instant)));
   }
 
   static final String ALL = "";
@@ -186,7 +164,7 @@ class BudgetTermsTest {
   })
   void aCalendarPeriodRunsFromItsStartInItsZoneToTheNextOnes(
       String unit, String zone, String at, String period, String end) {
-    VirtualClock clock = new VirtualClock(at);
+    FakeClock clock = clockAt(at);
     BudgetTerms b = terms(USD, "1", unit.equals("month"), ZoneId.of(zone), null, ALL, clock);
     Budget.Counter c = b.counter("");
     assertThat(c.period()).isEqualTo(period);
@@ -211,7 +189,7 @@ class BudgetTermsTest {
   })
   void aRollingWindowsSpendLeavesAfterOneWindowAndAtMostASixtiethMore(
       String window, long at, long leaves) {
-    VirtualClock clock = new VirtualClock("2026-12-01T00:00:00Z");
+    FakeClock clock = clockAt("2026-12-01T00:00:00Z");
     long start = clock.millis();
     clock.advance(Duration.ofMillis(at));
     BudgetTerms b = terms(USD, "1", false, null, Duration.parse(window), ALL, clock);
@@ -267,7 +245,7 @@ class BudgetTermsTest {
    */
   @Test
   void reservationsAreTakenWhileTheyFitAndSettleAtTheRealAmount() {
-    VirtualClock clock = new VirtualClock("2026-12-01T10:00:00Z");
+    FakeClock clock = clockAt("2026-12-01T10:00:00Z");
     BudgetTerms b = terms(USD, "0.05", false, ZoneOffset.UTC, null, ALL, clock);
     Budget.Counter c = b.counter("");
     long limit = b.limitUnits(); // 5,000,000
@@ -305,11 +283,11 @@ class BudgetTermsTest {
    */
   @Test
   void aNewDayStartsAfreshAndACallCountsInTheDayItWasReservedIn() {
-    VirtualClock clock = new VirtualClock("2026-12-01T23:59:59Z");
+    FakeClock clock = clockAt("2026-12-01T23:59:59Z");
     BudgetTerms b = daily("0.05", clock);
     Budget.Counter before = b.counter("");
     assertThat(b.reserve(before, 4_000_000, "late").taken()).isTrue();
-    clock.set("2026-12-02T00:00:01Z");
+    set(clock, "2026-12-02T00:00:01Z");
     Budget.Counter after = b.counter("");
     assertThat(after.period()).isEqualTo("2026-12-02");
     assertThat(b.reserve(after, 5_000_000, "early").taken()).isTrue();
@@ -326,7 +304,7 @@ class BudgetTermsTest {
    */
   @Test
   void inARollingWindowSpendLeavesOneWindowLaterAndARefusalSaysWhenItFits() {
-    VirtualClock clock = new VirtualClock("2026-12-01T00:00:00Z");
+    FakeClock clock = clockAt("2026-12-01T00:00:00Z");
     BudgetTerms b = terms(null, "1000", false, null, Duration.ofHours(1), ALL, clock);
     long t0 = clock.millis();
     for (int i = 0; i < 4; i++) { // 250 tokens at +0, +10, +20 and +30 minutes
@@ -340,9 +318,9 @@ class BudgetTermsTest {
     assertThat(t.taken()).isFalse();
     assertThat(t.spent()).isEqualTo(1000);
     assertThat(t.fitsAt() - t0).isEqualTo(Duration.ofMinutes(71).toMillis());
-    clock.set("2026-12-01T01:00:59.999Z"); // the first slice's amount has not left yet
+    set(clock, "2026-12-01T01:00:59.999Z"); // the first slice's amount has not left yet
     assertThat(b.reserve(b.counter(""), 250, "y").taken()).isFalse();
-    clock.set("2026-12-01T01:01:00Z"); // it has
+    set(clock, "2026-12-01T01:01:00Z"); // it has
     assertThat(b.reserve(b.counter(""), 250, "y")).isEqualTo(new Budget.Tally(true, 750, 250, 0));
     // an amount above the limit never fits
     assertThat(b.reserve(b.counter(""), 1001, "z").fitsAt()).isZero();
@@ -351,7 +329,7 @@ class BudgetTermsTest {
   /** A refusal names the budget, its counter, what was spent and held, the limit and the reset. */
   @Test
   void aRefusalNamesTheBudgetWhatWasSpentTheLimitAndWhenItResets() {
-    VirtualClock clock = new VirtualClock("2026-12-01T10:00:00Z");
+    FakeClock clock = clockAt("2026-12-01T10:00:00Z");
     BudgetTerms b = terms(USD, "0.05", false, ZoneOffset.UTC, null, TENANT, clock);
     Budget.Counter c = b.counter("tenant:acme");
     b.reserve(c, 4_912_000, "a");
@@ -382,14 +360,7 @@ class BudgetTermsTest {
   @Test
   void aWorstCaseAboveTheWholeLimitSaysWhatToChange() {
     BudgetTerms b =
-        terms(
-            null,
-            "1000",
-            false,
-            ZoneOffset.UTC,
-            null,
-            ALL,
-            new VirtualClock("2026-12-01T10:00:00Z"));
+        terms(null, "1000", false, ZoneOffset.UTC, null, ALL, clockAt("2026-12-01T10:00:00Z"));
     Budget.Counter c = b.counter("");
     Budget.Tally t = b.reserve(c, 1500, "a");
     assertThat(t.taken()).isFalse();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.github.kimisdk.Endpoint;
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.RetryPolicy;
@@ -19,12 +18,13 @@ import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.errors.QuotaExceededException;
 import io.github.kimisdk.errors.ServerException;
 import io.github.kimisdk.errors.StreamException;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.model.PriceTable;
+import io.github.kimisdk.testing.FakeClock;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,31 +49,7 @@ class SpendBudgetHttpTest {
   static final String KEY = "sk-test-0123456789abcdefghijklmnop";
 
   FakeKimiServer server;
-  final VirtualClock clock = new VirtualClock("2026-12-01T10:00:00Z");
-
-  /** A clock the test moves. */
-  static final class VirtualClock extends Clock {
-    final AtomicLong millis;
-
-    VirtualClock(String at) {
-      millis = new AtomicLong(Instant.parse(at).toEpochMilli());
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-  }
+  final FakeClock clock = new FakeClock(Instant.parse("2026-12-01T10:00:00Z")); // moved by a test
 
   @BeforeEach
   void start() {
@@ -155,7 +130,7 @@ class SpendBudgetHttpTest {
       assertThat(server.requestCount()).isEqualTo(sent);
 
       // the next day starts afresh
-      clock.millis.set(Instant.parse("2026-12-02T00:00:00Z").toEpochMilli());
+      clock.advance(Duration.between(clock.instant(), Instant.parse("2026-12-02T00:00:00Z")));
       assertThat(kimi.chat(hi(100)).text()).isNotEmpty();
       assertThat(server.requestCount()).isEqualTo(sent + 1);
     }

@@ -3,9 +3,9 @@ package io.github.kimisdk.opentelemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.github.kimisdk.budget.Budget;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RequestOptions;
+import io.github.kimisdk.budget.Budget;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.BudgetExceededException;
 import io.github.kimisdk.testing.FakeKimiServer;

@@ -284,7 +284,7 @@ public final class RedisBudgetStore implements BudgetStore {
         }
         return t;
       } catch (RedisUnavailableException e) {
-        store.unreachable(e);
+        store.noteUnreachable(e);
       }
     }
     if (store.fallbackMode() == RedisRateLimitStore.Fallback.FAIL_CLOSED) {
@@ -311,7 +311,7 @@ public final class RedisBudgetStore implements BudgetStore {
         store.answered();
         return t;
       } catch (RedisUnavailableException e) {
-        store.unreachable(e);
+        store.noteUnreachable(e);
       }
     }
     // written by the next call that reaches Redis; its reservation's lease ends meanwhile

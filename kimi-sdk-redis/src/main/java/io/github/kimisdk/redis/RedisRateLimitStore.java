@@ -397,6 +397,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
   // the next call that reaches Redis, so that a Redis back from a blip, or a replica promoted in a
   // failover, does not hold them until they expire. Any thread adds and removes entries.
   private final Map<Unreturned, Long> unreturned = new ConcurrentHashMap<>();
+
   /** A lease whose give-back failed. */
   private record Unreturned(String account, String lease) {}
 
@@ -763,7 +764,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
   }
 
   /** Notes that Redis could not be reached for a budget's script; for {@link RedisBudgetStore}. */
-  void unreachable(RedisUnavailableException e) {
+  void noteUnreachable(RedisUnavailableException e) {
     wentDown(e);
   }
 

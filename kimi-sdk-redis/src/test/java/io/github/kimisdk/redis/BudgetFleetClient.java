@@ -2,8 +2,8 @@ package io.github.kimisdk.redis;
 
 import static io.github.kimisdk.redis.RedisRateLimitStore.Fallback.FAIL_CLOSED;
 
-import io.github.kimisdk.budget.Budget;
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.budget.Budget;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.BudgetExceededException;

@@ -130,7 +130,7 @@ final class Layout {
 
   /** The exported packages, relative to the base (LayoutTest checks them against the module's). */
   static final Set<String> EXPORTED =
-      Set.of("", "platform", "errors", "chat", "tool", "model", "token", "json", "sse");
+      Set.of("", "platform", "host", "errors", "chat", "tool", "model", "token", "json", "sse");
 
   /**
    * The engine's rooms, and the other rooms each may use (its own subpackages always): the walls
@@ -215,7 +215,14 @@ final class Layout {
       Map.of(
           "ResponseMetadata",
           "a plain value: chat.ChatStream hands out the metadata of the response it streams, and"
-              + " errors.KimiException that of the response a failure came with");
+              + " errors.KimiException that of the response a failure came with",
+          "Endpoint",
+          "a plain setting: host.Host is served at one, as the client is",
+          "WireProtocol",
+          "a plain setting: host.Host names the protocols its endpoint speaks",
+          "Target",
+          "a plain setting: host.TargetStatus and host.TargetReport tell of the target they are"
+              + " about");
 
   /** Timer classes of the JDK that only base.flow may use. */
   private static final Set<String> TIMER_CLASSES =

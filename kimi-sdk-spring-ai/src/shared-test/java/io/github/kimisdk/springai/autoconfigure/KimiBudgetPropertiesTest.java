@@ -3,8 +3,8 @@ package io.github.kimisdk.springai.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.github.kimisdk.budget.Budget;
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.budget.Budget;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.BudgetExceededException;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -154,9 +154,11 @@ class KimiBudgetPropertiesTest {
             "spring.ai.kimi.budgets.t.tokens=10",
             "spring.ai.kimi.budgets.t.tenant=acme",
             "spring.ai.kimi.budgets.t.per=tenant");
-    assertThat(a.getDescription()).contains("spring.ai.kimi.budgets.t sets .per=tenant and .tenant");
-    assertThat(analysis("spring.ai.kimi.budgets.t.tokens=10", "spring.ai.kimi.budgets.t.per=each")
-            .getAction())
+    assertThat(a.getDescription())
+        .contains("spring.ai.kimi.budgets.t sets .per=tenant and .tenant");
+    assertThat(
+            analysis("spring.ai.kimi.budgets.t.tokens=10", "spring.ai.kimi.budgets.t.per=each")
+                .getAction())
         .contains("spring.ai.kimi.budgets.t.per to tenant, tag, or tenant,tag");
   }
 

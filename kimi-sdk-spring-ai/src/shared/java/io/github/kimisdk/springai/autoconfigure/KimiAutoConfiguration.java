@@ -1,14 +1,14 @@
 package io.github.kimisdk.springai.autoconfigure;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RateLimitStore;
-import io.github.kimisdk.budget.Budget;
-import io.github.kimisdk.budget.BudgetStore;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Target;
+import io.github.kimisdk.budget.Budget;
+import io.github.kimisdk.budget.BudgetStore;
 import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.springai.KimiChatModel;
 import io.github.kimisdk.springai.KimiTenants;
 import io.github.kimisdk.springai.MdcContextPropagator;
@@ -100,7 +100,7 @@ public class KimiAutoConfiguration {
    * KimiApiKeySupplier} bean, asked before every attempt (so a rotated key needs no restart), else
    * from {@code spring.ai.kimi.api-key} (else {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or
    * {@code KIMI_CODING_API_KEY}), the host from {@code spring.ai.kimi.host} ({@link
-   * io.github.kimisdk.Host#of(String, String)}; unset, Moonshot's) at the base URL from {@code
+   * io.github.kimisdk.host.Host#of(String, String)}; unset, Moonshot's) at the base URL from {@code
    * spring.ai.kimi.base-url} (else {@code KIMI_BASE_URL}), the retries from {@code
    * spring.ai.kimi.retry.*}, the rate limit from {@code spring.ai.kimi.rate-limit.*} (shared
    * through {@code store} when an account is set), the fallback targets from {@code

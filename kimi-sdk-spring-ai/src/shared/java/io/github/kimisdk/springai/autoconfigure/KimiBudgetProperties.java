@@ -183,8 +183,8 @@ public class KimiBudgetProperties {
 
     /**
      * Scopes {@code b} by tenant, by tag, or both: a tenant's counter each ({@code per} naming
-     * tenant) or one tenant's ({@code tenant}), and a tag's counter each ({@code per} naming tag) or
-     * one tag's ({@code tag}).
+     * tenant) or one tenant's ({@code tenant}), and a tag's counter each ({@code per} naming tag)
+     * or one tag's ({@code tag}).
      */
     private void scope(Budget.Builder b, String p) {
       boolean perTenant = false;
@@ -196,15 +196,18 @@ public class KimiBudgetProperties {
             case "tag" -> perTag = true;
             default ->
                 throw new KimiSettingsException(
-                    p + ".per is " + per + ".",
-                    "Set " + p + ".per to tenant, tag, or tenant,tag.");
+                    p + ".per is " + per + ".", "Set " + p + ".per to tenant, tag, or tenant,tag.");
           }
         }
       }
       if (perTenant && tenant != null || perTag && tag != null) {
         throw new KimiSettingsException(
-            p + " sets .per=" + (perTenant && tenant != null ? "tenant" : "tag") + " and ."
-                + (perTenant && tenant != null ? "tenant" : "tag") + ".",
+            p
+                + " sets .per="
+                + (perTenant && tenant != null ? "tenant" : "tag")
+                + " and ."
+                + (perTenant && tenant != null ? "tenant" : "tag")
+                + ".",
             "Set one for each: .per=tenant or .tenant, and .per=tag or .tag.");
       }
       if (perTenant) {

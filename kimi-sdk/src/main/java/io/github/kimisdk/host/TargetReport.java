@@ -1,5 +1,7 @@
-package io.github.kimisdk;
+package io.github.kimisdk.host;
 
+import io.github.kimisdk.KimiAccount;
+import io.github.kimisdk.Target;
 import io.github.kimisdk.base.text.RecordText;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,9 @@
-package io.github.kimisdk;
+package io.github.kimisdk.host;
 
+import io.github.kimisdk.KimiAccount;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.ResponseMetadata;
+import io.github.kimisdk.Target;
 import java.net.URI;
 import java.util.Objects;
 

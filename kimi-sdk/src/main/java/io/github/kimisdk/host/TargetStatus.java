@@ -1,5 +1,8 @@
-package io.github.kimisdk;
+package io.github.kimisdk.host;
 
+import io.github.kimisdk.KimiAccount;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.Target;
 import io.github.kimisdk.base.text.RecordText;
 import io.github.kimisdk.errors.EngineOverloadedException;
 import io.github.kimisdk.model.Spend;

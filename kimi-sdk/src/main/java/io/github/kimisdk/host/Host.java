@@ -1,5 +1,8 @@
-package io.github.kimisdk;
+package io.github.kimisdk.host;
 
+import io.github.kimisdk.Endpoint;
+import io.github.kimisdk.Target;
+import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.base.text.UserCode;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.completions.RequestFields;
