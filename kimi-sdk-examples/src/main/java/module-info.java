@@ -10,6 +10,12 @@ module io.github.kimisdk.examples {
   // a program of the other examples runs without it: on the module path those need --add-modules
   // io.github.kimisdk.agents.
   requires static io.github.kimisdk.agents;
+  // Budgets (kimi-sdk-budget), which the guides' snippets compiled against the examples' module
+  // path use. Optional: no example program needs it at run time.
+  requires static io.github.kimisdk.budget;
+  // BulkRun's batch runner (kimi-sdk-batch). Optional, as the agents are: on the module path
+  // BulkRun needs --add-modules io.github.kimisdk.batch.
+  requires static io.github.kimisdk.batch;
   // FakeKimiServer (kimi-sdk-testing), which the examples use offline; it brings jdk.httpserver.
   requires io.github.kimisdk.testing;
   // McpOAuthAgent's own authorization and MCP servers, on loopback.

@@ -16,6 +16,7 @@ module io.github.kimisdk {
 
   exports io.github.kimisdk;
   exports io.github.kimisdk.platform;
+  exports io.github.kimisdk.host;
   exports io.github.kimisdk.errors;
   exports io.github.kimisdk.chat;
   exports io.github.kimisdk.tool;
@@ -34,7 +35,14 @@ module io.github.kimisdk {
   exports io.github.kimisdk.base.net to
       io.github.kimisdk.mcp;
   exports io.github.kimisdk.base.text to
-      io.github.kimisdk.mcp;
+      io.github.kimisdk.mcp,
+      io.github.kimisdk.batch;
   exports io.github.kimisdk.base.version to
       io.github.kimisdk.mcp;
+  // The exceptions' one door (errors.Errors.exceptions()), to the satellites whose work fails as
+  // the client's own: a budget's refusal and its store's failure, a batch run's timeout, as the
+  // engine makes them.
+  exports io.github.kimisdk.errors.access to
+      io.github.kimisdk.budget,
+      io.github.kimisdk.batch;
 }

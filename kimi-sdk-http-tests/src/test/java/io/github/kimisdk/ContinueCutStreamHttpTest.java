@@ -11,6 +11,7 @@ import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.errors.TruncatedStreamException;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;

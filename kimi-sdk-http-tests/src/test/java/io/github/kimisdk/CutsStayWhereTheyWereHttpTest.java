@@ -6,6 +6,8 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.TargetStatus;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.time.Duration;

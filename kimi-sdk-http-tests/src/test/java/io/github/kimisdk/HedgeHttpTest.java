@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.TargetStatus;
 import io.github.kimisdk.testing.FakeKimiServer;
 import java.time.Duration;
 import java.util.List;

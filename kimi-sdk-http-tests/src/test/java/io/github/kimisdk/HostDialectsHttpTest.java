@@ -10,6 +10,7 @@ import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;

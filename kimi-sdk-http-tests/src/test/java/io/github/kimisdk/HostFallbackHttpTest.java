@@ -9,6 +9,8 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamException;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.RecordedRequest;
 import java.time.Duration;

@@ -8,6 +8,7 @@ import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.errors.EngineOverloadedException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.ServerException;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.net.URI;

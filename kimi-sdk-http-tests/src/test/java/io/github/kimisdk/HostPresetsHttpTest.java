@@ -9,6 +9,7 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;

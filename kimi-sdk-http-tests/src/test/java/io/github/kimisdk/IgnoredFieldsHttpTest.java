@@ -8,6 +8,7 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;

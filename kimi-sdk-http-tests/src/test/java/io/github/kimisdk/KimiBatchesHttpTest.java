@@ -11,15 +11,22 @@ import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.platform.Batch;
+import io.github.kimisdk.platform.BatchLine;
 import io.github.kimisdk.platform.BatchResult;
+import io.github.kimisdk.platform.FileObject;
+import io.github.kimisdk.platform.FilePurpose;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KimiBatchesHttpTest {
 
@@ -96,6 +103,59 @@ class KimiBatchesHttpTest {
     assertThat(results.get(1).error().type()).isEqualTo("invalid_request_error");
     assertThat(results.get(1).error().message()).isEqualTo("bad line 2");
     assertThat(results.get(2).completion().text()).isEqualTo("You said: third");
+  }
+
+  /**
+   * The calls a batch of one's own works a line at a time with (kimi-sdk-batch's runner does): the
+   * input line a request becomes, the file uploaded and a batch made over it, the result file
+   * downloaded to disk and each of its lines read, its texts kept as a server's.
+   */
+  @Test
+  void aBatchOfOnesOwnIsWrittenSentAndReadALineAtATime(@TempDir Path dir) throws Exception {
+    ChatRequest question = ChatRequest.of("kimi-k2.6", "question");
+    byte[] line = kimi.batches().inputLine("row-1", question);
+    JsonObject parsed = (JsonObject) Json.parse(new String(line, StandardCharsets.UTF_8));
+    assertThat(parsed.get("custom_id")).isEqualTo(JsonString.of("row-1"));
+    assertThat(line[line.length - 1]).as("a line of its own").isEqualTo((byte) '\n');
+    assertThat(new String(line, StandardCharsets.UTF_8))
+        .as("as create writes a request, under its own id")
+        .isEqualTo(
+            new String(kimi.batches().inputLine("request-0", question), StandardCharsets.UTF_8)
+                .replace("\"request-0\"", "\"row-1\""));
+    assertThatThrownBy(() -> kimi.batches().inputLine(" ", question))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("customId");
+
+    Path input = Files.write(dir.resolve("input.jsonl"), line);
+    FileObject file = kimi.files().upload(input, "input.jsonl", FilePurpose.BATCH);
+    Batch batch = kimi.batches().createFromFile(file.id(), "24h", Map.of("job", "own"));
+    assertThat(batch.isFinished()).isTrue();
+    assertThat(batch.metadata()).containsEntry("job", "own");
+    assertThatThrownBy(() -> kimi.batches().createFromFile(file.id(), "1h", Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("completionWindow");
+
+    Path output = dir.resolve("output.jsonl");
+    long bytes = kimi.files().download(batch.outputFileId(), output, 1 << 20);
+    assertThat(bytes).isEqualTo(Files.size(output));
+    List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8);
+    BatchLine answered = kimi.batches().readLine(lines.get(0));
+    assertThat(answered.customId()).isEqualTo("row-1");
+    assertThat(answered.isSuccess()).isTrue();
+    assertThat(answered.completion().text()).isEqualTo("You said: question");
+
+    BatchLine failed =
+        kimi.batches()
+            .readLine(
+                "{\"custom_id\":\"row-2\",\"response\":{\"status_code\":400,\"body\":{\"error\":"
+                    + "{\"type\":\"invalid_request_error\",\"message\":\"bad\\nline\"}}}}");
+    assertThat(failed.isSuccess()).isFalse();
+    assertThat(failed.error().httpStatus()).isEqualTo(400);
+    assertThat(failed.error().type()).isEqualTo("invalid_request_error");
+    assertThat(failed.error().message()).as("its line break escaped").isEqualTo("bad\\nline");
+    assertThatThrownBy(() -> kimi.batches().readLine("not json"))
+        .isInstanceOf(DecodingException.class)
+        .hasMessageContaining("A batch result line is not a JSON object");
   }
 
   @Test

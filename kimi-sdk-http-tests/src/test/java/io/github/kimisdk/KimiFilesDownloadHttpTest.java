@@ -37,7 +37,7 @@ class KimiFilesDownloadHttpTest {
     String body = "line\n".repeat(100_000);
     server.enqueue(FakeResponse.body(200, "application/octet-stream", body));
     Path target = dir.resolve("out.jsonl");
-    long written = files.downloadAsync("file-1", target, 1 << 20).get();
+    long written = files.download("file-1", target, 1 << 20);
     assertThat(written).isEqualTo(body.length());
     assertThat(Files.readString(target, StandardCharsets.UTF_8)).isEqualTo(body);
     assertThat(server.takeRequest().path()).isEqualTo("/v1/files/file-1/content");
@@ -47,19 +47,19 @@ class KimiFilesDownloadHttpTest {
   void aBodyOverTheLimitIsAbandonedWithWhatToKnow() {
     server.enqueue(FakeResponse.body(200, "application/octet-stream", "x".repeat(5_000)));
     Path target = dir.resolve("out.jsonl");
-    assertThatThrownBy(() -> files.downloadAsync("f", target, 1_000).join())
-        .cause()
+    assertThatThrownBy(() -> files.download("f", target, 1_000))
         .isInstanceOf(ResponseTooLargeException.class)
         .hasMessageContaining("The file download exceeded 1000 bytes, more than Kimi stores");
+    assertThat(target).as("what was written is removed").doesNotExist();
   }
 
   @Test
   void aBodyAnnouncedOverTheLimitIsRefusedBeforeItIsRead() {
     server.enqueue(FakeResponse.body(200, "application/octet-stream", "y".repeat(2_000)));
     Path target = dir.resolve("announced.jsonl");
-    assertThatThrownBy(() -> files.downloadAsync("f", target, 1_999).join())
-        .cause()
+    assertThatThrownBy(() -> files.download("f", target, 1_999))
         .isInstanceOf(ResponseTooLargeException.class);
+    assertThat(target).doesNotExist();
   }
 
   @Test
@@ -68,9 +68,16 @@ class KimiFilesDownloadHttpTest {
         FakeResponse.error(
             404,
             "{\"error\":{\"type\":\"resource_not_found_error\",\"message\":\"File not found\"}}"));
-    assertThatThrownBy(() -> files.downloadAsync("gone", dir.resolve("x"), 1_000).join())
-        .cause()
+    assertThatThrownBy(() -> files.download("gone", dir.resolve("x"), 1_000))
         .isInstanceOf(NotFoundException.class)
         .hasMessageContaining("File not found");
+  }
+
+  @Test
+  void aLimitBelowOneIsRefusedBeforeAnythingIsSent() {
+    assertThatThrownBy(() -> files.download("f", dir.resolve("x"), 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxBytes must be at least 1");
+    assertThat(server.requestCount()).isZero();
   }
 }

@@ -16,6 +16,8 @@ import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.errors.ServerException;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.testing.FakeKimiExtension;

@@ -2,10 +2,13 @@ package io.github.kimisdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.TargetReport.Check;
-import io.github.kimisdk.TargetReport.Finding;
-import io.github.kimisdk.TargetReport.Outcome;
 import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.TargetReport;
+import io.github.kimisdk.host.TargetReport.Check;
+import io.github.kimisdk.host.TargetReport.Finding;
+import io.github.kimisdk.host.TargetReport.Outcome;
+import io.github.kimisdk.host.TargetStatus;
 import io.github.kimisdk.platform.PingResult;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;

@@ -6,6 +6,7 @@ import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamException;
+import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.model.Cost;
 import java.net.URI;
 import java.time.Duration;

@@ -1,6 +1,9 @@
 package io.github.kimisdk;
 
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.TargetReport;
+import io.github.kimisdk.host.TargetStatus;
 import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.platform.Balance;
 import io.github.kimisdk.platform.PingResult;

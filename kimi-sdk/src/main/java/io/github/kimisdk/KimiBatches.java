@@ -6,15 +6,16 @@ import io.github.kimisdk.errors.Errors;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.NotFoundException;
-import io.github.kimisdk.internal.batch.BatchEngine;
 import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.http.ErrorFactory;
+import io.github.kimisdk.internal.http.MalformedBodyException;
+import io.github.kimisdk.internal.http.ServerText;
 import io.github.kimisdk.internal.platform.PlatformCodec;
 import io.github.kimisdk.json.JsonWriter;
 import io.github.kimisdk.platform.Batch;
+import io.github.kimisdk.platform.BatchLine;
 import io.github.kimisdk.platform.BatchResult;
 import io.github.kimisdk.platform.FileContent;
-import io.github.kimisdk.platform.FileObject;
 import io.github.kimisdk.platform.FilePurpose;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 
 /**
  * Kimi's batch API ({@code /batches}), reached through {@link KimiClient#batches()}. The SDK writes
@@ -102,11 +102,11 @@ public final class KimiBatches {
         .calls()
         .compose(
             files.uploadBytesAsync(input, "batch.jsonl", FilePurpose.BATCH),
-            file -> createFromFile(file.id(), completionWindow, metadata));
+            file -> createFromFileAsync(file.id(), completionWindow, metadata));
   }
 
   /** Creates a batch over an uploaded input file ({@code POST /batches}). */
-  CompletableFuture<Batch> createFromFile(
+  private CompletableFuture<Batch> createFromFileAsync(
       String inputFileId, String completionWindow, Map<String, String> metadata) {
     JsonWriter w = new JsonWriter().beginObject();
     w.name("input_file_id").value(inputFileId);
@@ -127,105 +127,90 @@ public final class KimiBatches {
   }
 
   /**
-   * Opens a run of many rows through the batch API, in bounded memory and resumable (see {@link
-   * BatchRun}): nothing is read or sent until {@link BatchRun#await}. A state directory that holds
-   * a run already is that run, taken on where it stood; {@code rows} are then read only if the run
-   * had not written them all to disk, and must be the same rows in the same order.
+   * Creates a batch over an input file already uploaded with purpose {@code batch} ({@code POST
+   * /batches}): for input files of one's own, too large to hold in memory, written with {@link
+   * #inputLine} and uploaded with {@link KimiFiles#upload(java.nio.file.Path, String, FilePurpose)}
+   * (as kimi-sdk-batch's {@code BatchRun} does).
    *
-   * <pre>{@code
-   * try (BatchRun run = kimi.batches().run(rows, BatchRun.Options.builder(dir).build())) {
-   *   run.await(Duration.ofHours(24));
-   *   try (Stream<BatchRun.Result> results = run.results()) {
-   *     results.forEach(r -> System.out.println(r.customId() + ": " + r.isSuccess()));
-   *   }
-   * }
-   * }</pre>
-   *
-   * <p>Each row's request is adapted to its model and checked as a chat call's would be; a row the
-   * client refuses (a request its model rejects, or a line larger than a batch may be) is not sent
-   * and comes back as a failed result. The calls to Kimi carry this client's settings, and a
-   * derived client's options ({@code kimi.withOptions(options).batches()}) apply to each of them.
-   *
-   * @param rows the rows, read once, on the thread that first calls {@code await}; closed by {@link
-   *     BatchRun#close()}
-   * @param options the run's options
-   * @return the run, holding its state directory until closed
-   * @throws IllegalStateException if another open run holds the state directory
-   * @throws IllegalArgumentException if the state directory holds something that is not a run
-   * @throws java.io.UncheckedIOException if the state directory cannot be read or written
+   * @param inputFileId the uploaded input file's id
+   * @param completionWindow how long the server may take, {@code "12h"} to {@code "7d"}
+   * @param metadata up to 16 key/value pairs kept with the batch; may be empty
+   * @return the created batch
+   * @throws IllegalArgumentException if {@code inputFileId} is blank, or the window or metadata
+   *     break Kimi's limits
+   * @throws KimiException if the call fails
    */
-  public BatchRun run(Stream<BatchRun.Row> rows, BatchRun.Options options) {
-    return run(rows, options, BatchEngine.Hooks.NONE);
-  }
-
-  /** {@link #run(Stream, BatchRun.Options)} with a test's clock, waits and crash points. */
-  BatchRun run(Stream<BatchRun.Row> rows, BatchRun.Options options, BatchEngine.Hooks hooks) {
-    Objects.requireNonNull(rows, "rows");
-    Objects.requireNonNull(options, "options");
-    scope.ensureOpen();
-    BatchEngine.Settings settings =
-        new BatchEngine.Settings(
-            options.stateDirectory(),
-            options.completionWindow(),
-            options.metadata(),
-            options.maxRowsPerBatch(),
-            options.maxBytesPerBatch(),
-            options.pollInterval(),
-            options.deleteServerFiles(),
-            (int) Math.min(scope.config().maxResponseBytes(), Integer.MAX_VALUE - 8));
-    BatchEngine engine =
-        BatchEngine.open(
-            settings, new Remote(), scope::checked, scope.core().errors().text(), hooks);
-    return new BatchRun(engine, rows, options);
+  public Batch createFromFile(
+      String inputFileId, String completionWindow, Map<String, String> metadata) {
+    segment(inputFileId);
+    checkWindow(completionWindow);
+    checkMetadata(metadata);
+    return scope.await(createFromFileAsync(inputFileId, completionWindow, metadata));
   }
 
   /**
-   * Kimi's file and batch endpoints, as a run asks for them: blocking, with this client's calls.
+   * Returns the line of a batch input file that asks for {@code request} under {@code customId}:
+   * the request adapted to its model and checked as this client's chat call would be ({@link
+   * KimiClient#adapt}, then the model's checks), without a {@code stream} flag, as JSON followed by
+   * a line feed, in UTF-8. What {@link #create} writes for each of its requests; for input files of
+   * one's own.
+   *
+   * @param customId the {@code custom_id} its result comes back under; not blank
+   * @param request the request
+   * @return the line's bytes
+   * @throws IllegalArgumentException if {@code customId} is blank
+   * @throws io.github.kimisdk.errors.PreflightException if the request's model would reject it
    */
-  private final class Remote implements io.github.kimisdk.internal.batch.Remote {
-    @Override
-    public FileObject upload(java.nio.file.Path file, String filename) {
-      return files.upload(file, filename, FilePurpose.BATCH);
+  public byte[] inputLine(String customId, ChatRequest request) {
+    Objects.requireNonNull(customId, "customId");
+    if (customId.isBlank()) {
+      throw new IllegalArgumentException("customId must not be blank");
     }
-
-    @Override
-    public List<FileObject> files() {
-      return files.list();
-    }
-
-    @Override
-    public Batch create(String inputFileId, String completionWindow, Map<String, String> metadata) {
-      return scope.await(createFromFile(inputFileId, completionWindow, metadata));
-    }
-
-    @Override
-    public List<Batch> list(String after, int limit) {
-      return KimiBatches.this.list(after, limit);
-    }
-
-    @Override
-    public Batch get(String batchId) {
-      return KimiBatches.this.get(batchId);
-    }
-
-    @Override
-    public void cancel(String batchId) {
-      KimiBatches.this.cancel(batchId);
-    }
-
-    @Override
-    public void download(String fileId, java.nio.file.Path target, long limit) {
-      scope.await(files.downloadAsync(fileId, target, limit));
-    }
-
-    @Override
-    public void delete(String fileId) {
-      files.delete(fileId);
-    }
+    return PlatformCodec.batchLine(customId, scope.checked(request));
   }
 
-  /** Kimi's documented completion windows: 12 hours to 7 days, written like {@code "24h"}. */
-  static void checkWindow(String window) {
+  /**
+   * Reads one line of a batch's output or error file: its {@code custom_id}, and the completion of
+   * a {@code 2xx} response or else what failed (the status inside the batch, the error's type and
+   * message, kept as the client keeps a server's text: the key redacted, control characters
+   * escaped, cut to a few KiB). For result files of one's own, read a line at a time.
+   *
+   * @param line the line, without its line feed
+   * @return the line's outcome; its {@code customId} is null when the line names none
+   * @throws io.github.kimisdk.errors.DecodingException if the line is not a JSON object, or a
+   *     {@code 2xx} body is not a completion
+   */
+  public BatchLine readLine(String line) {
+    Objects.requireNonNull(line, "line");
+    PlatformCodec.BatchLine b;
+    try {
+      b = PlatformCodec.batchLine(line, (String) null);
+    } catch (MalformedBodyException e) {
+      throw Errors.exceptions()
+          .decoding(scope.core().errors().text().keep(e.getMessage(), 500), e, null);
+    }
+    BatchResult.Error error = b.error();
+    if (error != null) {
+      ServerText text = scope.core().errors().text();
+      error =
+          new BatchResult.Error(
+              error.httpStatus(),
+              text.keep(error.type(), 256),
+              text.keep(error.message(), ServerText.MAX_MESSAGE));
+    }
+    return new BatchLine(b.customId(), b.completion(), error);
+  }
+
+  /**
+   * Checks a completion window against Kimi's documented limits: 12 hours to 7 days, written like
+   * {@code "24h"} or {@code "3d"}; what {@link #create} checks before sending, for a tool that
+   * takes a window from its user.
+   *
+   * @param window the window
+   * @throws IllegalArgumentException if it is out of range or malformed, saying which are taken
+   * @throws NullPointerException if {@code window} is null
+   */
+  public static void checkWindow(String window) {
     Objects.requireNonNull(window, "completionWindow");
     long hours = -1;
     if (window.matches("[0-9]{1,4}[hd]")) {
@@ -241,8 +226,15 @@ public final class KimiBatches {
     }
   }
 
-  /** Kimi's documented metadata limits: 16 pairs, keys up to 64 characters, values up to 512. */
-  static void checkMetadata(Map<String, String> metadata) {
+  /**
+   * Checks a batch's metadata against Kimi's documented limits: 16 pairs, keys of 1 to 64
+   * characters, values of up to 512; what {@link #create} checks before sending.
+   *
+   * @param metadata the pairs
+   * @throws IllegalArgumentException if they break a limit, naming it
+   * @throws NullPointerException if {@code metadata}, a key or a value is null
+   */
+  public static void checkMetadata(Map<String, String> metadata) {
     Objects.requireNonNull(metadata, "metadata");
     if (metadata.size() > 16) {
       throw new IllegalArgumentException(

@@ -16,6 +16,7 @@ import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.errors.ResponseTooLargeException;
 import io.github.kimisdk.errors.StructuredOutputException;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.internal.client.ClientCore;
 import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.config.ClientConfig;
@@ -1044,29 +1045,6 @@ public final class KimiClient implements AutoCloseable {
      */
     public Builder logMessageContents(boolean on) {
       return with(settings.logMessageContents(on));
-    }
-
-    /**
-     * Adds a budget every chat call and stream of this client (and of the clients derived from it)
-     * counts against, on every target: a call whose worst case does not fit it is refused before it
-     * is sent, with a {@link io.github.kimisdk.errors.BudgetExceededException}, or goes on to the
-     * next fallback target when the budget {@linkplain Budget.Builder#fallBack() falls back} (see
-     * {@link Budget}). Several budgets may be added; a call counts against every one whose scope
-     * holds it, and is refused by the first it does not fit. Adding a budget of a name added before
-     * replaces it.
-     *
-     * <pre>{@code
-     * KimiClient kimi = KimiClient.builder()
-     *     .fromEnv()
-     *     .budget(Budget.spend("fleet-daily", "USD", "50.00").store(redisStore).build())
-     *     .build();
-     * }</pre>
-     *
-     * @param budget the budget
-     * @return this builder
-     */
-    public Builder budget(Budget budget) {
-      return with(settings.budget(Objects.requireNonNull(budget, "budget")));
     }
 
     /**

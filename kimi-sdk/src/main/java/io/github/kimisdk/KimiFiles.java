@@ -195,10 +195,34 @@ public final class KimiFiles {
         "GET", "files/" + segment(fileId) + "/content", null, null, false, PlatformCodec::content);
   }
 
-  /** Downloads a file's content to {@code target} as it arrives, at most {@code limit} bytes. */
-  CompletableFuture<Long> downloadAsync(String fileId, Path target, long limit) {
+  /**
+   * Writes a file's content ({@code GET /files/{id}/content}) to {@code target} as it arrives, in
+   * bounded memory: for a file too large to hold, such as a big batch's results. A file larger than
+   * {@code maxBytes} fails the download, and what was written is removed.
+   *
+   * @param fileId the file id
+   * @param target the file to write, replaced if it exists
+   * @param maxBytes the most bytes to write, at least 1
+   * @return the bytes written
+   * @throws KimiException if the call fails, or the file is larger than {@code maxBytes}
+   * @throws IllegalArgumentException if {@code fileId} is blank or {@code maxBytes} is below 1
+   */
+  public long download(String fileId, Path target, long maxBytes) {
     Objects.requireNonNull(target, "target");
-    return scope.download("files/" + segment(fileId) + "/content", target, limit);
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("maxBytes must be at least 1: " + maxBytes);
+    }
+    String path = "files/" + segment(fileId) + "/content";
+    try {
+      return scope.await(scope.download(path, target, maxBytes));
+    } catch (RuntimeException e) {
+      try {
+        java.nio.file.Files.deleteIfExists(target);
+      } catch (java.io.IOException | RuntimeException left) {
+        e.addSuppressed(left);
+      }
+      throw e;
+    }
   }
 
   /**

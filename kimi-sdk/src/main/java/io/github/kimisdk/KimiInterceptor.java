@@ -1,12 +1,18 @@
 package io.github.kimisdk;
 
 import io.github.kimisdk.base.text.UserCode;
+import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.ServedBy;
+import io.github.kimisdk.model.Price;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -227,15 +233,90 @@ public interface KimiInterceptor {
      * consumer's own): for what only a stream's chunks tell, such as the time to its first chunk
      * and between the next ones. Every chunk is heard before {@link #proceed}'s future completes
      * with the stream's end. It must be quick and must not block; an exception it throws is logged
-     * (on {@code io.github.kimisdk.listener}, naming the interceptor), and the stream goes on. Only
-     * the chain of a once-per-call interceptor of a streamed call has chunks to tell, those of the
-     * stream it proceeded to (an answer an interceptor below replays has none); on any other chain
-     * this does nothing. Call it before {@link #proceed}: chunks that arrived before are not heard.
+     * (on {@code io.github.kimisdk.listener}, naming the interceptor), and the stream goes on. The
+     * chain of a once-per-call interceptor of a streamed call tells the chunks of the stream it
+     * proceeded to (an answer an interceptor below replays has none); the chain of a
+     * once-per-attempt interceptor tells those its attempt brought, as they arrive from the server,
+     * one a hedge drops included; on any other chain this does nothing. Call it before {@link
+     * #proceed}: chunks that arrived before are not heard.
      *
      * @param observer told of each chunk
      * @throws NullPointerException if {@code observer} is null
      */
     void onChunk(Consumer<? super ChatCompletionChunk> observer);
+
+    /**
+     * Has {@code observer} hear the response to this attempt when its status line and headers
+     * arrive, before its body, on the thread that reads them: whether the server began to answer
+     * (and bill) the attempt, which an attempt's failure alone does not tell (a body cut after a
+     * {@code 200} and a connection refused both fail it). It must be quick and must not block; an
+     * exception it throws is logged as {@link #onChunk}'s are. Only the chain of a once-per-attempt
+     * interceptor has a response to tell; on a once-per-call chain this does nothing. Call it
+     * before {@link #proceed}.
+     *
+     * @param observer told of the attempt's response
+     * @throws NullPointerException if {@code observer} is null
+     */
+    void onResponse(Consumer<? super ResponseMetadata> observer);
+
+    /**
+     * Returns the tenant the call is made for: the one its options name ({@link
+     * RequestOptions.Builder#tenant(String)}), else the account of the {@link
+     * KimiClient#withCredentials} client that makes it; empty for a call of the client's own key
+     * that names none. Never a key.
+     *
+     * @return the tenant, or empty
+     */
+    Optional<String> tenant();
+
+    /**
+     * Returns the call's tags ({@link RequestOptions.Builder#tag(String)}), in the order they were
+     * added. They are never sent.
+     *
+     * @return the tags; unmodifiable
+     */
+    List<String> tags();
+
+    /**
+     * Returns the prompt tokens of the request as sent to the attempt's target, as {@link
+     * io.github.kimisdk.token.RequestTokens#estimated()} counts them (the count the client's
+     * preflight and rate limiter made, when they made one); for a once-per-call interceptor, of the
+     * call's request at the client's own target.
+     *
+     * @return the estimated prompt tokens
+     */
+    long promptTokens();
+
+    /**
+     * Returns the most output tokens the request as sent to the attempt's target lets the model
+     * write: its {@code max_completion_tokens}, else the cap its wire writes when it sets none
+     * (Anthropic Messages' {@code max_tokens}), else the model's default output, which the server
+     * applies; for a once-per-call interceptor, of the call's request at the client's own target.
+     *
+     * @return the output cap, in tokens
+     */
+    int maxOutputTokens();
+
+    /**
+     * Returns the price the attempt's target bills its model at, as the client's spend meter prices
+     * its replies ({@link KimiClient#prices()} for the client's own target, a fallback target's
+     * host's prices for that target; a host's model id read as Kimi's); for a once-per-call
+     * interceptor, the client's own target's. With {@link #promptTokens()}, {@link
+     * #maxOutputTokens()} and {@link #cacheTtl()}, what the attempt may cost at most: {@link
+     * Price#worstCase}.
+     *
+     * @return the price, or empty when the target's table has none for the model
+     */
+    Optional<Price> price();
+
+    /**
+     * Returns the time to live the request asks its prompt cache writes for: its own, else the
+     * client's ({@link KimiClient.Builder#promptCacheTtl}), else Kimi's default of five minutes;
+     * the one its writes are billed at.
+     *
+     * @return the time to live
+     */
+    CacheTtl cacheTtl();
 
     /**
      * Passes the call (or attempt) on with {@code request}, which the client adapts to its model,

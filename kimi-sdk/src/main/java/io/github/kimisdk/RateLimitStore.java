@@ -1,6 +1,5 @@
 package io.github.kimisdk;
 
-import io.github.kimisdk.base.limit.LocalBudgets;
 import io.github.kimisdk.base.limit.LocalRateLimitStore;
 import io.github.kimisdk.errors.ConnectionException;
 import io.github.kimisdk.errors.RateLimitException;
@@ -47,11 +46,6 @@ import java.util.Collection;
  * on (an organisation id, a team name); never the API key, since stores write it to keys and logs.
  * The methods added after {@link #tryTake} and {@link #giveBack} have defaults, so a store written
  * against the first contract keeps working as it did.
- *
- * <p><b>Budgets.</b> A store also keeps the counters of the {@link Budget}s given it ({@link
- * Budget.Builder#store}): {@link #reserve} takes a reservation of a call's worst case only if it
- * fits, atomically, and {@link #settle} turns it into what the call spent. A store written before
- * budgets refuses to keep them ({@link UnsupportedOperationException}, which fails the call).
  */
 public interface RateLimitStore {
 
@@ -144,55 +138,14 @@ public interface RateLimitStore {
   }
 
   /**
-   * Takes, on budget counter {@code counter}, a reservation of {@code amount} named {@code
-   * reservation} if what is spent in the counter's window (the amounts settled that leave the count
-   * after {@code counter.now()}), plus what the reservations out hold, plus {@code amount} is at
-   * most {@code limit}; otherwise takes nothing. Atomic: of any number of processes asking at once,
-   * the reservations taken never add up past the limit. A reservation already out under that name
-   * is kept, and counted once (a reply lost to a timeout and asked again). A store shared by
-   * processes holds a reservation for a lease it renews itself while the reservation is out, so
-   * that those of a process killed mid-call are released within one lease; this process's own never
-   * expire.
-   *
-   * @param counter the counter and the asking call's times, on the budget's clock
-   * @param limit the budget's limit, in its units
-   * @param amount the call's worst case, in the budget's units
-   * @param reservation the reservation's name, unique across processes
-   * @return whether it was taken, and where the counter stands
-   * @throws UnsupportedOperationException if the store keeps no budgets (the default)
-   */
-  default Budget.Tally reserve(
-      Budget.Counter counter, long limit, long amount, String reservation) {
-    throw new UnsupportedOperationException(this + " keeps no budgets");
-  }
-
-  /**
-   * Settles reservation {@code reservation} of budget counter {@code counter}: it holds nothing
-   * from now on, and {@code amount} (what the call spent; 0 releases it) counts in the window until
-   * {@code counter.releaseAt()}. A reservation that expired or was never taken is settled all the
-   * same: the call spent what it spent.
-   *
-   * @param counter the counter and the settling call's times, on the budget's clock
-   * @param reservation the reservation, as {@link #reserve} named it
-   * @param amount what the call spent, in the budget's units; 0 when it spent nothing
-   * @return where the counter stands ({@link Budget.Tally#taken()} true)
-   * @throws UnsupportedOperationException if the store keeps no budgets (the default)
-   */
-  default Budget.Tally settle(Budget.Counter counter, String reservation, long amount) {
-    throw new UnsupportedOperationException(this + " keeps no budgets");
-  }
-
-  /**
    * Returns a new store that counts in this process's memory, as a client without a store does.
    * Clients given the same instance (and the same account) share one budget within the JVM, and its
-   * pauses and stated limits; so do the {@link Budget}s kept in it. Its leases and reservations do
-   * not expire, since their holders cannot outlive it.
+   * pauses and stated limits. Its leases do not expire, since their holders cannot outlive it.
    *
    * @return a new, empty store
    */
   static RateLimitStore inProcess() {
     LocalRateLimitStore counters = new LocalRateLimitStore(System::nanoTime);
-    LocalBudgets budgets = new LocalBudgets();
     return new RateLimitStore() {
       @Override
       public Duration tryTake(
@@ -225,30 +178,6 @@ public interface RateLimitStore {
             stated == null ? 0 : stated.maxConcurrency().orElse(0),
             stated == null ? 0 : stated.requestsPerMinute().orElse(0),
             stated == null ? 0 : stated.tokensPerMinute().orElse(0));
-      }
-
-      @Override
-      public Budget.Tally reserve(
-          Budget.Counter counter, long limit, long amount, String reservation) {
-        return tally(
-            budgets.reserve(
-                counter.key(), counter.now(), counter.keepUntil(), limit, amount, reservation));
-      }
-
-      @Override
-      public Budget.Tally settle(Budget.Counter counter, String reservation, long amount) {
-        return tally(
-            budgets.settle(
-                counter.key(),
-                counter.now(),
-                counter.releaseAt(),
-                counter.keepUntil(),
-                reservation,
-                amount));
-      }
-
-      private Budget.Tally tally(long[] t) {
-        return new Budget.Tally(t[0] == 1, t[1], t[2], t[3]);
       }
 
       @Override

@@ -20,8 +20,10 @@ import java.util.Optional;
  * Settings for one call, or for every call of a client derived with {@link
  * KimiClient#withOptions(RequestOptions)}: extra headers and query parameters, a timeout for the
  * whole call, a retry policy, what the client does with settings the model rejects ({@link
- * SamplingPolicy}, {@link ThinkingFallback}), and the tags its {@link Budget}s count it under. What
- * is not set here comes from the client.
+ * SamplingPolicy}, {@link ThinkingFallback}), and whom and what it is for: its tenant and its tags,
+ * which the public interceptors read ({@link KimiInterceptor.Chain#tenant()}, {@link
+ * KimiInterceptor.Chain#tags()}; kimi-sdk-budget's budgets count calls by them). What is not set
+ * here comes from the client.
  *
  * <pre>{@code
  * RequestOptions traced = RequestOptions.builder()
@@ -47,6 +49,7 @@ public final class RequestOptions {
   private final List<CallListener> listeners;
   private final List<KimiInterceptor> interceptors;
   private final List<String> tags;
+  private final String tenant;
 
   private RequestOptions(Builder b) {
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
@@ -58,6 +61,7 @@ public final class RequestOptions {
     this.listeners = List.copyOf(b.listeners);
     this.interceptors = List.copyOf(b.interceptors);
     this.tags = List.copyOf(b.tags);
+    this.tenant = b.tenant;
   }
 
   /**
@@ -94,15 +98,16 @@ public final class RequestOptions {
     b.listeners.addAll(listeners);
     b.interceptors.addAll(interceptors);
     b.tags.addAll(tags);
+    b.tenant = tenant;
     return b;
   }
 
   /**
    * Returns these options with {@code later}'s settings on top: its headers and query parameters
    * are added (replacing a header or parameter of the same name), its other settings replace these
-   * where it sets them, its listeners hear the call after these ones, its interceptors run inside
-   * these ones, and its tags are added to these. A derived client merges its options with each
-   * call's this way.
+   * where it sets them (its tenant too), its listeners hear the call after these ones, its
+   * interceptors run inside these ones, and its tags are added to these. A derived client merges
+   * its options with each call's this way.
    *
    * @param later the options that win
    * @return the merged options
@@ -134,6 +139,9 @@ public final class RequestOptions {
     b.listeners.addAll(later.listeners);
     b.interceptors.addAll(later.interceptors);
     later.tags.forEach(b::tag);
+    if (later.tenant != null) {
+      b.tenant = later.tenant;
+    }
     return b.build();
   }
 
@@ -151,7 +159,8 @@ public final class RequestOptions {
         && thinkingFallback == null
         && listeners.isEmpty()
         && interceptors.isEmpty()
-        && tags.isEmpty();
+        && tags.isEmpty()
+        && tenant == null;
   }
 
   /**
@@ -230,14 +239,24 @@ public final class RequestOptions {
   }
 
   /**
-   * Returns the call's tags, in the order they were added: the budgets per tag ({@link
-   * Budget.Builder#perTag()}, {@link Budget.Builder#forTag(String)}) count the call under each.
-   * They are never sent.
+   * Returns the call's tags, in the order they were added, such as the features it serves: what an
+   * interceptor reads ({@link KimiInterceptor.Chain#tags()}; kimi-sdk-budget's budgets per tag
+   * count the call under each). They are never sent.
    *
    * @return the tags; unmodifiable
    */
   public List<String> tags() {
     return tags;
+  }
+
+  /**
+   * Returns the tenant the call is made for, if these options name one ({@link Builder#tenant}).
+   *
+   * @return the tenant, or empty: a {@link KimiClient#withCredentials} client's calls are then its
+   *     account's, and any other's are no tenant's
+   */
+  public Optional<String> tenant() {
+    return Optional.ofNullable(tenant);
   }
 
   @Override
@@ -251,7 +270,8 @@ public final class RequestOptions {
         && r.thinkingFallback == thinkingFallback
         && r.listeners.equals(listeners)
         && r.interceptors.equals(interceptors)
-        && r.tags.equals(tags);
+        && r.tags.equals(tags)
+        && Objects.equals(r.tenant, tenant);
   }
 
   @Override
@@ -265,7 +285,8 @@ public final class RequestOptions {
         thinkingFallback,
         listeners,
         interceptors,
-        tags);
+        tags,
+        tenant);
   }
 
   /** Lists what is set: header and parameter names, never their values. */
@@ -281,6 +302,7 @@ public final class RequestOptions {
         .add("listeners", listeners.isEmpty() ? null : listeners.size())
         .add("interceptors", interceptors.isEmpty() ? null : interceptors.size())
         .add("tags", tags.isEmpty() ? null : tags)
+        .add("tenant", tenant)
         .toString();
   }
 
@@ -316,6 +338,7 @@ public final class RequestOptions {
     private final List<CallListener> listeners = new ArrayList<>();
     private final List<KimiInterceptor> interceptors = new ArrayList<>();
     private final List<String> tags = new ArrayList<>();
+    private String tenant;
 
     private Builder() {}
 
@@ -471,9 +494,9 @@ public final class RequestOptions {
     }
 
     /**
-     * Adds a tag to the call, such as the feature it serves: the budgets per tag count it under
-     * each of its tags ({@link Budget.Builder#perTag()}, {@link Budget.Builder#forTag(String)}).
-     * Tags are never sent. A tag added twice counts once; at most 16.
+     * Adds a tag to the call, such as the feature it serves, which its interceptors read ({@link
+     * KimiInterceptor.Chain#tags()}): kimi-sdk-budget's budgets per tag count it under each of its
+     * tags. Tags are never sent. A tag added twice counts once; at most 16.
      *
      * @param tag 1 to 128 characters, no spaces or control characters
      * @return this builder
@@ -489,6 +512,24 @@ public final class RequestOptions {
         }
         tags.add(tag);
       }
+      return this;
+    }
+
+    /**
+     * Names the tenant the call is made for, such as the customer a team serves with one key of its
+     * own: its interceptors read it ({@link KimiInterceptor.Chain#tenant()}), and kimi-sdk-budget's
+     * budgets per tenant count the call under it, as they count a {@link
+     * KimiClient#withCredentials} client's calls under its account. Set on a derived client ({@code
+     * kimi.withOptions(RequestOptions.builder().tenant("acme").build())}) or per call. It wins over
+     * the account of a {@code withCredentials} client. Never sent.
+     *
+     * @param tenant 1 to 128 characters, no spaces or control characters
+     * @return this builder
+     * @throws IllegalArgumentException if {@code tenant} is blank, too long or has spaces
+     * @throws NullPointerException if {@code tenant} is null
+     */
+    public Builder tenant(String tenant) {
+      this.tenant = checkedName("tenant", tenant);
       return this;
     }
 

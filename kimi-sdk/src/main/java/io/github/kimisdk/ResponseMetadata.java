@@ -1,5 +1,6 @@
 package io.github.kimisdk;
 
+import io.github.kimisdk.host.ServedBy;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.time.Instant;

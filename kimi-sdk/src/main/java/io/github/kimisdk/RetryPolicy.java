@@ -6,6 +6,7 @@ import io.github.kimisdk.errors.ConnectionException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.TruncatedStreamException;
+import io.github.kimisdk.host.Host;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,6 +1,7 @@
 package io.github.kimisdk;
 
 import io.github.kimisdk.base.text.RecordText;
+import io.github.kimisdk.host.Host;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.completions.Fate;
 import io.github.kimisdk.chat.completions.RequestFields;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;

@@ -3,9 +3,11 @@ package io.github.kimisdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.TargetReport.Check;
-import io.github.kimisdk.TargetReport.Finding;
-import io.github.kimisdk.TargetReport.Outcome;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.TargetReport;
+import io.github.kimisdk.host.TargetReport.Check;
+import io.github.kimisdk.host.TargetReport.Finding;
+import io.github.kimisdk.host.TargetReport.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

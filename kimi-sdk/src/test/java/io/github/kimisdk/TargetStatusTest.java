@@ -3,6 +3,8 @@ package io.github.kimisdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.TargetStatus;
 import io.github.kimisdk.model.Spend;
 import io.github.kimisdk.platform.PingResult;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import static io.github.kimisdk.base.text.RecordTexts.assertPrints;
 
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.FinishReason;
+import io.github.kimisdk.host.ServedBy;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

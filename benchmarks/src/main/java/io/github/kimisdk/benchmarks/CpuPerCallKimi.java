@@ -1,7 +1,7 @@
 package io.github.kimisdk.benchmarks;
 
 import io.github.kimisdk.ContextPropagator;
-import io.github.kimisdk.Host;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.WireProtocol;

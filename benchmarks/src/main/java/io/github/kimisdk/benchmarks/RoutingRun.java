@@ -1,12 +1,12 @@
 package io.github.kimisdk.benchmarks;
 
 import io.github.kimisdk.Endpoint;
-import io.github.kimisdk.Host;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.ServedBy;
+import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;

@@ -15,16 +15,15 @@ import java.util.concurrent.Semaphore;
  * The limits of one run, chained to its parent's for a subagent's run: steps, tokens, spend, a
  * deadline and the model calls in flight.
  *
- * <p><b>The one worst-case rule.</b> A model call's worst case is its prompt as the SDK's estimator
- * counts it, all of it at the cache-miss price or, when higher, all of it written to the cache at
- * the request's time to live, plus the output cap the request sends, at the output price. When the
- * request sends no cap and a limit on tokens or spend is set, the run sends the most output that
- * fits what is left ({@link #affordable}), never more than the model's default output; a call for
- * which fewer than {@value #MIN_OUTPUT} output tokens fit (or the request's own cap, when smaller)
- * is not made. Before a call, every level of the chain holds its worst case, and refuses it when
- * what was spent, plus what calls in flight hold, plus it, would pass the level's limit; after the
- * reply the hold is replaced by what the call cost. Children running in parallel therefore never
- * take their parent past its limits together.
+ * <p><b>The one worst-case rule.</b> A model call's worst case is the core's ({@link
+ * Price#worstCase}): its prompt as the SDK's estimator counts it, plus the output cap the request
+ * sends. When the request sends no cap and a limit on tokens or spend is set, the run sends the
+ * most output that fits what is left ({@link #affordable}), never more than the model's default
+ * output; a call for which fewer than {@value #MIN_OUTPUT} output tokens fit (or the request's own
+ * cap, when smaller) is not made. Before a call, every level of the chain holds its worst case, and
+ * refuses it when what was spent, plus what calls in flight hold, plus it, would pass the level's
+ * limit; after the reply the hold is replaced by what the call cost. Children running in parallel
+ * therefore never take their parent past its limits together.
  *
  * <p>Thread model: every level of a tree shares the root's monitor ({@link #lock}); the runs of a
  * tree call {@link #hold} and {@link Hold#settle} from their own threads.
@@ -144,11 +143,9 @@ final class Budget {
     return price != null && currency != null && price.currency().equals(currency);
   }
 
-  /** The worst case of a call (the rule in the class comment), in the price's currency. */
+  /** The worst case of a call: the core's one rule ({@link Price#worstCase}), in its currency. */
   static BigDecimal worst(Price price, long prompt, long output, CacheTtl ttl) {
-    BigDecimal miss = price.cost(prompt, 0, 0, output, CacheTtl.FIVE_MINUTES).total();
-    BigDecimal written = price.cost(prompt, 0, prompt, output, ttl).total();
-    return miss.max(written);
+    return price.worstCase(prompt, output, ttl).total();
   }
 
   /** What one model call holds at each level until its reply. */

@@ -1,9 +1,9 @@
 package io.github.kimisdk.examples;
 
-import io.github.kimisdk.BatchRun;
+import io.github.kimisdk.batch.BatchProgress;
+import io.github.kimisdk.batch.BatchRun;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
-import io.github.kimisdk.platform.BatchProgress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -135,7 +135,7 @@ public final class BulkRun {
             .onProgress(p -> progressLine(out, p, (System.nanoTime() - start) / 1e9))
             .build();
     out.printf("%,d rows into batches of at most %d, state in %s%n", rows, PER_BATCH, state);
-    try (BatchRun run = session.kimi().batches().run(source, options)) {
+    try (BatchRun run = BatchRun.open(session.kimi(), source, options)) {
       BatchProgress done;
       try {
         done = run.await(Duration.ofHours(24));

@@ -27,32 +27,33 @@ record ChildProcess(List<String> command, int status, String stdout, String stde
     return Path.of(KimiClient.class.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 
+  /**
+   * The jar, or the classes, that hold {@code type}: a module of the reactor as the tests see it.
+   */
+  static Path location(Class<?> type) {
+    try {
+      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   /** kimi-sdk-testing (FakeKimiServer) as the tests see it: its jar, or its classes. */
-  static Path testingLocation() throws URISyntaxException {
-    return Path.of(
-        FakeKimiServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+  static Path testingLocation() {
+    return location(FakeKimiServer.class);
   }
 
   /** kimi-sdk-agents' jar or classes. */
-  static Path agentsLocation() throws URISyntaxException {
-    return Path.of(
-        io.github.kimisdk.agents.Agent.class
-            .getProtectionDomain()
-            .getCodeSource()
-            .getLocation()
-            .toURI());
+  static Path agentsLocation() {
+    return location(io.github.kimisdk.agents.Agent.class);
+  }
+
+  /** kimi-sdk-mcp's jar or classes. */
+  static Path mcpLocation() {
+    return location(io.github.kimisdk.mcp.McpClient.class);
   }
 
   /** The examples' compiled classes (an exploded named module: it has module-info.class). */
-  static Path mcpLocation() throws URISyntaxException {
-    return Path.of(
-        io.github.kimisdk.mcp.McpClient.class
-            .getProtectionDomain()
-            .getCodeSource()
-            .getLocation()
-            .toURI());
-  }
-
   static Path examplesLocation() throws URISyntaxException {
     return Path.of(Quickstart.class.getProtectionDomain().getCodeSource().getLocation().toURI());
   }

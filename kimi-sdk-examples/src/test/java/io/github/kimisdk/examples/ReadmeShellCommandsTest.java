@@ -99,7 +99,9 @@ class ReadmeShellCommandsTest {
           .containsExactly(
               "kimi-sdk",
               "kimi-sdk-agents",
+              "kimi-sdk-batch",
               "kimi-sdk-bom",
+              "kimi-sdk-budget",
               "kimi-sdk-flink",
               "kimi-sdk-langchain4j",
               "kimi-sdk-mcp",

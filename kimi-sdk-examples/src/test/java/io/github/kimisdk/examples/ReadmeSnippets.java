@@ -356,34 +356,11 @@ final class ReadmeSnippets {
 
   /**
    * Compiles the snippets against the SDK at {@code sdk} (a jar or an exploded module),
-   * kimi-sdk-testing (FakeKimiServer) and kimi-sdk-mcp into {@code out}.
+   * kimi-sdk-testing (FakeKimiServer), kimi-sdk-mcp, kimi-sdk-agents, kimi-sdk-budget and
+   * kimi-sdk-batch into {@code out}.
    *
    * @return one message per error, each starting with {@code FILE:LINE:}; empty when all compile
    */
-  private static Path testing() {
-    try {
-      return ChildProcess.testingLocation();
-    } catch (java.net.URISyntaxException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private static Path mcp() {
-    try {
-      return ChildProcess.mcpLocation();
-    } catch (java.net.URISyntaxException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private static Path agents() {
-    try {
-      return ChildProcess.agentsLocation();
-    } catch (java.net.URISyntaxException e) {
-      throw new AssertionError(e);
-    }
-  }
-
   static List<String> compile(List<Snippet> snippets, Path sdk, Path out) throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     if (javac == null) {
@@ -400,14 +377,18 @@ final class ReadmeSnippets {
             "--module-path",
             sdk
                 + File.pathSeparator
-                + testing()
+                + ChildProcess.location(io.github.kimisdk.testing.FakeKimiServer.class)
                 + File.pathSeparator
-                + mcp()
+                + ChildProcess.location(io.github.kimisdk.mcp.McpClient.class)
                 + File.pathSeparator
-                + agents(),
+                + ChildProcess.location(io.github.kimisdk.agents.Agent.class)
+                + File.pathSeparator
+                + ChildProcess.location(io.github.kimisdk.budget.Budget.class)
+                + File.pathSeparator
+                + ChildProcess.location(io.github.kimisdk.batch.BatchRun.class),
             "--add-modules",
             "io.github.kimisdk,io.github.kimisdk.testing,io.github.kimisdk.mcp,"
-                + "io.github.kimisdk.agents",
+                + "io.github.kimisdk.agents,io.github.kimisdk.budget,io.github.kimisdk.batch",
             "-d",
             out.toString());
     StringWriter log = new StringWriter();

@@ -85,6 +85,8 @@ class ReleaseBundleTest {
           "kimi-sdk-testing",
           "kimi-sdk-mcp",
           "kimi-sdk-agents",
+          "kimi-sdk-budget",
+          "kimi-sdk-batch",
           "kimi-sdk-bom",
           "kimi-sdk-langchain4j",
           "kimi-sdk-spring-ai",

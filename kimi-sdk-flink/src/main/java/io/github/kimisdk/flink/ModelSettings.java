@@ -1,7 +1,6 @@
 package io.github.kimisdk.flink;
 
 import io.github.kimisdk.Endpoint;
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RetryPolicy;
@@ -13,6 +12,7 @@ import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.flink.KimiOptions.ErrorHandlingStrategy;
 import io.github.kimisdk.flink.KimiOptions.RetryFallbackStrategy;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.model.ModelCatalog;
 import java.io.Serializable;

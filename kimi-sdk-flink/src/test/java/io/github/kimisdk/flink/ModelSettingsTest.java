@@ -3,11 +3,11 @@ package io.github.kimisdk.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ResponseFormat;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.model.ModelCatalog;
 import java.time.Duration;
 import java.util.HashMap;

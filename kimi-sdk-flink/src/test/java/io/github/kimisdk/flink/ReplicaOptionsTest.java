@@ -12,7 +12,7 @@ import static org.mockito.Mockito.verify;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.Target;
-import io.github.kimisdk.TargetStatus;
+import io.github.kimisdk.host.TargetStatus;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;

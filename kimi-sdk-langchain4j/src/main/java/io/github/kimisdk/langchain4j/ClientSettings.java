@@ -1,11 +1,11 @@
 package io.github.kimisdk.langchain4j;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.langchain4j.internal.Slf4jLogger;
 import io.github.kimisdk.model.SamplingPolicy;
 import java.time.Duration;

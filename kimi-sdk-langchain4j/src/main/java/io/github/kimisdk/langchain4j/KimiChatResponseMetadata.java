@@ -1,8 +1,8 @@
 package io.github.kimisdk.langchain4j;
 
 import dev.langchain4j.model.chat.response.ChatResponseMetadata;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.chat.Logprobs;
+import io.github.kimisdk.host.ServedBy;
 import java.util.Objects;
 
 /**

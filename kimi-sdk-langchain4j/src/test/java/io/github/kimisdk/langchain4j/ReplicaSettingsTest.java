@@ -9,9 +9,9 @@ import static org.mockito.Mockito.mockStatic;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.Target;
+import io.github.kimisdk.host.Host;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;

@@ -1,8 +1,8 @@
 package io.github.kimisdk.opentelemetry;
 
 import io.github.kimisdk.KimiInterceptor;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.chat.ChatCompletion;
+import io.github.kimisdk.host.ServedBy;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;

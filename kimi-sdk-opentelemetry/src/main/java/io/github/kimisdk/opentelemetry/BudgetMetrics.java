@@ -1,6 +1,6 @@
 package io.github.kimisdk.opentelemetry;
 
-import io.github.kimisdk.Budget;
+import io.github.kimisdk.budget.Budget;
 import io.github.kimisdk.errors.BudgetExceededException;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;

@@ -1,11 +1,11 @@
 package io.github.kimisdk.opentelemetry;
 
 import io.github.kimisdk.KimiInterceptor;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.errors.BudgetExceededException;
+import io.github.kimisdk.host.ServedBy;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;

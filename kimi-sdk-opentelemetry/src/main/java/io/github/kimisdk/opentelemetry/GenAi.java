@@ -1,7 +1,6 @@
 package io.github.kimisdk.opentelemetry;
 
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
@@ -14,6 +13,7 @@ import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;

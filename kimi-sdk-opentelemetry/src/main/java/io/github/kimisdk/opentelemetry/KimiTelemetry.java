@@ -1,10 +1,10 @@
 package io.github.kimisdk.opentelemetry;
 
-import io.github.kimisdk.Budget;
 import io.github.kimisdk.CallListener;
 import io.github.kimisdk.ContextPropagator;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.KimiInterceptor;
+import io.github.kimisdk.budget.Budget;
 import io.github.kimisdk.model.PriceTable;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.context.Context;
@@ -282,11 +282,12 @@ public final class KimiTelemetry {
      * kimi.budget.spent}, {@code kimi.budget.held} and {@code kimi.budget.limit}, gauges, one
      * series per counter with {@code kimi.budget.name}, {@code kimi.budget.unit} (its currency,
      * such as {@code USD}, or {@code token}), {@code kimi.budget.scope} ({@code tenant:NAME} or
-     * {@code tag:NAME}, for a budget per or for a tenant or tag) and {@code kimi.budget.period}
-     * (the day, the month, or {@code rolling}), as this process last saw it ({@link
-     * Budget#snapshots()}). Give it the budgets the client was built with ({@code
-     * KimiClient.Builder.budget}). Whatever budgets are given, {@code kimi.budget.refusals} counts
-     * the calls a budget refused, by {@code kimi.budget.name} and {@code kimi.budget.scope}.
+     * {@code tag:NAME}, for a budget per or for a tenant or tag; both for one scoped by both) and
+     * {@code kimi.budget.period} (the day, the month, or {@code rolling}), as this process last saw
+     * it ({@link Budget#snapshots()}). Give it the budgets the client counts its calls against
+     * (kimi-sdk-budget's {@code Budget.interceptor}). Whatever budgets are given, {@code
+     * kimi.budget.refusals} counts the calls a budget refused, by {@code kimi.budget.name} and
+     * {@code kimi.budget.scope}.
      *
      * @param budget the budget
      * @return this builder

@@ -2,7 +2,7 @@ package io.github.kimisdk.opentelemetry;
 
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
-import io.github.kimisdk.ServedBy;
+import io.github.kimisdk.host.ServedBy;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;

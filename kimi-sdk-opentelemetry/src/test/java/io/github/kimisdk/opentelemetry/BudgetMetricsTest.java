@@ -3,9 +3,9 @@ package io.github.kimisdk.opentelemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.github.kimisdk.Budget;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RequestOptions;
+import io.github.kimisdk.budget.Budget;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.BudgetExceededException;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -37,8 +37,7 @@ class BudgetMetricsTest {
                     KimiClient.builder()
                         .apiKey("sk-test")
                         .baseUrl(server.baseUrl())
-                        .budget(daily)
-                        .budget(search))
+                        .interceptor(Budget.interceptor(daily, search)))
                 .build()) {
       kimi.chat(ChatRequest.builder("kimi-k3").addUser("Hi").maxCompletionTokens(50).build());
       KimiClient tagged = kimi.withOptions(RequestOptions.builder().tag("search").build());

@@ -3,13 +3,13 @@ package io.github.kimisdk.opentelemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.Thinking;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.testing.FakeKimiServer;

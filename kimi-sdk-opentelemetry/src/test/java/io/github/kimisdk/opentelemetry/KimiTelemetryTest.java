@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.kimisdk.Endpoint;
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Target;
@@ -20,6 +19,7 @@ import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.errors.AuthenticationException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.model.ModelCatalog;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;

@@ -1,6 +1,5 @@
 package io.github.kimisdk.redis;
 
-import io.github.kimisdk.Budget;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RateLimitStore;
 import java.nio.charset.StandardCharsets;
@@ -16,10 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
@@ -67,21 +63,8 @@ import java.util.function.LongSupplier;
  *       asking (its process died) leaves the line a second after it was due to ask again.
  * </ul>
  *
- * <p><b>Budgets.</b> It also keeps the counters of the {@link Budget}s given it ({@link
- * Budget.Builder#store}), under keys sharing one hash tag per counter, {@code
- * kimi-budget:{budget|scope|period}:...}: what was settled, by when it leaves the count (a calendar
- * period's end, a rolling window's slice end plus the window), and the reservations out, each with
- * its amount and a lease of {@link #renewedLease()} by Redis's clock. A reservation is taken by one
- * script only if what is settled, plus every reservation out, plus its own amount fits the limit,
- * so any number of processes asking at once never reserve past it. This store renews the
- * reservations it took, a third of the lease apart, on a thread of its own, until they are settled:
- * those of a process killed mid-call expire within one lease length (15 s by default), and the
- * other processes can spend them then. A calendar period's counter expires a day after the period
- * ends, a rolling window's once its last amount left. A Redis restarted empty has lost the period's
- * spend: keep the budgets in a Redis that persists its data (AOF or RDB) when they must survive a
- * restart. While Redis cannot be reached, the {@link Fallback} decides as for the rate limit: fail
- * closed, or count in this process alone; a settlement that fails is kept and written by the next
- * call that reaches Redis.
+ * <p><b>Budgets.</b> kimi-sdk-budget's budgets are kept in the same Redis, with this store's
+ * fallback, by a {@link RedisBudgetStore} made on it ({@link RedisBudgetStore#of}).
  *
  * <p><b>Restarts.</b> A Redis restarted empty has lost the leases: the clients holding them
  * register them again at their next renewal (within a third of the lease length), and until then,
@@ -387,112 +370,6 @@ public final class RedisRateLimitStore implements RateLimitStore {
       return 0
       """;
 
-  // A budget counter's state, read by RESERVE and SETTLE: drops the amounts that left by the
-  // caller's now and the reservations whose lease ended by Redis's; spent, held and the amounts
-  // still counted, by when they leave.
-  private static final String BUDGET_STATE =
-      """
-      local t = redis.call('TIME')
-      local rnow = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-      local now = tonumber(ARGV[1])
-      local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', rnow)
-      for i = 1, #gone do
-        redis.call('HDEL', KEYS[3], gone[i])
-      end
-      redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', rnow)
-      local fields = redis.call('HGETALL', KEYS[1])
-      local spent = 0
-      local entries = {}
-      for i = 1, #fields, 2 do
-        local at = tonumber(fields[i])
-        if at <= now then
-          redis.call('HDEL', KEYS[1], fields[i])
-        else
-          local a = tonumber(fields[i + 1])
-          spent = spent + a
-          entries[#entries + 1] = {at, a}
-        end
-      end
-      local held = 0
-      local amounts = redis.call('HVALS', KEYS[3])
-      for i = 1, #amounts do
-        held = held + tonumber(amounts[i])
-      end
-      local function keep(key, ms)
-        if redis.call('PTTL', key) < ms then
-          redis.call('PEXPIRE', key, ms)
-        end
-      end
-      """;
-
-  // KEYS: spent (amounts by when they leave), reservations (by lease end), their amounts. ARGV:
-  // now, keep millis, limit, amount, reservation, lease millis. Returns "taken spent held fitsAt".
-  static final String RESERVE =
-      BUDGET_STATE
-          + """
-          local limit, amount, id = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
-          local lease, ms = tonumber(ARGV[6]), tonumber(ARGV[2])
-          if redis.call('ZSCORE', KEYS[2], id) then
-            redis.call('ZADD', KEYS[2], rnow + lease, id)
-            return string.format('1 %d %d 0', spent, held)
-          end
-          if spent + held + amount <= limit then
-            redis.call('ZADD', KEYS[2], rnow + lease, id)
-            redis.call('HSET', KEYS[3], id, ARGV[4])
-            keep(KEYS[2], math.max(ms, 2 * lease))
-            keep(KEYS[3], math.max(ms, 2 * lease))
-            return string.format('1 %d %d 0', spent, held + amount)
-          end
-          table.sort(entries, function(x, y) return x[1] < y[1] end)
-          local fits, left = 0, spent
-          for i = 1, #entries do
-            left = left - entries[i][2]
-            if left + held + amount <= limit then
-              fits = entries[i][1]
-              break
-            end
-          end
-          return string.format('0 %d %d %d', spent, held, fits)
-          """;
-
-  // KEYS: as RESERVE's. ARGV: now, keep millis, reservation, amount, when it leaves. Returns "1
-  // spent held 0".
-  static final String SETTLE =
-      BUDGET_STATE
-          + """
-          local id, amount, at = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
-          if redis.call('ZREM', KEYS[2], id) == 1 then
-            held = held - tonumber(redis.call('HGET', KEYS[3], id) or '0')
-          end
-          redis.call('HDEL', KEYS[3], id)
-          if amount > 0 and at > now then
-            redis.call('HINCRBY', KEYS[1], ARGV[5], ARGV[4])
-            keep(KEYS[1], tonumber(ARGV[2]))
-            spent = spent + amount
-          end
-          return string.format('1 %d %d 0', spent, held)
-          """;
-
-  // KEYS: reservations, their amounts. ARGV: lease millis, then reservation and amount pairs.
-  // Returns how many were missing (expired, or lost in a restart), registered again.
-  static final String RENEW_RESERVATIONS =
-      """
-      local t = redis.call('TIME')
-      local rnow = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-      local lease = tonumber(ARGV[1])
-      local missing = 0
-      for i = 2, #ARGV, 2 do
-        missing = missing + redis.call('ZADD', KEYS[1], rnow + lease, ARGV[i])
-        redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
-      end
-      for k = 1, 2 do
-        if redis.call('PTTL', KEYS[k]) < 2 * lease then
-          redis.call('PEXPIRE', KEYS[k], 2 * lease)
-        end
-      end
-      return missing
-      """;
-
   private final RedisScripts redis;
   private final Fallback fallback;
   private final Duration lease;
@@ -504,9 +381,6 @@ public final class RedisRateLimitStore implements RateLimitStore {
   private final String pauseSha = sha1(PAUSE);
   private final String pausedSha = sha1(PAUSED);
   private final String probeSha = sha1(PROBE);
-  private final String reserveSha = sha1(RESERVE);
-  private final String settleSha = sha1(SETTLE);
-  private final String renewReservationsSha = sha1(RENEW_RESERVATIONS);
   private final RateLimitStore local = RateLimitStore.inProcess();
   private final Set<String> localLeases = ConcurrentHashMap.newKeySet();
   // An outage seen, and Redis not answered since; the last outage; when a probe may ask Redis
@@ -523,18 +397,6 @@ public final class RedisRateLimitStore implements RateLimitStore {
   // the next call that reaches Redis, so that a Redis back from a blip, or a replica promoted in a
   // failover, does not hold them until they expire. Any thread adds and removes entries.
   private final Map<Unreturned, Long> unreturned = new ConcurrentHashMap<>();
-  // The budget reservations this store took in Redis and has not settled, renewed a third of the
-  // lease apart by renewals (made when first needed); the settlements that failed while Redis was
-  // unavailable, written by the next call that reaches it; the reservations taken in the
-  // in-process fallback. Any thread adds and removes entries.
-  private final Map<String, Held> held = new ConcurrentHashMap<>();
-  private final Map<String, Held> unsettled = new ConcurrentHashMap<>();
-  private final Set<String> localReservations = ConcurrentHashMap.newKeySet();
-  private volatile ScheduledExecutorService renewals;
-  private volatile boolean renewFailing;
-
-  /** A budget reservation: its counter's keys, its amount, and for a settlement what it spent. */
-  private record Held(Budget.Counter counter, List<String> keys, long amount) {}
 
   /** A lease whose give-back failed. */
   private record Unreturned(String account, String lease) {}
@@ -860,198 +722,6 @@ public final class RedisRateLimitStore implements RateLimitStore {
     }
   }
 
-  /** Returns the keys of a budget counter's state, in the order its scripts take them. */
-  static List<String> keys(Budget.Counter c) {
-    String base = "kimi-budget:{" + c.key() + "}:";
-    return List.of(base + "spent", base + "held", base + "amounts");
-  }
-
-  @Override
-  public Budget.Tally reserve(Budget.Counter counter, long limit, long amount, String reservation) {
-    if (!down.get()) {
-      List<String> k = keys(counter);
-      try {
-        settleUnsettled();
-        Budget.Tally t =
-            tally(
-                redis.evalText(
-                    RESERVE,
-                    reserveSha,
-                    k,
-                    List.of(
-                        Long.toString(counter.now()),
-                        Long.toString(keepFor(counter)),
-                        Long.toString(limit),
-                        Long.toString(amount),
-                        reservation,
-                        Long.toString(lease.toMillis()))));
-        back();
-        if (t.taken()) {
-          held.put(reservation, new Held(counter, k, amount));
-          renewing();
-        }
-        return t;
-      } catch (RedisUnavailableException e) {
-        wentDown(e);
-      }
-    } else {
-      probeWhenDue("budget");
-    }
-    if (fallback == Fallback.FAIL_CLOSED) {
-      throw budgetUnreachable(outage);
-    }
-    Budget.Tally t = local.reserve(counter, limit, amount, reservation);
-    if (t.taken()) {
-      localReservations.add(reservation);
-    }
-    return t;
-  }
-
-  @Override
-  public Budget.Tally settle(Budget.Counter counter, String reservation, long amount) {
-    if (localReservations.remove(reservation)) {
-      return local.settle(counter, reservation, amount);
-    }
-    Held h = held.remove(reservation);
-    List<String> k = h != null ? h.keys() : keys(counter);
-    if (!down.get()) {
-      try {
-        settleUnsettled();
-        Budget.Tally t = tally(runSettle(counter, k, reservation, amount));
-        back();
-        return t;
-      } catch (RedisUnavailableException e) {
-        wentDown(e);
-      }
-    }
-    // written by the next call that reaches Redis; its reservation's lease ends meanwhile
-    if (unsettled.size() < MAX_UNSETTLED) {
-      unsettled.put(reservation, new Held(counter, k, amount));
-    }
-    throw budgetUnreachable(outage);
-  }
-
-  private String runSettle(
-      Budget.Counter counter, List<String> k, String reservation, long amount) {
-    return redis.evalText(
-        SETTLE,
-        settleSha,
-        k,
-        List.of(
-            Long.toString(counter.now()),
-            Long.toString(keepFor(counter)),
-            reservation,
-            Long.toString(amount),
-            Long.toString(counter.releaseAt())));
-  }
-
-  /** Writes the settlements that failed while Redis was unavailable; throws while it still is. */
-  private void settleUnsettled() {
-    if (unsettled.isEmpty()) {
-      return;
-    }
-    for (Map.Entry<String, Held> e : unsettled.entrySet()) {
-      Held h = e.getValue();
-      runSettle(h.counter(), h.keys(), e.getKey(), h.amount());
-      unsettled.remove(e.getKey(), h);
-    }
-  }
-
-  /** How long a counter's keys are kept from now: its own keeping time, at least a second. */
-  private static long keepFor(Budget.Counter c) {
-    return Math.max(1_000, c.keepUntil() - c.now());
-  }
-
-  private static Budget.Tally tally(String reply) {
-    String[] p = reply.split(" ");
-    return new Budget.Tally(
-        p[0].equals("1"), Long.parseLong(p[1]), Long.parseLong(p[2]), Long.parseLong(p[3]));
-  }
-
-  private static IllegalStateException budgetUnreachable(RedisUnavailableException e) {
-    return new IllegalStateException(
-        "Redis is unreachable, and the shared budget fails closed: "
-            + (e == null ? "" : e.getMessage()),
-        e);
-  }
-
-  /** Starts the renewal of the reservations held, on a daemon thread of this store's own. */
-  private void renewing() {
-    if (renewals != null) {
-      return;
-    }
-    synchronized (this) {
-      if (renewals == null) {
-        ScheduledExecutorService s =
-            Executors.newSingleThreadScheduledExecutor(
-                r -> {
-                  Thread t = new Thread(r, "kimi-redis-budget-renewals");
-                  t.setDaemon(true);
-                  return t;
-                });
-        long every = Math.max(100, lease.toMillis() / 3);
-        s.scheduleWithFixedDelay(this::renewReservations, every, every, TimeUnit.MILLISECONDS);
-        renewals = s;
-      }
-    }
-  }
-
-  /**
-   * Renews the budget reservations this store holds, one script per counter; a failure is logged
-   * once per outage, and the next renewal tries again.
-   */
-  void renewReservations() {
-    if (held.isEmpty()) {
-      return;
-    }
-    Map<List<String>, List<String>> byCounter = new java.util.LinkedHashMap<>();
-    for (Map.Entry<String, Held> e : held.entrySet()) {
-      List<String> args =
-          byCounter.computeIfAbsent(
-              e.getValue().keys(),
-              k -> {
-                List<String> a = new ArrayList<>();
-                a.add(Long.toString(lease.toMillis()));
-                return a;
-              });
-      args.add(e.getKey());
-      args.add(Long.toString(e.getValue().amount()));
-    }
-    RuntimeException failure = null;
-    long missing = 0;
-    for (Map.Entry<List<String>, List<String>> e : byCounter.entrySet()) {
-      try {
-        missing +=
-            redis.eval(
-                RENEW_RESERVATIONS, renewReservationsSha, e.getKey().subList(1, 3), e.getValue());
-      } catch (RuntimeException x) {
-        failure = x;
-      }
-    }
-    if (failure != null && !renewFailing) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "Renewing this process''s budget reservations in Redis failed ({0}); each lasts {1} from"
-              + " its last renewal",
-          failure,
-          lease);
-    } else if (failure == null && missing > 0) {
-      LOG.log(
-          System.Logger.Level.INFO,
-          "Redis had lost {0} budget reservation(s) of calls still in flight; registered them again",
-          missing);
-    }
-    renewFailing = failure != null;
-  }
-
-  /** Stops the renewal of budget reservations; for tests that kill a store's process in place. */
-  void stopRenewals() {
-    ScheduledExecutorService s = renewals;
-    if (s != null) {
-      s.shutdownNow();
-    }
-  }
-
   private Duration takeLocally(
       String account, String lease, RateLimit limits, long tokens, Duration leaseFor) {
     Duration wait = local.tryTake(account, lease, limits, tokens, leaseFor);
@@ -1063,6 +733,44 @@ public final class RedisRateLimitStore implements RateLimitStore {
 
   private long run(String sha, String script, List<String> keys, List<String> args) {
     return redis.eval(script, sha, keys, args);
+  }
+
+  /** Returns the adapter the store runs its scripts on; for {@link RedisBudgetStore}. */
+  RedisScripts scripts() {
+    return redis;
+  }
+
+  /** Returns what the store does while Redis cannot be reached; for {@link RedisBudgetStore}. */
+  Fallback fallbackMode() {
+    return fallback;
+  }
+
+  /**
+   * Tells whether Redis is known to be down, and if so asks a probe of it when one is due: a
+   * budget's call then answers from the fallback without asking Redis; for {@link
+   * RedisBudgetStore}.
+   */
+  boolean knownDown() {
+    if (down.get()) {
+      probeWhenDue("budget");
+      return down.get();
+    }
+    return false;
+  }
+
+  /** Notes that Redis answered a budget's script; for {@link RedisBudgetStore}. */
+  void answered() {
+    back();
+  }
+
+  /** Notes that Redis could not be reached for a budget's script; for {@link RedisBudgetStore}. */
+  void noteUnreachable(RedisUnavailableException e) {
+    wentDown(e);
+  }
+
+  /** Returns the last outage seen, or null; for {@link RedisBudgetStore}'s messages. */
+  RedisUnavailableException lastOutage() {
+    return outage;
   }
 
   private static IllegalStateException unreachable(RedisUnavailableException e) {
@@ -1125,9 +833,6 @@ public final class RedisRateLimitStore implements RateLimitStore {
     ForkJoinPool.commonPool().execute(() -> LOG.log(level, format, args));
   }
 
-  /** The most settlements kept while Redis is unavailable; those past it are lost. */
-  static final int MAX_UNSETTLED = 100_000;
-
   /** Returns whether the store knows Redis to be down (no take asks it); for tests. */
   boolean down() {
     return down.get();
@@ -1142,7 +847,7 @@ public final class RedisRateLimitStore implements RateLimitStore {
     return fallback == Fallback.IN_PROCESS && down.get();
   }
 
-  private static String sha1(String script) {
+  static String sha1(String script) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-1");
       return HexFormat.of().formatHex(md.digest(script.getBytes(StandardCharsets.UTF_8)));

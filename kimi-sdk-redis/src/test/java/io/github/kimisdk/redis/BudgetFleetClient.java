@@ -1,7 +1,9 @@
 package io.github.kimisdk.redis;
 
-import io.github.kimisdk.Budget;
+import static io.github.kimisdk.redis.RedisRateLimitStore.Fallback.FAIL_CLOSED;
+
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.budget.Budget;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.BudgetExceededException;
@@ -54,15 +56,19 @@ final class BudgetFleetClient {
       a.put(arg.substring(0, eq), arg.substring(eq + 1));
     }
     RedisClient jedis = RedisClient.create("127.0.0.1", Integer.parseInt(a.get("redis")));
-    RedisRateLimitStore store =
-        RedisRateLimitStore.builder(JedisScripts.of(jedis))
-            .leaseLength(Duration.ofMillis(Long.parseLong(a.getOrDefault("lease", "15000"))))
+    RedisBudgetStore store =
+        RedisBudgetStore.builder(RedisRateLimitStore.create(JedisScripts.of(jedis), FAIL_CLOSED))
+            .leaseLength(Duration.ofMillis(Long.parseLong(a.getOrDefault("lease", "3000"))))
             .build();
     Clock day =
         Clock.fixed(Instant.parse(a.get("day") + "T10:00:00Z"), ZoneOffset.UTC); // the harness's
     Budget fleetDaily = Budget.spend("fleet-daily", "USD", "0.05").store(store).clock(day).build();
     KimiClient kimi =
-        KimiClient.builder().apiKey("sk-test").baseUrl(a.get("base")).budget(fleetDaily).build();
+        KimiClient.builder()
+            .apiKey("sk-test")
+            .baseUrl(a.get("base"))
+            .interceptor(Budget.interceptor(fleetDaily))
+            .build();
     System.out.println("ready");
     System.out.flush();
     BufferedReader in =

@@ -1,13 +1,12 @@
 package io.github.kimisdk.redis;
 
-import io.github.kimisdk.Budget;
-import java.time.Duration;
+import io.github.kimisdk.budget.Budget;
 import redis.clients.jedis.RedisClient;
 
 /**
  * A process that reserves {@code args[2]} units of the budget counter {@code holder|} of the
- * current UTC day in the Redis on port {@code args[0]}, with leases of {@code args[1]} milliseconds
- * that its store renews, says {@code held}, and then holds them until it is killed.
+ * current UTC day in the Redis on port {@code args[0]}, with the budget store's default leases
+ * (which it renews), says {@code held}, and then holds them until it is killed.
  */
 final class BudgetHolder {
 
@@ -15,11 +14,11 @@ final class BudgetHolder {
 
   public static void main(String[] args) throws InterruptedException {
     RedisClient client = RedisClient.create("127.0.0.1", Integer.parseInt(args[0]));
-    RedisRateLimitStore store =
-        RedisRateLimitStore.builder(JedisScripts.of(client))
-            .leaseLength(Duration.ofMillis(Long.parseLong(args[1])))
-            .build();
-    long amount = Long.parseLong(args[2]);
+    RedisBudgetStore store =
+        RedisBudgetStore.of(
+            RedisRateLimitStore.create(
+                JedisScripts.of(client), RedisRateLimitStore.Fallback.FAIL_CLOSED));
+    long amount = Long.parseLong(args[1]);
     Budget.Tally t = store.reserve(RedisBudgetTest.counter(), amount, amount, "holder-reservation");
     System.out.println(t.taken() ? "held" : "refused " + t);
     System.out.flush();

@@ -2,8 +2,8 @@ package io.github.kimisdk.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.Budget;
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.budget.Budget;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.BudgetExceededException;
@@ -65,14 +65,11 @@ class RedisBudgetTest {
     return new Budget.Counter("holder", "", "today", now, now + day, now + 2 * day);
   }
 
-  private RedisRateLimitStore store(ClientKind kind) {
+  private RedisBudgetStore store(ClientKind kind) {
     ClientKind.Connected c = kind.standalone(redis.port());
     open.add(c);
-    RedisRateLimitStore s =
-        RedisRateLimitStore.builder(c.scripts())
-            .leaseLength(Duration.ofSeconds(3))
-            .restartWait(false)
-            .build();
+    RedisBudgetStore s =
+        RedisBudgetStore.of(RedisRateLimitStore.builder(c.scripts()).restartWait(false).build());
     open.add(s::stopRenewals);
     return s;
   }
@@ -94,7 +91,7 @@ class RedisBudgetTest {
   @EnumSource(ClientKind.class)
   void manyThreadsOfSeveralStoresNeverReserveOrSpendPastTheLimitAndUseItUp(ClientKind kind)
       throws Exception {
-    List<RedisRateLimitStore> stores = List.of(store(kind), store(kind), store(kind));
+    List<RedisBudgetStore> stores = List.of(store(kind), store(kind), store(kind));
     long limit = 1_000_000;
     Budget.Counter c = new Budget.Counter("exact", "", "p", 1, Long.MAX_VALUE / 2, 60_000_000L);
     AtomicLong committed = new AtomicLong(); // reserved and not settled, plus spent
@@ -106,7 +103,7 @@ class RedisBudgetTest {
     ExecutorService pool = Executors.newFixedThreadPool(12);
     List<CompletableFuture<?>> work = new ArrayList<>();
     for (int t = 0; t < 12; t++) {
-      RedisRateLimitStore s = stores.get(t % 3);
+      RedisBudgetStore s = stores.get(t % 3);
       Random random = new Random(7919L * t);
       int thread = t;
       work.add(
@@ -162,7 +159,11 @@ class RedisBudgetTest {
       for (ClientKind k : kinds) {
         Budget shared = Budget.spend("fleet", "USD", "0.01").store(store(k)).build();
         KimiClient c =
-            KimiClient.builder().apiKey("sk-test").baseUrl(kimi.baseUrl()).budget(shared).build();
+            KimiClient.builder()
+                .apiKey("sk-test")
+                .baseUrl(kimi.baseUrl())
+                .interceptor(Budget.interceptor(shared))
+                .build();
         open.add(c);
         clients.add(c);
       }
@@ -228,11 +229,13 @@ class RedisBudgetTest {
   /**
    * A child JVM holds the whole budget and is killed with {@code kill -9}: while it lives its store
    * renews the lease (Redis's lease end moves on), once it is killed the lease Redis holds ends
-   * within one lease length by Redis's own clock, and then another store reserves the budget.
+   * within one lease length by Redis's own clock (the default, 3 s: back within seconds, where it
+   * took 15 s), and then another store reserves the budget.
    */
   @Test
   void aKilledHoldersReservationIsReleasedWithinOneLeaseAndALiveOnesIsRenewed() throws Exception {
-    long lease = 3_000;
+    long lease = RedisBudgetStore.DEFAULT_LEASE.toMillis();
+    assertThat(lease).as("the default lease").isEqualTo(3_000);
     Process holder =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -240,18 +243,17 @@ class RedisBudgetTest {
                 System.getProperty("java.class.path"),
                 BudgetHolder.class.getName(),
                 Integer.toString(redis.port()),
-                Long.toString(lease),
                 "1000")
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
     RedisClient j = jedis();
-    String held = RedisRateLimitStore.keys(counter()).get(1);
+    String held = RedisBudgetStore.keys(counter()).get(1);
     try {
       BufferedReader out =
           new BufferedReader(
               new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
       assertThat(out.readLine()).isEqualTo("held");
-      RedisRateLimitStore mine = store(ClientKind.JEDIS);
+      RedisBudgetStore mine = store(ClientKind.JEDIS);
       assertThat(mine.reserve(counter(), 1000, 1, "mine").taken()).isFalse();
 
       double first = j.zscore(held, "holder-reservation");
@@ -269,7 +271,7 @@ class RedisBudgetTest {
     assertThat(end).as("the killed holder's lease").isNotNull();
     assertThat(end - killedAt).as("ms of lease left at the kill").isLessThanOrEqualTo(lease);
 
-    RedisRateLimitStore mine = store(ClientKind.JEDIS);
+    RedisBudgetStore mine = store(ClientKind.JEDIS);
     long cap = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     Budget.Tally t;
     while (true) {

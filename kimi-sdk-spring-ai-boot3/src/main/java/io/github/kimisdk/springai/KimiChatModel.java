@@ -1,14 +1,14 @@
 package io.github.kimisdk.springai;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RequestOptions;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.ServedBy;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -124,7 +124,7 @@ public final class KimiChatModel implements ChatModel {
 
   /**
    * The response metadata key of the target of a client's fallback chain that answered (the SDK's
-   * {@link io.github.kimisdk.ServedBy}: its place, host, base URL and model), on a client with
+   * {@link io.github.kimisdk.host.ServedBy}: its place, host, base URL and model), on a client with
    * fallback targets ({@code spring.ai.kimi.fallback[n].*}): {@value}. A stream's last response
    * carries it.
    */

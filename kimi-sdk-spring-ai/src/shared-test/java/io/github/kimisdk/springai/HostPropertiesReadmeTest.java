@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.Target;
-import io.github.kimisdk.TargetStatus;
+import io.github.kimisdk.host.TargetStatus;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.springai.autoconfigure.KimiAutoConfiguration;

@@ -1,6 +1,6 @@
 package io.github.kimisdk.springai;
 
-import io.github.kimisdk.ServedBy;
+import io.github.kimisdk.host.ServedBy;
 import io.micrometer.common.KeyValues;
 import java.util.List;
 import org.springframework.ai.chat.model.ChatResponse;

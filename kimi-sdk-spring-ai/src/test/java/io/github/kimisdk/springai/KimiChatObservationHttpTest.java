@@ -3,10 +3,10 @@ package io.github.kimisdk.springai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.errors.AuthenticationException;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.testing.FakeResponse;
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;

@@ -1,6 +1,6 @@
 package io.github.kimisdk.testing;
 
-import io.github.kimisdk.Host;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;

@@ -1,7 +1,7 @@
 package io.github.kimisdk.testing;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;

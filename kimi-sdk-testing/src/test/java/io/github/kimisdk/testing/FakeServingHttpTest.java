@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
@@ -12,6 +11,7 @@ import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.Conversation;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.errors.TruncatedStreamException;
+import io.github.kimisdk.host.Host;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;

@@ -1,10 +1,10 @@
 package io.github.kimisdk.cli;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RequestOptions;
-import io.github.kimisdk.TargetReport;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.TargetReport;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;

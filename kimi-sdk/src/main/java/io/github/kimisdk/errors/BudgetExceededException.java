@@ -6,11 +6,12 @@ import java.util.Currency;
 import java.util.Optional;
 
 /**
- * A budget of the client ({@code io.github.kimisdk.Budget}) refused the call before it was sent:
- * what was spent in the budget's period, plus what calls in flight hold, plus this call's worst
- * case would pass its limit. The message and the accessors say which budget (and which tenant or
- * tag), what was spent, the limit, this call's worst case, and when the budget resets. Never
- * retried; a budget that falls back moves the call to the client's next fallback target first.
+ * A budget of the client (kimi-sdk-budget's {@code io.github.kimisdk.budget.Budget}, installed as
+ * an interceptor) refused the call before it was sent: what was spent in the budget's period, plus
+ * what calls in flight hold, plus this call's worst case would pass its limit. The message and the
+ * accessors say which budget (and which tenant or tag), what was spent, the limit, this call's
+ * worst case, and when the budget resets. Never retried; a budget that falls back moves the call to
+ * the client's next fallback target first.
  *
  * <pre>{@code
  * try {
@@ -64,7 +65,7 @@ public final class BudgetExceededException extends KimiException {
 
   /**
    * Returns the budget's counter that refused the call: {@code tenant:NAME} or {@code tag:NAME} for
-   * a budget per (or for one) tenant or tag.
+   * a budget per (or for one) tenant or tag, {@code tenant:NAME tag:NAME} for one scoped by both.
    *
    * @return the counter, or empty for a budget of every call
    */

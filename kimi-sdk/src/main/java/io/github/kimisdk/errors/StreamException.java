@@ -46,7 +46,7 @@ public abstract sealed class StreamException extends KimiException
    * original's partial prefix, if it had one). Kimi's reply to it does not repeat that text, so
    * append the new text to {@code partial().text()}. When no answer text arrived it is the original
    * request. Sent through a client, it is written in the form of the host it goes to ({@link
-   * io.github.kimisdk.Host.Continuation}: vLLM's and SGLang's {@code continue_final_message},
+   * io.github.kimisdk.host.Host.Continuation}: vLLM's and SGLang's {@code continue_final_message},
    * OpenRouter's prefill, ...), and a host that cannot continue an answer refuses it before sending
    * with a {@link ConfigurationException}.
    *

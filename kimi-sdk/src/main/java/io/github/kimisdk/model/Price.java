@@ -345,6 +345,27 @@ public record Price(
         per(cacheWriteTokens, cacheWrite(ttl)));
   }
 
+  /**
+   * Returns the most a call of {@code promptTokens} prompt tokens and at most {@code outputTokens}
+   * output tokens can cost: every prompt token at the cache-miss price or, where that costs more,
+   * every prompt token written to the prefix cache at the write price of {@code ttl} (none read
+   * from it), and every output token at the output price. The one worst-case rule of the SDK: what
+   * a budget reserves before an attempt is sent (kimi-sdk-budget) and what an agent run holds
+   * before a model call (kimi-sdk-agents).
+   *
+   * @param promptTokens the prompt tokens, as estimated before the call
+   * @param outputTokens the most output tokens the call may bring (its output cap)
+   * @param ttl the time to live the call asks its cache writes for
+   * @return the higher of the two costs: the cache-miss one, or the cache-write one
+   * @throws IllegalArgumentException if a count is negative
+   * @throws NullPointerException if {@code ttl} is null
+   */
+  public Cost worstCase(long promptTokens, long outputTokens, CacheTtl ttl) {
+    Cost missed = cost(promptTokens, 0, 0, outputTokens, CacheTtl.FIVE_MINUTES);
+    Cost written = cost(promptTokens, 0, promptTokens, outputTokens, ttl);
+    return written.total().compareTo(missed.total()) > 0 ? written : missed;
+  }
+
   /** A price's parts by name, copied from one: each {@code with} method changes some. */
   private static final class Parts {
     LocalDate asOf;

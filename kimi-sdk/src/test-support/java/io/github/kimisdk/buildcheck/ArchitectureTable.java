@@ -53,7 +53,7 @@ final class ArchitectureTable {
     Map<String, String> covered = new TreeMap<>();
     for (List<String> row : rows(contributing, heading)) {
       String exported =
-          row.get(1).replace("`", "").replace("kimi-sdk-mcp", "io.github.kimisdk.mcp");
+          row.get(1).replace("`", "").replaceAll("kimi-sdk-([a-z]+)", "io.github.kimisdk.$1");
       for (String entry : codeSpans(row.get(0))) {
         String name = entry.equals(root) ? "" : entry;
         boolean prefix = name.endsWith(".*");

@@ -61,6 +61,23 @@ final class ExportedTypes {
     return unnamed;
   }
 
+  /**
+   * Returns the top-level types a satellite module's {@code classes} export (one published after the
+   * baseline, all of whose types are new) that the changelog since the baseline does not name in a
+   * code span.
+   */
+  static List<String> unnamedTopLevel(Path classes) throws IOException {
+    String since = String.join("\n", Compat.sinceBaseline(Compat.rootOf(classes)));
+    List<String> unnamed = new ArrayList<>();
+    for (String type : ClassFiles.exportedTypes(classes)) {
+      String simple = withoutPackage(type);
+      if (!simple.contains(".") && !namedInACodeSpan(since, simple)) {
+        unnamed.add(simple);
+      }
+    }
+    return unnamed;
+  }
+
   static String withoutPackage(String canonical) {
     String[] parts = canonical.split("\\.");
     int i = 0;

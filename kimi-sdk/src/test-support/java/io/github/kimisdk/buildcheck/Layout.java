@@ -123,7 +123,6 @@ final class Layout {
           "KimiClient",
           "KimiFiles",
           "KimiBatches",
-          "BatchRun",
           "KimiCode",
           "KimiModels",
           "KimiTokens",
@@ -131,7 +130,7 @@ final class Layout {
 
   /** The exported packages, relative to the base (LayoutTest checks them against the module's). */
   static final Set<String> EXPORTED =
-      Set.of("", "platform", "errors", "chat", "tool", "model", "token", "json", "sse");
+      Set.of("", "platform", "host", "errors", "chat", "tool", "model", "token", "json", "sse");
 
   /**
    * The engine's rooms, and the other rooms each may use (its own subpackages always): the walls
@@ -160,7 +159,6 @@ final class Layout {
           Map.entry("internal.http", Set.of("internal.wire")),
           Map.entry("internal.wire", Set.of()),
           Map.entry("internal.platform", Set.of("internal.http", "internal.wire")),
-          Map.entry("internal.batch", Set.of("internal.http", "internal.platform")),
           Map.entry("internal.jfr", Set.of()));
 
   /** The engine's room that uses every other: the client's core and its call shapes. */
@@ -181,8 +179,21 @@ final class Layout {
   /** kimi-sdk-mcp's exported packages. */
   static final Set<String> MCP_EXPORTED = Set.of(MCP, MCP_ADAPTERS);
 
-  /** The modules the base floor may be exported to (and no other): the SDK's own satellites. */
-  static final Set<String> SATELLITES = Set.of("io.github.kimisdk.mcp");
+  /**
+   * The modules the base floor may be exported to (and no other): the SDK's own satellites that
+   * print as its values print (the MCP client, the batch runner).
+   */
+  static final Set<String> SATELLITES = Set.of("io.github.kimisdk.mcp", "io.github.kimisdk.batch");
+
+  /** The exceptions' one door ({@code errors.Errors.exceptions()}'s type), exported to a few. */
+  static final String FAILURE_DOOR = "errors.access";
+
+  /**
+   * The modules the exceptions' door may be exported to (and no other): the satellites whose work
+   * fails as the client's own (a budget's refusal, a batch run's timeout).
+   */
+  static final Set<String> FAILING_SATELLITES =
+      Set.of("io.github.kimisdk.budget", "io.github.kimisdk.batch");
 
   /** The failure family: every package may use it (a use of it never makes two packages mutual). */
   private static final String ERRORS = "errors";
@@ -204,7 +215,14 @@ final class Layout {
       Map.of(
           "ResponseMetadata",
           "a plain value: chat.ChatStream hands out the metadata of the response it streams, and"
-              + " errors.KimiException that of the response a failure came with");
+              + " errors.KimiException that of the response a failure came with",
+          "Endpoint",
+          "a plain setting: host.Host is served at one, as the client is",
+          "WireProtocol",
+          "a plain setting: host.Host names the protocols its endpoint speaks",
+          "Target",
+          "a plain setting: host.TargetStatus and host.TargetReport tell of the target they are"
+              + " about");
 
   /** Timer classes of the JDK that only base.flow may use. */
   private static final Set<String> TIMER_CLASSES =

@@ -3,8 +3,8 @@ package io.github.kimisdk.springai.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.github.kimisdk.Budget;
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.budget.Budget;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.BudgetExceededException;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -73,7 +73,9 @@ class KimiBudgetPropertiesTest {
             "spring.ai.kimi.budgets.hourly.tokens=1000000",
             "spring.ai.kimi.budgets.hourly.period=rolling",
             "spring.ai.kimi.budgets.hourly.window=1h",
-            "spring.ai.kimi.budgets.hourly.fall-back=true")
+            "spring.ai.kimi.budgets.hourly.fall-back=true",
+            "spring.ai.kimi.budgets.tenant-search.tokens=2000000",
+            "spring.ai.kimi.budgets.tenant-search.per=tenant,tag")
         .run(
             context -> {
               List<Budget> budgets = context.getBean(KimiBudgets.class).budgets();
@@ -83,7 +85,8 @@ class KimiBudgetPropertiesTest {
                       "Budget[fleet-daily: USD 50.00 per day (UTC)]",
                       "Budget[tenant-monthly: USD 5.00 per month (Europe/Berlin), per tenant]",
                       "Budget[search: 1 tokens per day (UTC), tag search]",
-                      "Budget[hourly: 1000000 tokens per rolling PT1H, falls back]");
+                      "Budget[hourly: 1000000 tokens per rolling PT1H, falls back]",
+                      "Budget[tenant-search: 2000000 tokens per day (UTC), per tenant, per tag]");
               KimiClient kimi = context.getBean(KimiClient.class);
               ChatRequest hi =
                   ChatRequest.builder("kimi-k3").addUser("Hi").maxCompletionTokens(50).build();
@@ -130,8 +133,33 @@ class KimiBudgetPropertiesTest {
         analysis("spring.ai.kimi.budgets.s.spend=1.00", "spring.ai.kimi.budgets.s.shared=true");
     assertThat(a.getDescription())
         .contains(
-            "spring.ai.kimi.budgets.s.shared is true, and the application has no RateLimitStore");
+            "spring.ai.kimi.budgets.s.shared is true, and the application has no BudgetStore");
     assertThat(a.getAction()).contains("kimi-sdk-redis");
+  }
+
+  @Test
+  void aTenantAndATagScopeOneBudgetButTwoTenantScopesFailTheStartNamingThem() {
+    runner
+        .withPropertyValues(
+            "spring.ai.kimi.budgets.t.tokens=10",
+            "spring.ai.kimi.budgets.t.tenant=acme",
+            "spring.ai.kimi.budgets.t.per=tag")
+        .run(
+            context ->
+                assertThat(context.getBean(KimiBudgets.class).budgets())
+                    .singleElement()
+                    .hasToString("Budget[t: 10 tokens per day (UTC), tenant acme, per tag]"));
+    FailureAnalysis a =
+        analysis(
+            "spring.ai.kimi.budgets.t.tokens=10",
+            "spring.ai.kimi.budgets.t.tenant=acme",
+            "spring.ai.kimi.budgets.t.per=tenant");
+    assertThat(a.getDescription())
+        .contains("spring.ai.kimi.budgets.t sets .per=tenant and .tenant");
+    assertThat(
+            analysis("spring.ai.kimi.budgets.t.tokens=10", "spring.ai.kimi.budgets.t.per=each")
+                .getAction())
+        .contains("spring.ai.kimi.budgets.t.per to tenant, tag, or tenant,tag");
   }
 
   @Test

@@ -3,10 +3,10 @@ package io.github.kimisdk.springai.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.CallEvent;
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.Target;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.ServedBy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;

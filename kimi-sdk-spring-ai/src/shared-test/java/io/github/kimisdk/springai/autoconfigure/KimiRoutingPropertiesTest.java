@@ -11,7 +11,7 @@ import static org.mockito.Mockito.verify;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Target;
-import io.github.kimisdk.TargetStatus;
+import io.github.kimisdk.host.TargetStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;

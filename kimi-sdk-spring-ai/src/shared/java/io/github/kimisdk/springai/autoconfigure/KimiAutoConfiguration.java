@@ -1,12 +1,14 @@
 package io.github.kimisdk.springai.autoconfigure;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RateLimitStore;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Target;
+import io.github.kimisdk.budget.Budget;
+import io.github.kimisdk.budget.BudgetStore;
 import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.springai.KimiChatModel;
 import io.github.kimisdk.springai.KimiTenants;
 import io.github.kimisdk.springai.MdcContextPropagator;
@@ -98,7 +100,7 @@ public class KimiAutoConfiguration {
    * KimiApiKeySupplier} bean, asked before every attempt (so a rotated key needs no restart), else
    * from {@code spring.ai.kimi.api-key} (else {@code MOONSHOT_API_KEY}, {@code KIMI_API_KEY} or
    * {@code KIMI_CODING_API_KEY}), the host from {@code spring.ai.kimi.host} ({@link
-   * io.github.kimisdk.Host#of(String, String)}; unset, Moonshot's) at the base URL from {@code
+   * io.github.kimisdk.host.Host#of(String, String)}; unset, Moonshot's) at the base URL from {@code
    * spring.ai.kimi.base-url} (else {@code KIMI_BASE_URL}), the retries from {@code
    * spring.ai.kimi.retry.*}, the rate limit from {@code spring.ai.kimi.rate-limit.*} (shared
    * through {@code store} when an account is set), the fallback targets from {@code
@@ -165,11 +167,12 @@ public class KimiAutoConfiguration {
     if (!connection.getDeliberateFields().isEmpty()) {
       builder.deliberateFields(connection.getDeliberateFields().toArray(String[]::new));
     }
-    KimiBudgets counted = budgets == null ? null : budgets.getIfAvailable();
-    if (counted != null) {
-      counted.budgets().forEach(builder::budget);
-    }
     customizers.orderedStream().forEach(c -> c.customize(builder));
+    KimiBudgets counted = budgets == null ? null : budgets.getIfAvailable();
+    if (counted != null && !counted.budgets().isEmpty()) {
+      // after the customizers' interceptors: an attempt one of them answers is not counted
+      builder.interceptor(Budget.interceptor(counted.budgets().toArray(Budget[]::new)));
+    }
     KimiClient client;
     try {
       client = builder.build();
@@ -190,10 +193,11 @@ public class KimiAutoConfiguration {
   /**
    * Makes the budgets of {@code spring.ai.kimi.budgets.<name>.*}, which the auto-configured client
    * counts its calls against and the OpenTelemetry auto-configuration reports; those with {@code
-   * shared=true} kept in the application's {@link RateLimitStore}.
+   * shared=true} kept in the application's {@link BudgetStore} (kimi-sdk-redis's, made on its
+   * shared rate limit's Redis).
    *
    * @param properties the budgets' properties
-   * @param store the application's store, if it has one
+   * @param store the application's store of budgets, if it has one
    * @return the budgets, none when no property is set
    * @throws IllegalStateException if a budget's properties are missing, contradict each other or
    *     are out of range, or a shared one has no store, naming the properties
@@ -201,7 +205,7 @@ public class KimiAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public KimiBudgets kimiBudgets(
-      KimiBudgetProperties properties, ObjectProvider<RateLimitStore> store) {
+      KimiBudgetProperties properties, ObjectProvider<BudgetStore> store) {
     return new KimiBudgets(properties.toBudgets(store.getIfUnique()));
   }
 

@@ -1,7 +1,7 @@
 package io.github.kimisdk.springai.autoconfigure;
 
-import io.github.kimisdk.Budget;
-import io.github.kimisdk.RateLimitStore;
+import io.github.kimisdk.budget.Budget;
+import io.github.kimisdk.budget.BudgetStore;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * calls count against ({@link Budget}), each under its name, in money ({@code spend}, with {@code
  * currency}) or in tokens ({@code tokens}), per calendar day or month or a rolling window, for
  * every call, per tenant or tag, or for one; with {@code shared=true}, kept in the application's
- * {@link RateLimitStore} (the one kimi-sdk-redis builds on its Redis), so that every process of the
+ * {@link BudgetStore} (the one kimi-sdk-redis builds on its Redis), so that every process of the
  * application spends one budget.
  *
  * <pre>
@@ -62,12 +62,12 @@ public class KimiBudgetProperties {
   /**
    * Returns the budgets these properties set, in their order.
    *
-   * @param store the application's store, or null when it has none
+   * @param store the application's store of budgets, or null when it has none
    * @return the budgets
    * @throws IllegalStateException if a budget's properties are missing, contradict each other or
    *     are out of range, naming them
    */
-  public List<Budget> toBudgets(RateLimitStore store) {
+  public List<Budget> toBudgets(BudgetStore store) {
     List<Budget> out = new ArrayList<>();
     budgets.forEach((name, e) -> out.add(e.toBudget(name, store)));
     return out;
@@ -94,10 +94,16 @@ public class KimiBudgetProperties {
     /** The time zone of a calendar day or month, such as Europe/Berlin: UTC unless set. */
     private ZoneId zone;
 
-    /** A counter for each tenant (tenant) or each tag (tag); unset, one for every call. */
+    /**
+     * A counter for each tenant (tenant), each tag (tag), or each tag of each tenant (tenant,tag);
+     * unset, one for every call.
+     */
     private String per;
 
-    /** Counts only the calls of this tenant (a KimiClient.withCredentials account). */
+    /**
+     * Counts only the calls of this tenant (named by the call's options, RequestOptions.tenant, or
+     * a KimiClient.withCredentials account).
+     */
     private String tenant;
 
     /** Counts only the calls carrying this tag (RequestOptions.Builder.tag). */
@@ -107,7 +113,7 @@ public class KimiBudgetProperties {
     private boolean fallBack;
 
     /**
-     * Whether the budget is kept in the application's RateLimitStore (kimi-sdk-redis's, on
+     * Whether the budget is kept in the application's BudgetStore (kimi-sdk-redis's, on
      * spring.data.redis.*), one budget for every process; else each process counts its own.
      */
     private boolean shared;
@@ -120,7 +126,7 @@ public class KimiBudgetProperties {
      *
      * @throws KimiSettingsException naming the property at fault
      */
-    Budget toBudget(String name, RateLimitStore store) {
+    Budget toBudget(String name, BudgetStore store) {
       String p = BUDGETS + "." + name;
       if ((spend == null) == (tokens == null)) {
         throw new KimiSettingsException(
@@ -156,11 +162,11 @@ public class KimiBudgetProperties {
         if (shared) {
           if (store == null) {
             throw new KimiSettingsException(
-                p + ".shared is true, and the application has no RateLimitStore to keep it in.",
+                p + ".shared is true, and the application has no BudgetStore to keep it in.",
                 "Add kimi-sdk-redis and Spring Data Redis and set "
                     + KimiRateLimitProperties.PREFIX
-                    + ".account (its store is built on spring.data.redis.*), or define a"
-                    + " RateLimitStore bean; or unset "
+                    + ".account (its stores are built on spring.data.redis.*), or define a"
+                    + " BudgetStore bean; or unset "
                     + p
                     + ".shared.");
           }
@@ -175,24 +181,44 @@ public class KimiBudgetProperties {
       }
     }
 
+    /**
+     * Scopes {@code b} by tenant, by tag, or both: a tenant's counter each ({@code per} naming
+     * tenant) or one tenant's ({@code tenant}), and a tag's counter each ({@code per} naming tag)
+     * or one tag's ({@code tag}).
+     */
     private void scope(Budget.Builder b, String p) {
-      int set = (per != null ? 1 : 0) + (tenant != null ? 1 : 0) + (tag != null ? 1 : 0);
-      if (set > 1) {
-        throw new KimiSettingsException(
-            p + " sets more than one of .per, .tenant and .tag.",
-            "Set one: .per=tenant or .per=tag for a counter each, .tenant or .tag for one.");
+      boolean perTenant = false;
+      boolean perTag = false;
+      if (per != null) {
+        for (String each : per.split(",", -1)) {
+          switch (each.strip()) {
+            case "tenant" -> perTenant = true;
+            case "tag" -> perTag = true;
+            default ->
+                throw new KimiSettingsException(
+                    p + ".per is " + per + ".", "Set " + p + ".per to tenant, tag, or tenant,tag.");
+          }
+        }
       }
-      if (tenant != null) {
+      if (perTenant && tenant != null || perTag && tag != null) {
+        throw new KimiSettingsException(
+            p
+                + " sets .per="
+                + (perTenant && tenant != null ? "tenant" : "tag")
+                + " and ."
+                + (perTenant && tenant != null ? "tenant" : "tag")
+                + ".",
+            "Set one for each: .per=tenant or .tenant, and .per=tag or .tag.");
+      }
+      if (perTenant) {
+        b.perTenant();
+      } else if (tenant != null) {
         b.forTenant(tenant);
+      }
+      if (perTag) {
+        b.perTag();
       } else if (tag != null) {
         b.forTag(tag);
-      } else if (per.equals("tenant")) {
-        b.perTenant();
-      } else if (per.equals("tag")) {
-        b.perTag();
-      } else {
-        throw new KimiSettingsException(
-            p + ".per is " + per + ".", "Set " + p + ".per to tenant or tag.");
       }
     }
 
@@ -316,7 +342,7 @@ public class KimiBudgetProperties {
     /**
      * Sets what a counter is kept for each of ({@code per}).
      *
-     * @param per tenant or tag
+     * @param per tenant, tag, or tenant,tag
      */
     public void setPer(String per) {
       this.per = per;

@@ -1,6 +1,6 @@
 package io.github.kimisdk.springai.autoconfigure;
 
-import io.github.kimisdk.Budget;
+import io.github.kimisdk.budget.Budget;
 import java.util.List;
 
 /**

@@ -1,11 +1,11 @@
 package io.github.kimisdk.springai.autoconfigure;
 
 import io.github.kimisdk.Endpoint;
-import io.github.kimisdk.Host;
 import io.github.kimisdk.RateLimitStore;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.host.Host;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

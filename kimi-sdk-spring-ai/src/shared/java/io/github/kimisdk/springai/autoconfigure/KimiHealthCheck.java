@@ -2,7 +2,7 @@ package io.github.kimisdk.springai.autoconfigure;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RequestOptions;
-import io.github.kimisdk.TargetStatus;
+import io.github.kimisdk.host.TargetStatus;
 import io.github.kimisdk.platform.PingResult;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,8 @@
 package io.github.kimisdk.springai.autoconfigure;
 
 import io.github.kimisdk.RateLimitStore;
+import io.github.kimisdk.budget.BudgetStore;
+import io.github.kimisdk.redis.RedisBudgetStore;
 import io.github.kimisdk.redis.RedisRateLimitStore;
 import io.github.kimisdk.redis.SpringDataRedisScripts;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -19,8 +21,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * is set or a budget is shared ({@code spring.ai.kimi.budgets.<name>.shared=true}): a {@link
  * RedisRateLimitStore} on that factory ({@link SpringDataRedisScripts}), with {@code
  * spring.ai.kimi.rate-limit.fallback}, {@code lease-length} and {@code restart-wait}. The {@code
- * KimiClient} that {@link KimiAutoConfiguration} builds shares its limits and its shared budgets
- * through it. It backs off when the application defines a {@link RateLimitStore} of its own.
+ * KimiClient} that {@link KimiAutoConfiguration} builds shares its limits through it, and its
+ * shared budgets through a {@link RedisBudgetStore} on it. Each backs off when the application
+ * defines a {@link RateLimitStore} or {@link BudgetStore} of its own.
  */
 @AutoConfiguration(
     before = KimiAutoConfiguration.class,
@@ -55,5 +58,19 @@ public class KimiRedisRateLimitAutoConfiguration {
         .leaseLength(properties.getLeaseLength())
         .restartWait(properties.isRestartWait())
         .build();
+  }
+
+  /**
+   * Keeps the shared budgets in the Redis of the application's {@link RedisRateLimitStore}, with
+   * its fallback ({@link RedisBudgetStore#of}).
+   *
+   * @param store the application's rate-limit store in Redis
+   * @return the budgets' store
+   */
+  @Bean
+  @ConditionalOnMissingBean(BudgetStore.class)
+  @ConditionalOnBean(RedisRateLimitStore.class)
+  public RedisBudgetStore kimiBudgetStore(RedisRateLimitStore store) {
+    return RedisBudgetStore.of(store);
   }
 }

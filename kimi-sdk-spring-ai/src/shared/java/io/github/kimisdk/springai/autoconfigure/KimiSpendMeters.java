@@ -2,7 +2,7 @@ package io.github.kimisdk.springai.autoconfigure;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.Target;
-import io.github.kimisdk.TargetStatus;
+import io.github.kimisdk.host.TargetStatus;
 import io.github.kimisdk.model.Cost;
 import io.github.kimisdk.model.Price;
 import io.github.kimisdk.model.PriceTable;

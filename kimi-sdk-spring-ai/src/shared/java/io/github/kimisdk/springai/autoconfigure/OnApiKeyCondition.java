@@ -1,6 +1,6 @@
 package io.github.kimisdk.springai.autoconfigure;
 
-import io.github.kimisdk.Host;
+import io.github.kimisdk.host.Host;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RateLimitStore;
+import io.github.kimisdk.budget.BudgetStore;
+import io.github.kimisdk.redis.RedisBudgetStore;
 import io.github.kimisdk.redis.RedisRateLimitStore;
 import java.time.Duration;
 import java.util.Optional;
@@ -108,6 +110,9 @@ class KimiRateLimitAutoConfigurationTest {
                   .satisfies(b -> assertThat(b.isShared()).isTrue())
                   .hasToString("Budget[fleet-daily: USD 50.00 per day (UTC), shared]");
               assertThat(store.toString()).contains("SpringDataRedisScripts");
+              assertThat(context.getBean(BudgetStore.class))
+                  .isInstanceOf(RedisBudgetStore.class)
+                  .hasToString("RedisBudgetStore[" + store + ", lease=PT3S]");
             });
   }
 

@@ -1,7 +1,5 @@
 package io.github.kimisdk.internal.chain;
 
-import io.github.kimisdk.Host;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -9,6 +7,8 @@ import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.ResponseFormat;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.ServedBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

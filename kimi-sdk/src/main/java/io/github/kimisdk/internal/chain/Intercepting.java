@@ -3,23 +3,31 @@ package io.github.kimisdk.internal.chain;
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.ContextPropagator;
 import io.github.kimisdk.KimiInterceptor;
-import io.github.kimisdk.ServedBy;
+import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.base.flow.Futures;
 import io.github.kimisdk.base.flow.StoppablePublisher;
 import io.github.kimisdk.base.net.HeaderPolicy;
 import io.github.kimisdk.base.text.UserCode;
+import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.internal.config.TargetSettings;
+import io.github.kimisdk.internal.http.AttemptObserver;
 import io.github.kimisdk.internal.http.ServerText;
 import io.github.kimisdk.internal.route.TargetParts;
+import io.github.kimisdk.model.Price;
+import io.github.kimisdk.token.RequestTokens;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -286,6 +294,58 @@ public final class Intercepting implements Interceptor {
     return out;
   }
 
+  /**
+   * The observers a once-per-attempt interceptor gave its attempt ({@code onResponse}, {@code
+   * onChunk}): they hear it below every layer that retries, each in the caller's context on the
+   * thread that reads the response; a failure of one is logged, and the attempt goes on.
+   */
+  private static final class Heard implements AttemptObserver {
+    final List<Consumer<? super ResponseMetadata>> responses = new CopyOnWriteArrayList<>();
+    final List<Consumer<? super ChatCompletionChunk>> chunks = new CopyOnWriteArrayList<>();
+    private final KimiInterceptor by;
+    private final CallerContext caller;
+
+    Heard(KimiInterceptor by, CallerContext caller) {
+      this.by = by;
+      this.caller = caller;
+    }
+
+    @Override
+    public void headers(int attempt, ResponseMetadata metadata, long atNanos) {
+      tell(responses, metadata);
+    }
+
+    @Override
+    public boolean hearsItems() {
+      return !chunks.isEmpty();
+    }
+
+    @Override
+    public void item(Object item) {
+      if (item instanceof ChatCompletionChunk chunk) {
+        tell(chunks, chunk);
+      }
+    }
+
+    private <T> void tell(List<Consumer<? super T>> observers, T value) {
+      if (observers.isEmpty()) {
+        return;
+      }
+      ContextPropagator.Scope s = caller.restore();
+      try {
+        for (Consumer<? super T> o : observers) {
+          try {
+            o.accept(value);
+          } catch (RuntimeException e) {
+            Interception.observerFailed(by, e);
+          }
+        }
+      } finally {
+        s.close();
+      }
+    }
+  }
+
   /** Why a stream's call or attempt cannot proceed twice. */
   static IllegalStateException onceOnly() {
     return new IllegalStateException(
@@ -318,6 +378,7 @@ public final class Intercepting implements Interceptor {
     private final Function<Sending, CompletableFuture<ChatCompletion>> bottom;
     private final Thread hookThread = Thread.currentThread();
     private volatile boolean inHook = true;
+    private Heard heard; // the attempt's observers given through this chain; guarded by this
     // the failure the rest of the chain passed up through this link, passed on as it is
     private volatile Throwable passedUp;
 
@@ -365,8 +426,101 @@ public final class Intercepting implements Interceptor {
     @Override
     public void onChunk(Consumer<? super ChatCompletionChunk> observer) {
       Objects.requireNonNull(observer, "observer");
-      if (!perAttempt && streamed()) {
+      if (!streamed()) {
+        return;
+      }
+      if (perAttempt) {
+        heard().chunks.add(observer);
+      } else {
         sending.call().interception().onChunk(observer, list[index]);
+      }
+    }
+
+    @Override
+    public void onResponse(Consumer<? super ResponseMetadata> observer) {
+      Objects.requireNonNull(observer, "observer");
+      if (perAttempt) {
+        heard().responses.add(observer);
+      }
+    }
+
+    /** The attempt's observers given through this chain, made when the first is given. */
+    private synchronized Heard heard() {
+      if (heard == null) {
+        heard = new Heard(list[index], sending.call().context());
+      }
+      return heard;
+    }
+
+    @Override
+    public Optional<String> tenant() {
+      Call settings = sending.call().settings();
+      Optional<String> named = settings.options().tenant();
+      return named.isPresent() ? named : Optional.ofNullable(settings.tenant().account());
+    }
+
+    @Override
+    public List<String> tags() {
+      return sending.call().settings().options().tags();
+    }
+
+    @Override
+    public long promptTokens() {
+      Leg leg = leg();
+      if (leg != null && leg.estimate != null) {
+        return leg.estimate;
+      }
+      return RequestTokens.estimated().count(leg != null ? leg.sent : request()).total();
+    }
+
+    @Override
+    public int maxOutputTokens() {
+      TargetParts at = parts[targetIndex()];
+      Leg leg = leg();
+      ChatRequest sent = leg != null ? leg.sent : request();
+      int modelDefault =
+          at.settings
+              .client()
+              .catalog()
+              .lookup(at.settings.host().kimiModel(sent.model()))
+              .defaultMaxOutput();
+      return leg != null
+          ? leg.wire.outputCap(sent, modelDefault)
+          : sent.maxCompletionTokens() != null ? sent.maxCompletionTokens() : modelDefault;
+    }
+
+    @Override
+    public Optional<Price> price() {
+      Leg leg = leg();
+      return parts[targetIndex()].meter.price((leg != null ? leg.sent : request()).model());
+    }
+
+    @Override
+    public CacheTtl cacheTtl() {
+      Leg leg = leg();
+      return parts[targetIndex()].meter.ttl(leg != null ? leg.sent : request());
+    }
+
+    private int targetIndex() {
+      return perAttempt ? sending.attempt().target() : 0;
+    }
+
+    /**
+     * The request as the attempt's target is sent it; for a once-per-call chain, the call's at the
+     * client's own target, or null when it cannot be made (a call the client refused).
+     */
+    private Leg leg() {
+      if (perAttempt) {
+        return sending.attempt().leg();
+      }
+      Leg.Legs legs = sending.call().legs();
+      if (legs == null) {
+        return null;
+      }
+      try {
+        return legs.leg(0, sending.call().request());
+      } catch (RuntimeException refused) {
+        return null;
       }
     }
 
@@ -393,6 +547,13 @@ public final class Intercepting implements Interceptor {
         next = sending.rewritten(rewrite.rewrite(sending, request), added, sameThread);
       } catch (RuntimeException e) {
         return calls.failed(e); // the request's: a PreflightException, say
+      }
+      Heard h;
+      synchronized (this) {
+        h = heard;
+      }
+      if (h != null && next.attempt() != null) {
+        next = next.at(next.attempt().heardBy(h));
       }
       CompletableFuture<ChatCompletion> rest =
           index + 1 < list.length ? run(list, index + 1, next, bottom) : bottom.apply(next);

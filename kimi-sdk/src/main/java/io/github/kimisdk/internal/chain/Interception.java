@@ -128,17 +128,22 @@ public final class Interception {
       try {
         o.observer().accept(chunk);
       } catch (RuntimeException e) {
-        if (WARNED.add(o.by().getClass())) {
-          LOG.log(
-              System.Logger.Level.WARNING,
-              "The chunk observer of the interceptor "
-                  + name(o.by())
-                  + " threw "
-                  + UserCode.thrown(e)
-                  + "; the stream goes on (logged once per interceptor class)",
-              e);
-        }
+        observerFailed(o.by(), e);
       }
+    }
+  }
+
+  /** Logs that an observer {@code by} gave threw {@code e}: once per interceptor class. */
+  static void observerFailed(KimiInterceptor by, RuntimeException e) {
+    if (WARNED.add(by.getClass())) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "The observer of the interceptor "
+              + name(by)
+              + " threw "
+              + UserCode.thrown(e)
+              + "; the call goes on (logged once per interceptor class)",
+          e);
     }
   }
 

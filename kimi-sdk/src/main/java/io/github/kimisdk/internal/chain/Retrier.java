@@ -2,12 +2,12 @@ package io.github.kimisdk.internal.chain;
 
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.AuthenticationException;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.limit.ConcurrencyGate;
 import io.github.kimisdk.internal.route.Kind;

@@ -1,8 +1,8 @@
 package io.github.kimisdk.internal.chain;
 
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.base.flow.StoppablePublisher;
+import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.internal.limit.SpendMeter;
 import io.github.kimisdk.internal.route.TargetParts;
 import java.util.concurrent.CompletableFuture;

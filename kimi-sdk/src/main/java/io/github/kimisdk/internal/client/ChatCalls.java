@@ -1,7 +1,6 @@
 package io.github.kimisdk.internal.client;
 
 import io.github.kimisdk.CallEvent;
-import io.github.kimisdk.Host;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.base.flow.LazyLogger;
@@ -11,6 +10,7 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.internal.chain.Attempt;
 import io.github.kimisdk.internal.chain.Call;
 import io.github.kimisdk.internal.chain.CallSpec;

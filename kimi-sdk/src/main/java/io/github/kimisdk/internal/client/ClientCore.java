@@ -8,7 +8,6 @@ import io.github.kimisdk.base.flow.LazyLogger;
 import io.github.kimisdk.base.flow.Scheduler;
 import io.github.kimisdk.errors.access.Exceptions;
 import io.github.kimisdk.internal.chain.Authenticating;
-import io.github.kimisdk.internal.chain.Budgeting;
 import io.github.kimisdk.internal.chain.Call;
 import io.github.kimisdk.internal.chain.CallContext;
 import io.github.kimisdk.internal.chain.Calls;
@@ -35,7 +34,6 @@ import io.github.kimisdk.internal.http.HttpTransport;
 import io.github.kimisdk.internal.http.LogSwitch;
 import io.github.kimisdk.internal.http.Overrides;
 import io.github.kimisdk.internal.jfr.Jfr;
-import io.github.kimisdk.internal.limit.BudgetTerms;
 import io.github.kimisdk.internal.limit.ConcurrencyGate;
 import io.github.kimisdk.internal.limit.RateLimiter;
 import io.github.kimisdk.internal.limit.SpendMeter;
@@ -197,11 +195,11 @@ public final class ClientCore {
 
   /**
    * Returns the layers of every call, in order, each built with the parts it uses: the listeners,
-   * the spend, the retries, the budgets (when the client has any), the host's concurrency, the rate
-   * limit, the key, the last look for a pause begun since the permit, then the transport. A chat
-   * call with public interceptors ({@link io.github.kimisdk.KimiInterceptor}) goes through a chain
-   * with two more, {@code perCall} on top and {@code perAttempt} just below the retries (see {@link
-   * Intercepting} for why there); every other call through the chain without them.
+   * the spend, the retries, the host's concurrency, the rate limit, the key, the last look for a
+   * pause begun since the permit, then the transport. A chat call with public interceptors ({@link
+   * io.github.kimisdk.KimiInterceptor}) goes through a chain with two more, {@code perCall} on top
+   * and {@code perAttempt} just below the retries (see {@link Intercepting} for why there); every
+   * other call through the chain without them.
    */
   private List<Interceptor> concerns(
       ClientConfig c, Intercepting perCall, Intercepting perAttempt) {
@@ -216,15 +214,6 @@ public final class ClientCore {
     concerns.add(new Retrying(parts, inFlight));
     if (perAttempt != null) {
       concerns.add(perAttempt);
-    }
-    if (!c.budgets().isEmpty()) {
-      concerns.add(
-          new Budgeting(
-              c.budgets().stream().map(BudgetTerms::new).toList(),
-              parts,
-              c.catalog(),
-              shared.make(),
-              shared.logger()));
     }
     concerns.add(new Gating(parts, shared.scheduler()));
     concerns.add(new Limiting());

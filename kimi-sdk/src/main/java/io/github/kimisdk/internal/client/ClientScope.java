@@ -1,13 +1,10 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Target;
-import io.github.kimisdk.TargetReport;
-import io.github.kimisdk.TargetStatus;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
@@ -19,6 +16,9 @@ import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.PermissionDeniedException;
 import io.github.kimisdk.errors.access.Exceptions;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.TargetReport;
+import io.github.kimisdk.host.TargetStatus;
 import io.github.kimisdk.internal.chain.Call;
 import io.github.kimisdk.internal.chain.Calls;
 import io.github.kimisdk.internal.config.ClientConfig;

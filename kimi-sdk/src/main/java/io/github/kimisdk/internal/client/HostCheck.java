@@ -1,15 +1,15 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.Target;
-import io.github.kimisdk.TargetReport;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.base.flow.Scheduler;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.TargetReport;
 import io.github.kimisdk.internal.chain.Calls;
 import io.github.kimisdk.internal.chain.Retrier;
 import io.github.kimisdk.internal.http.ApiKey;

@@ -1,11 +1,6 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.Target;
-import io.github.kimisdk.TargetReport;
-import io.github.kimisdk.TargetReport.Check;
-import io.github.kimisdk.TargetReport.Finding;
-import io.github.kimisdk.TargetReport.Outcome;
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.AuthenticationException;
 import io.github.kimisdk.errors.ConnectionException;
@@ -13,6 +8,11 @@ import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.PermissionDeniedException;
 import io.github.kimisdk.errors.PreflightException;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.TargetReport;
+import io.github.kimisdk.host.TargetReport.Check;
+import io.github.kimisdk.host.TargetReport.Finding;
+import io.github.kimisdk.host.TargetReport.Outcome;
 import io.github.kimisdk.internal.chain.Calls;
 import io.github.kimisdk.internal.http.ServerText;
 import io.github.kimisdk.internal.platform.PlatformCodec;

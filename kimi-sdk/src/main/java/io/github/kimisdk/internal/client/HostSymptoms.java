@@ -1,6 +1,6 @@
 package io.github.kimisdk.internal.client;
 
-import io.github.kimisdk.Host;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.internal.chain.Call;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;

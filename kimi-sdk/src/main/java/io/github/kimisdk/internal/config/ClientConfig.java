@@ -1,14 +1,11 @@
 package io.github.kimisdk.internal.config;
 
-import io.github.kimisdk.Budget;
 import io.github.kimisdk.CallListener;
 import io.github.kimisdk.ContextPropagator;
 import io.github.kimisdk.Endpoint;
-import io.github.kimisdk.Host;
 import io.github.kimisdk.KimiInterceptor;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.WireProtocol;
@@ -17,6 +14,8 @@ import io.github.kimisdk.base.net.HeaderPolicy;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.internal.credential.Credential;
 import io.github.kimisdk.internal.credential.Keys;
 import io.github.kimisdk.internal.http.ApiKey;
@@ -85,7 +84,6 @@ public final class ClientConfig implements HttpSettings {
   private final List<CallListener> listeners;
   private final List<KimiInterceptor> interceptors;
   private final List<ContextPropagator> propagators;
-  private final List<Budget> budgets;
   private final CacheTtl promptCacheTtl;
   private final Host host;
   private final List<Fallback> fallbacks;
@@ -125,7 +123,6 @@ public final class ClientConfig implements HttpSettings {
     this.listeners = List.copyOf(b.listeners);
     this.interceptors = List.copyOf(b.interceptors);
     this.propagators = List.copyOf(b.propagators);
-    this.budgets = List.copyOf(b.budgets);
     this.promptCacheTtl = b.promptCacheTtl;
     this.host = b.host != null ? b.host : Host.moonshot(endpoint);
     this.fallbacks = List.copyOf(b.fallbacks);
@@ -649,15 +646,6 @@ public final class ClientConfig implements HttpSettings {
     return propagators;
   }
 
-  /**
-   * Returns the budgets every chat call counts against, in the order they were added.
-   *
-   * @return the budgets
-   */
-  public List<Budget> budgets() {
-    return budgets;
-  }
-
   /** Never prints the key. */
   @Override
   public String toString() {
@@ -699,7 +687,6 @@ public final class ClientConfig implements HttpSettings {
     private List<CallListener> listeners = List.of();
     private List<KimiInterceptor> interceptors = List.of();
     private List<ContextPropagator> propagators = List.of();
-    private List<Budget> budgets = List.of();
     private CacheTtl promptCacheTtl;
     private Host host;
     private List<Fallback> fallbacks = List.of();
@@ -1301,21 +1288,6 @@ public final class ClientConfig implements HttpSettings {
       List<ContextPropagator> l = new java.util.ArrayList<>(propagators);
       l.add(propagator);
       this.propagators = l;
-      return this;
-    }
-
-    /**
-     * Adds a budget every chat call counts against, after those added before; one already added (by
-     * its name) is replaced.
-     *
-     * @param budget the budget
-     * @return this builder
-     */
-    public Builder budget(Budget budget) {
-      List<Budget> l = new java.util.ArrayList<>(budgets);
-      l.removeIf(b -> b.name().equals(budget.name()));
-      l.add(budget);
-      this.budgets = l;
       return this;
     }
 

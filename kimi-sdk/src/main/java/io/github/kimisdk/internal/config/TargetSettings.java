@@ -1,13 +1,13 @@
 package io.github.kimisdk.internal.config;
 
 import io.github.kimisdk.Endpoint;
-import io.github.kimisdk.Host;
 import io.github.kimisdk.RateLimit;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.internal.credential.Credential;
 import io.github.kimisdk.internal.credential.Keys;
 import io.github.kimisdk.internal.http.ApiKey;

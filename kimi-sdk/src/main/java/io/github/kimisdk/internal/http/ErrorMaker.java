@@ -90,7 +90,7 @@ final class ErrorMaker {
   private final ModelCatalog models;
   private final String who; // the host that answers, when not Moonshot's API: "vLLM at host:port"
   private final String streamEnd; // the event that ends a stream on the client's wire
-  private final io.github.kimisdk.ServedBy target; // its place in a chain, or null
+  private final io.github.kimisdk.host.ServedBy target; // its place in a chain, or null
   private final String whoShort; // its name alone, "vLLM"; "Kimi" for Moonshot's API
 
   /** The maker of the attempts that send {@code key}: the settings' fixed key, or another. */

@@ -2,9 +2,9 @@ package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.WireProtocol;
+import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.sse.SseLimits;
 import java.net.http.HttpClient;

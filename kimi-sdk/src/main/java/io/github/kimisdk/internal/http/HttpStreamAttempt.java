@@ -1,10 +1,10 @@
 package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.base.flow.Futures;
 import io.github.kimisdk.base.sse.SseSubscriber;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.host.ServedBy;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;

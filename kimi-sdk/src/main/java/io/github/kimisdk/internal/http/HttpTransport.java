@@ -2,7 +2,6 @@ package io.github.kimisdk.internal.http;
 
 import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.base.body.BoundedBodySubscriber;
 import io.github.kimisdk.base.body.FileBodySubscriber;
 import io.github.kimisdk.base.body.WatchedBody;
@@ -15,6 +14,7 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.internal.wire.StreamErrors;
 import io.github.kimisdk.internal.wire.UnsupportedRequestException;
 import io.github.kimisdk.internal.wire.Wire;

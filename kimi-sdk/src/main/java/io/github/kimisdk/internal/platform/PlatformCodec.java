@@ -570,7 +570,7 @@ public final class PlatformCodec {
    * status inside the batch. The texts are kept as the server wrote them; the caller bounds them.
    *
    * @param line the line, without its line feed
-   * @param fileId the file it came from, for the message of a malformed line
+   * @param fileId the file it came from, for the message of a malformed line; null when unknown
    * @return the line
    * @throws MalformedBodyException if the line is not a JSON object, or a 2xx body is not a
    *     completion
@@ -580,7 +580,11 @@ public final class PlatformCodec {
     try {
       o = (JsonObject) Json.parse(line);
     } catch (RuntimeException e) {
-      throw new MalformedBodyException("Batch result file " + fileId + " has a bad line", e);
+      throw new MalformedBodyException(
+          fileId == null
+              ? "A batch result line is not a JSON object"
+              : "Batch result file " + fileId + " has a bad line",
+          e);
     }
     String customId = string(o, "custom_id");
     JsonObject response = o.get("response") instanceof JsonObject r ? r : null;

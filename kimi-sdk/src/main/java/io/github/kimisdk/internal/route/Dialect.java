@@ -1,6 +1,5 @@
 package io.github.kimisdk.internal.route;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
@@ -9,6 +8,7 @@ import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.errors.ConfigurationException;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;

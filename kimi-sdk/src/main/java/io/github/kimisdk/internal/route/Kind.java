@@ -1,6 +1,5 @@
 package io.github.kimisdk.internal.route;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.BudgetExceededException;
@@ -13,6 +12,7 @@ import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.QuotaExceededException;
 import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.errors.StreamException;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.RateRefusal;
 import java.util.concurrent.TimeoutException;

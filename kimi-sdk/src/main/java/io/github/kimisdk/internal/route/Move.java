@@ -1,8 +1,8 @@
 package io.github.kimisdk.internal.route;
 
 import io.github.kimisdk.CallEvent;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.host.ServedBy;
 import java.time.Duration;
 
 /** A move of a call to tell its listeners, as {@link Route#next} answers it. */

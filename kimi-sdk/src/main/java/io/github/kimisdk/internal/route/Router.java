@@ -1,16 +1,16 @@
 package io.github.kimisdk.internal.route;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.Target;
-import io.github.kimisdk.TargetStatus;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.SystemMessage;
 import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.ServedBy;
+import io.github.kimisdk.host.TargetStatus;
 import io.github.kimisdk.internal.config.TargetSettings;
 import io.github.kimisdk.internal.limit.ConcurrencyGate;
 import io.github.kimisdk.model.ModelCatalog;

@@ -1,10 +1,10 @@
 package io.github.kimisdk.internal.route;
 
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.TargetStatus.State;
 import io.github.kimisdk.base.flow.Scheduler;
 import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.KimiException;
+import io.github.kimisdk.host.TargetStatus.State;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,8 +2,6 @@ package io.github.kimisdk.internal.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.Host;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -14,6 +12,8 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.Usage;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.json.JsonObject;
 import java.net.URI;
 import java.util.List;

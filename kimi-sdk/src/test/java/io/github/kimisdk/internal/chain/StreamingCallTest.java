@@ -2,10 +2,8 @@ package io.github.kimisdk.internal.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.ServedBy;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
@@ -15,6 +13,8 @@ import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.ServerException;
 import io.github.kimisdk.errors.TestErrors;
 import io.github.kimisdk.errors.TruncatedStreamException;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.internal.client.ManualScheduler;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.http.StreamIdleException;

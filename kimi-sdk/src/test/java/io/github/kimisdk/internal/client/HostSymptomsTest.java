@@ -2,7 +2,7 @@ package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.Host;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.json.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -2,12 +2,12 @@ package io.github.kimisdk.internal.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.Host;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.ToolMessage;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;

@@ -3,11 +3,11 @@ package io.github.kimisdk.internal.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.CallEvent;
-import io.github.kimisdk.Host;
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.TargetStatus;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.TestErrors;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.TargetStatus;
 import io.github.kimisdk.internal.http.ErrorFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,13 +1,13 @@
 package io.github.kimisdk.internal.route;
 
 import io.github.kimisdk.Endpoint;
-import io.github.kimisdk.Host;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.base.flow.DaemonTimer;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.TestErrors;
+import io.github.kimisdk.host.Host;
 import io.github.kimisdk.internal.client.ManualScheduler;
 import io.github.kimisdk.internal.client.TestConfig;
 import io.github.kimisdk.internal.config.ClientConfig;
