@@ -75,7 +75,7 @@ cp "$work/kimi-sdk-bom/target/flattened-pom.xml" "$out/kimi-sdk-bom-$version.pom
 # What the baseline's API holds outside the promise, as japicmp excludes: the canonical
 # constructor of each record below, whose parameters change whenever a component is added (the
 # builder is the promise; see its Javadoc). Types are the erased ones javap -s gives.
-records="io.github.kimisdk.chat.ChatRequest"
+records="io.github.kimisdk.chat.ChatRequest io.github.kimisdk.chat.ChatSettings"
 {
   echo "# Outside the compatibility promise in $version (written by compat/baseline.sh):"
   echo "# the canonical constructor of each record the builder stands for."

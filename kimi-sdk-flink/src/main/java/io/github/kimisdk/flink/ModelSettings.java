@@ -7,6 +7,7 @@ import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.ChatSettings;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.errors.ConfigurationException;
@@ -482,32 +483,34 @@ final class ModelSettings implements Serializable {
       b.addSystem(systemPrompt);
     }
     b.addUser(prompt);
-    b.temperature(temperature).topP(topP).presencePenalty(presencePenalty);
-    if (stop != null) {
-      b.stop(stop);
-    }
+    ChatSettings.Builder s =
+        ChatSettings.builder()
+            .temperature(temperature)
+            .topP(topP)
+            .presencePenalty(presencePenalty)
+            .stop(stop)
+            .reasoningEffort(reasoningEffort);
     if (maxTokens != null) {
-      b.maxCompletionTokens(Math.toIntExact(Math.min(maxTokens, Integer.MAX_VALUE)));
+      s.maxCompletionTokens(Math.toIntExact(Math.min(maxTokens, Integer.MAX_VALUE)));
     }
     if (n != null) {
-      b.n(Math.toIntExact(Math.min(n, Integer.MAX_VALUE)));
+      s.n(Math.toIntExact(Math.min(n, Integer.MAX_VALUE)));
     }
     if (seed != null) {
-      b.extraBody("seed", JsonNumber.of(seed));
+      s.extraBody("seed", JsonNumber.of(seed));
     }
     if (layout.structured()) {
-      b.responseFormat(ResponseFormat.jsonSchema("row", layout.schema(), true));
+      s.responseFormat(ResponseFormat.jsonSchema("row", layout.schema(), true));
     } else if (responseFormat == KimiOptions.ResponseFormat.JSON_OBJECT) {
-      b.responseFormat(ResponseFormat.jsonObject());
+      s.responseFormat(ResponseFormat.jsonObject());
     } else if (responseFormat == KimiOptions.ResponseFormat.TEXT) {
-      b.responseFormat(ResponseFormat.text());
+      s.responseFormat(ResponseFormat.text());
     }
     if (thinking != null) {
-      b.thinking(
+      s.thinking(
           thinking == KimiOptions.Thinking.ENABLED ? Thinking.enabled() : Thinking.disabled());
     }
-    b.reasoningEffort(reasoningEffort);
-    return b.build();
+    return s.build().applyTo(b).build();
   }
 
   /**

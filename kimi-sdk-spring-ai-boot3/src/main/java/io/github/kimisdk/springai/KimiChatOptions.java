@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.model.tool.StructuredOutputChatOptions;
@@ -50,7 +49,8 @@ import org.springframework.ai.tool.ToolCallback;
  * <p>As Spring AI 1 wants, {@link KimiChatModel} runs the tools these options declare (unless
  * {@link #getInternalToolExecutionEnabled()} is false) and sends their results back to Kimi.
  */
-public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutputChatOptions {
+public class KimiChatOptions extends AbstractKimiChatOptions
+    implements ToolCallingChatOptions, StructuredOutputChatOptions {
 
   /** The model asked when the options name none: {@value}. */
   public static final String DEFAULT_MODEL = "kimi-k3";
@@ -58,34 +58,14 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
   /** The name under which a schema set with {@code outputSchema} is sent: {@value}. */
   public static final String OUTPUT_SCHEMA_NAME = "response";
 
-  private String model;
-  private Double frequencyPenalty;
-  private Integer maxTokens;
-  private Double presencePenalty;
-  private List<String> stopSequences;
-  private Double temperature;
-  private Integer topK;
-  private Double topP;
-  private List<ToolCallback> toolCallbacks = new ArrayList<>();
-  private Set<String> toolNames = new LinkedHashSet<>();
-  private Boolean internalToolExecutionEnabled;
-  private Map<String, Object> toolContext = new LinkedHashMap<>();
-  private Thinking thinking;
-  private String reasoningEffort;
-  private String promptCacheKey;
-  private CacheTtl promptCacheTtl;
-  private ResponseFormat responseFormat;
-  private ToolChoice toolChoice;
-  private String safetyIdentifier;
-  private Boolean logprobs;
-  private Integer topLogprobs;
-  private Prediction prediction;
-  private Map<String, JsonValue> extraBody = new LinkedHashMap<>();
-  private String tenant;
-  private Map<String, String> httpHeaders = new LinkedHashMap<>();
-
   /** Creates options with nothing set; {@link #builder()} builds them. */
-  public KimiChatOptions() {}
+  public KimiChatOptions() {
+    super(new Values());
+  }
+
+  private KimiChatOptions(Values values) {
+    super(values);
+  }
 
   /**
    * Returns a new builder with nothing set.
@@ -119,33 +99,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
   }
 
   private KimiChatOptions duplicate() {
-    KimiChatOptions c = new KimiChatOptions();
-    c.model = model;
-    c.frequencyPenalty = frequencyPenalty;
-    c.maxTokens = maxTokens;
-    c.presencePenalty = presencePenalty;
-    c.stopSequences = stopSequences == null ? null : new ArrayList<>(stopSequences);
-    c.temperature = temperature;
-    c.topK = topK;
-    c.topP = topP;
-    c.toolCallbacks = new ArrayList<>(toolCallbacks);
-    c.toolNames = new LinkedHashSet<>(toolNames);
-    c.internalToolExecutionEnabled = internalToolExecutionEnabled;
-    c.toolContext = new LinkedHashMap<>(toolContext);
-    c.thinking = thinking;
-    c.reasoningEffort = reasoningEffort;
-    c.promptCacheKey = promptCacheKey;
-    c.promptCacheTtl = promptCacheTtl;
-    c.responseFormat = responseFormat;
-    c.toolChoice = toolChoice;
-    c.safetyIdentifier = safetyIdentifier;
-    c.logprobs = logprobs;
-    c.topLogprobs = topLogprobs;
-    c.prediction = prediction;
-    c.extraBody = new LinkedHashMap<>(extraBody);
-    c.tenant = tenant;
-    c.httpHeaders = new LinkedHashMap<>(httpHeaders);
-    return c;
+    return new KimiChatOptions(values.copy());
   }
 
   /**
@@ -157,20 +111,21 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @return the merged options
    */
   public KimiChatOptions overlaidWith(ChatOptions other) {
-    KimiChatOptions m = duplicate();
+    KimiChatOptions merged = duplicate();
     if (other == null) {
-      return m;
+      return merged;
     }
-    m.model = or(other.getModel(), model);
-    m.frequencyPenalty = or(other.getFrequencyPenalty(), frequencyPenalty);
-    m.maxTokens = or(other.getMaxTokens(), maxTokens);
-    m.presencePenalty = or(other.getPresencePenalty(), presencePenalty);
+    Values m = merged.values;
+    m.model = Values.or(other.getModel(), m.model);
+    m.frequencyPenalty = Values.or(other.getFrequencyPenalty(), m.frequencyPenalty);
+    m.maxTokens = Values.or(other.getMaxTokens(), m.maxTokens);
+    m.presencePenalty = Values.or(other.getPresencePenalty(), m.presencePenalty);
     if (other.getStopSequences() != null) {
       m.stopSequences = new ArrayList<>(other.getStopSequences());
     }
-    m.temperature = or(other.getTemperature(), temperature);
-    m.topK = or(other.getTopK(), topK);
-    m.topP = or(other.getTopP(), topP);
+    m.temperature = Values.or(other.getTemperature(), m.temperature);
+    m.topK = Values.or(other.getTopK(), m.topK);
+    m.topP = Values.or(other.getTopP(), m.topP);
     if (other instanceof ToolCallingChatOptions t) {
       if (t.getToolCallbacks() != null && !t.getToolCallbacks().isEmpty()) {
         m.toolCallbacks = new ArrayList<>(t.getToolCallbacks());
@@ -179,38 +134,17 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
         m.toolNames = new LinkedHashSet<>(t.getToolNames());
       }
       m.internalToolExecutionEnabled =
-          or(t.getInternalToolExecutionEnabled(), internalToolExecutionEnabled);
+          Values.or(t.getInternalToolExecutionEnabled(), m.internalToolExecutionEnabled);
       if (t.getToolContext() != null) {
         m.toolContext.putAll(t.getToolContext());
       }
     }
     if (other instanceof KimiChatOptions k) {
-      m.thinking = or(k.thinking, thinking);
-      m.reasoningEffort = or(k.reasoningEffort, reasoningEffort);
-      m.promptCacheKey = or(k.promptCacheKey, promptCacheKey);
-      m.promptCacheTtl = or(k.promptCacheTtl, promptCacheTtl);
-      m.responseFormat = or(k.responseFormat, responseFormat);
-      m.toolChoice = or(k.toolChoice, toolChoice);
-      m.safetyIdentifier = or(k.safetyIdentifier, safetyIdentifier);
-      m.logprobs = or(k.logprobs, logprobs);
-      m.topLogprobs = or(k.topLogprobs, topLogprobs);
-      m.prediction = or(k.prediction, prediction);
-      m.extraBody.putAll(k.extraBody);
-      m.setHttpHeadersOver(k.httpHeaders);
-      m.tenant = or(k.tenant, tenant);
+      m.overlayKimi(k.values);
     } else if (other instanceof StructuredOutputChatOptions s && s.getOutputSchema() != null) {
-      m.setOutputSchema(s.getOutputSchema());
+      m.outputSchema(s.getOutputSchema());
     }
-    return m;
-  }
-
-  private static <T> T or(T value, T otherwise) {
-    return value != null ? value : otherwise;
-  }
-
-  @Override
-  public String getModel() {
-    return model;
+    return merged;
   }
 
   /**
@@ -219,12 +153,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param model the model id; null for {@link #DEFAULT_MODEL}
    */
   public void setModel(String model) {
-    this.model = model;
-  }
-
-  @Override
-  public Double getFrequencyPenalty() {
-    return frequencyPenalty;
+    values.model = model;
   }
 
   /**
@@ -233,17 +162,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param frequencyPenalty the penalty; null for the model's default
    */
   public void setFrequencyPenalty(Double frequencyPenalty) {
-    this.frequencyPenalty = frequencyPenalty;
-  }
-
-  /**
-   * Returns the output cap, reasoning included, sent as {@code max_completion_tokens}.
-   *
-   * @return the cap, or null for the server's default
-   */
-  @Override
-  public Integer getMaxTokens() {
-    return maxTokens;
+    values.frequencyPenalty = frequencyPenalty;
   }
 
   /**
@@ -252,12 +171,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param maxTokens the cap; null for the server's default
    */
   public void setMaxTokens(Integer maxTokens) {
-    this.maxTokens = maxTokens;
-  }
-
-  @Override
-  public Double getPresencePenalty() {
-    return presencePenalty;
+    values.maxTokens = maxTokens;
   }
 
   /**
@@ -266,26 +180,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param presencePenalty the penalty; null for the model's default
    */
   public void setPresencePenalty(Double presencePenalty) {
-    this.presencePenalty = presencePenalty;
-  }
-
-  @Override
-  public List<String> getStopSequences() {
-    return stopSequences;
-  }
-
-  /**
-   * Sets the stop sequences.
-   *
-   * @param stopSequences the sequences; null for none
-   */
-  public void setStopSequences(List<String> stopSequences) {
-    this.stopSequences = stopSequences == null ? null : new ArrayList<>(stopSequences);
-  }
-
-  @Override
-  public Double getTemperature() {
-    return temperature;
+    values.presencePenalty = presencePenalty;
   }
 
   /**
@@ -294,17 +189,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param temperature the temperature; null for the model's default
    */
   public void setTemperature(Double temperature) {
-    this.temperature = temperature;
-  }
-
-  /**
-   * Returns top-k, which Kimi does not take: a request with it set is refused before it is sent.
-   *
-   * @return the value set, or null
-   */
-  @Override
-  public Integer getTopK() {
-    return topK;
+    values.temperature = temperature;
   }
 
   /**
@@ -313,12 +198,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param topK the value; null (the only value Kimi takes) for none
    */
   public void setTopK(Integer topK) {
-    this.topK = topK;
-  }
-
-  @Override
-  public Double getTopP() {
-    return topP;
+    values.topK = topK;
   }
 
   /**
@@ -327,58 +207,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param topP the value; null for the model's default
    */
   public void setTopP(Double topP) {
-    this.topP = topP;
-  }
-
-  @Override
-  public List<ToolCallback> getToolCallbacks() {
-    return toolCallbacks;
-  }
-
-  @Override
-  public void setToolCallbacks(List<ToolCallback> toolCallbacks) {
-    this.toolCallbacks = toolCallbacks == null ? new ArrayList<>() : new ArrayList<>(toolCallbacks);
-  }
-
-  @Override
-  public Set<String> getToolNames() {
-    return toolNames;
-  }
-
-  @Override
-  public void setToolNames(Set<String> toolNames) {
-    this.toolNames = toolNames == null ? new LinkedHashSet<>() : new LinkedHashSet<>(toolNames);
-  }
-
-  @Override
-  public Boolean getInternalToolExecutionEnabled() {
-    return internalToolExecutionEnabled;
-  }
-
-  @Override
-  public void setInternalToolExecutionEnabled(Boolean internalToolExecutionEnabled) {
-    this.internalToolExecutionEnabled = internalToolExecutionEnabled;
-  }
-
-  @Override
-  public Map<String, Object> getToolContext() {
-    return toolContext;
-  }
-
-  @Override
-  public void setToolContext(Map<String, Object> toolContext) {
-    this.toolContext =
-        toolContext == null ? new LinkedHashMap<>() : new LinkedHashMap<>(toolContext);
-  }
-
-  /**
-   * Returns whether the model thinks, for models that let the caller choose (kimi-k2.5, k2.6), and
-   * whether it keeps earlier reasoning ({@link Thinking#preserved()}).
-   *
-   * @return the setting, or null for the model's default
-   */
-  public Thinking getThinking() {
-    return thinking;
+    values.topP = topP;
   }
 
   /**
@@ -387,17 +216,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param thinking the setting; null for the model's default
    */
   public void setThinking(Thinking thinking) {
-    this.thinking = thinking;
-  }
-
-  /**
-   * Returns how hard the model thinks, sent as {@code reasoning_effort} (kimi-k3: {@code low},
-   * {@code high}, {@code max}).
-   *
-   * @return the level, or null for the model's default
-   */
-  public String getReasoningEffort() {
-    return reasoningEffort;
+    values.thinking = thinking;
   }
 
   /**
@@ -406,17 +225,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param reasoningEffort the level; null for the model's default
    */
   public void setReasoningEffort(String reasoningEffort) {
-    this.reasoningEffort = reasoningEffort;
-  }
-
-  /**
-   * Returns the prompt cache key: a stable session or task id that improves Kimi's prefix-cache
-   * hits.
-   *
-   * @return the key, or null
-   */
-  public String getPromptCacheKey() {
-    return promptCacheKey;
+    values.reasoningEffort = reasoningEffort;
   }
 
   /**
@@ -425,17 +234,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param promptCacheKey the key; null for none
    */
   public void setPromptCacheKey(String promptCacheKey) {
-    this.promptCacheKey = promptCacheKey;
-  }
-
-  /**
-   * Returns how long Kimi keeps the prompt's prefix in its cache, sent as {@code
-   * prompt_cache_options}.
-   *
-   * @return the time to live, or null to ask for nothing (five minutes)
-   */
-  public CacheTtl getPromptCacheTtl() {
-    return promptCacheTtl;
+    values.promptCacheKey = promptCacheKey;
   }
 
   /**
@@ -444,16 +243,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param promptCacheTtl the time to live; null to ask for nothing
    */
   public void setPromptCacheTtl(CacheTtl promptCacheTtl) {
-    this.promptCacheTtl = promptCacheTtl;
-  }
-
-  /**
-   * Returns the format of the reply.
-   *
-   * @return the format, or null for free text
-   */
-  public ResponseFormat getResponseFormat() {
-    return responseFormat;
+    values.promptCacheTtl = promptCacheTtl;
   }
 
   /**
@@ -462,17 +252,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param responseFormat the format; null for free text
    */
   public void setResponseFormat(ResponseFormat responseFormat) {
-    this.responseFormat = responseFormat;
-  }
-
-  /**
-   * Returns whether and which tool the model must call, sent as {@code tool_choice}; it holds on
-   * every step of the tool loop.
-   *
-   * @return the choice, or null for the server's default ({@code auto})
-   */
-  public ToolChoice getToolChoice() {
-    return toolChoice;
+    values.responseFormat = responseFormat;
   }
 
   /**
@@ -481,16 +261,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param toolChoice the choice; null for the server's default
    */
   public void setToolChoice(ToolChoice toolChoice) {
-    this.toolChoice = toolChoice;
-  }
-
-  /**
-   * Returns the stable, preferably hashed, id of the end user, sent as {@code safety_identifier}.
-   *
-   * @return the id, or null
-   */
-  public String getSafetyIdentifier() {
-    return safetyIdentifier;
+    values.toolChoice = toolChoice;
   }
 
   /**
@@ -499,16 +270,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param safetyIdentifier the id; null for none
    */
   public void setSafetyIdentifier(String safetyIdentifier) {
-    this.safetyIdentifier = safetyIdentifier;
-  }
-
-  /**
-   * Returns whether the reply carries the log probability of each token ({@code logprobs}).
-   *
-   * @return the setting, or null for the server's default (no)
-   */
-  public Boolean getLogprobs() {
-    return logprobs;
+    values.safetyIdentifier = safetyIdentifier;
   }
 
   /**
@@ -517,16 +279,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param logprobs the setting; null for the server's default
    */
   public void setLogprobs(Boolean logprobs) {
-    this.logprobs = logprobs;
-  }
-
-  /**
-   * Returns how many of the most likely tokens each position lists ({@code top_logprobs}).
-   *
-   * @return the count, or null for none
-   */
-  public Integer getTopLogprobs() {
-    return topLogprobs;
+    values.logprobs = logprobs;
   }
 
   /**
@@ -535,16 +288,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param topLogprobs 0 to 20, with logprobs; null for none
    */
   public void setTopLogprobs(Integer topLogprobs) {
-    this.topLogprobs = topLogprobs;
-  }
-
-  /**
-   * Returns the text the reply is expected to largely repeat ({@code prediction}).
-   *
-   * @return the prediction, or null for none
-   */
-  public Prediction getPrediction() {
-    return prediction;
+    values.topLogprobs = topLogprobs;
   }
 
   /**
@@ -553,26 +297,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param prediction the prediction; null for none
    */
   public void setPrediction(Prediction prediction) {
-    this.prediction = prediction;
-  }
-
-  /**
-   * Returns further top-level body fields, sent as they are.
-   *
-   * @return the fields, in the order they are sent; empty when there are none
-   */
-  public Map<String, JsonValue> getExtraBody() {
-    return extraBody;
-  }
-
-  /**
-   * Returns the tenant the request is made for: the model sends it with that tenant's client, which
-   * its {@link KimiTenants} gives. Not part of the request Kimi receives.
-   *
-   * @return the tenant's account name, or null for the model's own client
-   */
-  public String getTenant() {
-    return tenant;
+    values.prediction = prediction;
   }
 
   /**
@@ -581,39 +306,48 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param tenant the tenant's account name; null for the model's own client
    */
   public void setTenant(String tenant) {
-    this.tenant = tenant;
+    values.tenant = tenant;
   }
 
   /**
-   * Returns the HTTP headers sent with the request, after the client's own.
+   * Sets the stop sequences.
    *
-   * @return the headers by name, in the order set; empty when none, never null
+   * @param stopSequences the sequences; null for none
    */
-  public Map<String, String> getHttpHeaders() {
-    return httpHeaders;
+  public void setStopSequences(List<String> stopSequences) {
+    values.stopSequences = stopSequences == null ? null : new ArrayList<>(stopSequences);
   }
 
-  private void setHttpHeadersOver(Map<String, String> headers) {
-    for (Map.Entry<String, String> e : headers.entrySet()) {
-      httpHeaders.keySet().removeIf(k -> k.equalsIgnoreCase(e.getKey()));
-      if (e.getValue() != null) {
-        httpHeaders.put(e.getKey(), e.getValue());
-      }
-    }
-  }
-
-  /**
-   * Returns the JSON Schema the reply must follow, as sent (normalised to what Kimi accepts).
-   *
-   * @return the schema as JSON text, or null when the response format is not a JSON schema
-   */
   @Override
-  public String getOutputSchema() {
-    return responseFormat != null
-            && responseFormat.type() == ResponseFormat.Type.JSON_SCHEMA
-            && responseFormat.schema() != null
-        ? Json.write(responseFormat.schema())
-        : null;
+  public void setToolCallbacks(List<ToolCallback> toolCallbacks) {
+    values.toolCallbacks =
+        toolCallbacks == null ? new ArrayList<>() : new ArrayList<>(toolCallbacks);
+  }
+
+  @Override
+  public Set<String> getToolNames() {
+    return values.toolNames;
+  }
+
+  @Override
+  public void setToolNames(Set<String> toolNames) {
+    values.toolNames = toolNames == null ? new LinkedHashSet<>() : new LinkedHashSet<>(toolNames);
+  }
+
+  @Override
+  public Boolean getInternalToolExecutionEnabled() {
+    return values.internalToolExecutionEnabled;
+  }
+
+  @Override
+  public void setInternalToolExecutionEnabled(Boolean internalToolExecutionEnabled) {
+    values.internalToolExecutionEnabled = internalToolExecutionEnabled;
+  }
+
+  @Override
+  public void setToolContext(Map<String, Object> toolContext) {
+    values.toolContext =
+        toolContext == null ? new LinkedHashMap<>() : new LinkedHashMap<>(toolContext);
   }
 
   /**
@@ -628,120 +362,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    */
   @Override
   public void setOutputSchema(String outputSchema) {
-    this.responseFormat =
-        outputSchema == null
-            ? null
-            : ResponseFormat.jsonSchema(
-                OUTPUT_SCHEMA_NAME, JsonSchema.normalize(Json.parse(outputSchema)).schema());
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (o == null || getClass() != o.getClass()) {
-      return false;
-    }
-    KimiChatOptions that = (KimiChatOptions) o;
-    return Objects.equals(model, that.model)
-        && Objects.equals(frequencyPenalty, that.frequencyPenalty)
-        && Objects.equals(maxTokens, that.maxTokens)
-        && Objects.equals(presencePenalty, that.presencePenalty)
-        && Objects.equals(stopSequences, that.stopSequences)
-        && Objects.equals(temperature, that.temperature)
-        && Objects.equals(topK, that.topK)
-        && Objects.equals(topP, that.topP)
-        && toolCallbacks.equals(that.toolCallbacks)
-        && toolNames.equals(that.toolNames)
-        && Objects.equals(internalToolExecutionEnabled, that.internalToolExecutionEnabled)
-        && toolContext.equals(that.toolContext)
-        && Objects.equals(thinking, that.thinking)
-        && Objects.equals(reasoningEffort, that.reasoningEffort)
-        && Objects.equals(promptCacheKey, that.promptCacheKey)
-        && promptCacheTtl == that.promptCacheTtl
-        && Objects.equals(responseFormat, that.responseFormat)
-        && Objects.equals(toolChoice, that.toolChoice)
-        && Objects.equals(safetyIdentifier, that.safetyIdentifier)
-        && Objects.equals(logprobs, that.logprobs)
-        && Objects.equals(topLogprobs, that.topLogprobs)
-        && Objects.equals(prediction, that.prediction)
-        && extraBody.equals(that.extraBody)
-        && httpHeaders.equals(that.httpHeaders)
-        && Objects.equals(tenant, that.tenant);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(
-        model,
-        frequencyPenalty,
-        maxTokens,
-        presencePenalty,
-        stopSequences,
-        temperature,
-        topK,
-        topP,
-        toolCallbacks,
-        toolNames,
-        internalToolExecutionEnabled,
-        toolContext,
-        thinking,
-        reasoningEffort,
-        promptCacheKey,
-        promptCacheTtl,
-        responseFormat,
-        toolChoice,
-        safetyIdentifier,
-        logprobs,
-        topLogprobs,
-        prediction,
-        extraBody,
-        httpHeaders,
-        tenant);
-  }
-
-  @Override
-  public String toString() {
-    StringBuilder sb = new StringBuilder("KimiChatOptions[model=").append(model);
-    append(sb, "temperature", temperature);
-    append(sb, "topP", topP);
-    append(sb, "topK", topK);
-    append(sb, "maxTokens", maxTokens);
-    append(sb, "stopSequences", stopSequences);
-    append(sb, "frequencyPenalty", frequencyPenalty);
-    append(sb, "presencePenalty", presencePenalty);
-    append(sb, "thinking", thinking);
-    append(sb, "reasoningEffort", reasoningEffort);
-    append(sb, "promptCacheKey", promptCacheKey);
-    append(sb, "promptCacheTtl", promptCacheTtl);
-    append(sb, "responseFormat", responseFormat == null ? null : responseFormat.type());
-    append(sb, "toolChoice", toolChoice);
-    // the end user's id and the predicted text are the application's data: named, not shown
-    append(sb, "safetyIdentifier", safetyIdentifier == null ? null : "(set)");
-    append(sb, "logprobs", logprobs);
-    append(sb, "topLogprobs", topLogprobs);
-    append(sb, "prediction", prediction == null ? null : "(set)");
-    append(sb, "extraBody", extraBody.isEmpty() ? null : extraBody.keySet());
-    append(sb, "tenant", tenant);
-    // header values may hold credentials: named, not shown
-    append(sb, "httpHeaders", httpHeaders.isEmpty() ? null : httpHeaders.keySet());
-    append(sb, "internalToolExecutionEnabled", internalToolExecutionEnabled);
-    append(sb, "toolNames", toolNames.isEmpty() ? null : toolNames);
-    if (!toolCallbacks.isEmpty()) {
-      List<String> names = new ArrayList<>(toolCallbacks.size());
-      for (ToolCallback c : toolCallbacks) {
-        names.add(c.getToolDefinition().name());
-      }
-      append(sb, "tools", names);
-    }
-    return sb.append(']').toString();
-  }
-
-  private static void append(StringBuilder sb, String name, Object value) {
-    if (value != null) {
-      sb.append(", ").append(name).append('=').append(value);
-    }
+    values.outputSchema(outputSchema);
   }
 
   /**
@@ -763,25 +384,25 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
 
     @Override
     public Builder model(String model) {
-      o.model = model;
+      o.setModel(model);
       return this;
     }
 
     @Override
     public Builder frequencyPenalty(Double frequencyPenalty) {
-      o.frequencyPenalty = frequencyPenalty;
+      o.setFrequencyPenalty(frequencyPenalty);
       return this;
     }
 
     @Override
     public Builder maxTokens(Integer maxTokens) {
-      o.maxTokens = maxTokens;
+      o.setMaxTokens(maxTokens);
       return this;
     }
 
     @Override
     public Builder presencePenalty(Double presencePenalty) {
-      o.presencePenalty = presencePenalty;
+      o.setPresencePenalty(presencePenalty);
       return this;
     }
 
@@ -793,19 +414,19 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
 
     @Override
     public Builder temperature(Double temperature) {
-      o.temperature = temperature;
+      o.setTemperature(temperature);
       return this;
     }
 
     @Override
     public Builder topK(Integer topK) {
-      o.topK = topK;
+      o.setTopK(topK);
       return this;
     }
 
     @Override
     public Builder topP(Double topP) {
-      o.topP = topP;
+      o.setTopP(topP);
       return this;
     }
 
@@ -833,21 +454,21 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
 
     @Override
     public Builder internalToolExecutionEnabled(Boolean internalToolExecutionEnabled) {
-      o.internalToolExecutionEnabled = internalToolExecutionEnabled;
+      o.setInternalToolExecutionEnabled(internalToolExecutionEnabled);
       return this;
     }
 
     @Override
     public Builder toolContext(Map<String, Object> toolContext) {
       if (toolContext != null) {
-        o.toolContext.putAll(toolContext);
+        o.values.toolContext.putAll(toolContext);
       }
       return this;
     }
 
     @Override
     public Builder toolContext(String key, Object value) {
-      o.toolContext.put(key, value);
+      o.values.toolContext.put(key, value);
       return this;
     }
 
@@ -859,7 +480,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder thinking(Thinking thinking) {
-      o.thinking = thinking;
+      o.setThinking(thinking);
       return this;
     }
 
@@ -870,7 +491,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder reasoningEffort(String reasoningEffort) {
-      o.reasoningEffort = reasoningEffort;
+      o.setReasoningEffort(reasoningEffort);
       return this;
     }
 
@@ -881,7 +502,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder promptCacheKey(String promptCacheKey) {
-      o.promptCacheKey = promptCacheKey;
+      o.setPromptCacheKey(promptCacheKey);
       return this;
     }
 
@@ -892,7 +513,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder promptCacheTtl(CacheTtl promptCacheTtl) {
-      o.promptCacheTtl = promptCacheTtl;
+      o.setPromptCacheTtl(promptCacheTtl);
       return this;
     }
 
@@ -903,7 +524,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder responseFormat(ResponseFormat responseFormat) {
-      o.responseFormat = responseFormat;
+      o.setResponseFormat(responseFormat);
       return this;
     }
 
@@ -914,7 +535,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder toolChoice(ToolChoice toolChoice) {
-      o.toolChoice = toolChoice;
+      o.setToolChoice(toolChoice);
       return this;
     }
 
@@ -925,7 +546,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder safetyIdentifier(String safetyIdentifier) {
-      o.safetyIdentifier = safetyIdentifier;
+      o.setSafetyIdentifier(safetyIdentifier);
       return this;
     }
 
@@ -936,7 +557,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder logprobs(Boolean logprobs) {
-      o.logprobs = logprobs;
+      o.setLogprobs(logprobs);
       return this;
     }
 
@@ -947,7 +568,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder topLogprobs(Integer topLogprobs) {
-      o.topLogprobs = topLogprobs;
+      o.setTopLogprobs(topLogprobs);
       return this;
     }
 
@@ -958,7 +579,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder prediction(Prediction prediction) {
-      o.prediction = prediction;
+      o.setPrediction(prediction);
       return this;
     }
 
@@ -972,18 +593,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @throws IllegalArgumentException if a value cannot be written as JSON
      */
     public Builder extraBody(Map<String, ?> extraBody) {
-      if (extraBody != null) {
-        for (Map.Entry<String, ?> e : extraBody.entrySet()) {
-          String name =
-              Objects.requireNonNull(e.getKey(), "extraBody field names must not be null");
-          Object value = e.getValue();
-          if (value == null) {
-            o.extraBody.remove(name);
-          } else {
-            o.extraBody.put(name, value instanceof JsonValue j ? j : Json.toJson(value));
-          }
-        }
-      }
+      o.values.putExtraBody(extraBody);
       return this;
     }
 
@@ -994,7 +604,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder tenant(String tenant) {
-      o.tenant = tenant;
+      o.setTenant(tenant);
       return this;
     }
 
@@ -1007,12 +617,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder httpHeaders(Map<String, String> httpHeaders) {
-      if (httpHeaders != null) {
-        for (String name : httpHeaders.keySet()) {
-          Objects.requireNonNull(name, "header names must not be null");
-        }
-        o.setHttpHeadersOver(httpHeaders);
-      }
+      o.values.putHttpHeaders(httpHeaders);
       return this;
     }
 

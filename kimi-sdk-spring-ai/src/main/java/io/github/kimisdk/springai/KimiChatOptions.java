@@ -8,17 +8,11 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.JsonSchema;
 import io.github.kimisdk.tool.ToolChoice;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.model.tool.DefaultToolCallingChatOptions;
 import org.springframework.ai.model.tool.StructuredOutputChatOptions;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
-import org.springframework.ai.tool.ToolCallback;
 
 /**
  * Holds the options of a Kimi chat request: Spring AI's portable ones (model, temperature, top-p,
@@ -46,37 +40,14 @@ import org.springframework.ai.tool.ToolCallback;
  * {@link KimiChatModel} never runs them, it returns the model's tool calls, and {@code
  * ChatClient}'s tool-calling advisor runs the loop.
  */
-public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutputChatOptions {
+public class KimiChatOptions extends AbstractKimiChatOptions
+    implements ToolCallingChatOptions, StructuredOutputChatOptions {
 
   /** The model asked when the options name none: {@value}. */
   public static final String DEFAULT_MODEL = "kimi-k3";
 
   /** The name under which a schema set with {@code outputSchema} is sent: {@value}. */
   public static final String OUTPUT_SCHEMA_NAME = "response";
-
-  private final String model;
-  private final Double frequencyPenalty;
-  private final Integer maxTokens;
-  private final Double presencePenalty;
-  private final List<String> stopSequences;
-  private final Double temperature;
-  private final Integer topK;
-  private final Double topP;
-  private final List<ToolCallback> toolCallbacks;
-  private final Map<String, Object> toolContext;
-  private final Thinking thinking;
-  private final String reasoningEffort;
-  private final String promptCacheKey;
-  private final CacheTtl promptCacheTtl;
-  private final ResponseFormat responseFormat;
-  private final ToolChoice toolChoice;
-  private final String safetyIdentifier;
-  private final Boolean logprobs;
-  private final Integer topLogprobs;
-  private final Prediction prediction;
-  private final Map<String, JsonValue> extraBody;
-  private final String tenant;
-  private final Map<String, String> httpHeaders;
 
   /**
    * Copies the values of a built set of portable options and of the builder's Kimi options.
@@ -85,48 +56,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
    * @param b the builder, for Kimi's own options
    */
   protected KimiChatOptions(ToolCallingChatOptions portable, Builder b) {
-    this.model = portable.getModel();
-    this.frequencyPenalty = portable.getFrequencyPenalty();
-    this.maxTokens = portable.getMaxTokens();
-    this.presencePenalty = portable.getPresencePenalty();
-    List<String> stop = portable.getStopSequences();
-    this.stopSequences = stop == null ? null : List.copyOf(stop);
-    this.temperature = portable.getTemperature();
-    this.topK = portable.getTopK();
-    this.topP = portable.getTopP();
-    List<ToolCallback> callbacks = portable.getToolCallbacks();
-    this.toolCallbacks =
-        callbacks == null || callbacks.isEmpty()
-            ? List.of()
-            : Collections.unmodifiableList(copy(callbacks));
-    Map<String, Object> context = portable.getToolContext();
-    this.toolContext =
-        context == null || context.isEmpty()
-            ? Map.of()
-            : Collections.unmodifiableMap(new LinkedHashMap<>(context));
-    this.thinking = b.thinking;
-    this.reasoningEffort = b.reasoningEffort;
-    this.promptCacheKey = b.promptCacheKey;
-    this.promptCacheTtl = b.promptCacheTtl;
-    this.responseFormat = b.responseFormat;
-    this.toolChoice = b.toolChoice;
-    this.safetyIdentifier = b.safetyIdentifier;
-    this.logprobs = b.logprobs;
-    this.topLogprobs = b.topLogprobs;
-    this.prediction = b.prediction;
-    this.extraBody =
-        b.extraBody.isEmpty()
-            ? Map.of()
-            : Collections.unmodifiableMap(new LinkedHashMap<>(b.extraBody));
-    this.tenant = b.tenant;
-    this.httpHeaders =
-        b.httpHeaders.isEmpty()
-            ? Map.of()
-            : Collections.unmodifiableMap(new LinkedHashMap<>(b.httpHeaders));
-  }
-
-  private static List<ToolCallback> copy(List<ToolCallback> callbacks) {
-    return new ArrayList<>(callbacks);
+    super(b.values(portable));
   }
 
   /**
@@ -147,353 +77,22 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
   public Builder mutate() {
     Builder b =
         builder()
-            .model(model)
-            .frequencyPenalty(frequencyPenalty)
-            .maxTokens(maxTokens)
-            .presencePenalty(presencePenalty)
-            .stopSequences(stopSequences)
-            .temperature(temperature)
-            .topK(topK)
-            .topP(topP)
-            .thinking(thinking)
-            .reasoningEffort(reasoningEffort)
-            .promptCacheKey(promptCacheKey)
-            .promptCacheTtl(promptCacheTtl)
-            .responseFormat(responseFormat)
-            .toolChoice(toolChoice)
-            .safetyIdentifier(safetyIdentifier)
-            .logprobs(logprobs)
-            .topLogprobs(topLogprobs)
-            .prediction(prediction)
-            .extraBody(extraBody)
-            .httpHeaders(httpHeaders)
-            .tenant(tenant);
-    if (!toolCallbacks.isEmpty()) {
-      b.toolCallbacks(toolCallbacks);
+            .model(getModel())
+            .frequencyPenalty(getFrequencyPenalty())
+            .maxTokens(getMaxTokens())
+            .presencePenalty(getPresencePenalty())
+            .stopSequences(getStopSequences())
+            .temperature(getTemperature())
+            .topK(getTopK())
+            .topP(getTopP());
+    b.kimi.overlayKimi(values);
+    if (!getToolCallbacks().isEmpty()) {
+      b.toolCallbacks(getToolCallbacks());
     }
-    if (!toolContext.isEmpty()) {
-      b.toolContext(toolContext);
+    if (!getToolContext().isEmpty()) {
+      b.toolContext(getToolContext());
     }
     return b;
-  }
-
-  @Override
-  public String getModel() {
-    return model;
-  }
-
-  @Override
-  public Double getFrequencyPenalty() {
-    return frequencyPenalty;
-  }
-
-  /**
-   * Returns the output cap, reasoning included, sent as {@code max_completion_tokens}.
-   *
-   * @return the cap, or null for the server's default
-   */
-  @Override
-  public Integer getMaxTokens() {
-    return maxTokens;
-  }
-
-  @Override
-  public Double getPresencePenalty() {
-    return presencePenalty;
-  }
-
-  @Override
-  public List<String> getStopSequences() {
-    return stopSequences;
-  }
-
-  @Override
-  public Double getTemperature() {
-    return temperature;
-  }
-
-  /**
-   * Returns top-k, which Kimi does not take: a request with it set is refused before it is sent.
-   *
-   * @return the value set, or null
-   */
-  @Override
-  public Integer getTopK() {
-    return topK;
-  }
-
-  @Override
-  public Double getTopP() {
-    return topP;
-  }
-
-  /**
-   * Returns the tools declared to the model.
-   *
-   * @return the callbacks, unmodifiable; empty when there are none
-   */
-  @Override
-  public List<ToolCallback> getToolCallbacks() {
-    return toolCallbacks;
-  }
-
-  /**
-   * Returns the context passed to the tools when they run; never sent to Kimi.
-   *
-   * @return the context, unmodifiable; empty when there is none
-   */
-  @Override
-  public Map<String, Object> getToolContext() {
-    return toolContext;
-  }
-
-  /**
-   * Returns whether the model thinks, for models that let the caller choose (kimi-k2.5, k2.6), and
-   * whether it keeps earlier reasoning ({@link Thinking#preserved()}).
-   *
-   * @return the setting, or null for the model's default
-   */
-  public Thinking getThinking() {
-    return thinking;
-  }
-
-  /**
-   * Returns how hard the model thinks, sent as {@code reasoning_effort} (kimi-k3: {@code low},
-   * {@code high}, {@code max}).
-   *
-   * @return the level, or null for the model's default
-   */
-  public String getReasoningEffort() {
-    return reasoningEffort;
-  }
-
-  /**
-   * Returns the prompt cache key: a stable session or task id that improves Kimi's prefix-cache
-   * hits.
-   *
-   * @return the key, or null
-   */
-  public String getPromptCacheKey() {
-    return promptCacheKey;
-  }
-
-  /**
-   * Returns how long Kimi keeps the prompt's prefix in its cache, sent as {@code
-   * prompt_cache_options}.
-   *
-   * @return the time to live, or null to ask for nothing (five minutes)
-   */
-  public CacheTtl getPromptCacheTtl() {
-    return promptCacheTtl;
-  }
-
-  /**
-   * Returns the format of the reply.
-   *
-   * @return the format, or null for free text
-   */
-  public ResponseFormat getResponseFormat() {
-    return responseFormat;
-  }
-
-  /**
-   * Returns whether and which tool the model must call, sent as {@code tool_choice}. It holds for
-   * every step of {@code ChatClient}'s tool loop: {@link ToolChoice#required()} there forces a call
-   * on each step, so set it for one request that ends the loop by itself.
-   *
-   * @return the choice, or null for the server's default ({@code auto})
-   */
-  public ToolChoice getToolChoice() {
-    return toolChoice;
-  }
-
-  /**
-   * Returns the stable, preferably hashed, id of the end user, sent as {@code safety_identifier}.
-   *
-   * @return the id, or null
-   */
-  public String getSafetyIdentifier() {
-    return safetyIdentifier;
-  }
-
-  /**
-   * Returns whether the reply carries the log probability of each token ({@code logprobs}); they
-   * come back in each generation's metadata under {@value KimiChatModel#LOGPROBS}.
-   *
-   * @return the setting, or null for the server's default (no)
-   */
-  public Boolean getLogprobs() {
-    return logprobs;
-  }
-
-  /**
-   * Returns how many of the most likely tokens each position lists ({@code top_logprobs}, 0 to 20;
-   * needs {@link #getLogprobs()}).
-   *
-   * @return the count, or null for none
-   */
-  public Integer getTopLogprobs() {
-    return topLogprobs;
-  }
-
-  /**
-   * Returns the text the reply is expected to largely repeat ({@code prediction}), such as a file
-   * being edited.
-   *
-   * @return the prediction, or null for none
-   */
-  public Prediction getPrediction() {
-    return prediction;
-  }
-
-  /**
-   * Returns further top-level body fields, sent as they are, for parameters these options do not
-   * model.
-   *
-   * @return the fields, unmodifiable, in the order they are sent; empty when there are none
-   */
-  public Map<String, JsonValue> getExtraBody() {
-    return extraBody;
-  }
-
-  /**
-   * Returns the tenant the request is made for: the model sends it with that tenant's client (its
-   * key, its spend, its rate limit), which its {@link KimiTenants} gives. Not part of the request
-   * Kimi receives.
-   *
-   * @return the tenant's account name, or null for the model's own client
-   */
-  public String getTenant() {
-    return tenant;
-  }
-
-  /**
-   * Returns the HTTP headers sent with the request, after the client's own (a header of the same
-   * name replaces the client's): a gateway's authorization, a tenant id, a trace id, computed per
-   * request. The request's options' headers are added to the model's default options' headers,
-   * replacing those of the same name, as Spring AI merges options.
-   *
-   * @return the headers by name, in the order set; empty when none, never null
-   */
-  public Map<String, String> getHttpHeaders() {
-    return httpHeaders;
-  }
-
-  /**
-   * Returns the JSON Schema the reply must follow, as sent (normalised to what Kimi accepts).
-   *
-   * @return the schema as JSON text, or null when the response format is not a JSON schema
-   */
-  @Override
-  public String getOutputSchema() {
-    return responseFormat != null
-            && responseFormat.type() == ResponseFormat.Type.JSON_SCHEMA
-            && responseFormat.schema() != null
-        ? Json.write(responseFormat.schema())
-        : null;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (this == o) {
-      return true;
-    }
-    if (o == null || getClass() != o.getClass()) {
-      return false;
-    }
-    KimiChatOptions that = (KimiChatOptions) o;
-    return Objects.equals(model, that.model)
-        && Objects.equals(frequencyPenalty, that.frequencyPenalty)
-        && Objects.equals(maxTokens, that.maxTokens)
-        && Objects.equals(presencePenalty, that.presencePenalty)
-        && Objects.equals(stopSequences, that.stopSequences)
-        && Objects.equals(temperature, that.temperature)
-        && Objects.equals(topK, that.topK)
-        && Objects.equals(topP, that.topP)
-        && toolCallbacks.equals(that.toolCallbacks)
-        && toolContext.equals(that.toolContext)
-        && Objects.equals(thinking, that.thinking)
-        && Objects.equals(reasoningEffort, that.reasoningEffort)
-        && Objects.equals(promptCacheKey, that.promptCacheKey)
-        && promptCacheTtl == that.promptCacheTtl
-        && Objects.equals(responseFormat, that.responseFormat)
-        && Objects.equals(toolChoice, that.toolChoice)
-        && Objects.equals(safetyIdentifier, that.safetyIdentifier)
-        && Objects.equals(logprobs, that.logprobs)
-        && Objects.equals(topLogprobs, that.topLogprobs)
-        && Objects.equals(prediction, that.prediction)
-        && extraBody.equals(that.extraBody)
-        && httpHeaders.equals(that.httpHeaders)
-        && Objects.equals(tenant, that.tenant);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(
-        model,
-        frequencyPenalty,
-        maxTokens,
-        presencePenalty,
-        stopSequences,
-        temperature,
-        topK,
-        topP,
-        toolCallbacks,
-        toolContext,
-        thinking,
-        reasoningEffort,
-        promptCacheKey,
-        promptCacheTtl,
-        responseFormat,
-        toolChoice,
-        safetyIdentifier,
-        logprobs,
-        topLogprobs,
-        prediction,
-        extraBody,
-        httpHeaders,
-        tenant);
-  }
-
-  @Override
-  public String toString() {
-    StringBuilder sb = new StringBuilder("KimiChatOptions[model=").append(model);
-    append(sb, "temperature", temperature);
-    append(sb, "topP", topP);
-    append(sb, "topK", topK);
-    append(sb, "maxTokens", maxTokens);
-    append(sb, "stopSequences", stopSequences);
-    append(sb, "frequencyPenalty", frequencyPenalty);
-    append(sb, "presencePenalty", presencePenalty);
-    append(sb, "thinking", thinking);
-    append(sb, "reasoningEffort", reasoningEffort);
-    append(sb, "promptCacheKey", promptCacheKey);
-    append(sb, "promptCacheTtl", promptCacheTtl);
-    append(sb, "responseFormat", responseFormat == null ? null : responseFormat.type());
-    append(sb, "toolChoice", toolChoice);
-    // the end user's id and the predicted text are the application's data: named, not shown
-    append(sb, "safetyIdentifier", safetyIdentifier == null ? null : "(set)");
-    append(sb, "logprobs", logprobs);
-    append(sb, "topLogprobs", topLogprobs);
-    append(sb, "prediction", prediction == null ? null : "(set)");
-    append(sb, "extraBody", extraBody.isEmpty() ? null : extraBody.keySet());
-    append(sb, "tenant", tenant);
-    // header values may hold credentials: named, not shown
-    append(sb, "httpHeaders", httpHeaders.isEmpty() ? null : httpHeaders.keySet());
-    if (!toolCallbacks.isEmpty()) {
-      List<String> names = new ArrayList<>(toolCallbacks.size());
-      for (ToolCallback c : toolCallbacks) {
-        names.add(c.getToolDefinition().name());
-      }
-      append(sb, "tools", names);
-    }
-    return sb.append(']').toString();
-  }
-
-  private static void append(StringBuilder sb, String name, Object value) {
-    if (value != null) {
-      sb.append(", ").append(name).append('=').append(value);
-    }
   }
 
   /**
@@ -505,19 +104,8 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
   public static class Builder extends DefaultToolCallingChatOptions.Builder<Builder>
       implements StructuredOutputChatOptions.Builder<Builder> {
 
-    private Thinking thinking;
-    private String reasoningEffort;
-    private String promptCacheKey;
-    private CacheTtl promptCacheTtl;
-    private ResponseFormat responseFormat;
-    private ToolChoice toolChoice;
-    private String safetyIdentifier;
-    private Boolean logprobs;
-    private Integer topLogprobs;
-    private Prediction prediction;
-    private final Map<String, JsonValue> extraBody = new LinkedHashMap<>();
-    private String tenant;
-    private final Map<String, String> httpHeaders = new LinkedHashMap<>();
+    /** Kimi's own options, the tenant and the headers; Spring AI's builder holds the rest. */
+    private final Values kimi = new Values();
 
     /** Creates a builder with nothing set; see {@link KimiChatOptions#builder()}. */
     protected Builder() {}
@@ -530,7 +118,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder thinking(Thinking thinking) {
-      this.thinking = thinking;
+      kimi.thinking = thinking;
       return self();
     }
 
@@ -541,7 +129,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder reasoningEffort(String reasoningEffort) {
-      this.reasoningEffort = reasoningEffort;
+      kimi.reasoningEffort = reasoningEffort;
       return self();
     }
 
@@ -552,7 +140,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder promptCacheKey(String promptCacheKey) {
-      this.promptCacheKey = promptCacheKey;
+      kimi.promptCacheKey = promptCacheKey;
       return self();
     }
 
@@ -563,7 +151,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder promptCacheTtl(CacheTtl promptCacheTtl) {
-      this.promptCacheTtl = promptCacheTtl;
+      kimi.promptCacheTtl = promptCacheTtl;
       return self();
     }
 
@@ -574,7 +162,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder responseFormat(ResponseFormat responseFormat) {
-      this.responseFormat = responseFormat;
+      kimi.responseFormat = responseFormat;
       return self();
     }
 
@@ -588,7 +176,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder toolChoice(ToolChoice toolChoice) {
-      this.toolChoice = toolChoice;
+      kimi.toolChoice = toolChoice;
       return self();
     }
 
@@ -599,7 +187,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder safetyIdentifier(String safetyIdentifier) {
-      this.safetyIdentifier = safetyIdentifier;
+      kimi.safetyIdentifier = safetyIdentifier;
       return self();
     }
 
@@ -610,7 +198,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder logprobs(Boolean logprobs) {
-      this.logprobs = logprobs;
+      kimi.logprobs = logprobs;
       return self();
     }
 
@@ -621,7 +209,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder topLogprobs(Integer topLogprobs) {
-      this.topLogprobs = topLogprobs;
+      kimi.topLogprobs = topLogprobs;
       return self();
     }
 
@@ -633,7 +221,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder prediction(Prediction prediction) {
-      this.prediction = prediction;
+      kimi.prediction = prediction;
       return self();
     }
 
@@ -648,18 +236,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @throws IllegalArgumentException if a value cannot be written as JSON
      */
     public Builder extraBody(Map<String, ?> extraBody) {
-      if (extraBody != null) {
-        for (Map.Entry<String, ?> e : extraBody.entrySet()) {
-          String name =
-              Objects.requireNonNull(e.getKey(), "extraBody field names must not be null");
-          Object value = e.getValue();
-          if (value == null) {
-            this.extraBody.remove(name);
-          } else {
-            this.extraBody.put(name, value instanceof JsonValue j ? j : Json.toJson(value));
-          }
-        }
-      }
+      kimi.putExtraBody(extraBody);
       return self();
     }
 
@@ -672,7 +249,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder tenant(String tenant) {
-      this.tenant = tenant;
+      kimi.tenant = tenant;
       return self();
     }
 
@@ -688,15 +265,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      * @return this builder
      */
     public Builder httpHeaders(Map<String, String> httpHeaders) {
-      if (httpHeaders != null) {
-        for (Map.Entry<String, String> e : httpHeaders.entrySet()) {
-          String name = Objects.requireNonNull(e.getKey(), "header names must not be null");
-          this.httpHeaders.keySet().removeIf(k -> k.equalsIgnoreCase(name));
-          if (e.getValue() != null) {
-            this.httpHeaders.put(name, e.getValue());
-          }
-        }
-      }
+      kimi.putHttpHeaders(httpHeaders);
       return self();
     }
 
@@ -713,11 +282,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
      */
     @Override
     public Builder outputSchema(String outputSchema) {
-      this.responseFormat =
-          outputSchema == null
-              ? null
-              : ResponseFormat.jsonSchema(
-                  OUTPUT_SCHEMA_NAME, JsonSchema.normalize(Json.parse(outputSchema)).schema());
+      kimi.outputSchema(outputSchema);
       return self();
     }
 
@@ -725,41 +290,7 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
     public Builder combineWith(ChatOptions.Builder<?> other) {
       super.combineWith(other);
       if (other instanceof Builder that) {
-        if (that.thinking != null) {
-          this.thinking = that.thinking;
-        }
-        if (that.reasoningEffort != null) {
-          this.reasoningEffort = that.reasoningEffort;
-        }
-        if (that.promptCacheKey != null) {
-          this.promptCacheKey = that.promptCacheKey;
-        }
-        if (that.promptCacheTtl != null) {
-          this.promptCacheTtl = that.promptCacheTtl;
-        }
-        if (that.responseFormat != null) {
-          this.responseFormat = that.responseFormat;
-        }
-        if (that.toolChoice != null) {
-          this.toolChoice = that.toolChoice;
-        }
-        if (that.safetyIdentifier != null) {
-          this.safetyIdentifier = that.safetyIdentifier;
-        }
-        if (that.logprobs != null) {
-          this.logprobs = that.logprobs;
-        }
-        if (that.topLogprobs != null) {
-          this.topLogprobs = that.topLogprobs;
-        }
-        if (that.prediction != null) {
-          this.prediction = that.prediction;
-        }
-        this.extraBody.putAll(that.extraBody);
-        httpHeaders(that.httpHeaders);
-        if (that.tenant != null) {
-          this.tenant = that.tenant;
-        }
+        kimi.overlayKimi(that.kimi);
       }
       return self();
     }
@@ -772,6 +303,26 @@ public class KimiChatOptions implements ToolCallingChatOptions, StructuredOutput
     @Override
     public KimiChatOptions build() {
       return new KimiChatOptions(super.build(), this);
+    }
+
+    /** The values of options built from Spring AI's portable ones and this builder's. */
+    private Values values(ToolCallingChatOptions portable) {
+      Values v = kimi.copy();
+      v.model = portable.getModel();
+      v.frequencyPenalty = portable.getFrequencyPenalty();
+      v.maxTokens = portable.getMaxTokens();
+      v.presencePenalty = portable.getPresencePenalty();
+      v.stopSequences = portable.getStopSequences();
+      v.temperature = portable.getTemperature();
+      v.topK = portable.getTopK();
+      v.topP = portable.getTopP();
+      if (portable.getToolCallbacks() != null) {
+        v.toolCallbacks.addAll(portable.getToolCallbacks());
+      }
+      if (portable.getToolContext() != null) {
+        v.toolContext.putAll(portable.getToolContext());
+      }
+      return v.frozen();
     }
   }
 }

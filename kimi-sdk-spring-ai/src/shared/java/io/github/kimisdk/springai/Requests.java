@@ -43,11 +43,16 @@ final class Requests {
       List<org.springframework.ai.chat.messages.Message> messages,
       KimiChatOptions o,
       boolean stream) {
+    return toKimi(messages, o, stream, definitions(o));
+  }
+
+  /** The definitions of the options' tool callbacks. */
+  static List<ToolDefinition> definitions(KimiChatOptions o) {
     List<ToolDefinition> tools = new ArrayList<>(o.getToolCallbacks().size());
     for (ToolCallback c : o.getToolCallbacks()) {
       tools.add(c.getToolDefinition());
     }
-    return toKimi(messages, o, stream, tools);
+    return tools;
   }
 
   /**
@@ -73,28 +78,10 @@ final class Requests {
     }
     ChatRequest.Builder b =
         ChatRequest.builder(o.getModel()).messages(messages(messages)).stream(stream)
-            .temperature(o.getTemperature())
-            .topP(o.getTopP())
-            .frequencyPenalty(o.getFrequencyPenalty())
-            .presencePenalty(o.getPresencePenalty())
-            .maxCompletionTokens(o.getMaxTokens())
-            .thinking(o.getThinking())
-            .reasoningEffort(o.getReasoningEffort())
-            .promptCacheKey(o.getPromptCacheKey())
-            .promptCacheTtl(o.getPromptCacheTtl())
-            .responseFormat(o.getResponseFormat())
-            .toolChoice(o.getToolChoice())
-            .safetyIdentifier(o.getSafetyIdentifier())
-            .logprobs(o.getLogprobs())
-            .topLogprobs(o.getTopLogprobs())
-            .prediction(o.getPrediction())
-            .extraBody(o.getExtraBody())
             // a stream's last response carries the usage, with its details, for Spring AI's
             // observations and the tool loop's usage total
             .includeUsage(stream);
-    if (o.getStopSequences() != null && !o.getStopSequences().isEmpty()) {
-      b.stop(o.getStopSequences());
-    }
+    o.settings().applyTo(b);
     if (!tools.isEmpty()) {
       List<Tool> declared = new ArrayList<>(tools.size());
       for (ToolDefinition d : tools) {

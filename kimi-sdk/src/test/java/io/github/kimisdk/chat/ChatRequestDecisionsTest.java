@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 class ChatRequestDecisionsTest {
 
   /** The modules that map a {@code ChatRequest}, by directory beside this module. */
-  static final List<String> MODULES = List.of("kimi-sdk-langchain4j", "kimi-sdk-spring-ai");
+  static final List<String> MODULES =
+      List.of("kimi-sdk-langchain4j", "kimi-sdk-spring-ai", "kimi-sdk-flink");
 
   /** Where each module keeps its decisions, below the module's directory. */
   static final String FILE = "src/test/resources/chat-request-components.properties";

@@ -15,6 +15,7 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.ChatSettings;
 import io.github.kimisdk.chat.ContentPart;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.ResponseFormat;
@@ -70,25 +71,18 @@ public final class Requests {
       throw new IllegalArgumentException(
           "modelName must be set, such as \"kimi-k3\", on the model's builder or the request");
     }
-    ChatRequest.Builder b =
-        ChatRequest.builder(model).messages(messages(messages)).stream(stream)
+    ChatSettings.Builder settings =
+        ChatSettings.builder()
             .temperature(p.temperature())
             .topP(p.topP())
             .frequencyPenalty(p.frequencyPenalty())
             .presencePenalty(p.presencePenalty())
             .maxCompletionTokens(p.maxOutputTokens());
     if (p.stopSequences() != null && !p.stopSequences().isEmpty()) {
-      b.stop(p.stopSequences());
-    }
-    if (p.toolSpecifications() != null && !p.toolSpecifications().isEmpty()) {
-      List<Tool> tools = new ArrayList<>();
-      for (ToolSpecification t : p.toolSpecifications()) {
-        tools.add(tool(t));
-      }
-      b.tools(tools);
+      settings.stop(p.stopSequences());
     }
     if (p.toolChoice() != null) {
-      b.toolChoice(
+      settings.toolChoice(
           switch (p.toolChoice()) {
             case AUTO -> ToolChoice.auto();
             case REQUIRED -> ToolChoice.required();
@@ -96,10 +90,19 @@ public final class Requests {
           });
     }
     if (p.responseFormat() != null) {
-      b.responseFormat(responseFormat(p.responseFormat()));
+      settings.responseFormat(responseFormat(p.responseFormat()));
+    }
+    ChatRequest.Builder b = ChatRequest.builder(model).messages(messages(messages)).stream(stream);
+    if (p.toolSpecifications() != null && !p.toolSpecifications().isEmpty()) {
+      List<Tool> tools = new ArrayList<>();
+      for (ToolSpecification t : p.toolSpecifications()) {
+        tools.add(tool(t));
+      }
+      b.tools(tools);
     }
     if (p instanceof KimiChatRequestParameters k) {
-      b.thinking(k.thinking())
+      settings
+          .thinking(k.thinking())
           .reasoningEffort(k.reasoningEffort())
           .promptCacheKey(k.promptCacheKey())
           .promptCacheTtl(k.promptCacheTtl())
@@ -112,9 +115,10 @@ public final class Requests {
       }
       for (Map.Entry<String, Object> e : k.customParameters().entrySet()) {
         Object v = e.getValue();
-        b.extraBody(e.getKey(), v instanceof JsonValue j ? j : Json.toJson(v));
+        settings.extraBody(e.getKey(), v instanceof JsonValue j ? j : Json.toJson(v));
       }
     }
+    settings.build().applyTo(b);
     return b.build();
   }
 

@@ -43,7 +43,11 @@ class KimiHealthDetailsTest {
   private ApplicationContextRunner runner(String... properties) {
     return HealthContexts.withKimiHealth()
         .withPropertyValues(
-            "spring.ai.kimi.api-key=sk-health", "spring.ai.kimi.base-url=" + server.baseUrl())
+            "spring.ai.kimi.api-key=sk-health",
+            "spring.ai.kimi.base-url=" + server.baseUrl(),
+            // the check's 2 s default is the production bound; these tests read what an answered
+            // check says, which a loaded machine must not turn into a timeout's DOWN
+            "spring.ai.kimi.health.timeout=60s")
         .withPropertyValues(properties);
   }
 

@@ -3,11 +3,11 @@ package io.github.kimisdk.springai.autoconfigure;
 import io.github.kimisdk.KimiClient;
 import java.time.Duration;
 import java.util.function.LongSupplier;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * Kimi in {@code /actuator/health/kimi}, as Spring Boot 3.5 spells a health indicator: what {@link
+ * Kimi in {@code /actuator/health/kimi}, as a Spring Boot health indicator: what {@link
  * KimiHealthCheck} reports (up when Kimi answers and accepts the key, the check's result reused for
  * {@code cache-for}), as a {@link Health}. Any number of probes at once, on any thread.
  */

@@ -24,6 +24,7 @@ import org.springframework.ai.chat.observation.ChatModelObservationConvention;
 import org.springframework.ai.chat.observation.ChatModelObservationDocumentation;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.ToolCallingManager;
 import reactor.adapter.JdkFlowAdapter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -40,14 +41,24 @@ import reactor.core.publisher.Mono;
  * String answer = ChatClient.create(model).prompt("Say hi").call().content();
  * }</pre>
  *
- * <p><b>Options.</b> A prompt's {@link KimiChatOptions} are the whole request's options ({@code
- * ChatClient} builds them from {@link #getOptions()} and the request's own); other {@link
- * ChatOptions} are laid over {@link #getOptions()}; without any, {@link #getOptions()} apply. A
+ * <p><b>Options.</b> On Spring AI 2 (kimi-sdk-spring-ai), a prompt's {@link KimiChatOptions} are
+ * the whole request's options ({@code ChatClient} builds them from {@link #getOptions()} and the
+ * request's own); other {@link ChatOptions} are laid over {@link #getOptions()}; without any,
+ * {@link #getOptions()} apply. On Spring AI 1.1 (kimi-sdk-spring-ai-boot3), a prompt's options,
+ * {@link KimiChatOptions} or any {@link ChatOptions}, are laid over {@link #getOptions()} ({@code
+ * KimiChatOptions.overlaidWith}): what they set replaces the default, the rest is the default's. A
  * request that names no model asks the default options' model.
  *
- * <p><b>Tools.</b> As Spring AI 2 wants, the model never runs tools: it declares the options' tool
- * callbacks to Kimi and returns the tool calls Kimi asks for; {@code ChatClient}'s tool-calling
- * advisor runs them and calls again.
+ * <p><b>Tools.</b> As Spring AI 2 wants, its line's model never runs tools: it declares the
+ * options' tool callbacks to Kimi and returns the tool calls Kimi asks for; {@code ChatClient}'s
+ * tool-calling advisor runs them and calls again. As Spring AI 1 wants, its line's model runs the
+ * tools: it declares the options' tool callbacks (and the tools their names resolve to) to Kimi,
+ * and when Kimi asks for tool calls it runs them with its {@link ToolCallingManager} ({@code
+ * KimiChatModel.Builder.toolCallingManager}) and calls Kimi again with the assistant message (its
+ * {@code reasoning_content} included, as kimi-k3 requires) and the results, until Kimi answers;
+ * unless the options turn it off ({@code internalToolExecutionEnabled(false)}), when it returns the
+ * tool calls. A stream then runs the tools after the pieces of the turn that asked for them, off
+ * the SDK's threads, and goes on with the next turn's pieces.
  *
  * <p><b>Reasoning.</b> The assistant message's metadata holds Kimi's {@code reasoning_content}
  * under {@value #REASONING_CONTENT}, and an assistant message sent back carries it again, as
@@ -83,11 +94,11 @@ import reactor.core.publisher.Mono;
  * {@link #call(Prompt)} and signalled by {@link #stream(Prompt)}. Cancelling a stream's {@link
  * Flux} closes the call to Kimi.
  */
-public final class KimiChatModel implements ChatModel {
+public final class KimiChatModel extends SpringAiLine.Model implements ChatModel {
 
   /**
    * The assistant message metadata key of Kimi's {@code reasoning_content}: {@value}, the key
-   * Spring AI 2's OpenAI module writes and replays too, so chat memory and applications that mix
+   * Spring AI's OpenAI module writes and replays too, so chat memory and applications that mix
    * providers keep K3's reasoning. Read back as a string; an empty one counts as none (that module
    * writes {@code ""} for a model that did not reason), and the SDK then fills in what a thinking
    * Kimi model requires.
@@ -148,11 +159,12 @@ public final class KimiChatModel implements ChatModel {
   private final ServedBy own; // the client's own target, which serves a call unless it falls back
 
   private KimiChatModel(Builder b) {
+    super(b);
     this.client = Objects.requireNonNull(b.client, "kimiClient must be set");
     this.tenants = b.tenants;
     KimiChatOptions o = b.options == null ? KimiChatOptions.builder().build() : b.options;
     this.options =
-        o.getModel() == null ? o.mutate().model(KimiChatOptions.DEFAULT_MODEL).build() : o;
+        o.getModel() == null ? o.mutate().model(KimiChatOptions.DEFAULT_MODEL).build() : own(o);
     // a retired or unknown default model is told at start-up, on the client's logger, and once:
     // the client records it, so its first call with the model does not repeat it
     client.warnAboutModel(options.getModel());
@@ -191,15 +203,16 @@ public final class KimiChatModel implements ChatModel {
   }
 
   /**
-   * Returns the default options ({@code getDefaultOptions()}, deprecated by Spring AI 2, returns
-   * the same), which always name a model ({@link KimiChatOptions#DEFAULT_MODEL} unless the
-   * builder's options named another).
+   * Returns the default options ({@code getDefaultOptions()} returns the same), which always name a
+   * model ({@link KimiChatOptions#DEFAULT_MODEL} unless the builder's options named another): on
+   * Spring AI 2 the model's own, which are immutable; on Spring AI 1.1 a copy, which {@code
+   * ChatClient} changes per request.
    *
    * @return the options
    */
   @Override
   public KimiChatOptions getOptions() {
-    return options;
+    return handOut(options);
   }
 
   /**
@@ -213,17 +226,20 @@ public final class KimiChatModel implements ChatModel {
    */
   @Override
   public ChatResponse call(Prompt prompt) {
-    Prompt request = withOptions(prompt);
+    Prompt request = withOptions(prompt, options);
     ChatModelObservationContext context = observed(request, false);
-    return ChatModelObservationDocumentation.CHAT_MODEL_OPERATION
-        .observation(observationConvention, DEFAULT_CONVENTION, () -> context, observationRegistry)
-        .observe(
-            () -> {
-              ChatCompletion completion = clientOf(request).chat(toKimi(request, false));
-              ChatResponse response = Responses.toSpring(completion);
-              context.setResponse(response);
-              return response;
-            });
+    ChatResponse response =
+        ChatModelObservationDocumentation.CHAT_MODEL_OPERATION
+            .observation(
+                observationConvention, DEFAULT_CONVENTION, () -> context, observationRegistry)
+            .observe(
+                () -> {
+                  ChatCompletion completion = clientOf(request).chat(toKimi(request, false));
+                  ChatResponse r = Responses.toSpring(completion);
+                  context.setResponse(r);
+                  return r;
+                });
+    return afterCall(request, response);
   }
 
   /**
@@ -232,7 +248,7 @@ public final class KimiChatModel implements ChatModel {
    *
    * @param prompt the prompt
    * @return the pieces of the reply, then a last response with the tool calls, the finish reason
-   *     and the usage
+   *     and the usage (and, where the model runs the tools, the next turns' pieces)
    */
   @Override
   public Flux<ChatResponse> stream(Prompt prompt) {
@@ -241,7 +257,7 @@ public final class KimiChatModel implements ChatModel {
     // response, which concatWith builds after the chunks' onComplete.
     return Flux.deferContextual(
         contextView -> {
-          Prompt request = withOptions(prompt);
+          Prompt request = withOptions(prompt, options);
           ChatModelObservationContext context = observed(request, true);
           Observation observation =
               ChatModelObservationDocumentation.CHAT_MODEL_OPERATION.observation(
@@ -251,6 +267,7 @@ public final class KimiChatModel implements ChatModel {
           observation.start();
           ChatAccumulator accumulator = new ChatAccumulator();
           AtomicReference<ChatStream> stream = new AtomicReference<>();
+          AtomicReference<ChatResponse> whole = new AtomicReference<>();
           Flux<ChatResponse> pieces =
               Flux.defer(
                       () -> {
@@ -269,18 +286,22 @@ public final class KimiChatModel implements ChatModel {
           Mono<ChatResponse> last =
               Mono.fromSupplier(
                   () -> {
-                    ChatCompletion whole =
+                    ChatCompletion completion =
                         accumulator
                             .toCompletion()
                             .withMetadata(stream.get().metadata().orElse(null));
-                    context.setResponse(Responses.toSpring(whole));
-                    return Responses.last(whole);
+                    whole.set(Responses.toSpring(completion));
+                    context.setResponse(whole.get());
+                    return Responses.last(completion);
                   });
-          return pieces
-              .concatWith(last)
-              .doOnError(observation::error)
-              .doFinally(signal -> observation.stop())
-              .contextWrite(c -> c.put(ObservationThreadLocalAccessor.KEY, observation));
+          Flux<ChatResponse> turn =
+              pieces
+                  .concatWith(last)
+                  .doOnError(observation::error)
+                  .doFinally(signal -> observation.stop())
+                  .contextWrite(c -> c.put(ObservationThreadLocalAccessor.KEY, observation));
+          // what follows the turn once it is whole: where the model runs the tools, their turns
+          return turn.concatWith(Flux.defer(() -> afterStream(request, whole.get())));
         });
   }
 
@@ -289,28 +310,13 @@ public final class KimiChatModel implements ChatModel {
    * that target itself, which the convention names unless the response names another.
    */
   private ChatModelObservationContext observed(Prompt request, boolean streaming) {
-    ChatModelObservationContext context =
+    ChatModelObservationContext.Builder builder =
         ChatModelObservationContext.builder()
             .prompt(request)
-            .provider(KimiObservationConvention.provider(own.host()))
-            .streaming(streaming)
-            .build();
+            .provider(KimiObservationConvention.provider(own.host()));
+    ChatModelObservationContext context = streaming(builder, streaming).build();
     context.put(KimiObservationConvention.OWN_TARGET, own);
     return context;
-  }
-
-  /** The prompt with the options the request is sent with, naming a model. */
-  private Prompt withOptions(Prompt prompt) {
-    ChatOptions given = prompt.getOptions();
-    KimiChatOptions merged;
-    if (given instanceof KimiChatOptions k) {
-      merged = k.getModel() == null ? k.mutate().model(options.getModel()).build() : k;
-    } else if (given == null) {
-      merged = options;
-    } else {
-      merged = options.mutate().combineWith(given.mutate()).build();
-    }
-    return merged == given ? prompt : prompt.mutate().chatOptions(merged).build();
   }
 
   /**
@@ -342,8 +348,9 @@ public final class KimiChatModel implements ChatModel {
     return Objects.requireNonNull(tenants.client(tenant), "KimiTenants gave no client");
   }
 
-  private static ChatRequest toKimi(Prompt prompt, boolean stream) {
-    return Requests.toKimi(prompt.getInstructions(), (KimiChatOptions) prompt.getOptions(), stream);
+  private ChatRequest toKimi(Prompt prompt, boolean stream) {
+    KimiChatOptions o = (KimiChatOptions) prompt.getOptions();
+    return Requests.toKimi(prompt.getInstructions(), o, stream, declared(o));
   }
 
   @Override
@@ -352,7 +359,7 @@ public final class KimiChatModel implements ChatModel {
   }
 
   /** Builds a {@link KimiChatModel}; only the client is required. */
-  public static final class Builder {
+  public static final class Builder extends SpringAiLine.ModelBuilder {
 
     private KimiClient client;
     private KimiTenants tenants;

@@ -7,10 +7,9 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * An agent's run store in {@code /actuator/health/kimi}, as Spring Boot 4 spells a health
- * indicator: what {@link KimiAgentStoreCheck} reports (up when the store answers its check, the
- * result reused for {@code cache-for}), as a {@link Health}. Any number of probes at once, on any
- * thread.
+ * An agent's run store in {@code /actuator/health/kimi}, as a Spring Boot health indicator: what
+ * {@link KimiAgentStoreCheck} reports (up when the store answers its check, the result reused for
+ * {@code cache-for}), as a {@link Health}. Any number of probes at once, on any thread.
  */
 final class KimiAgentStoreHealthIndicator implements HealthIndicator {
 
