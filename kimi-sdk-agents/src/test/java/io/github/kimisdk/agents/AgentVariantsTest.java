@@ -121,7 +121,7 @@ class AgentVariantsTest {
     Agent plain = Agent.builder(KIMI, "kimi-k3").name("plain", "1").tool(tool("notify")).build();
     RunHost.check(plain);
 
-    Agent stored = plain.toBuilder().store(RunStore.inMemory()).build();
+    Agent stored = plain.toBuilder().store(RunStore.inMemory()).unsealed().build();
     assertThatThrownBy(() -> RunHost.check(stored))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("the agent plain has a store")
