@@ -186,12 +186,13 @@ class ReadmeInStepTest {
   }
 
   /**
-   * Where README.md says which build runs a test class, the class's {@code @Tag("slow")} agrees: a
-   * test named in a paragraph (or a paragraph and the list it introduces) that speaks of the
-   * default {@code mvn -B verify} must not be tagged slow, unless its own sentence or list item
-   * says {@code slow}; one whose sentence or item says {@code slow} must be tagged slow (the class
-   * or one of its tests). The pages are README.md, the guides and CONTRIBUTING.md (CHANGELOG.md,
-   * which is history, is not one).
+   * Where README.md says which build runs a test class, the class's tags agree: a test named in a
+   * paragraph (or a paragraph and the list it introduces) that speaks of the default {@code mvn -B
+   * verify} must not be tagged {@code slow} or {@code multiprocess} (the tags {@code -P slow}
+   * runs), unless its own sentence or list item says {@code slow} or {@code multi-process}; one
+   * whose sentence or item says so must be tagged one of them (the class or one of its tests). The
+   * pages are README.md, the guides and CONTRIBUTING.md (CHANGELOG.md, which is history, is not
+   * one).
    */
   @Test
   void everyTestTheReadmeSaysABuildRunsIsTaggedForThatBuild() throws IOException {
@@ -203,7 +204,10 @@ class ReadmeInStepTest {
       for (String scope : scopes(unit)) {
         Matcher test = TEST_CLASS.matcher(scope);
         while (test.find()) {
-          boolean slow = scope.contains("slow");
+          boolean slow =
+              scope.contains("slow")
+                  || scope.contains("multi-process")
+                  || scope.contains("multiprocess");
           if (!slow && !defaultBuild) {
             continue; // no claim about a build
           }
@@ -212,12 +216,15 @@ class ReadmeInStepTest {
           String source = testSource(name);
           if (source == null) {
             wrong.add(name + ": README says a build runs it, but there is no such test class");
-          } else if (slow && !source.contains("@Tag(\"slow\")")) {
-            wrong.add(name + ": README says it runs with -P slow, but it is not tagged slow");
+          } else if (slow && APART.stream().noneMatch(source::contains)) {
+            wrong.add(
+                name
+                    + ": README says it runs with -P slow, but it is not tagged slow or"
+                    + " multiprocess");
           } else if (!slow && classTaggedSlow(source, name)) {
             wrong.add(
                 name
-                    + ": README says mvn -B verify runs it, but it is tagged slow: \""
+                    + ": README says mvn -B verify runs it, but it is tagged to run apart: \""
                     + scope
                     + "\"");
           }
@@ -240,7 +247,8 @@ class ReadmeInStepTest {
         .hasSize(4)
         .contains("- the image does not run (`JlinkImageTest`);");
     assertThat(classTaggedSlow(testSource("JlinkImageTest"), "JlinkImageTest")).isTrue();
-    assertThat(classTaggedSlow(testSource("LaunchModesTest"), "LaunchModesTest")).isFalse();
+    assertThat(classTaggedSlow(testSource("LaunchModesTest"), "LaunchModesTest")).isTrue();
+    assertThat(classTaggedSlow(testSource("QuickstartTest"), "QuickstartTest")).isFalse();
   }
 
   static final Pattern DEFAULT_BUILD = Pattern.compile("`mvn -B (?:clean )?verify`");
@@ -300,11 +308,22 @@ class ReadmeInStepTest {
     }
   }
 
-  /** Whether the class itself (not only some of its tests) is tagged slow. */
+  /** The tags {@code -P slow} runs, as a class's source writes them. */
+  static final List<String> APART = List.of("@Tag(\"slow\")", "@Tag(\"multiprocess\")");
+
+  /**
+   * Whether the class itself (not only some of its tests) is tagged to run apart: slow or
+   * multiprocess.
+   */
   static boolean classTaggedSlow(String source, String name) {
     int declaration = source.indexOf("class " + name);
-    int tag = source.indexOf("@Tag(\"slow\")");
-    return tag >= 0 && declaration >= 0 && tag < declaration;
+    for (String apart : APART) {
+      int tag = source.indexOf(apart);
+      if (tag >= 0 && declaration >= 0 && tag < declaration) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
