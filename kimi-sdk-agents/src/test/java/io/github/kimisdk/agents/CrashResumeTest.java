@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * model server received keeps Kimi's rules (each tool call answered, {@code reasoning_content} on
  * each assistant message; kimi-k3 thinks on every step).
  */
+@Tag("multiprocess") // worker JVMs killed and resumed: mvn -B -P slow verify
 class CrashResumeTest {
   static final int RUNS = 20;
   static final int WRITES_PER_RUN = 17; // the start, 3 replies and 6 calls twice, the answer

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ class FileRunStoreTest extends RunStoreContract {
   }
 
   @Test
+  @Tag("multiprocess") // kills a child JVM: mvn -B -P slow verify
   void theClaimOfAProcessKilledOutrightIsFreeAtOnceNotAtTheEndOfItsLease() throws Exception {
     Path shared = dir.resolve("killed");
     Process holder =

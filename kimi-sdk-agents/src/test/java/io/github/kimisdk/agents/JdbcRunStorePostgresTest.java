@@ -3,10 +3,12 @@ package io.github.kimisdk.agents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The store contract on a real PostgreSQL server, through its JDBC driver. */
+@Tag("multiprocess") // a PostgreSQL server it starts: mvn -B -P slow verify
 class JdbcRunStorePostgresTest extends RunStoreContract {
   @RegisterExtension static final PostgresServer.PerClass PG = new PostgresServer.PerClass();
   private static final AtomicInteger TABLES = new AtomicInteger();

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * key, and every request the fake received keeps Kimi's rules.
  */
 @ExtendWith(FakeKimiExtension.class)
+@Tag("multiprocess") // worker JVMs killed and resumed: mvn -B -P slow verify
 class McpApprovalProcessHttpTest {
   static final byte[] KEY_BYTES =
       "an application key, 32 bytes....".getBytes(StandardCharsets.UTF_8);

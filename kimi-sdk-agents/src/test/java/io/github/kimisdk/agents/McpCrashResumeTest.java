@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it {@code ONCE} (it comes back in doubt, and the worker's person approves running it again,
  * knowing the service honours keys).
  */
+@Tag("multiprocess") // worker JVMs killed and resumed: mvn -B -P slow verify
 class McpCrashResumeTest {
   static final int RUNS = 20;
   static final int WRITES_PER_RUN = 17; // the start, 3 replies and 6 calls twice, the answer

@@ -3,9 +3,11 @@ package io.github.kimisdk.agents;
 import io.github.kimisdk.agents.cli.TestDataSources;
 import java.util.List;
 import java.util.function.Function;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 98's "done when" ({@link OperatingRunsProgram}) on a real PostgreSQL server. */
+@Tag("multiprocess") // a PostgreSQL server it starts: mvn -B -P slow verify
 class OperatingRunsPostgresTest extends OperatingRunsProgram {
   @RegisterExtension static final PostgresServer.PerClass PG = new PostgresServer.PerClass();
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Redis store's turn is in kimi-sdk-redis.
  */
 @ExtendWith(FakeKimiExtension.class)
+@Tag("multiprocess") // worker JVMs killed and resumed: mvn -B -P slow verify
 class RestartAfterKillTest {
   @TempDir Path dir;
 

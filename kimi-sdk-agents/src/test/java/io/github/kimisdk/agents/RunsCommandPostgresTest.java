@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * store, a real PostgreSQL server, with the driver on its class path: the runs by state, a dead
  * worker's claim ended, ended runs retired.
  */
+@Tag("multiprocess") // a PostgreSQL server it starts: mvn -B -P slow verify
 class RunsCommandPostgresTest {
   @RegisterExtension static final PostgresServer.PerClass PG = new PostgresServer.PerClass();
 

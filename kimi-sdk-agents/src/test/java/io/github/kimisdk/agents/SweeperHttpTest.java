@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +121,7 @@ class SweeperHttpTest {
   }
 
   @Test
+  @Tag("multiprocess") // a worker JVM and a PostgreSQL server: mvn -B -P slow verify
   void aWorkerStoppedWithSigtermReleasesItsClaimsSoAnotherResumesWithinFiveSeconds(
       FakeKimiServer server, KimiClient kimi) throws Exception {
     String why = PostgresServer.unavailable();

@@ -36,6 +36,7 @@ class BatchRunKillHttpTest {
   @TempDir Path dir;
 
   @Test
+  @Tag("multiprocess") // kills a child JVM: mvn -B -P slow verify
   void aRunKilledMidwayResumesInAnotherJvmWithEveryRowOnceAndNoBatchCreatedTwice()
       throws Exception {
     killAndResume(20_000, 2_000, 5);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -355,6 +356,7 @@ class ExamplesOverBothProtocolsTest {
 
   @ParameterizedTest
   @EnumSource(Wire.class)
+  @Tag("multiprocess") // an MCP server as a child process: mvn -B -P slow verify
   void mcpToolCalling(Wire wire) {
     Captured c = new Captured();
     assertThat(McpToolCalling.run(McpToolCalling.DEFAULT_PROMPT, null, null, wire.env, c.out))

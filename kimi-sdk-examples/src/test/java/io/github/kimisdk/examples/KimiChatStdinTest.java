@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * skipped, saying why, and another test ignores SIGINT on purpose to check that kimi-chat says
  * nothing of Ctrl-C then.
  */
+@Tag("multiprocess") // runs the program as a process: mvn -B -P slow verify
 class KimiChatStdinTest {
 
   static final String BANNER_END = ", Ctrl-D or /quit to leave.\nyou> ";

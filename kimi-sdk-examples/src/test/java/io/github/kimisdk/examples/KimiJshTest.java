@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs kimi.jsh in the JDK's own jshell, as the README tells a user to, with the SDK's classes. */
+@Tag("multiprocess") // runs the program as a process: mvn -B -P slow verify
 class KimiJshTest {
 
   @Test

@@ -3,6 +3,7 @@ package io.github.kimisdk.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
  * plain classes on the class path, with nothing but {@code java.base}, {@code java.net.http} and
  * {@code jdk.httpserver} from the JDK, and kimi-sdk-testing for the fake.
  */
+@Tag("multiprocess") // runs the program as a process: mvn -B -P slow verify
 class LaunchModesTest {
 
   static final Duration TIMEOUT = Duration.ofMinutes(3);

@@ -97,12 +97,18 @@ class ReadmeInStepTest {
       seen.add(jar.group(1).replaceFirst("-(sources|javadoc|standalone)$", ""));
     }
     Matcher other =
-        Pattern.compile(
-                "(?:<version>|io\\.github\\.kimisdk:kimi-sdk(?:-bom)?:|kimi-sdk-java/)([^<\"\\s},]+)")
+        Pattern.compile("(?:io\\.github\\.kimisdk:kimi-sdk(?:-bom)?:|kimi-sdk-java/)([^<\"\\s},]+)")
             .matcher(readme);
     while (other.find()) {
-      if (!other.group(1).equals("3.5.0")) { // the exec-maven-plugin's version
-        seen.add(other.group(1));
+      seen.add(other.group(1));
+    }
+    // a POM's <version> of an io.github.kimisdk artifact (the group named last before it); a
+    // plugin's, or a reader's own project's, is another's
+    Matcher pom = Pattern.compile("<version>([^<]*)</version>").matcher(readme);
+    while (pom.find()) {
+      int group = readme.lastIndexOf("<groupId>", pom.start());
+      if (group >= 0 && readme.startsWith("<groupId>io.github.kimisdk</groupId>", group)) {
+        seen.add(pom.group(1));
       }
     }
     assertThat(seen).hasSizeGreaterThan(8).containsOnly(version);
@@ -116,7 +122,9 @@ class ReadmeInStepTest {
 
   /**
    * The plain Java path's BOM import and dependency (README.md, and docs/install.md, which shows
-   * the exec-maven-plugin setting too) are the standalone project's own; the test server's
+   * the exec-maven-plugin setting too) are the standalone project's own, and docs/install.md's
+   * whole pom of a new project is the standalone project's pom (which .ci/run builds and runs on
+   * the machine's Maven, 3.8.7: the snippet a new project copies works there); the test server's
    * dependency of the tests path is kimi-sdk-testing's README's, managed by the BOM; and every path
    * imports the BOM and names its artifact without a version.
    */
@@ -140,11 +148,20 @@ class ReadmeInStepTest {
         .doesNotContain("<version>");
     assertThat(pom).as("standalone/pom.xml names kimi-sdk as README shows").contains(dependency);
     List<String> install = blocks(Docs.text(Docs.page("docs/install.md")), "xml");
-    assertThat(install).hasSize(2);
+    assertThat(install).hasSize(3);
     assertThat(squeeze(install.get(0))).isEqualTo(plain);
-    assertThat(squeeze(install.get(1)))
+    // a new project's whole pom: the standalone project's, which CI builds and runs with the Maven
+    // README names (3.8, whose default compiler plugin would compile for Java 5)
+    String whole = squeeze(install.get(1));
+    assertThat(whole)
+        .as("docs/install.md's new project's pom is standalone/pom.xml, but for its comments")
+        .isEqualTo(squeeze(pom.replaceAll("(?s)<!--.*?-->", "")))
+        .contains("<maven.compiler.release>17</maven.compiler.release>")
+        .containsPattern(
+            "<artifactId>maven-compiler-plugin</artifactId> <version>[0-9.]+</version>");
+    assertThat(squeeze(install.get(2)))
         .contains("<cleanupDaemonThreads>false</cleanupDaemonThreads>");
-    assertThat(pom).contains(squeeze(install.get(1)));
+    assertThat(pom).contains(squeeze(install.get(2)));
     // the tests path: kimi-sdk-testing at test scope, its version from the BOM
     String testing = squeeze(xml.get(xml.size() - 1));
     assertThat(testing)
@@ -169,12 +186,13 @@ class ReadmeInStepTest {
   }
 
   /**
-   * Where README.md says which build runs a test class, the class's {@code @Tag("slow")} agrees: a
-   * test named in a paragraph (or a paragraph and the list it introduces) that speaks of the
-   * default {@code mvn -B verify} must not be tagged slow, unless its own sentence or list item
-   * says {@code slow}; one whose sentence or item says {@code slow} must be tagged slow (the class
-   * or one of its tests). The pages are README.md, the guides and CONTRIBUTING.md (CHANGELOG.md,
-   * which is history, is not one).
+   * Where README.md says which build runs a test class, the class's tags agree: a test named in a
+   * paragraph (or a paragraph and the list it introduces) that speaks of the default {@code mvn -B
+   * verify} must not be tagged {@code slow} or {@code multiprocess} (the tags {@code -P slow}
+   * runs), unless its own sentence or list item says {@code slow} or {@code multi-process}; one
+   * whose sentence or item says so must be tagged one of them (the class or one of its tests). The
+   * pages are README.md, the guides and CONTRIBUTING.md (CHANGELOG.md, which is history, is not
+   * one).
    */
   @Test
   void everyTestTheReadmeSaysABuildRunsIsTaggedForThatBuild() throws IOException {
@@ -186,7 +204,10 @@ class ReadmeInStepTest {
       for (String scope : scopes(unit)) {
         Matcher test = TEST_CLASS.matcher(scope);
         while (test.find()) {
-          boolean slow = scope.contains("slow");
+          boolean slow =
+              scope.contains("slow")
+                  || scope.contains("multi-process")
+                  || scope.contains("multiprocess");
           if (!slow && !defaultBuild) {
             continue; // no claim about a build
           }
@@ -195,12 +216,15 @@ class ReadmeInStepTest {
           String source = testSource(name);
           if (source == null) {
             wrong.add(name + ": README says a build runs it, but there is no such test class");
-          } else if (slow && !source.contains("@Tag(\"slow\")")) {
-            wrong.add(name + ": README says it runs with -P slow, but it is not tagged slow");
+          } else if (slow && APART.stream().noneMatch(source::contains)) {
+            wrong.add(
+                name
+                    + ": README says it runs with -P slow, but it is not tagged slow or"
+                    + " multiprocess");
           } else if (!slow && classTaggedSlow(source, name)) {
             wrong.add(
                 name
-                    + ": README says mvn -B verify runs it, but it is tagged slow: \""
+                    + ": README says mvn -B verify runs it, but it is tagged to run apart: \""
                     + scope
                     + "\"");
           }
@@ -223,7 +247,8 @@ class ReadmeInStepTest {
         .hasSize(4)
         .contains("- the image does not run (`JlinkImageTest`);");
     assertThat(classTaggedSlow(testSource("JlinkImageTest"), "JlinkImageTest")).isTrue();
-    assertThat(classTaggedSlow(testSource("LaunchModesTest"), "LaunchModesTest")).isFalse();
+    assertThat(classTaggedSlow(testSource("LaunchModesTest"), "LaunchModesTest")).isTrue();
+    assertThat(classTaggedSlow(testSource("QuickstartTest"), "QuickstartTest")).isFalse();
   }
 
   static final Pattern DEFAULT_BUILD = Pattern.compile("`mvn -B (?:clean )?verify`");
@@ -283,11 +308,22 @@ class ReadmeInStepTest {
     }
   }
 
-  /** Whether the class itself (not only some of its tests) is tagged slow. */
+  /** The tags {@code -P slow} runs, as a class's source writes them. */
+  static final List<String> APART = List.of("@Tag(\"slow\")", "@Tag(\"multiprocess\")");
+
+  /**
+   * Whether the class itself (not only some of its tests) is tagged to run apart: slow or
+   * multiprocess.
+   */
   static boolean classTaggedSlow(String source, String name) {
     int declaration = source.indexOf("class " + name);
-    int tag = source.indexOf("@Tag(\"slow\")");
-    return tag >= 0 && declaration >= 0 && tag < declaration;
+    for (String apart : APART) {
+      int tag = source.indexOf(apart);
+      if (tag >= 0 && declaration >= 0 && tag < declaration) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

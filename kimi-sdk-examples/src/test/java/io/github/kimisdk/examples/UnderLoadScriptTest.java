@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * short Maven build.) The commands wait for what they check by polling a file, never by a fixed
  * sleep.
  */
+@Tag("multiprocess") // runs the script and its builds: mvn -B -P slow verify
 class UnderLoadScriptTest {
 
   static final Path SCRIPT = ReadmeInStepTest.ROOT.resolve(".ci/under-load");

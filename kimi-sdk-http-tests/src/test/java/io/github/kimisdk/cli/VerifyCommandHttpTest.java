@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -161,6 +162,7 @@ class VerifyCommandHttpTest {
 
   /** The core jar as a user runs it: its manifest names the command. */
   @Test
+  @Tag("multiprocess") // runs the jar as a program: mvn -B -P slow verify
   void theJarRunsTheCheckAsAProgram() throws Exception {
     String path = System.getProperty("kimisdk.sdkJar", "");
     assumeTrue(!path.isEmpty(), "run by Maven, which passes the core jar's path");

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,7 @@ class McpProtocolChoiceTest {
   }
 
   @Test
+  @Tag("multiprocess") // an MCP server as a child process: mvn -B -P slow verify
   void eachChoiceSpeaksOnlyItsGeneration() throws Exception {
     for (String[] row : TABLE) {
       String what = row[0] + " with a " + row[1] + " server";
@@ -61,6 +63,7 @@ class McpProtocolChoiceTest {
   }
 
   @Test
+  @Tag("multiprocess") // build() refuses, or starts the server: mvn -B -P slow verify
   void aPinnedVersionOfAnotherGenerationIsRefused() {
     assertThatThrownBy(
             () ->
@@ -81,6 +84,7 @@ class McpProtocolChoiceTest {
   }
 
   @Test
+  @Tag("multiprocess") // an MCP server as a child process: mvn -B -P slow verify
   void theClientNamesItselfAsSetInBothGenerations() throws Exception {
     for (String generation : List.of("legacy", "modern")) {
       try (McpClient mcp =

@@ -13,6 +13,7 @@ import io.github.kimisdk.mcp.kimi.KimiSampling;
 import io.github.kimisdk.testing.FakeKimiServer;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * as requests of the server's own (protocol versions to 2025-11-25, over stdio) and as inputs a
  * 2026-07-28 result asks for ({@code input_required}), with the capabilities the client declares.
  */
+@Tag("multiprocess") // MCP servers as child processes: mvn -B -P slow verify
 class McpServerRequestsTest {
 
   private static final List<McpRoot> ROOTS =

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * name it, and on the class path, where {@link FakeKimiServer#start()} in a runtime without it says
  * what to add instead of a bare {@code NoClassDefFoundError}.
  */
+@Tag("multiprocess") // runs the module in child JVMs: mvn -B -P slow verify
 class FakeKimiServerModulesTest {
 
   static final String PROBE =

@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.Test;
  * build's {@code integration-test} phase, after {@code package} made the jar (its path comes in
  * {@code kimisdk.testing.standaloneJar}).
  */
+@Tag("multiprocess") // runs the jar as a process: mvn -B -P slow verify
 class StandaloneJarHttpTest {
 
   static final Duration START = Duration.ofSeconds(60);

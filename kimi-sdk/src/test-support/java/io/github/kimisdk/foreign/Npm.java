@@ -39,11 +39,10 @@ public final class Npm {
   private Npm() {}
 
   /**
-   * Returns the install folder of {@code specs} (each pinned, such as {@code
-   * "@modelcontextprotocol/server-everything@2026.8.31"}), installing them on first use; aborts the
-   * calling test (JUnit assumption) when they cannot be had.
+   * Refuses {@code specs} unless each pins an exact version ({@code name@version}); {@link
+   * #install} checks them so before it starts npm.
    */
-  public static Path install(String... specs) {
+  static void requirePinned(String... specs) {
     if (specs.length == 0) {
       throw new IllegalArgumentException("no package to install");
     }
@@ -53,6 +52,15 @@ public final class Npm {
         throw new IllegalArgumentException("pin an exact version (name@version): " + s);
       }
     }
+  }
+
+  /**
+   * Returns the install folder of {@code specs} (each pinned, such as {@code
+   * "@modelcontextprotocol/server-everything@2026.8.31"}), installing them on first use; aborts the
+   * calling test (JUnit assumption) when they cannot be had.
+   */
+  public static Path install(String... specs) {
+    requirePinned(specs);
     String key = String.join(" ", specs);
     return once(key, () -> doInstall(key, specs));
   }

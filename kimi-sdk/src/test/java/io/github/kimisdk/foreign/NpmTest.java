@@ -15,10 +15,10 @@ class NpmTest {
 
   @Test
   void refusesUnpinnedPackages() {
-    assertThatThrownBy(() -> Npm.install("left-pad"))
+    assertThatThrownBy(() -> Npm.requirePinned("left-pad"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("pin an exact version");
-    assertThatThrownBy(() -> Npm.install("@scope/name"))
+    assertThatThrownBy(() -> Npm.requirePinned("@scope/name"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -502,6 +503,7 @@ class RunsCommandTest {
   }
 
   @Test
+  @Tag("multiprocess") // runs the command as a program: mvn -B -P slow verify
   void theCommandRunsAsAProgramAndExitsWithItsStatus() throws Exception {
     store.release(held); // another process judges the claim by its lock: none of ours is left
     Process p =

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * (where the JDK completes {@code sendAsync} on a new thread per task) its listeners hear it there
  * and no thread is started for it. Checked in a fresh JVM told it has 2 processors.
  */
+@Tag("multiprocess") // a fresh JVM of its own: mvn -B -P slow verify
 class BlockingCallThreadsHttpTest {
 
   @Test

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * exec:java}). Checked in a fresh JVM, because a thread such as the JDK's shared {@code
  * CompletableFutureDelayScheduler} lives as long as the JVM once anything started it.
  */
+@Tag("multiprocess") // a fresh JVM of its own: mvn -B -P slow verify
 class ClientThreadsTest {
 
   @Test

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.ResourceBundle;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code ErrorMaker}, {@code ApiException}, {@code RateLimitException}), the attempt's log line
  * and the listener's event.
  */
+@Tag("multiprocess") // a fresh JVM of its own: mvn -B -P slow verify
 class FirstRefusalPausesFirstTest {
 
   private static final String MARK = FirstRefusalPausesFirstTest.class.getName() + "$";

@@ -10,6 +10,7 @@ import io.github.kimisdk.testing.FakeKimiServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Checked in a fresh JVM from the JVM's own log of the classes it loads, in order, with classes of
  * the child's own loaded as marks.
  */
+@Tag("multiprocess") // a fresh JVM of its own: mvn -B -P slow verify
 class FirstReplyLoadsTest {
 
   private static final String CURRENCY = "java.util.Currency ";

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a recording started later, after the client was built, still records every call. Checked in a
  * fresh JVM, because a recording started by any other test initializes Flight Recorder for good.
  */
+@Tag("multiprocess") // fresh JVMs of their own: mvn -B -P slow verify
 class FlightRecorderAtStartHttpTest {
 
   static final String MARK = "-- recording starts --";

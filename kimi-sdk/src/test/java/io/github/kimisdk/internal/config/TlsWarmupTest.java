@@ -7,6 +7,7 @@ import io.github.kimisdk.internal.client.ChildJvm;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * ends; later builders start none. Checked in a fresh JVM, since this one made its builders long
  * ago.
  */
+@Tag("multiprocess") // a fresh JVM of its own: mvn -B -P slow verify
 class TlsWarmupTest {
 
   @Test

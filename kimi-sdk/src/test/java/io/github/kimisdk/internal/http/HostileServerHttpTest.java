@@ -35,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -626,6 +627,7 @@ class HostileServerHttpTest {
   }
 
   @Test
+  @Tag("multiprocess") // runs keytool: mvn -B -P slow verify
   void anUntrustedCertificateIsNotRetried(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
     java.nio.file.Path store = dir.resolve("self-signed.p12");

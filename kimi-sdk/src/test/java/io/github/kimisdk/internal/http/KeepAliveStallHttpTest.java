@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Test;
  * behind a gateway's keep-alives) is cut by the first-event budget or the idle timeout, not held
  * until the stream's total time: only data events, and the bytes of one arriving, restart the idle
  * clock. A thinking model that sends keep-alives before its first token still gets its answer
- * through, and so does a stream whose events arrive a byte at a time. Limits are short real times;
- * the bound each test checks is many times longer, so none can flake on a slow machine.
+ * through, and so does a stream whose events arrive a byte at a time. Limits are short real times:
+ * which one cut a stream is told by the failure (its type and the setting it names), never by how
+ * long the call took; a limit a stream must not reach is many times the gap between the bytes that
+ * hold it, so a loaded machine's pauses do not reach it.
  */
 class KeepAliveStallHttpTest {
 
@@ -127,12 +129,13 @@ class KeepAliveStallHttpTest {
         Timeouts.defaults()
             .withFirstEvent(Duration.ofMillis(600))
             .withStreamIdle(Duration.ofMillis(300));
-    long t0 = System.nanoTime();
     Throwable e;
     try (KimiClient kimi = client(t, 1)) {
       e = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
     }
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(TOTAL.dividedBy(2));
+    // which limit cut it, from the failure itself, not from how long it took (at a load of 30 on
+    // two cores the two attempts took 23 s): the stream's total time would be a
+    // KimiTimeoutException naming Timeouts.withStreamTotal
     assertThat(e)
         .isInstanceOf(KimiException.class)
         .isNotInstanceOf(KimiTimeoutException.class) // not the stream's total time
@@ -155,12 +158,10 @@ class KeepAliveStallHttpTest {
    */
   void isCutAfterHel() {
     Timeouts t = Timeouts.defaults().withStreamIdle(Duration.ofMillis(400));
-    long t0 = System.nanoTime();
     Throwable e;
     try (KimiClient kimi = client(t, 2)) {
       e = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
     }
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(TOTAL.dividedBy(2));
     assertThat(e)
         .isInstanceOf(TruncatedStreamException.class)
         .hasMessageContaining("no data event for 400 ms while the stream was read");
@@ -199,20 +200,21 @@ class KeepAliveStallHttpTest {
 
   @Test
   void withTheAnyBytesClockKeepAlivesHoldTheStreamUntilItsTotalTime() {
-    // comments 100 ms apart against a 1 s idle timeout: ten times the gap, so a loaded machine's
-    // pauses do not end the stream before its total time does
+    // comments 100 ms apart against a 3 s idle timeout: thirty times the gap, so a loaded
+    // machine's pauses (over a second at a load of 28 on two cores, seen with a 1 s timeout) do not
+    // end the stream before its total time does
     server.always(keepAliveForever());
     Timeouts t =
         Timeouts.defaults()
             .withIdleClock(Timeouts.IdleClock.ANY_BYTES)
-            .withFirstEvent(Duration.ofSeconds(1))
-            .withStreamIdle(Duration.ofSeconds(1));
+            .withFirstEvent(Duration.ofSeconds(3))
+            .withStreamIdle(Duration.ofSeconds(3));
     try (KimiClient kimi =
         KimiClient.builder()
             .apiKey(KEY)
             .baseUrl(server.baseUrl())
             .retryPolicy(RetryPolicy.none())
-            .timeouts(t.withStreamTotal(Duration.ofMillis(2500)))
+            .timeouts(t.withStreamTotal(Duration.ofSeconds(4)))
             .build()) {
       Throwable e = catchThrowable(() -> kimi.stream(HELLO).toCompletion());
       assertThat(e)
