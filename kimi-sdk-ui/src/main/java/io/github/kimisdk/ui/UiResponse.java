@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Flow;
@@ -159,6 +158,11 @@ public final class UiResponse {
    * @throws IllegalStateException if the body was already sent
    */
   public void writeTo(OutputStream out) throws IOException {
+    writeTo(out, KEEP_ALIVE_MILLIS);
+  }
+
+  /** As {@link #writeTo(OutputStream)}, with a comment line after {@code keepAliveMillis} quiet. */
+  void writeTo(OutputStream out, long keepAliveMillis) throws IOException {
     Objects.requireNonNull(out, "out must not be null");
     if (!sent.compareAndSet(false, true)) {
       throw new IllegalStateException("this response's body was already sent");
@@ -168,7 +172,7 @@ public final class UiResponse {
       out.flush();
       return;
     }
-    feed.writeTo(out);
+    feed.writeTo(out, keepAliveMillis);
   }
 
   /**
@@ -226,8 +230,8 @@ public final class UiResponse {
 
     void cancel() {}
 
-    /** Writes the body, blocking. */
-    abstract void writeTo(OutputStream out) throws IOException;
+    /** Writes the body, blocking, with a comment line after {@code keepAliveMillis} quiet. */
+    abstract void writeTo(OutputStream out, long keepAliveMillis) throws IOException;
   }
 
   /** A whole body as a feed of one text, for {@link #events()}. */
@@ -250,7 +254,7 @@ public final class UiResponse {
     void unwatch(Runnable r) {}
 
     @Override
-    void writeTo(OutputStream out) {
+    void writeTo(OutputStream out, long keepAliveMillis) {
       throw new AssertionError();
     }
 
@@ -285,10 +289,10 @@ public final class UiResponse {
     }
 
     @Override
-    void writeTo(OutputStream out) throws IOException {
+    void writeTo(OutputStream out, long keepAliveMillis) throws IOException {
       try {
         while (true) {
-          String part = reader.await(KEEP_ALIVE_MILLIS);
+          String part = reader.await(keepAliveMillis);
           if (part == null) {
             out.write(Parts.KEEP_ALIVE.getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -355,9 +359,14 @@ public final class UiResponse {
 
             @Override
             public void onNext(ChatCompletionChunk c) {
-              parts.chunk(c);
+              try {
+                parts.chunk(c);
+              } catch (RuntimeException e) {
+                parts.fail(e); // the message ends with an error part, as a failed stream's does
+                cancel();
+              }
               asked = false;
-              log.poke(); // a chunk may make no part: the drain asks for the next one
+              log.poke(); // a chunk may make no part: the reader asks for the next one
             }
 
             @Override
@@ -392,34 +401,40 @@ public final class UiResponse {
       stream.close();
     }
 
+    /**
+     * Writes the parts as {@link #poll} reads them (a chunk asked for only when every part of the
+     * one before was written), and a comment line while Kimi is quiet, which finds a client that
+     * went away: then, or on any failure, the stream is closed, which cancels Kimi's call.
+     */
     @Override
-    void writeTo(OutputStream out) throws IOException {
+    void writeTo(OutputStream out, long keepAliveMillis) throws IOException {
       try {
-        Iterator<ChatCompletionChunk> it = stream.iterator();
-        try {
-          while (it.hasNext()) {
-            parts.chunk(it.next());
-            drain(out);
+        while (true) {
+          long mark = log.mark(); // before the reads: a part or a chunk after them wakes the wait
+          boolean wrote = false;
+          for (String part = poll(); part != null; part = poll()) {
+            out.write(frame(part));
+            wrote = true;
+            if (part.equals(Parts.DONE)) {
+              out.flush();
+              return;
+            }
           }
-          parts.complete();
-        } catch (RuntimeException e) {
-          parts.fail(e);
+          if (wrote) {
+            out.flush();
+          }
+          if (!log.awaitTell(mark, keepAliveMillis)) {
+            out.write(Parts.KEEP_ALIVE.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+          }
         }
-        drain(out);
+      } catch (InterruptedException e) {
+        cancel();
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while streaming the chat's parts");
       } catch (IOException | RuntimeException e) {
-        stream.close(); // the client went away: cancel Kimi's call
+        cancel(); // the client went away: cancel Kimi's call
         throw e;
-      }
-    }
-
-    private void drain(OutputStream out) throws IOException {
-      boolean wrote = false;
-      for (String part = reader.poll(); part != null; part = reader.poll()) {
-        out.write(frame(part));
-        wrote = true;
-      }
-      if (wrote) {
-        out.flush();
       }
     }
   }

@@ -192,4 +192,69 @@ class ClientGoneHttpTest {
       assertThat(page.ended).as("nothing after a cancellation").isNotDone();
     }
   }
+
+  /**
+   * A chat stream quiet for long (Kimi between two chunks) is sent comment lines, which find a
+   * client that went away while nothing else would: its call is then closed, not left to run until
+   * Kimi's next chunk. The interval here is 50 ms; {@code writeTo} sends one every 15 s.
+   */
+  @Test
+  void aChatStreamQuietForLongIsSentKeepAlivesWhichFindAClientThatWentAway() throws Exception {
+    try (FakeKimiServer fake = new FakeKimiServer().trackConnections().start();
+        KimiClient kimi = KimiClient.builder().apiKey("sk-test").baseUrl(fake.baseUrl()).build()) {
+      aQuietChatFindsAClientThatWentAway(fake, kimi);
+    }
+  }
+
+  private static void aQuietChatFindsAClientThatWentAway(FakeKimiServer fake, KimiClient kimi)
+      throws Exception {
+    fake.enqueue(
+        FakeResponse.sse()
+            .data(
+                "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+                    + "\"model\":\"kimi-k2.6\",\"choices\":[{\"index\":0,"
+                    + "\"delta\":{\"content\":\"Thinking it over\"}}]}")
+            .pause(Duration.ofSeconds(60)) // Kimi quiet for a minute
+            .done()
+            .build());
+    ChatRequest request =
+        ChatRequest.builder("kimi-k2.6").thinking(Thinking.disabled()).addUser("Hi").build();
+    java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+    java.io.OutputStream client =
+        new java.io.OutputStream() {
+          private int keepAlives;
+
+          @Override
+          public synchronized void write(byte[] b, int off, int len) throws java.io.IOException {
+            String text = new String(b, off, len, StandardCharsets.UTF_8);
+            boolean afterText = sent.toString(StandardCharsets.UTF_8).contains("Thinking it over");
+            if (text.equals(Parts.KEEP_ALIVE) && afterText && ++keepAlives == 2) {
+              throw new java.io.IOException("the client went away");
+            }
+            sent.write(b, off, len);
+          }
+
+          @Override
+          public void write(int b) {
+            throw new AssertionError("parts are written whole");
+          }
+        };
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> UiResponse.of(kimi.stream(request)).writeTo(client, 50))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessage("the client went away");
+
+    String body = sent.toString(StandardCharsets.UTF_8);
+    assertThat(body.indexOf("Thinking it over"))
+        .as("the text, then a comment line in the quiet")
+        .isNotNegative()
+        .isLessThan(body.lastIndexOf(Parts.KEEP_ALIVE));
+    assertThat(
+            fake.awaitConnections(
+                () -> fake.clientClosedConnections() == 1, Duration.ofSeconds(30)))
+        .as("Kimi's call was closed in its quiet (the fake's record), not at its end a minute on")
+        .isTrue();
+    assertThat(fake.busyConnections()).isZero();
+  }
 }
