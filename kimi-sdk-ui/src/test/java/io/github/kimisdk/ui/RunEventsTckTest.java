@@ -50,11 +50,19 @@ class RunEventsTckTest extends PublisherTck<String> {
   public Flow.Publisher<String> createFailedFlowPublisher() {
     PartLog log = new PartLog(Long.MAX_VALUE);
     log.end();
-    Flow.Publisher<String> events = UiResponse.stream(log.reader(0)).events();
+    return taken(UiResponse.stream(log.reader(0)).events());
+  }
+
+  /**
+   * {@code events} with its one subscriber taken (one that cancels at once): a failed publisher.
+   */
+  static Flow.Publisher<String> taken(Flow.Publisher<String> events) {
     events.subscribe(
         new Flow.Subscriber<>() {
           @Override
-          public void onSubscribe(Flow.Subscription s) {}
+          public void onSubscribe(Flow.Subscription s) {
+            s.cancel();
+          }
 
           @Override
           public void onNext(String item) {}
