@@ -83,6 +83,7 @@ final class PartLog {
   private final List<Block> blocks = new ArrayList<>();
   private final List<Runnable> watchers = new CopyOnWriteArrayList<>();
   private long chars;
+  private long tells; // guarded by this
   private boolean ended;
   private boolean overflowed;
 
@@ -264,8 +265,31 @@ final class PartLog {
     return overflowed;
   }
 
+  /** The number of times the log told its watchers so far: a waiter's mark. */
+  synchronized long mark() {
+    return tells;
+  }
+
+  /**
+   * Waits up to {@code millis} for the log to tell its watchers after {@code mark}.
+   *
+   * @return true if it did, false if the time passed first
+   */
+  synchronized boolean awaitTell(long mark, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + millis * 1_000_000L;
+    while (tells == mark) {
+      long left = (deadline - System.nanoTime()) / 1_000_000L;
+      if (left <= 0) {
+        return false;
+      }
+      wait(left);
+    }
+    return true;
+  }
+
   private void tell() {
     synchronized (this) {
+      tells++;
       notifyAll();
     }
     for (Runnable w : watchers) {

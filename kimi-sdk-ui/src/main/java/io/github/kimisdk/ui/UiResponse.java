@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Flow;
@@ -50,6 +49,8 @@ public final class UiResponse {
           "x-accel-buffering", "no");
 
   static final long KEEP_ALIVE_MILLIS = 15_000;
+
+  private static final System.Logger LOG = System.getLogger("io.github.kimisdk.ui");
 
   private final int status;
   private final Map<String, String> headers;
@@ -157,6 +158,11 @@ public final class UiResponse {
    * @throws IllegalStateException if the body was already sent
    */
   public void writeTo(OutputStream out) throws IOException {
+    writeTo(out, KEEP_ALIVE_MILLIS);
+  }
+
+  /** As {@link #writeTo(OutputStream)}, with a comment line after {@code keepAliveMillis} quiet. */
+  void writeTo(OutputStream out, long keepAliveMillis) throws IOException {
     Objects.requireNonNull(out, "out must not be null");
     if (!sent.compareAndSet(false, true)) {
       throw new IllegalStateException("this response's body was already sent");
@@ -166,7 +172,7 @@ public final class UiResponse {
       out.flush();
       return;
     }
-    feed.writeTo(out);
+    feed.writeTo(out, keepAliveMillis);
   }
 
   /**
@@ -212,13 +218,11 @@ public final class UiResponse {
 
   /**
    * A body's parts as they come. {@link #poll} returns the next part (or {@link Parts#DONE}, or
-   * null when none is there yet); {@link #more} asks for more when {@code poll} had none; {@link
-   * #watch} tells when there may be more; {@link #cancel} ends it.
+   * null when none is there yet, having asked for more where a feed must); {@link #watch} tells
+   * when there may be more; {@link #cancel} ends it.
    */
   abstract static class Feed {
     abstract String poll();
-
-    void more() {}
 
     abstract void watch(Runnable r);
 
@@ -226,8 +230,8 @@ public final class UiResponse {
 
     void cancel() {}
 
-    /** Writes the body, blocking. */
-    abstract void writeTo(OutputStream out) throws IOException;
+    /** Writes the body, blocking, with a comment line after {@code keepAliveMillis} quiet. */
+    abstract void writeTo(OutputStream out, long keepAliveMillis) throws IOException;
   }
 
   /** A whole body as a feed of one text, for {@link #events()}. */
@@ -250,7 +254,7 @@ public final class UiResponse {
     void unwatch(Runnable r) {}
 
     @Override
-    void writeTo(OutputStream out) {
+    void writeTo(OutputStream out, long keepAliveMillis) {
       throw new AssertionError();
     }
 
@@ -285,10 +289,10 @@ public final class UiResponse {
     }
 
     @Override
-    void writeTo(OutputStream out) throws IOException {
+    void writeTo(OutputStream out, long keepAliveMillis) throws IOException {
       try {
         while (true) {
-          String part = reader.await(KEEP_ALIVE_MILLIS);
+          String part = reader.await(keepAliveMillis);
           if (part == null) {
             out.write(Parts.KEEP_ALIVE.getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -317,7 +321,6 @@ public final class UiResponse {
     private final PartLog log = new PartLog(Long.MAX_VALUE);
     private final PartLog.Reader reader = log.reader(0);
     private final ChatParts parts;
-    private final AtomicBoolean subscribed = new AtomicBoolean();
     private volatile Flow.Subscription upstream;
     private volatile boolean asked;
 
@@ -326,47 +329,57 @@ public final class UiResponse {
       this.parts = new ChatParts(log, "msg-" + Long.toHexString(System.nanoTime()), prices);
     }
 
+    /**
+     * The next part; when none is left and no chunk is on its way, asks Kimi's stream for one.
+     * {@code asked} is cleared only once a chunk's parts are in the log, and read before the log:
+     * so a chunk is asked for only once every part of the one before was read (one chunk, one
+     * delta, when the reader keeps up), and one chunk at most is on its way. Called by one drain at
+     * a time.
+     */
     @Override
     String poll() {
-      return reader.poll();
-    }
-
-    @Override
-    void more() {
-      if (subscribed.compareAndSet(false, true)) {
-        stream.subscribe(
-            new Flow.Subscriber<ChatCompletionChunk>() {
-              @Override
-              public void onSubscribe(Flow.Subscription s) {
-                upstream = s;
-                asked = true;
-                s.request(1);
-              }
-
-              @Override
-              public void onNext(ChatCompletionChunk c) {
-                asked = false;
-                parts.chunk(c);
-                log.poke(); // a chunk may make no part: the drain asks for the next one
-              }
-
-              @Override
-              public void onError(Throwable t) {
-                parts.fail(t);
-              }
-
-              @Override
-              public void onComplete() {
-                parts.complete();
-              }
-            });
-        return;
+      boolean idle = !asked; // before the log: the last chunk's parts are in it
+      String part = reader.poll();
+      if (part != null || !idle || log.ended()) {
+        return part;
       }
+      asked = true;
       Flow.Subscription s = upstream;
-      if (s != null && !asked && !log.ended()) {
-        asked = true;
+      if (s != null) {
         s.request(1);
+        return null;
       }
+      stream.subscribe(
+          new Flow.Subscriber<ChatCompletionChunk>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+              upstream = s;
+              s.request(1);
+            }
+
+            @Override
+            public void onNext(ChatCompletionChunk c) {
+              try {
+                parts.chunk(c);
+              } catch (RuntimeException e) {
+                parts.fail(e); // the message ends with an error part, as a failed stream's does
+                cancel();
+              }
+              asked = false;
+              log.poke(); // a chunk may make no part: the reader asks for the next one
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              parts.fail(t);
+            }
+
+            @Override
+            public void onComplete() {
+              parts.complete();
+            }
+          });
+      return null;
     }
 
     @Override
@@ -388,34 +401,40 @@ public final class UiResponse {
       stream.close();
     }
 
+    /**
+     * Writes the parts as {@link #poll} reads them (a chunk asked for only when every part of the
+     * one before was written), and a comment line while Kimi is quiet, which finds a client that
+     * went away: then, or on any failure, the stream is closed, which cancels Kimi's call.
+     */
     @Override
-    void writeTo(OutputStream out) throws IOException {
+    void writeTo(OutputStream out, long keepAliveMillis) throws IOException {
       try {
-        Iterator<ChatCompletionChunk> it = stream.iterator();
-        try {
-          while (it.hasNext()) {
-            parts.chunk(it.next());
-            drain(out);
+        while (true) {
+          long mark = log.mark(); // before the reads: a part or a chunk after them wakes the wait
+          boolean wrote = false;
+          for (String part = poll(); part != null; part = poll()) {
+            out.write(frame(part));
+            wrote = true;
+            if (part.equals(Parts.DONE)) {
+              out.flush();
+              return;
+            }
           }
-          parts.complete();
-        } catch (RuntimeException e) {
-          parts.fail(e);
+          if (wrote) {
+            out.flush();
+          }
+          if (!log.awaitTell(mark, keepAliveMillis)) {
+            out.write(Parts.KEEP_ALIVE.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+          }
         }
-        drain(out);
+      } catch (InterruptedException e) {
+        cancel();
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while streaming the chat's parts");
       } catch (IOException | RuntimeException e) {
-        stream.close(); // the client went away: cancel Kimi's call
+        cancel(); // the client went away: cancel Kimi's call
         throw e;
-      }
-    }
-
-    private void drain(OutputStream out) throws IOException {
-      boolean wrote = false;
-      for (String part = reader.poll(); part != null; part = reader.poll()) {
-        out.write(frame(part));
-        wrote = true;
-      }
-      if (wrote) {
-        out.flush();
       }
     }
   }
@@ -437,15 +456,19 @@ public final class UiResponse {
     public void subscribe(Flow.Subscriber<? super String> subscriber) {
       Objects.requireNonNull(subscriber, "subscriber must not be null");
       if (!taken.compareAndSet(false, true)) {
-        subscriber.onSubscribe(
-            new Flow.Subscription() {
-              @Override
-              public void request(long n) {}
+        try {
+          subscriber.onSubscribe(
+              new Flow.Subscription() {
+                @Override
+                public void request(long n) {}
 
-              @Override
-              public void cancel() {}
-            });
-        subscriber.onError(new IllegalStateException("this body takes one subscriber"));
+                @Override
+                public void cancel() {}
+              });
+          subscriber.onError(new IllegalStateException("this body takes one subscriber"));
+        } catch (Throwable e) {
+          LOG.log(System.Logger.Level.WARNING, "a subscriber threw from its refusal", e);
+        }
         return;
       }
       new Drain(feed, subscriber).start();
@@ -462,16 +485,36 @@ public final class UiResponse {
         new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean cancelled;
     private volatile Throwable invalid;
-    private boolean done; // drain thread only
+    private volatile boolean done; // written by the drain alone
 
     Drain(Feed feed, Flow.Subscriber<? super String> subscriber) {
       this.feed = feed;
       this.subscriber = subscriber;
     }
 
+    /**
+     * Hands the subscriber its subscription, then watches the feed, unless the subscription ended
+     * while {@code onSubscribe} ran (cancelled, or the whole stream sent): a watcher left on an
+     * agent run's log would keep the subscriber as long as the log (rule 3.13). A subscriber that
+     * throws from {@code onSubscribe} is cancelled (rule 2.13); {@code subscribe} returns normally
+     * (rule 1.9).
+     */
     void start() {
-      subscriber.onSubscribe(this);
+      try {
+        subscriber.onSubscribe(this);
+      } catch (Throwable e) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "a subscriber threw from onSubscribe; its stream was cancelled",
+            e);
+        cancel();
+        return;
+      }
       feed.watch(this);
+      if (cancelled || done) {
+        feed.unwatch(this); // cancel() or the end may have unwatched before the watch
+        return;
+      }
       run();
     }
 
@@ -515,7 +558,7 @@ public final class UiResponse {
           done = true;
           feed.unwatch(this);
           feed.cancel();
-          subscriber.onError(invalid);
+          terminate(invalid);
           return;
         }
         if (feed instanceof WholeFeed w) {
@@ -523,8 +566,9 @@ public final class UiResponse {
             return;
           }
           done = true;
-          subscriber.onNext(new String(w.take(), StandardCharsets.UTF_8));
-          subscriber.onComplete();
+          if (next(new String(w.take(), StandardCharsets.UTF_8))) {
+            terminate(null);
+          }
           return;
         }
         if (demand.get() == 0) {
@@ -532,20 +576,52 @@ public final class UiResponse {
         }
         String part = feed.poll();
         if (part == null) {
-          feed.more();
-          part = feed.poll();
-          if (part == null) {
-            return;
-          }
+          return;
         }
         demand.decrementAndGet();
-        subscriber.onNext(part);
+        if (!next(part)) {
+          return;
+        }
         if (part.equals(Parts.DONE)) {
           done = true;
           feed.unwatch(this);
-          subscriber.onComplete();
+          terminate(null);
           return;
         }
+      }
+    }
+
+    /**
+     * Sends a part. A subscriber that throws is cancelled (rule 2.13) and its exception logged: it
+     * must not reach the thread that made the part (an agent run's, whose log tells every reader on
+     * it) nor the run's other readers.
+     *
+     * @return false if the subscriber threw
+     */
+    private boolean next(String part) {
+      try {
+        subscriber.onNext(part);
+        return true;
+      } catch (Throwable e) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "a subscriber threw from onNext; its stream was cancelled",
+            e);
+        cancel();
+        return false;
+      }
+    }
+
+    /** Sends onComplete ({@code error} null) or onError; a subscriber that throws is logged. */
+    private void terminate(Throwable error) {
+      try {
+        if (error == null) {
+          subscriber.onComplete();
+        } else {
+          subscriber.onError(error);
+        }
+      } catch (Throwable e) {
+        LOG.log(System.Logger.Level.WARNING, "a subscriber threw from its last signal", e);
       }
     }
   }

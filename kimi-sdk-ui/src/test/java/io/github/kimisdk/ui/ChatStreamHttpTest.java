@@ -206,17 +206,8 @@ class ChatStreamHttpTest {
   @Test
   void theJdkServersHandlerServesAChatAndAClientThatGoesAwayCancelsTheCall(
       FakeKimiServer fake, KimiClient kimi) throws Exception {
-    FakeResponse.SseBuilder slow = FakeResponse.sse();
-    for (int i = 0; i < 40; i++) {
-      slow.data(
-              "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,"
-                  + "\"model\":\"kimi-k2.6\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"w"
-                  + i
-                  + " \"}}]}")
-          .pause(Duration.ofMillis(100));
-    }
     fake.enqueue(FakeResponse.reply("Hello from the JDK server."));
-    fake.enqueue(slow.done().build());
+    fake.enqueue(ClientGoneHttpTest.slowChat());
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     ExecutorService threads = Executors.newCachedThreadPool();
     server.setExecutor(threads);
