@@ -24,9 +24,4 @@ record Hold(ConcurrencyGate.Permit permit, int probe) {
       router.health(probe).probeEnded();
     }
   }
-
-  /** The same room, its probe over: nothing of the probe left to end. */
-  Hold probeOver() {
-    return new Hold(permit, -1);
-  }
 }

@@ -35,37 +35,30 @@ final class Lesson {
       Router router, String model, int t, Kind kind, KimiException k, int probe, long skipped) {
     TargetHealth h = router.health(t);
     Duration asked = k instanceof ApiException a ? a.retryAfter().orElse(null) : null;
-    switch (kind) {
-      case OVERLOAD:
-        h.cool(asked, false, k);
-        return Verdict.Next.MOVE;
-      case QUOTA:
-        h.cool(null, true, k);
-        return Verdict.Next.MOVE;
-      case CONCURRENCY:
-        if (k instanceof ApiException a && a.status() == 429) {
-          endProbe(h, probe, t); // a host's concurrency 429: waited out where it is
-          return Verdict.Next.STAY;
-        }
-        if (fullMember(router, t)) {
-          endProbe(h, probe, t);
-          return Verdict.Next.CHOOSE; // another member with room, or its next slot
-        }
+    // (an if for each kind rather than a switch: a switch on an enum costs a class of its own)
+    if (kind == Kind.OVERLOAD || kind == Kind.QUOTA) {
+      h.cool(kind == Kind.OVERLOAD ? asked : null, kind == Kind.QUOTA, k); // a quota: its account
+      return Verdict.Next.MOVE;
+    }
+    if (kind == Kind.CUT) {
+      h.succeeded(); // the host answered: a probe proved it up, whatever became of the answer
+      return Verdict.Next.STAY;
+    }
+    if (kind == Kind.CONCURRENCY && !(k instanceof ApiException a && a.status() == 429)) {
+      if (!fullMember(router, t)) {
         h.hold(router.busyHold(asked), k); // a full queue: busy, not down
         return Verdict.Next.MOVE;
-      case CUT:
-        h.succeeded(); // the host answered: a probe proved it up, whatever became of the answer
-        return Verdict.Next.STAY;
-      case CONTEXT:
-        endProbe(h, probe, t);
-        return longerContext(router, model, t, skipped) ? Verdict.Next.MOVE : Verdict.Next.STAY;
-      case BUDGET:
-        endProbe(h, probe, t); // not sent: the target proved nothing, and does not cool
-        return Verdict.Next.MOVE;
-      default:
-        endProbe(h, probe, t);
-        return Verdict.Next.STAY;
+      }
+      endProbe(h, probe, t);
+      return Verdict.Next.CHOOSE; // another member with room, or its next slot
     }
+    endProbe(h, probe, t); // the target proved nothing, and does not cool
+    if (kind == Kind.CONTEXT) {
+      return longerContext(router, model, t, skipped) ? Verdict.Next.MOVE : Verdict.Next.STAY;
+    }
+    // a budget that falls back moves on (the request was not sent); a host's concurrency 429 is
+    // waited out where it is, as are a rate limit and the caller's own error
+    return kind == Kind.BUDGET ? Verdict.Next.MOVE : Verdict.Next.STAY;
   }
 
   /** Tells whether member {@code t} refused for its full queue and its group learnt its room. */

@@ -397,10 +397,12 @@ public final class Route {
    * @param what what happened
    */
   public void record(Outcome what) {
-    switch (what) {
-      case ANSWERED -> answered();
-      case SUCCEEDED -> succeeded();
-      case ENDED -> ended();
+    if (what == Outcome.ANSWERED) {
+      answered();
+    } else if (what == Outcome.SUCCEEDED) {
+      succeeded();
+    } else {
+      ended();
     }
   }
 
@@ -412,7 +414,7 @@ public final class Route {
       if (t < 0 || current.probe() != t) {
         return;
       }
-      current = current.probeOver(); // nothing of the probe left to end
+      current = new Hold(current.permit(), -1); // the probe is over: nothing of it left to end
     }
     router.health(t).succeeded();
   }
@@ -468,8 +470,7 @@ public final class Route {
     synchronized (this) {
       skip = skipped;
     }
-    return new Report(
-        router.describe(i -> (skip & (1L << i)) != 0), router.lastAnswer(), router.lastFailure());
+    return router.report(skip);
   }
 
   @Override
