@@ -121,6 +121,27 @@ class RouteTest {
   }
 
   @Test
+  void aRequestTooLongStaysWhenNoTargetLeftHasALongerContextAndDoesNotCoolItsTarget() {
+    try (TestRouters.Chain c = TestRouters.chain(A, B)) {
+      Route r = c.route(); // both targets serve kimi-k3: one context window
+      assertThat(next(r)).isZero();
+      KimiException tooLong =
+          status(
+              400,
+              "{\"error\":{\"type\":\"invalid_request_error\","
+                  + "\"message\":\"Your request exceeded model token limit : 8192\"}}");
+
+      Verdict v = r.failed(tooLong);
+
+      assertThat(v.kind()).isEqualTo(Kind.CONTEXT);
+      assertThat(v.next()).as("no target with a longer context").isEqualTo(Verdict.Next.STAY);
+      assertThat(c.router.health(0).availableInNanos()).as("not cooled").isZero();
+      assertThat(next(r)).as("the retry goes where it went").isZero();
+      assertThat(told).isEmpty();
+    }
+  }
+
+  @Test
   void everyTargetRefusingStartsANewRoundAndNamesEachAnswer() {
     try (TestRouters.Chain c = TestRouters.chain(A, B)) {
       Route r = c.route();
