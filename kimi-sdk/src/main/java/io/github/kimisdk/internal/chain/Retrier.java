@@ -12,6 +12,8 @@ import io.github.kimisdk.internal.http.ErrorFactory;
 import io.github.kimisdk.internal.limit.ConcurrencyGate;
 import io.github.kimisdk.internal.route.Kind;
 import io.github.kimisdk.internal.route.Move;
+import io.github.kimisdk.internal.route.Outcome;
+import io.github.kimisdk.internal.route.Report;
 import io.github.kimisdk.internal.route.Route;
 import io.github.kimisdk.internal.route.Router;
 import io.github.kimisdk.internal.route.Verdict;
@@ -532,17 +534,18 @@ public final class Retrier {
     }
     // its status one a target sent: the call's own last answer, else the chain's last (a call
     // that sent nothing, or whose last attempt found no host, reports what the hosts said)
-    ApiException answered = last instanceof ApiException a ? a : st.route.lastAnswer();
+    Report said = st.route.report();
+    ApiException answered = last instanceof ApiException a ? a : said.lastAnswer();
     return context
         .errors()
         .noTargetAvailable(
             soonestNanos < 0 || soonestNanos == Long.MAX_VALUE
                 ? null
                 : Duration.ofNanos(soonestNanos),
-            st.route.describe(),
+            said.targets(),
             course,
             answered,
-            last != null ? last : st.route.lastFailure());
+            last != null ? last : said.lastFailure());
   }
 
   /**
@@ -573,14 +576,14 @@ public final class Retrier {
   /** Tells the call's route that its attempt succeeded (a probe ends a cooldown). */
   void succeeded(RetryState st) {
     if (st.route != null) {
-      st.route.succeeded();
+      st.route.record(Outcome.SUCCEEDED);
     }
   }
 
   /** Tells the call's route that the call ended: the room and probe it held go back. */
   void ended(RetryState st) {
     if (st.route != null) {
-      st.route.ended();
+      st.route.record(Outcome.ENDED);
     }
   }
 

@@ -6,6 +6,7 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.credential.Tenant;
 import io.github.kimisdk.internal.http.AttemptObserver;
 import io.github.kimisdk.internal.limit.ConcurrencyGate;
+import io.github.kimisdk.internal.route.Outcome;
 import io.github.kimisdk.internal.route.Route;
 import io.github.kimisdk.internal.route.TargetParts;
 import java.util.concurrent.CompletableFuture;
@@ -105,7 +106,7 @@ public final class Retrying implements Interceptor {
                   @Override
                   public void headers(int attempt, ResponseMetadata metadata, long atNanos) {
                     if (metadata.statusCode() / 100 == 2) {
-                      route.answered();
+                      route.record(Outcome.ANSWERED);
                     }
                   }
                 }));

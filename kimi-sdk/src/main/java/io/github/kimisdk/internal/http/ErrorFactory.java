@@ -254,7 +254,7 @@ public final class ErrorFactory implements StreamErrors {
    *
    * @param soonest how long until the first target admits calls again, or null when a probe or
    *     nothing decides it
-   * @param targets each target, its last answer and state ({@code Route.describe})
+   * @param targets each target, its last answer and state ({@code Route.report})
    * @param course what the call did (its attempts, its waits), a clause; null for none
    * @param answered the answer whose status the failure reports: the call's last failure when a
    *     host answered it with a status, else the last such answer of any target; null for none

@@ -1,7 +1,6 @@
 package io.github.kimisdk.internal.route;
 
 import io.github.kimisdk.CallEvent;
-import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.internal.limit.ConcurrencyGate;
 import java.time.Duration;
@@ -12,17 +11,22 @@ import java.util.function.Consumer;
 /**
  * Where one chat call's attempts go, owned by that call and asked by its retrier, which decides
  * only when (retries, backoff, waits, the deadline). It answers where the next attempt goes ({@link
- * #next}: a target, with the room it holds there; or a wait for a target that may come back; or
- * nowhere), what a failure means for where ({@link #failed}: stay, move, choose again, a new round,
- * or nothing left), and whether a slow stream may be handed over ({@link #hedge}, reserving the
- * room or probe the hand-over counts on); the moves to tell (a fallback, a conversation moved, a
- * hedge) come back with its answers. Each answer also tells the targets' health what it learnt:
- * refusals and failures before the response cool a target or hold a busy one; a failure after the
- * response began is retried where it was and neither cools the target nor moves the call.
+ * #next}: a target, with the room it holds there; or a wait for a target that may come back, {@link
+ * #await}, {@link #anyway}; or nowhere), what a failure means for where ({@link #failed}: stay,
+ * move, choose again, a new round, or nothing left), and whether a slow stream may be handed over
+ * ({@link #hedge}, reserving the room or probe the hand-over counts on); the moves to tell (a
+ * fallback, a conversation moved, a hedge) come back with its answers. It hears the rest of what
+ * happened in one place ({@link #record}: a response began, an attempt succeeded, the call ended),
+ * and says what the targets said for a failure that names them all ({@link #report}). Each answer
+ * also tells the targets' health what it learnt ({@link Lesson}): refusals and failures before the
+ * response cool a target or hold a busy one; a failure after the response began is retried where it
+ * was and neither cools the target nor moves the call. These methods are the route's door: the only
+ * ones named outside this package ({@code scripts/route-door.sh} counts them).
  *
- * <p>Thread model: a call's attempts run one after another, so {@link #next}, {@link #failed},
- * {@link #succeeded} and {@link #ended} come one at a time (from whichever thread the call runs
- * on); {@link #hedge} comes from a timer while an attempt runs, and {@link #ended} may come from a
+ * <p>Thread model: a call's attempts run one after another, so {@link #next}, {@link #failed} and
+ * {@link #record} of a success or an end come one at a time (from whichever thread the call runs
+ * on); {@link #record} of a response that began comes from the thread that read its headers, {@link
+ * #hedge} from a timer while an attempt runs, and {@link #record} of the call's end may come from a
  * cancel at any time. Every field is guarded by {@code this}; the targets' health and the groups'
  * rooms are told outside this lock (a health runs the calls that wait for it), but for the
  * conversation's member, which {@link #next} sets under it ({@code Rooms.settle}: the groups' lock
@@ -52,24 +56,6 @@ public final class Route {
   private Duration hedgedAfter = Duration.ZERO;
   private int fallbacks;
   private boolean over; // ended: nothing more is held
-
-  /**
-   * The room an attempt holds in its target's gate (a permit; null for none) and the target whose
-   * probe it is (-1 for none).
-   */
-  private record Hold(ConcurrencyGate.Permit permit, int probe) {
-    static final Hold NONE = new Hold(null, -1);
-
-    /** Gives the room back (a no-op once its attempt's end did) and ends the probe, if any. */
-    void release(Router router) {
-      if (permit != null) {
-        permit.release();
-      }
-      if (probe >= 0) {
-        router.health(probe).probeEnded();
-      }
-    }
-  }
 
   Route(Router router, String model, long key) {
     this.router = router;
@@ -267,13 +253,11 @@ public final class Route {
   }
 
   /**
-   * Judges the failure of the call's attempt, tells its target's health, and says where the next
-   * attempt goes: an overload (or a target that could not be reached) cools the target and moves
-   * the call on; a quota cools every target of its account; a budget that falls back moves the call
-   * on without cooling the target it refused; a full queue holds a busy target and moves on, or, in
-   * a group that learnt the member's room, chooses again; a request too long for the target moves
-   * only to a target with a longer context; a failure after the response began, a rate limit, a
-   * host's concurrency 429 and the caller's own error stay where they were.
+   * Judges the failure of the call's attempt, tells its target's health what it means there ({@link
+   * Lesson}), and says where the next attempt goes: where it went (a stay), another target the call
+   * may use (a move; a quota passes every target of its account), a choice again in its group, a
+   * new round once every target refused, or nowhere when no target left could answer (a quota, a
+   * context too long, a budget).
    *
    * @param k the attempt's failure
    * @return its kind and where the next attempt goes
@@ -287,54 +271,20 @@ public final class Route {
     if (held.permit() != null) {
       held.permit().release(); // given back when its attempt ended; else now
     }
-    int wasProbe = held.probe();
     if (t < 0) {
       return new Verdict(Kind.of(k, null), Verdict.Next.STAY);
     }
     Kind kind = Kind.of(k, router.host(t));
-    TargetHealth h = router.health(t);
-    Duration asked = k instanceof ApiException a ? a.retryAfter().orElse(null) : null;
-    boolean moves;
-    switch (kind) {
-      case OVERLOAD:
-        h.cool(asked, false, k);
-        moves = true;
-        break;
-      case QUOTA:
-        h.cool(null, true, k);
-        moves = true;
-        break;
-      case CONCURRENCY:
-        if (k instanceof ApiException a && a.status() == 429) {
-          endProbe(h, wasProbe, t); // a host's concurrency 429: waited out where it is
-          moves = false;
-        } else if (fullMember(t)) {
-          endProbe(h, wasProbe, t);
-          return new Verdict(
-              kind, Verdict.Next.CHOOSE); // another member with room, or its next slot
-        } else {
-          h.hold(router.busyHold(asked), k); // a full queue: busy, not down
-          moves = true;
-        }
-        break;
-      case CUT:
-        h.succeeded(); // the host answered: a probe proved it up, whatever became of the answer
-        moves = false;
-        break;
-      case CONTEXT:
-        endProbe(h, wasProbe, t);
-        moves = longerContext(t);
-        break;
-      case BUDGET:
-        endProbe(h, wasProbe, t); // not sent: the target proved nothing, and does not cool
-        moves = true;
-        break;
-      default:
-        endProbe(h, wasProbe, t);
-        moves = false;
+    long skip;
+    synchronized (this) {
+      skip = skipped;
+    }
+    Verdict.Next after = Lesson.learn(router, model, t, kind, k, held.probe(), skip);
+    if (after == Verdict.Next.CHOOSE) {
+      return new Verdict(kind, after);
     }
     synchronized (this) {
-      if (!moves) {
+      if (after == Verdict.Next.STAY) {
         named = t; // stays: the next attempt goes where this one went
         return new Verdict(kind, Verdict.Next.STAY);
       }
@@ -360,33 +310,6 @@ public final class Route {
       newRound = true;
       return new Verdict(kind, Verdict.Next.ROUND);
     }
-  }
-
-  /** Tells whether member {@code t} refused for its full queue and its group learnt its room. */
-  private boolean fullMember(int t) {
-    Rooms rooms = router.rooms();
-    return rooms != null && rooms.sharesLoad(t) && router.parts(t).gate.teach();
-  }
-
-  private static void endProbe(TargetHealth h, int probe, int t) {
-    if (probe == t) {
-      h.probeEnded();
-    }
-  }
-
-  /** Tells whether a target the call may still use has a longer context than target {@code t}'s. */
-  private boolean longerContext(int t) {
-    long window = router.window(t, model);
-    long skip;
-    synchronized (this) {
-      skip = skipped;
-    }
-    for (int i = 0; i < router.size(); i++) {
-      if (i != t && (skip & (1L << i)) == 0 && router.window(i, model) > window) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private boolean anyLeftLocked() {
@@ -467,11 +390,24 @@ public final class Route {
   }
 
   /**
-   * The call's attempt got a response that began (a 2xx status): when it is its target's probe, the
-   * target is available again at once, whatever becomes of the answer (as a failure after the
-   * response began proves the host up too). Heard on the thread that read the headers.
+   * Records what became of the call's attempt, or of the call: its response began, it succeeded, or
+   * the call ended ({@link Outcome}, which says what each gives back and tells the targets'
+   * health).
+   *
+   * @param what what happened
    */
-  public void answered() {
+  public void record(Outcome what) {
+    if (what == Outcome.ANSWERED) {
+      answered();
+    } else if (what == Outcome.SUCCEEDED) {
+      succeeded();
+    } else {
+      ended();
+    }
+  }
+
+  /** The attempt's response began: a probe is over, its target available again at once. */
+  private void answered() {
     int t;
     synchronized (this) {
       t = target;
@@ -483,8 +419,8 @@ public final class Route {
     router.health(t).succeeded();
   }
 
-  /** The call's attempt succeeded: a probe makes its target available again. */
-  public void succeeded() {
+  /** The attempt succeeded: its room goes back; a probe makes its target available again. */
+  private void succeeded() {
     int t;
     synchronized (this) {
       t = target;
@@ -505,11 +441,8 @@ public final class Route {
     return held;
   }
 
-  /**
-   * The call ended (answered, failed, cancelled, its client closed): the room and probe it still
-   * held are given back, so that a probe never stays out. Safe more than once.
-   */
-  public void ended() {
+  /** The call ended: what it still holds, and a hand-over's reservation, go back. */
+  private void ended() {
     Hold held;
     Hold handed;
     synchronized (this) {
@@ -526,25 +459,18 @@ public final class Route {
   }
 
   /**
-   * The status a failure that names every target reports, as one of them sent it: the last answer
-   * with a status any target's host gave; null when none ever answered so.
+   * Returns what the call's targets said, for a failure that names every one of them: each target's
+   * last answer and state (and whether this call passes it), the last answer with a status any
+   * target's host gave, and the latest failure that cooled or held one.
+   *
+   * @return the report
    */
-  public ApiException lastAnswer() {
-    return router.lastAnswer();
-  }
-
-  /** The latest failure that cooled or held a target of the chain, or null. */
-  public KimiException lastFailure() {
-    return router.lastFailure();
-  }
-
-  /** Says, for a failure that names every target, each one's last answer, status and state. */
-  public String describe() {
+  public Report report() {
     long skip;
     synchronized (this) {
       skip = skipped;
     }
-    return router.describe(i -> (skip & (1L << i)) != 0);
+    return router.report(skip);
   }
 
   @Override

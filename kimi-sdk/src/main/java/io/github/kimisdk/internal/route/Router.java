@@ -33,7 +33,7 @@ public final class Router {
   /** The most hedges a client's allowance holds at once; it starts with one. */
   static final double HEDGE_CREDITS = 10;
 
-  /** The most characters of a target's last answer that {@link #describe} keeps. */
+  /** The most characters of a target's last answer that {@link #report} keeps. */
   static final int ANSWER_CHARS = 160;
 
   private final TargetParts[] parts;
@@ -373,15 +373,18 @@ public final class Router {
   }
 
   /**
-   * Says, for a failure that names every target, each target's place, host and model, its last
-   * answer (the failure that last cooled or held it) with the status it sent, and whether it takes
-   * calls now; at most {@link #ANSWER_CHARS} characters of each answer, whose server text was
-   * neutralised when its exception was made.
+   * Says, for a failure that names every target, what they said ({@link Route#report}): each
+   * target's place, host and model, its last answer (the failure that last cooled or held it) with
+   * the status it sent, and whether it takes calls now, at most {@link #ANSWER_CHARS} characters of
+   * each answer, whose server text was neutralised when its exception was made; the last answer
+   * with a status any target's host gave (that cooled or held it), the latest by the scheduler's
+   * clock, null when no target's host ever answered so (each could not be reached); and the last
+   * failure that cooled or held any target, the latest, null for none.
    *
-   * @param skipped whether the call may no longer use a target this round
-   * @return one clause per target, separated by "; "
+   * @param skipped the targets the call may no longer use this round, one bit each
+   * @return the report
    */
-  String describe(java.util.function.IntPredicate skipped) {
+  Report report(long skipped) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < parts.length; i++) {
       TargetParts r = parts[i];
@@ -408,24 +411,14 @@ public final class Router {
             .append(" more");
       } else if (in < 0) {
         b.append(", its probe out");
-      } else if (skipped.test(i)) {
+      } else if ((skipped & (1L << i)) != 0) {
         b.append(", not asked again by this call");
       }
     }
-    return b.toString();
-  }
-
-  /**
-   * The last answer with a status any target's host gave (that cooled or held it), the latest by
-   * the scheduler's clock; null when no target's host ever answered so (each could not be reached).
-   */
-  ApiException lastAnswer() {
-    return latest(TargetHealth::lastAnswer, TargetHealth::lastAnswerAt);
-  }
-
-  /** The last failure that cooled or held any target, the latest; null for none. */
-  KimiException lastFailure() {
-    return latest(TargetHealth::lastFailure, TargetHealth::lastFailureAt);
+    return new Report(
+        b.toString(),
+        latest(TargetHealth::lastAnswer, TargetHealth::lastAnswerAt),
+        latest(TargetHealth::lastFailure, TargetHealth::lastFailureAt));
   }
 
   /** The latest by the scheduler's clock of what each target's health recorded; null for none. */

@@ -121,26 +121,51 @@ class RouteTest {
   }
 
   @Test
+  void aRequestTooLongStaysWhenNoTargetLeftHasALongerContextAndDoesNotCoolItsTarget() {
+    try (TestRouters.Chain c = TestRouters.chain(A, B)) {
+      Route r = c.route(); // both targets serve kimi-k3: one context window
+      assertThat(next(r)).isZero();
+      KimiException tooLong =
+          status(
+              400,
+              "{\"error\":{\"type\":\"invalid_request_error\","
+                  + "\"message\":\"Your request exceeded model token limit : 8192\"}}");
+
+      Verdict v = r.failed(tooLong);
+
+      assertThat(v.kind()).isEqualTo(Kind.CONTEXT);
+      assertThat(v.next()).as("no target with a longer context").isEqualTo(Verdict.Next.STAY);
+      assertThat(c.router.health(0).availableInNanos()).as("not cooled").isZero();
+      assertThat(next(r)).as("the retry goes where it went").isZero();
+      assertThat(told).isEmpty();
+    }
+  }
+
+  @Test
   void everyTargetRefusingStartsANewRoundAndNamesEachAnswer() {
     try (TestRouters.Chain c = TestRouters.chain(A, B)) {
       Route r = c.route();
       next(r);
-      assertThat(r.failed(unreachable()).next()).isEqualTo(Verdict.Next.MOVE);
+      KimiException down = unreachable();
+      assertThat(r.failed(down).next()).isEqualTo(Verdict.Next.MOVE);
       next(r);
-      assertThat(r.failed(fullQueue()).next()).isEqualTo(Verdict.Next.ROUND);
+      KimiException busy = fullQueue();
+      assertThat(r.failed(busy).next()).isEqualTo(Verdict.Next.ROUND);
 
       Where w = r.next(told::add);
 
       assertThat(w.target()).isEqualTo(Where.WAIT);
       assertThat(w.busy()).as("one of them is busy, not down").isTrue();
       assertThat(w.soonestNanos()).isEqualTo(Duration.ofMillis(500).toNanos());
-      assertThat(r.describe())
+      assertThat(r.report().targets())
           .contains(
               "target 0 (vllm at 127.0.0.1:8001) answered ConnectionException"
                   + " (could not be reached)")
           .contains("cooling down for 5 s more")
           .contains("target 1 (vllm at 127.0.0.1:8002) answered HTTP 503")
           .contains("busy for 500 ms more");
+      assertThat(r.report().lastAnswer()).as("the one answer with a status").isSameAs(busy);
+      assertThat(r.report().lastFailure()).isIn(down, busy);
     }
   }
 
@@ -231,7 +256,7 @@ class RouteTest {
       undo.run();
 
       assertThat(c.router.parts(other).gate.inFlight()).isZero();
-      r.succeeded();
+      r.record(Outcome.SUCCEEDED);
       next(r);
       assertThat(told).as("no hand-over left to take").isEmpty();
     }
@@ -248,7 +273,7 @@ class RouteTest {
       assertThat(c.router.parts(t).gate.inFlight()).isEqualTo(1);
       assertThat(c.router.health(t).availableInNanos()).as("its probe out").isEqualTo(-1);
 
-      r.ended();
+      r.record(Outcome.ENDED);
 
       assertThat(c.router.parts(t).gate.inFlight()).isZero();
       assertThat(c.router.health(t).availableInNanos()).as("the probe free again").isZero();
@@ -260,8 +285,8 @@ class RouteTest {
     try (TestRouters.Chain c = TestRouters.group(2, 4, A, B, C)) {
       Route turn1 = c.turn("Review PR 4211");
       int member = next(turn1);
-      turn1.succeeded();
-      turn1.ended();
+      turn1.record(Outcome.SUCCEEDED);
+      turn1.record(Outcome.ENDED);
       Route turn2 = c.turn("Review PR 4211");
       assertThat(next(turn2)).as("kept where its cache is").isEqualTo(member);
 
@@ -312,8 +337,8 @@ class RouteTest {
   private static int answeredTurn(TestRouters.Chain c, String user, List<Move> told) {
     Route turn = c.turn(user);
     int t = turn.next(told::add).target();
-    turn.succeeded();
-    turn.ended();
+    turn.record(Outcome.SUCCEEDED);
+    turn.record(Outcome.ENDED);
     return t;
   }
 
@@ -344,8 +369,8 @@ class RouteTest {
       assertThat(next(turn)).isEqualTo(member);
       assertThat(turn.hedge(Duration.ofMillis(400))).isNotNull();
       int other = next(turn);
-      turn.succeeded();
-      turn.ended();
+      turn.record(Outcome.SUCCEEDED);
+      turn.record(Outcome.ENDED);
 
       assertThat(other).isEqualTo(1 - member);
       assertThat(told)
@@ -374,8 +399,8 @@ class RouteTest {
       Runnable undo = turn.hedge(Duration.ofMillis(400));
       assertThat(undo).isNotNull();
       undo.run(); // the slow copy delivered meanwhile: it stays the call's stream
-      turn.succeeded();
-      turn.ended();
+      turn.record(Outcome.SUCCEEDED);
+      turn.record(Outcome.ENDED);
 
       assertThat(answeredTurn(c, "Review PR 4211", told))
           .as("where the turn before was answered")
@@ -419,7 +444,7 @@ class RouteTest {
       Where third = c.route().next(m -> {});
       assertThat(third.go()).as("one probe a target at a time").isFalse();
 
-      r.succeeded();
+      r.record(Outcome.SUCCEEDED);
       assertThat(c.router.status(0, null).state()).isEqualTo(TargetStatus.State.AVAILABLE);
       assertThat(next(c.route())).as("A back: the chain's first").isZero();
     }
@@ -483,12 +508,12 @@ class RouteTest {
       assertThat(next(probe)).isZero();
       assertThat(next(c.route())).as("A's probe out: B").isEqualTo(1);
 
-      probe.answered(); // its headers came with a 2xx status; its stream goes on
+      probe.record(Outcome.ANSWERED); // its headers came with a 2xx status; its stream goes on
 
       assertThat(c.router.status(0, null).state()).isEqualTo(TargetStatus.State.AVAILABLE);
       assertThat(next(c.route())).as("A takes calls again").isZero();
-      probe.succeeded();
-      probe.ended();
+      probe.record(Outcome.SUCCEEDED);
+      probe.record(Outcome.ENDED);
       assertThat(c.router.status(0, null).state()).isEqualTo(TargetStatus.State.AVAILABLE);
     }
   }
