@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * edited or cut short there is found at load, naming the record; and a decision recorded by an
  * approval service is carried out by a worker on the same tables.
  */
+@Tag("multiprocess") // a PostgreSQL server it starts: mvn -B -P slow verify
 @ExtendWith(FakeKimiExtension.class)
 class DecisionRecordPostgresTest {
   @RegisterExtension static final PostgresServer.PerClass PG = new PostgresServer.PerClass();

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 103's long run ({@link LongRunCompactionHttpTest}) kept in PostgreSQL. */
+@Tag("multiprocess") // a PostgreSQL server it starts: mvn -B -P slow verify
 class LongRunCompactionPostgresTest {
   @RegisterExtension static final PostgresServer.PerClass PG = new PostgresServer.PerClass();
 

@@ -12,7 +12,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -443,40 +442,31 @@ final class ClassGraph {
     }
 
     /**
-     * A test class's entry points: the methods nothing of the class calls (its tests, lifecycle
-     * methods, method sources: JUnit calls them) but the tests tagged to run apart, and what those
-     * call in the class. A lambda's body is not one: it runs when the search reaches it.
+     * A test class's entry points: its tests and lifecycle methods and the methods nothing of the
+     * class calls (a method source: JUnit calls them), but the tests tagged to run apart. What they
+     * call the search reaches from them, so a helper only such a test calls is not reached, and a
+     * lambda's body runs when the search reaches it.
      */
     List<Method> entries(Type t) {
-      Map<Method, List<Method>> callees = new HashMap<>();
       Set<Method> calledInside = new HashSet<>();
       for (Method m : t.methods.values()) {
         for (List<String[]> calls : List.of(m.directCalls, m.virtualCalls)) {
           for (String[] c : calls) {
             Method callee = c[0].equals(t.name) ? t.method(c[1], c[2]) : null;
             if (callee != null && callee != m) {
-              callees.computeIfAbsent(m, k -> new ArrayList<>()).add(callee);
               calledInside.add(callee);
             }
           }
         }
       }
-      Set<Method> out = new LinkedHashSet<>();
-      Deque<Method> todo = new ArrayDeque<>();
+      List<Method> out = new ArrayList<>();
       for (Method m : t.methods.values()) {
-        if (!calledInside.contains(m) && !m.isSynthetic() && !skipped.contains(m)) {
+        boolean junit = m.annotations.stream().anyMatch(a -> a.startsWith("Lorg/junit/"));
+        if ((junit || !calledInside.contains(m)) && !m.isSynthetic() && !skipped.contains(m)) {
           out.add(m);
-          todo.add(m);
         }
       }
-      while (!todo.isEmpty()) {
-        for (Method callee : callees.getOrDefault(todo.poll(), List.of())) {
-          if (!skipped.contains(callee) && out.add(callee)) {
-            todo.add(callee);
-          }
-        }
-      }
-      return List.copyOf(out);
+      return out;
     }
 
     void clinit(String owner, Method by) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * card raises {@link #HELD} in the same commit, where a reviewer sees it. The goal (issue 104) is
  * at most 25%.
  */
+@Tag("multiprocess") // it runs scripts/card-lines.sh: mvn -B -P slow verify
 class CardLinesTest {
 
   /** The share of the core's lines outside the card it holds, in tenths of a percent. */

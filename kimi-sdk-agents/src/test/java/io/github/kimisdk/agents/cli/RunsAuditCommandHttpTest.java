@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.spi.ToolProvider;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -214,6 +215,7 @@ class RunsAuditCommandHttpTest {
   }
 
   @Test
+  @Tag("multiprocess") // it starts the agents jar with java -jar: mvn -B -P slow verify
   void theJarStartedWithoutKimiSdksJarSaysWhatIsMissingAndExitsFour() throws Exception {
     Path classes = Path.of(System.getProperty("kimisdk.buildDirectory", "target"), "classes");
     Path manifest = dir.resolve("MANIFEST.MF");
