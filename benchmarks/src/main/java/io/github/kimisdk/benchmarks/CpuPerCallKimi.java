@@ -1,13 +1,13 @@
 package io.github.kimisdk.benchmarks;
 
 import io.github.kimisdk.ContextPropagator;
-import io.github.kimisdk.host.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.host.Host;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;

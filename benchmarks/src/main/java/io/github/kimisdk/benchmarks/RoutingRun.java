@@ -1,12 +1,10 @@
 package io.github.kimisdk.benchmarks;
 
 import io.github.kimisdk.Endpoint;
-import io.github.kimisdk.host.Host;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.RetryPolicy;
-import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
@@ -17,6 +15,8 @@ import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamException;
+import io.github.kimisdk.host.Host;
+import io.github.kimisdk.host.ServedBy;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;
