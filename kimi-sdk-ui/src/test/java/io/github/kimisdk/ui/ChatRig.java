@@ -5,6 +5,7 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.AgentTool;
 import io.github.kimisdk.agents.Approval;
+import io.github.kimisdk.agents.RunEvent;
 import io.github.kimisdk.agents.RunKey;
 import io.github.kimisdk.agents.RunStore;
 import io.github.kimisdk.agents.ToolContext;
@@ -31,6 +32,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -104,6 +107,12 @@ final class ChatRig implements AutoCloseable {
   final ExecutorService threads = Executors.newCachedThreadPool();
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
   final List<String> bodies = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, CompletableFuture<Void>> ended = new ConcurrentHashMap<>();
+
+  /** Completes when the agent tells that the run ended (its last state saved before). */
+  CompletableFuture<Void> ended(String runId) {
+    return ended.computeIfAbsent(runId, k -> new CompletableFuture<>());
+  }
 
   ChatRig(KimiClient kimi, RunStore store, UnaryOperator<Agent.Builder> more) {
     this(kimi, store, more, b -> {});
@@ -126,7 +135,13 @@ final class ChatRig implements AutoCloseable {
                             .store(store)
                             .key(KEY)
                             .streaming(true)
-                            .listener(listener))
+                            .listener(
+                                e -> {
+                                  listener.onEvent(e);
+                                  if (e instanceof RunEvent.Ended) {
+                                    ended(e.runId()).complete(null);
+                                  }
+                                }))
                     .build());
     chatSettings.accept(b);
     this.chat = b.build();

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
@@ -89,17 +88,10 @@ class ClientGoneHttpTest {
     }
   }
 
-  /** Polls the store, bounded, until the run is no longer running. */
-  static RunState awaitEnd(ChatRig rig, String runId) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() - end < 0) {
-      Optional<RunState> s = rig.chat.agent().load(runId);
-      if (s.isPresent() && s.get().status() != RunState.Status.RUNNING) {
-        return s.get();
-      }
-      Thread.sleep(20); // polling, bounded: not a wait for a fixed time
-    }
-    throw new AssertionError("the run " + runId + " did not end within 60 s");
+  /** Waits, bounded, for the agent to tell that the run ended, and reads its saved state. */
+  static RunState awaitEnd(ChatRig rig, String runId) throws Exception {
+    rig.ended(runId).get(60, TimeUnit.SECONDS);
+    return rig.chat.agent().load(runId).orElseThrow();
   }
 
   @Test
