@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps an agent's runs in a store moving: resumes the orphans (runs whose worker died or stopped:
@@ -230,11 +231,13 @@ public final class Sweeper {
   }
 
   /**
-   * Sweeps every {@code period}, on the module's timer, until the returned action is run: for a
-   * worker that sweeps as it works. A sweep that fails is logged, and the next one comes.
+   * Sweeps every {@code period}, on a daemon thread of its own, until the returned action is run:
+   * for a worker that sweeps as it works. A sweep that fails is logged, and the next one comes. The
+   * sweeps never run on the module's timer, which renews every claim this process holds and times
+   * its tool calls out: a sweep that drives runs for minutes delays neither.
    *
    * @param period the time between the end of one sweep and the start of the next, positive
-   * @return an action that stops the sweeps (a sweep under way finishes)
+   * @return an action that stops the sweeps (a sweep under way finishes; its thread then ends)
    * @throws NullPointerException if {@code period} is null
    * @throws IllegalArgumentException if it is not positive
    */
@@ -244,18 +247,26 @@ public final class Sweeper {
       throw new IllegalArgumentException("period must be positive: " + period);
     }
     System.Logger log = System.getLogger(Sweeper.class.getName());
-    ScheduledFuture<?> f =
-        Watchdog.every(
-            () -> {
-              try {
-                sweep();
-              } catch (RuntimeException e) {
-                log.log(
-                    System.Logger.Level.WARNING, "a sweep of agent " + agent.name + " failed", e);
-              }
-            },
-            period.toNanos());
-    return () -> f.cancel(false);
+    ScheduledThreadPoolExecutor own =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "kimi-agent-sweeper-" + agent.name);
+              t.setDaemon(true);
+              return t;
+            });
+    own.scheduleWithFixedDelay(
+        () -> {
+          try {
+            sweep();
+          } catch (RuntimeException e) {
+            log.log(System.Logger.Level.WARNING, "a sweep of agent " + agent.name + " failed", e);
+          }
+        },
+        period.toNanos(),
+        period.toNanos(),
+        TimeUnit.NANOSECONDS);
+    return own::shutdown;
   }
 
   /** Describes the sweeper by its agent and settings. */

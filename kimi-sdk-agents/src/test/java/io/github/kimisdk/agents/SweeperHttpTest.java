@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
+import io.github.kimisdk.tool.JsonSchema;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -118,6 +121,94 @@ class SweeperHttpTest {
     assertThat(r.resumed()).containsExactly("r1");
     assertThat(later.load("r1").orElseThrow().status()).isEqualTo(RunState.Status.ANSWERED);
     assertThat(bank.requests()).isZero();
+  }
+
+  /** Counts the renewals of claims it is asked for. */
+  static final class Renewals extends ForwardingRunStore {
+    final CountDownLatch renewed;
+
+    Renewals(RunStore store, int count) {
+      super(store);
+      renewed = new CountDownLatch(count);
+    }
+
+    @Override
+    public boolean renew(Claim.Held claim, Instant until) {
+      boolean held = super.renew(claim, until);
+      if (held) {
+        renewed.countDown();
+      }
+      return held;
+    }
+
+    @Override
+    public void putState(Claim.Held claim, byte[] state, RunSummary summary) {
+      store.putState(claim, state, summary);
+    }
+
+    @Override
+    public RunPage list(RunQuery query) {
+      return store.list(query);
+    }
+  }
+
+  @Test
+  void sweepsEveryPeriodOnTheirOwnThreadSoARunTheyDriveKeepsItsClaimWhileItsToolWorks(
+      KimiClient kimi) throws Exception {
+    RunStore store = FileRunStore.of(dir);
+    Agent dying = payments(kimi, new FailingStore(store, "call/", 0)).build();
+    assertThat(dying.run("slow", List.of(Message.user("transfer to=acct-7 amount=7"))))
+        .isInstanceOf(RunResult.Failed.class);
+
+    // the swept run's transfer takes longer than several leases: its claim must be renewed
+    // meanwhile
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch done = new CountDownLatch(1);
+    AgentTool slow =
+        AgentTool.of(
+            "transfer",
+            "Moves money to an account",
+            JsonSchema.object()
+                .required("to", JsonSchema.string())
+                .required("amount", JsonSchema.integer())
+                .build(),
+            (JsonValue args, ToolContext ctx) -> {
+              entered.countDown();
+              if (!done.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never let the transfer finish");
+              }
+              return bank.transfer(
+                  args.get("to").asString(), args.get("amount").asLong(), ctx.idempotencyKey());
+            });
+    Renewals renewals = new Renewals(store, 3);
+    CompletableFuture<RunEvent.Ended> ended = new CompletableFuture<>();
+    Agent worker =
+        Agent.builder(kimi, "kimi-k3")
+            .name("payments", "1")
+            .tool(slow.asIdempotent())
+            .key(TestKeys.KEY)
+            .store(renewals)
+            .lease(Duration.ofMillis(600))
+            .listener(
+                e -> {
+                  if (e instanceof RunEvent.Ended end) {
+                    ended.complete(end);
+                  }
+                })
+            .build();
+
+    Runnable stop = Sweeper.of(worker).every(Duration.ofMillis(20));
+    try {
+      assertThat(entered.await(60, TimeUnit.SECONDS)).isTrue();
+      // three heartbeats while the sweep waits on the tool: the timer is not the sweep's thread
+      assertThat(renewals.renewed.await(60, TimeUnit.SECONDS)).isTrue();
+      done.countDown();
+      assertThat(ended.get(60, TimeUnit.SECONDS).status()).isEqualTo(RunState.Status.ANSWERED);
+    } finally {
+      done.countDown();
+      stop.run();
+    }
+    assertThat(bank.transfers()).hasSize(1);
   }
 
   @Test
