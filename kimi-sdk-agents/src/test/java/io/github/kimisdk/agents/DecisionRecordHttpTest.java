@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
@@ -353,7 +355,7 @@ class DecisionRecordHttpTest {
 
   /** A store that says when a claim was answered taken. */
   static final class Watching extends ForwardingRunStore {
-    final CountDownLatch taken = new CountDownLatch(1);
+    final CompletableFuture<Void> found = new CompletableFuture<>();
 
     Watching(RunStore store) {
       super(store);
@@ -363,7 +365,7 @@ class DecisionRecordHttpTest {
     public Claim claim(String runId, String owner, Instant now, Instant until) {
       Claim c = super.claim(runId, owner, now, until);
       if (c instanceof Claim.Taken) {
-        taken.countDown();
+        found.complete(null);
       }
       return c;
     }
@@ -379,14 +381,19 @@ class DecisionRecordHttpTest {
     // the first tab's worker records alice's approval, and is held before it saves it
     Holding holding = new Holding(FileRunStore.of(dir));
     holding.armed.set(true);
-    Agent first = agent(kimi, holding, Approval.always());
+    // a lease no scheduler's delay can let lapse while the first tab is held: the second tab must
+    // find the run taken, however busy the machine
+    Agent first = builder(kimi, holding, Approval.always()).lease(Duration.ofMinutes(10)).build();
+    // each tab on a thread of its own: neither waits for a pool's free worker
+    ExecutorService tabs = Executors.newCachedThreadPool();
     CompletableFuture<RunResult> a =
         CompletableFuture.supplyAsync(
             () ->
                 first.resume(
                     "race",
                     List.of(
-                        Decision.approve(Decision.Target.fromToken(token)).by("alice", "tab 1"))));
+                        Decision.approve(Decision.Target.fromToken(token)).by("alice", "tab 1"))),
+            tabs);
     assertThat(holding.holding.await(60, TimeUnit.SECONDS)).isTrue();
 
     // the second tab, same link: its token verifies, the call still waits, the run is held
@@ -398,9 +405,10 @@ class DecisionRecordHttpTest {
             () ->
                 second.resume(
                     "race",
-                    List.of(
-                        Decision.approve(Decision.Target.fromToken(token)).by("bob", "tab 2"))));
-    assertThat(watching.taken.await(60, TimeUnit.SECONDS)).isTrue();
+                    List.of(Decision.approve(Decision.Target.fromToken(token)).by("bob", "tab 2"))),
+            tabs);
+    CompletableFuture.anyOf(watching.found, b).get(60, TimeUnit.SECONDS);
+    assertThat(b).as("the second tab waits for the claim; it may not end first").isNotDone();
     Agent impatient = agent(kimi, FileRunStore.of(dir), Approval.always());
     assertThat(
             impatient.resume("race", List.of(Decision.approve(Decision.Target.fromToken(token)))))
@@ -417,6 +425,7 @@ class DecisionRecordHttpTest {
     assertThat(ad.decision().comment()).isEqualTo("tab 1");
     assertThat(bank.transfers()).hasSize(1);
     assertThat(bank.requests()).isEqualTo(1);
+    tabs.shutdown();
 
     // a decision from a page by id and digest, after the fact: told the same, by another token
     RunResult late =
