@@ -9,10 +9,11 @@ import java.util.concurrent.ScheduledFuture;
  * The claim of one root run while a worker drives it: taken (waiting for it up to the agent's claim
  * wait), renewed by a heartbeat every third of the lease, and released when the drive ends.
  *
- * <p>Thread model: {@link #claim} and {@link #release} run on the driving thread; the heartbeat on
- * the module's one timer thread ({@link Watchdog}). {@link #held} is read by every thread that
- * writes a record of the run (the driving thread and its pool's), so it is volatile; the heartbeat
- * replaces it with the renewed claim.
+ * <p>Thread model: {@link #claim} and {@link #release} run on the driving thread; the heartbeat is
+ * timed by the module's one timer thread ({@link Watchdog}) and renews on a thread that may wait on
+ * the store ({@link Watchdog#offTimer}). {@link #held} is read by every thread that writes a record
+ * of the run (the driving thread and its pool's), so it is volatile; the heartbeat replaces it with
+ * the renewed claim.
  */
 final class Claimer {
   private static final System.Logger LOG = System.getLogger(Agent.class.getName());
@@ -45,6 +46,8 @@ final class Claimer {
   private final Clock clock;
   private volatile Claim.Held held;
   private volatile ScheduledFuture<?> heartbeat;
+  private final java.util.concurrent.atomic.AtomicBoolean renewing =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   Claimer(RunStore store, String runId, String owner, Duration lease, Duration wait, Clock clock) {
     this.store = store;
@@ -71,7 +74,7 @@ final class Claimer {
         held = h;
         HELD.add(this);
         long every = Math.max(1, lease.toNanos() / 3);
-        heartbeat = Watchdog.every(this::renew, every);
+        heartbeat = Watchdog.every(this::beat, every);
         return null;
       }
       Claim.Taken taken = (Claim.Taken) c;
@@ -97,9 +100,32 @@ final class Claimer {
     return held;
   }
 
+  /**
+   * The timer's beat: hands the renewal to a thread that may wait on the store, one renewal at a
+   * time for this claim, so that a store that hangs (a database that does not answer) delays
+   * neither the other claims' heartbeats nor the tool calls' timeouts, which share the timer.
+   */
+  private void beat() {
+    if (renewing.compareAndSet(false, true)) {
+      try {
+        Watchdog.offTimer(
+            () -> {
+              try {
+                renew();
+              } finally {
+                renewing.set(false);
+              }
+            });
+      } catch (RuntimeException e) {
+        renewing.set(false);
+        LOG.log(System.Logger.Level.WARNING, "could not renew the claim on run " + runId, e);
+      }
+    }
+  }
+
   private void renew() {
     Claim.Held c = held;
-    if (c == null) {
+    if (c == null || !HELD.contains(this)) {
       return;
     }
     try {
