@@ -44,19 +44,7 @@ final class LocalEngine implements Engine {
   @Override
   public Execution.Handled handle(Agent agent, ToolContext ctx, AgentTool tool, String arguments) {
     String name = tool.name();
-    CompletableFuture<String> out = new CompletableFuture<>();
-    Thread worker = Thread.currentThread();
-    java.util.concurrent.atomic.AtomicBoolean timedOut =
-        new java.util.concurrent.atomic.AtomicBoolean();
-    Runnable cancel =
-        Watchdog.schedule(
-            () -> {
-              if (!out.isDone()) {
-                timedOut.set(true);
-                worker.interrupt();
-              }
-            },
-            agent.toolTimeout);
+    ToolDeadline deadline = ToolDeadline.start(agent.toolTimeout);
     try {
       if (tool.handler() instanceof Handlers.Formula f) {
         OfficialTools.Answer a = f.run(name, arguments);
@@ -67,7 +55,7 @@ final class LocalEngine implements Engine {
       String r = tool.handler().call(Json.parse(arguments), ctx);
       return new Execution.Handled(r == null || r.isEmpty() ? "(no output)" : r, null);
     } catch (Exception e) {
-      if (timedOut.get() || e instanceof InterruptedException) {
+      if (deadline.fired() || e instanceof InterruptedException) {
         // the timeout's interrupt, whatever the handler made of it (an MCP client's own failure)
         String why = name + " did not finish within " + agent.toolTimeout.toMillis() + " ms";
         return new Execution.Handled(
@@ -78,9 +66,7 @@ final class LocalEngine implements Engine {
       }
       return new Execution.Handled("Error: " + name + " failed: " + Texts.describe(e), e);
     } finally {
-      out.complete("");
-      cancel.run();
-      Thread.interrupted();
+      deadline.close();
     }
   }
 
