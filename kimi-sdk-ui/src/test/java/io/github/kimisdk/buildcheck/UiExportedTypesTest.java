@@ -1,45 +1,27 @@
 package io.github.kimisdk.buildcheck;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.github.kimisdk.ui.UiResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import java.util.List;
 
 /**
  * kimi-sdk-ui's exported types grow only with a reason, as the core's and kimi-sdk-agents' do:
- * {@value #LIST} lists every public type of the package the module exports, and each is named in
- * CHANGELOG.md.
+ * {@code api/exported-types.txt} lists every public type of the package the module exports, and
+ * each is named in CHANGELOG.md.
  */
-class UiExportedTypesTest {
+class UiExportedTypesTest extends ModuleExportedTypesContract {
 
-  static final String LIST = "kimi-sdk-ui/api/exported-types.txt";
-
-  static Path uiLocation() throws Exception {
-    return Path.of(UiResponse.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+  @Override
+  String module() {
+    return "kimi-sdk-ui";
   }
 
-  @Test
-  void theExportedTypesAreTheCommittedList() throws Exception {
-    Path ui = uiLocation();
-    assertThat(ClassFiles.exportedTypes(ui))
-        .contains("io.github.kimisdk.ui.AgentChat", "io.github.kimisdk.ui.UiResponse");
-    ExportedTypes.assertListed(ui, Compat.rootOf(ui).resolve(LIST), LIST);
+  @Override
+  Class<?> anchor() {
+    return UiResponse.class;
   }
 
-  @Test
-  void everyTopLevelExportedTypeIsNamedInTheChangelog() throws Exception {
-    Path ui = uiLocation();
-    String since = String.join("\n", Compat.sinceBaseline(Compat.rootOf(ui)));
-    java.util.List<String> unnamed = new java.util.ArrayList<>();
-    for (String type : ClassFiles.exportedTypes(ui)) {
-      String simple = ExportedTypes.withoutPackage(type);
-      if (!simple.contains(".") && !ExportedTypes.namedInACodeSpan(since, simple)) {
-        unnamed.add(simple);
-      }
-    }
-    assertThat(unnamed)
-        .as("kimi-sdk-ui's exported types CHANGELOG.md does not name in a code span")
-        .isEmpty();
+  @Override
+  List<String> mustExport() {
+    return List.of("io.github.kimisdk.ui.AgentChat", "io.github.kimisdk.ui.UiResponse");
   }
 }
