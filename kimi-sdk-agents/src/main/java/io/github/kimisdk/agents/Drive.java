@@ -94,7 +94,8 @@ final class Drive {
   static RunResult resume(
       Agent agent, String runId, RunData given, List<Decision> decisions, Engine engine) {
     Journal journal = journal(agent, runId, engine);
-    RunResult.AlreadyDecided lost = verifyTokens(agent, runId, given, decisions, engine);
+    Before before = new Before(agent, runId, given, engine);
+    RunResult.AlreadyDecided lost = verifyTokens(agent, before, decisions, engine);
     if (lost != null) {
       return lost;
     }
@@ -109,7 +110,7 @@ final class Drive {
     Holder h = new Holder();
     return tracing.traced(
         given != null ? given.model : agent.model,
-        link(agent, runId, given, engine),
+        before.trace(),
         () -> {
           RunResult.Taken taken = claim(agent, journal, tracing, runId);
           if (taken != null) {
@@ -171,19 +172,59 @@ final class Drive {
     return stored;
   }
 
-  /** The span context of the run's first drive, as the caller's state or the store holds it. */
-  private static String link(Agent agent, String runId, RunData given, Engine engine) {
-    if (given != null) {
-      return given.trace;
+  /**
+   * What a drive knows of a run before it claims it: the caller's state, or the store's, read once
+   * (for the signed decisions' check and the trace to link to) however many ask.
+   */
+  private static final class Before {
+    private final Agent agent;
+    private final String runId;
+    private final RunData given;
+    private final boolean fromStore;
+    private boolean read;
+    private RunData stored;
+    private RuntimeException failed;
+
+    Before(Agent agent, String runId, RunData given, Engine engine) {
+      this.agent = agent;
+      this.runId = runId;
+      this.given = given;
+      this.fromStore = agent.store != null && engine == Engine.LOCAL;
     }
-    if (agent.store == null || engine != Engine.LOCAL) {
-      return null;
+
+    /** The state the tokens are checked against; the store's when it has one, read once. */
+    RunData state() {
+      if (!fromStore) {
+        return given;
+      }
+      if (!read) {
+        read = true;
+        try {
+          stored = StoreJournal.load(agent.store, agent.key, runId);
+        } catch (RuntimeException e) {
+          failed = e;
+        }
+      }
+      if (failed != null) {
+        throw failed;
+      }
+      return stored;
     }
-    try {
-      RunData saved = StoreJournal.load(agent.store, agent.key, runId);
-      return saved == null ? null : saved.trace;
-    } catch (RuntimeException e) {
-      return null; // the drive reads it again, and says what is wrong
+
+    /** The trace the run began under, to link to; null when unknown or unreadable. */
+    String trace() {
+      if (given != null) {
+        return given.trace;
+      }
+      if (!fromStore) {
+        return null;
+      }
+      try {
+        RunData saved = state();
+        return saved == null ? null : saved.trace;
+      } catch (RuntimeException e) {
+        return null; // the drive reads it again, and says what is wrong
+      }
     }
   }
 
@@ -226,7 +267,8 @@ final class Drive {
       throw new IllegalStateException(
           "decide needs a store: a run in memory is decided by resume(state, decisions)");
     }
-    RunResult.AlreadyDecided lost = verifyTokens(agent, runId, null, decisions, Engine.LOCAL);
+    RunResult.AlreadyDecided lost =
+        verifyTokens(agent, new Before(agent, runId, null, Engine.LOCAL), decisions, Engine.LOCAL);
     if (lost != null) {
       return lost;
     }
@@ -277,7 +319,8 @@ final class Drive {
    * longer waits because it was decided is the race lost ({@link RunResult.AlreadyDecided}).
    */
   private static RunResult.AlreadyDecided verifyTokens(
-      Agent agent, String runId, RunData given, List<Decision> decisions, Engine engine) {
+      Agent agent, Before before, List<Decision> decisions, Engine engine) {
+    String runId = before.runId;
     RunData state = null;
     for (Decision dec : decisions) {
       Decision.Target t = dec.target();
@@ -286,10 +329,7 @@ final class Drive {
       }
       DecisionTokens.verify(agent.key, t);
       if (state == null) {
-        state =
-            agent.store != null && engine == Engine.LOCAL
-                ? StoreJournal.load(agent.store, agent.key, runId)
-                : given;
+        state = before.state();
       }
       boolean waits = false;
       if (state != null) {

@@ -353,6 +353,43 @@ class DecisionRecordHttpTest {
     }
   }
 
+  /** A store that counts the reads of runs' states. */
+  static final class Reads extends ForwardingRunStore {
+    final java.util.concurrent.atomic.AtomicInteger states =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    Reads(RunStore store) {
+      super(store);
+    }
+
+    @Override
+    public byte[] get(String runId, String key) {
+      if (key.equals(Ids.STATE)) {
+        states.incrementAndGet();
+      }
+      return super.get(runId, key);
+    }
+  }
+
+  @Test
+  void aResumeWithASignedDecisionReadsTheRunOnceBeforeItsClaimAndOnceUnderIt(KimiClient kimi) {
+    Agent plain = agent(kimi, FileRunStore.of(dir), Approval.always());
+    PendingCall call = paused(plain, "reads");
+    String token = plain.token(call);
+    Reads reads = new Reads(FileRunStore.of(dir));
+    Agent counted = agent(kimi, reads, Approval.always());
+
+    RunResult r =
+        counted.resume(
+            "reads",
+            List.of(Decision.approve(Decision.Target.fromToken(token)).by("alice", "checked")));
+
+    assertThat(r).isInstanceOf(RunResult.Answered.class);
+    // before the claim: the token checked against the run, and the trace to link to, from one
+    // read; under the claim: the state the drive goes on from
+    assertThat(reads.states).hasValue(2);
+  }
+
   /** A store that says when a claim was answered taken. */
   static final class Watching extends ForwardingRunStore {
     final CompletableFuture<Void> found = new CompletableFuture<>();
