@@ -42,8 +42,18 @@ final class Bank {
     return requests.size();
   }
 
+  /** What a test does at the start of each transfer call, before the bank is asked. */
+  interface Before {
+    void run() throws Exception;
+  }
+
   /** The tool: transfer(to, amount), the key passed to the bank. */
   AgentTool tool() {
+    return tool(() -> {});
+  }
+
+  /** The tool, each call running {@code before} first (a test that holds a call in flight). */
+  AgentTool tool(Before before) {
     return AgentTool.of(
         "transfer",
         "Moves money to an account",
@@ -51,7 +61,10 @@ final class Bank {
             .required("to", JsonSchema.string())
             .required("amount", JsonSchema.integer())
             .build(),
-        (JsonValue args, ToolContext ctx) ->
-            transfer(args.get("to").asString(), args.get("amount").asLong(), ctx.idempotencyKey()));
+        (JsonValue args, ToolContext ctx) -> {
+          before.run();
+          return transfer(
+              args.get("to").asString(), args.get("amount").asLong(), ctx.idempotencyKey());
+        });
   }
 }

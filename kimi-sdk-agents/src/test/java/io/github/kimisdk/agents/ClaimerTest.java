@@ -36,7 +36,7 @@ class ClaimerTest {
     }
   }
 
-  /** A store that counts the renewals it made. */
+  /** A store that counts the renewals it made; it finds runs as the store it wraps does. */
   static final class Counting extends ForwardingRunStore {
     final CountDownLatch renewed;
 
@@ -52,6 +52,16 @@ class ClaimerTest {
         renewed.countDown();
       }
       return held;
+    }
+
+    @Override
+    public void putState(Claim.Held claim, byte[] state, RunSummary summary) {
+      store.putState(claim, state, summary);
+    }
+
+    @Override
+    public RunPage list(RunQuery query) {
+      return store.list(query);
     }
   }
 

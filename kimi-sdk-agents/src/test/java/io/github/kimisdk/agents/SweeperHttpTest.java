@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.Message;
-import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
-import io.github.kimisdk.tool.JsonSchema;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -123,35 +121,6 @@ class SweeperHttpTest {
     assertThat(bank.requests()).isZero();
   }
 
-  /** Counts the renewals of claims it is asked for. */
-  static final class Renewals extends ForwardingRunStore {
-    final CountDownLatch renewed;
-
-    Renewals(RunStore store, int count) {
-      super(store);
-      renewed = new CountDownLatch(count);
-    }
-
-    @Override
-    public boolean renew(Claim.Held claim, Instant until) {
-      boolean held = super.renew(claim, until);
-      if (held) {
-        renewed.countDown();
-      }
-      return held;
-    }
-
-    @Override
-    public void putState(Claim.Held claim, byte[] state, RunSummary summary) {
-      store.putState(claim, state, summary);
-    }
-
-    @Override
-    public RunPage list(RunQuery query) {
-      return store.list(query);
-    }
-  }
-
   @Test
   void sweepsEveryPeriodOnTheirOwnThreadSoARunTheyDriveKeepsItsClaimWhileItsToolWorks(
       KimiClient kimi) throws Exception {
@@ -165,22 +134,14 @@ class SweeperHttpTest {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch done = new CountDownLatch(1);
     AgentTool slow =
-        AgentTool.of(
-            "transfer",
-            "Moves money to an account",
-            JsonSchema.object()
-                .required("to", JsonSchema.string())
-                .required("amount", JsonSchema.integer())
-                .build(),
-            (JsonValue args, ToolContext ctx) -> {
+        bank.tool(
+            () -> {
               entered.countDown();
               if (!done.await(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the test never let the transfer finish");
               }
-              return bank.transfer(
-                  args.get("to").asString(), args.get("amount").asLong(), ctx.idempotencyKey());
             });
-    Renewals renewals = new Renewals(store, 3);
+    ClaimerTest.Counting renewals = new ClaimerTest.Counting(store, 3);
     CompletableFuture<RunEvent.Ended> ended = new CompletableFuture<>();
     Agent worker =
         Agent.builder(kimi, "kimi-k3")
