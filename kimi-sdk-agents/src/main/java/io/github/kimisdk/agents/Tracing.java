@@ -1,9 +1,8 @@
 package io.github.kimisdk.agents;
 
 import io.github.kimisdk.model.Spend;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -118,15 +117,30 @@ final class Tracing {
     if (!engine.tells()) {
       return;
     }
-    Set<AgentListener> told = Collections.newSetFromMap(new IdentityHashMap<>());
+    if (parent == null) {
+      tell(agent.listener, e); // a root run's event: one listener, nothing to remember
+      return;
+    }
+    // a subagent's event goes up its tree, to each listener once
+    List<AgentListener> told = new ArrayList<>(4);
     for (Tracing t = this; t != null; t = t.parent) {
-      if (told.add(t.agent.listener)) {
-        try {
-          t.agent.listener.onEvent(e);
-        } catch (RuntimeException x) {
-          LOG.log(System.Logger.Level.WARNING, "an agent listener failed on " + e, x);
-        }
+      AgentListener l = t.agent.listener;
+      boolean already = false;
+      for (AgentListener o : told) {
+        already |= o == l;
       }
+      if (!already) {
+        told.add(l);
+        tell(l, e);
+      }
+    }
+  }
+
+  private static void tell(AgentListener listener, RunEvent e) {
+    try {
+      listener.onEvent(e);
+    } catch (RuntimeException x) {
+      LOG.log(System.Logger.Level.WARNING, "an agent listener failed on " + e, x);
     }
   }
 }
