@@ -6,6 +6,7 @@ import io.github.kimisdk.internal.http.ApiKey;
 import io.github.kimisdk.internal.http.AttemptObserver;
 import io.github.kimisdk.internal.http.Overrides;
 import io.github.kimisdk.internal.limit.ConcurrencyGate;
+import io.github.kimisdk.internal.limit.RateLimiter;
 
 /**
  * What one attempt of a call adds to it, below the retrier: its number, whether it is sent on the
@@ -23,6 +24,8 @@ import io.github.kimisdk.internal.limit.ConcurrencyGate;
  * @param answer a per-attempt interceptor's answer, replayed instead of sending; null to send
  * @param permit the room the attempt holds in its target's gate, taken when its route chose a
  *     member of a group; null when the gate grants one as it passes
+ * @param rate the permit of its account's rate limiter, once granted ({@link Limiting}); null
+ *     before, or without a limiter
  */
 public record Attempt(
     int number,
@@ -32,7 +35,8 @@ public record Attempt(
     Overrides overrides,
     Tenant tenant,
     ChatCompletion answer,
-    ConcurrencyGate.Permit permit) {
+    ConcurrencyGate.Permit permit,
+    RateLimiter.Permit rate) {
 
   /** Returns this attempt sending {@code key}. */
   Attempt keyed(ApiKey key) {
@@ -46,6 +50,13 @@ public record Attempt(
         leg,
         here,
         answer);
+  }
+
+  /** Returns this attempt holding {@code rate}, which hears its refusals too. */
+  Attempt limitedBy(RateLimiter.Permit rate) {
+    Attempt a = heardBy(rate);
+    return new Attempt(
+        a.number, a.here, a.target, a.leg, a.overrides, a.tenant, a.answer, a.permit, rate);
   }
 
   /** Returns this attempt not sent on the blocking caller's thread (its permit came later). */
@@ -64,6 +75,6 @@ public record Attempt(
   }
 
   private Attempt with(Overrides o, Leg l, boolean onCaller, ChatCompletion a) {
-    return new Attempt(number, onCaller, target, l, o, tenant, a, permit);
+    return new Attempt(number, onCaller, target, l, o, tenant, a, permit, rate);
   }
 }

@@ -30,6 +30,6 @@ public final class Limiting implements Interceptor {
             next.proceed(
                 sending.at(
                     (!a.here() || Thread.currentThread() == asking ? a : a.elsewhere())
-                        .heardBy(permit))));
+                        .limitedBy(permit))));
   }
 }

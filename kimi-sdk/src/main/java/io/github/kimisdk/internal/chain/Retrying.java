@@ -78,7 +78,7 @@ public final class Retrying implements Interceptor {
     int t = c.legs() == null ? own : target;
     Leg leg = c.legs() == null ? null : c.legs().leg(t, c.request());
     Tenant tenant = t == own ? c.settings().tenant() : parts[t].tenant;
-    return s.at(new Attempt(n, here, t, leg, c.settings().overrides(), tenant, null, permit));
+    return s.at(new Attempt(n, here, t, leg, c.settings().overrides(), tenant, null, permit, null));
   }
 
   /** The course of a call that may fall back, which its retrier keeps; null for another. */

@@ -123,6 +123,8 @@ public final class RateLimiter {
   private int refusals;
   private boolean probing;
   private boolean probeOut;
+  // last looks of permits granted before a pause, waiting for the probe after it to end
+  private final List<Permit> looking = new ArrayList<>();
   private long timerAt = Long.MAX_VALUE;
   private int rejected;
 
@@ -665,6 +667,7 @@ public final class RateLimiter {
     if (p.slot && !defer) {
       giveBack(p);
     }
+    List<Permit> again = List.of();
     synchronized (this) {
       if (p.slot) {
         inFlight--;
@@ -678,6 +681,16 @@ public final class RateLimiter {
       } else if (failure == null && !probing) {
         refusals = 0;
       }
+      if (!looking.isEmpty()) {
+        looking.remove(p);
+        if (!probeOut && !looking.isEmpty()) {
+          again = new ArrayList<>(looking); // granted earlier than the queue: they look first
+          looking.clear();
+        }
+      }
+    }
+    for (Permit l : again) {
+      lastLook(l, l.look);
     }
     drain();
   }
@@ -695,17 +708,27 @@ public final class RateLimiter {
    */
   public CompletableFuture<Void> lastLook() {
     CompletableFuture<Void> ready = new CompletableFuture<>();
-    lastLook(ready);
+    lastLook(null, ready);
     return ready;
   }
 
-  private void lastLook(CompletableFuture<Void> ready) {
+  private void lastLook(Permit p, CompletableFuture<Void> ready) {
     if (ready.isDone()) {
       return; // withdrawn: the call was cancelled while it waited
     }
     long left;
     synchronized (this) {
       left = pausing ? pauseUntil - scheduler.nanoTime() : 0;
+      if (left <= 0 && p != null && probing && !p.probe) {
+        // after a pause one request goes first: this one, or it waits for the probe's outcome
+        if (probeOut) {
+          p.look = ready;
+          looking.add(p);
+          return;
+        }
+        p.probe = true;
+        probeOut = true;
+      }
     }
     if (left <= 0 && shared) {
       try {
@@ -728,7 +751,7 @@ public final class RateLimiter {
       ready.complete(null);
       return;
     }
-    scheduler.schedule(() -> lastLook(ready), Duration.ofNanos(left));
+    scheduler.schedule(() -> lastLook(p, ready), Duration.ofNanos(left));
   }
 
   /** Gives {@code p}'s concurrency lease back to the store (the user's, or this client's own). */
@@ -947,7 +970,8 @@ public final class RateLimiter {
    */
   public final class Permit implements AttemptObserver {
     private final boolean slot;
-    private final boolean probe;
+    private boolean probe; // guarded by the limiter: a permit granted before a pause may become one
+    private CompletableFuture<Void> look; // its last look waiting for the probe; guarded likewise
     private final String lease;
     private final int limit; // the concurrency limit it was granted under
     private final AtomicBoolean done = new AtomicBoolean();
@@ -974,6 +998,20 @@ public final class RateLimiter {
     @Override
     public boolean hearsRefusals() {
       return true;
+    }
+
+    /**
+     * The last look before this permit's attempt is sent: completes once neither this client nor,
+     * with a store of the user's, the account is paused, and, after a pause of this client, once
+     * this attempt may go as the one probe or the probe before it succeeded (see {@link
+     * RateLimiter#lastLook()}).
+     *
+     * @return completes when the attempt may be sent
+     */
+    public CompletableFuture<Void> lastLook() {
+      CompletableFuture<Void> ready = new CompletableFuture<>();
+      RateLimiter.this.lastLook(this, ready);
+      return ready;
     }
 
     /** Holds grants and give-backs while a possible refusal's body is read (see {@link #heard}). */

@@ -163,6 +163,65 @@ class RateLimiterTest {
     b.join().finish(null);
   }
 
+  /**
+   * A permit granted before a pause whose attempt reaches its last look after the pause: it goes as
+   * the one probe, or waits for the probe's outcome; it never goes beside the probe (a storm of
+   * streaming callers on a busy machine sent two requests at a pause's end before).
+   */
+  @Test
+  void aPermitGrantedBeforeAPauseAndSentAfterItGoesAsTheOneProbeOrWaitsForIt() {
+    RateLimiter l = limiter(RateLimit.builder().maxConcurrency(10).build());
+    RateLimiter.Permit a = l.acquire("m", 0, true).join();
+    RateLimiter.Permit b = l.acquire("m", 0, true).join(); // its send is late: a slow machine
+    RateLimiter.Permit c = l.acquire("m", 0, true).join(); // later still
+    a.finish(rateLimited(Duration.ofSeconds(2), "max RPM: 100"));
+    CompletableFuture<RateLimiter.Permit> queued = l.acquire("m", 0, true);
+    CompletableFuture<Void> lookB = b.lastLook();
+    assertThat(lookB).as("not sent into the pause").isNotDone();
+
+    time.advance(Duration.ofSeconds(2));
+    assertThat(lookB.isDone() ^ queued.isDone()).as("one request goes first").isTrue();
+    CompletableFuture<Void> lookC = c.lastLook();
+    assertThat(lookC).as("waits for the probe's outcome").isNotDone();
+
+    // the first probe refused again: a new pause, then one again
+    RateLimiter.Permit first = lookB.isDone() ? b : queued.join();
+    first.finish(rateLimited(Duration.ofSeconds(2), "max RPM: 100"));
+    assertThat(lookC).isNotDone();
+    time.advance(Duration.ofSeconds(2));
+    int out = (lookB.isDone() ? 1 : 0) + (queued.isDone() ? 1 : 0) + (lookC.isDone() ? 1 : 0);
+    assertThat(out).as("after the second pause, one more goes").isEqualTo(2);
+
+    // the second probe succeeds: the others follow at once
+    RateLimiter.Permit second = lookC.isDone() ? c : first == b ? queued.join() : b;
+    second.finish(null);
+    assertThat(lookB).isDone();
+    assertThat(queued).isDone();
+    assertThat(lookC).isDone();
+    for (RateLimiter.Permit p : List.of(b, c, queued.join())) {
+      p.finish(null); // a permit finishes once; the second is ignored
+    }
+    assertThat(l.acquire("m", 0, true)).as("no probe left out").isDone();
+  }
+
+  @Test
+  void aLastLookWaitingForTheProbeWhoseCallIsCancelledHoldsNothing() {
+    RateLimiter l = limiter(RateLimit.builder().maxConcurrency(2).build());
+    RateLimiter.Permit a = l.acquire("m", 0, true).join();
+    RateLimiter.Permit b = l.acquire("m", 0, true).join();
+    a.finish(rateLimited(Duration.ofSeconds(1), "max RPM: 100"));
+    time.advance(Duration.ofSeconds(1));
+    RateLimiter.Permit probe = l.acquire("m", 0, true).join();
+    CompletableFuture<Void> lookB = b.lastLook();
+    assertThat(lookB).isNotDone();
+    lookB.cancel(false);
+    b.finish(RateLimiter.CANCELLED);
+    probe.finish(null);
+    assertThat(l.acquire("m", 0, true)).as("the probe's slot is back").isDone();
+    assertThat(l.acquire("m", 0, true)).as("b's slot is back").isDone();
+    assertThat(l.acquire("m", 0, true)).as("two held: the limit").isNotDone();
+  }
+
   @Test
   void repeatedRefusalsWithoutRetryAfterDoubleThePause() {
     RateLimiter l = limiter(RateLimit.builder().maxConcurrency(10).build());
