@@ -58,11 +58,15 @@ public final class ApprovalRun {
     try {
       if (args.length == 0) {
         Path dir = Files.createTempDirectory("kimi-runs-");
-        out.println("== 1. The first program: the run starts and stops before the transfer ==");
-        int first = start(dir, env, out);
-        out.println();
-        out.println("== 2. A second program, later: it loads the run and a person approves ==");
-        return first != 0 ? first : decide(dir, true, env, out);
+        try {
+          out.println("== 1. The first program: the run starts and stops before the transfer ==");
+          int first = start(dir, env, out);
+          out.println();
+          out.println("== 2. A second program, later: it loads the run and a person approves ==");
+          return first != 0 ? first : decide(dir, true, env, out);
+        } finally {
+          ExampleSession.deleteTree(dir); // the demo's runs and key, gone with it
+        }
       }
       if (args.length == 2 && args[0].equals("start")) {
         return start(Path.of(args[1]), env, out);

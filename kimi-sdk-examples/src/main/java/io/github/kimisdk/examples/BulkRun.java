@@ -107,7 +107,7 @@ public final class BulkRun {
       throw new UncheckedIOException(e);
     } finally {
       if (kept == null) {
-        delete(state);
+        ExampleSession.deleteTree(state);
       }
     }
   }
@@ -201,16 +201,5 @@ public final class BulkRun {
         p.batches(),
         seconds);
     out.flush();
-  }
-
-  private static void delete(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temporary directory: the system cleans it in the end
-    }
   }
 }

@@ -56,11 +56,15 @@ public final class CrashResume {
     try {
       if (args.length == 0) {
         Path dir = Files.createTempDirectory("kimi-crash-");
-        out.println("== 1. The run dies after the first transfer, before its result is saved ==");
-        first(dir, false, env, out);
-        out.println();
-        out.println("== 2. Another process resumes it ==");
-        return resume(dir, env, out);
+        try {
+          out.println("== 1. The run dies after the first transfer, before its result is saved ==");
+          first(dir, false, env, out);
+          out.println();
+          out.println("== 2. Another process resumes it ==");
+          return resume(dir, env, out);
+        } finally {
+          ExampleSession.deleteTree(dir); // the demo's runs and key, gone with it
+        }
       }
       if (args.length == 2 && args[0].equals("crash")) {
         return first(Path.of(args[1]), true, env, out);

@@ -18,10 +18,12 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The client an example talks to: the real API when the environment holds a key, else a local
@@ -374,6 +376,21 @@ final class ExampleSession implements AutoCloseable {
   static void exit(int status) {
     if (status != 0) {
       System.exit(status);
+    }
+  }
+
+  /**
+   * Deletes a temporary directory an example made for itself, and all in it: a run's files and its
+   * key do not outlive the demo. A directory the user named is never given here.
+   */
+  static void deleteTree(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a temporary directory: the system cleans it in the end
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,8 +13,10 @@ class ApprovalRunTest {
 
   @Test
   void theRunPausesIsSavedAndASecondProgramApprovesTheTransferOnce() {
+    Set<Path> before = ExamplesTemp.made("kimi-runs-");
     Captured c = new Captured();
     assertThat(ApprovalRun.run(new String[0], Map.of(), c.out)).isZero();
+    assertThat(ExamplesTemp.made("kimi-runs-")).as("its runs and key are gone").isSubsetOf(before);
     assertThat(c.text())
         .contains("[approval] the run waits for a person:")
         .contains("transfer {\"to\":\"acct-7\",\"amount\":120} (this tool needs approval)")
