@@ -158,6 +158,7 @@ class SharedBudgetTest {
     c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     c.add("-Xmx512m");
     c.add("-XX:TieredStopAtLevel=1");
+    c.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")); // the build's, not /tmp
     c.add("-cp");
     c.add(System.getProperty("java.class.path"));
     c.add(mainClass);

@@ -54,7 +54,8 @@ abstract class PageOnSpringTest {
   static void properties(DynamicPropertyRegistry registry) throws Exception {
     byte[] key = new byte[32];
     new java.security.SecureRandom().nextBytes(key);
-    Path runs = Files.createTempDirectory("kimi-ui-spring-runs");
+    // in the build's target/ (mvn clean takes it), not /tmp: each context keeps a sealed run there
+    Path runs = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "runs-");
     registry.add("spring.ai.kimi.api-key", () -> "sk-test");
     registry.add("spring.ai.kimi.base-url", KIMI::baseUrl);
     registry.add("payments.key", () -> Base64.getEncoder().encodeToString(key));
