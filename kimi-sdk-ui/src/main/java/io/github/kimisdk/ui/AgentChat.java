@@ -387,16 +387,23 @@ public final class AgentChat {
       executor.execute(
           () -> {
             ContextPropagator.Scope scope = caller.restore();
+            RunResult.Taken late = null;
             try {
               RunResult r = go.get();
-              parts.end(r);
+              if (r instanceof RunResult.Taken t && !parts.handBack()) {
+                late = t; // the request answered with the stream already: it follows the run
+              } else {
+                parts.end(r);
+              }
               outcome.complete(r);
             } catch (RuntimeException | Error e) {
               parts.fail(e);
               outcome.complete(e);
             } finally {
               writers.remove(runId, parts);
-              if (slot.log.ended()) {
+              if (late != null) {
+                follow(slot, runId, parts.written(), late.until()); // it ends the slot
+              } else if (slot.log.ended()) {
                 slot.end();
               }
               scope.close();
@@ -415,10 +422,12 @@ public final class AgentChat {
       CompletableFuture.anyOf(parts.claimed, outcome)
           .get(claimWait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      return null; // the store is slow to claim: the stream waits for the run
+      // the store is slow to claim: the stream waits for the run, unless the drive has just found
+      // it taken, and this request answers for that
+      return parts.handOff() ? null : outcome.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return null;
+      return parts.handOff() ? null : outcome.join();
     } catch (ExecutionException e) {
       throw new AssertionError(e);
     }

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One drive of a run written as its assistant message's parts, from the agent's events as they
@@ -42,6 +43,31 @@ final class RunParts {
 
   /** Completes when the run is claimed (never when the drive ends without claiming it). */
   final CompletableFuture<Boolean> claimed = new CompletableFuture<>();
+
+  // Who answers for a drive that finds its run taken: the request, while it still waits for the
+  // claim (a 409, or following the run), or the drive, once the request answered with the stream.
+  private final AtomicBoolean answered = new AtomicBoolean();
+
+  /**
+   * The request stops waiting for the claim and answers with the stream: true, unless the drive
+   * ended first without a claim, whose outcome the request then answers itself.
+   */
+  boolean handOff() {
+    return answered.compareAndSet(false, true);
+  }
+
+  /**
+   * The drive found its run taken: true while the request still waits, which then answers for it;
+   * false once the request answered with the stream, which the drive must then end or follow.
+   */
+  boolean handBack() {
+    return answered.compareAndSet(false, true);
+  }
+
+  /** The keys of the parts the log holds, shared with whoever writes it next. */
+  Set<String> written() {
+    return written;
+  }
 
   /**
    * Starts the writer.
@@ -183,7 +209,9 @@ final class RunParts {
                   + " was run"));
       reason = "error";
     } else {
-      return; // taken by another worker: nothing of this drive is written
+      // taken by another worker: nothing of this drive is written; whoever answered the request
+      // follows the run (AgentChat.start and awaitClaim hand a taken run to one of them)
+      return;
     }
     if (stepOpen) {
       log.single(Parts.finishStep());

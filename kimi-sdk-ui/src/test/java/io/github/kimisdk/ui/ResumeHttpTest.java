@@ -7,8 +7,10 @@ import static io.github.kimisdk.ui.ChatRig.types;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.agents.Claim;
 import io.github.kimisdk.agents.RunState;
 import io.github.kimisdk.agents.RunStore;
+import io.github.kimisdk.agents.RunSummary;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
@@ -20,6 +22,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -156,6 +159,108 @@ class ResumeHttpTest {
       assertThat(a.bank.requests() + b.bank.requests()).isEqualTo(1);
       assertThat(a.chat.agent().load("chat-t.1").orElseThrow().status())
           .isEqualTo(RunState.Status.ANSWERED);
+    }
+  }
+
+  /**
+   * A store shared with the instance that drives the run, whose claims wait until the test says so:
+   * a store slow to claim, as a busy database is.
+   */
+  static final class SlowClaims implements RunStore {
+    final RunStore store;
+    final CountDownLatch go;
+    final List<Claim> claims = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    SlowClaims(RunStore store, CountDownLatch go) {
+      this.store = store;
+      this.go = go;
+    }
+
+    @Override
+    public Claim claim(String runId, String owner, Instant now, Instant until) {
+      try {
+        if (!go.await(1, TimeUnit.MINUTES)) {
+          throw new IllegalStateException("the test never let the claim go");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      Claim c = store.claim(runId, owner, now, until);
+      claims.add(c);
+      return c;
+    }
+
+    @Override
+    public boolean renew(Claim.Held claim, Instant until) {
+      return store.renew(claim, until);
+    }
+
+    @Override
+    public void release(Claim.Held claim) {
+      store.release(claim);
+    }
+
+    @Override
+    public void put(Claim.Held claim, String key, byte[] value) {
+      store.put(claim, key, value);
+    }
+
+    @Override
+    public byte[] get(String runId, String key) {
+      return store.get(runId, key);
+    }
+
+    @Override
+    public void putState(Claim.Held claim, byte[] state, RunSummary summary) {
+      store.putState(claim, state, summary);
+    }
+  }
+
+  @Test
+  void aStreamAnsweredBeforeItsClaimThatFindsTheRunTakenFollowsItToItsEnd(
+      FakeKimiServer fake, KimiClient kimi) throws Exception {
+    fake.enqueue(slowReply("kimi-k3", PIECES, Duration.ofMillis(400)));
+    RunStore shared = RunStore.inMemory();
+    CountDownLatch claimsGo = new CountDownLatch(1);
+    SlowClaims slow = new SlowClaims(shared, claimsGo);
+    try (ChatRig a = new ChatRig(kimi, shared, x -> x);
+        ChatRig b =
+            new ChatRig(
+                kimi,
+                slow,
+                x -> x,
+                c ->
+                    c.claimWait(Duration.ofMillis(50))
+                        .follow(Duration.ofMillis(50), Duration.ofMinutes(2)))) {
+      HttpResponse<InputStream> onA =
+          a.open(a.postRequest(ChatRig.ask("chat-w", JsonArray.of(), "Limits?")), ALICE);
+      ChatRig.Sse.read(onA.body(), ps -> types(ps).contains("text-delta"));
+
+      // B resumes the run it finds running; its claim waits in the store past B's claim wait, so
+      // B answers with the stream first, and only then finds the run taken by A
+      HttpRequest.Builder get =
+          HttpRequest.newBuilder(URI.create(b.base() + "/chat-w/stream")).GET();
+      HttpResponse<InputStream> onB = b.open(get, ALICE);
+      assertThat(onB.statusCode()).isEqualTo(200);
+      claimsGo.countDown();
+
+      // the stream follows A's run to its end (it used to stay open, with nothing more, forever)
+      CompletableFuture<List<JsonObject>> read =
+          CompletableFuture.supplyAsync(() -> ChatRig.Sse.read(onB.body(), ps -> false));
+      List<JsonObject> parts = read.get(1, TimeUnit.MINUTES);
+      assertThat(types(parts))
+          .containsSubsequence("text-start", "text-delta", "text-end")
+          .endsWith("finish", "[DONE]");
+      assertThat(text(parts, "text")).isEqualTo(whole());
+      assertThat(first(parts, "finish").get("messageMetadata").get("status").asString())
+          .isEqualTo("answered");
+      assertThat(fake.requestCount()).as("B drove nothing: A did").isEqualTo(1);
+      assertThat(slow.claims)
+          .as("B's claim found the run A drives (A had not answered yet)")
+          .first()
+          .isInstanceOf(Claim.Taken.class);
+      onA.body().close();
     }
   }
 
