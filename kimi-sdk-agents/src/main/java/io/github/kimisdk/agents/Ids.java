@@ -144,9 +144,25 @@ final class Ids {
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   static String sha256(String text) {
+    return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  // A digest in its initial state, never used itself: each digest is a clone of it. A clone costs
+  // a copy of its state; a lookup through the providers (MessageDigest.getInstance) cost a tool
+  // call's idempotency key about a third of its thread's time (ToolLoopCost's profile).
+  private static final MessageDigest SHA_256 = newSha256();
+
+  private static MessageDigest sha256() {
     try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(d.digest(text.getBytes(StandardCharsets.UTF_8)));
+      return (MessageDigest) SHA_256.clone();
+    } catch (CloneNotSupportedException e) {
+      return newSha256(); // a provider whose digest cannot be cloned
+    }
+  }
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new AssertionError("every JDK has SHA-256", e);
     }

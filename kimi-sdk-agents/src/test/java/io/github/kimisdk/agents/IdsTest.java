@@ -1,0 +1,81 @@
+package io.github.kimisdk.agents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The digests and keys a run derives: the SHA-256 test vectors, and the same from any thread. */
+class IdsTest {
+
+  @Test
+  void sha256GivesTheStandardsVectors() {
+    // FIPS 180-2's examples, and the empty string
+    assertThat(Ids.sha256(""))
+        .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assertThat(Ids.sha256("abc"))
+        .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assertThat(Ids.sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))
+        .isEqualTo("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    // UTF-8, as a call's arguments are digested
+    assertThat(Ids.sha256("\u00e9")).isEqualTo(Ids.sha256(new String("\u00e9")));
+  }
+
+  @Test
+  void digestsFromManyThreadsAtOnceAreEachTheirInputsAlone() throws Exception {
+    Random seeds = new Random(20261129L);
+    List<String> inputs = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      StringBuilder b = new StringBuilder();
+      int n = seeds.nextInt(300);
+      for (int j = 0; j < n; j++) {
+        b.append((char) (' ' + seeds.nextInt(0x2500)));
+      }
+      inputs.add(b.toString());
+    }
+    List<String> expected = new ArrayList<>();
+    for (String s : inputs) {
+      expected.add(Ids.sha256(s));
+    }
+    assertThat(expected).doesNotHaveDuplicates();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Boolean>> all = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int offset = t;
+        Callable<Boolean> digests =
+            () -> {
+              for (int k = 0; k < 2_000; k++) {
+                int i = (k * 7 + offset) % inputs.size();
+                if (!Ids.sha256(inputs.get(i)).equals(expected.get(i))) {
+                  return false;
+                }
+              }
+              return true;
+            };
+        all.add(pool.submit(digests));
+      }
+      for (Future<Boolean> f : all) {
+        assertThat(f.get(1, TimeUnit.MINUTES)).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void anIdempotencyKeyIsItsRunsStepsAndPlacesAlone() {
+    String key = Ids.idempotencyKey(null, "run-1", 3, 0);
+    assertThat(key).startsWith("kimi-").hasSize(45);
+    assertThat(key).isEqualTo("kimi-" + Ids.sha256("run-1\u00003\u00000").substring(0, 40));
+    assertThat(Ids.idempotencyKey(null, "run-1", 3, 1)).isNotEqualTo(key);
+    assertThat(Ids.idempotencyKey("i", "run-1", 3, 0)).isNotEqualTo(key);
+  }
+}
