@@ -381,6 +381,17 @@ class MultiProcessTest {
         Attempt lost = tries.get(n);
         Attempt again = tries.get(n + 1);
         Kill k = killAfter(kills, lost.worker(), lost.at(), again.at());
+        if (k != null && again.attempt() > lost.attempt() + 1) {
+          // attempts between the two were lost too, to later kills, without a line of theirs (a
+          // worker killed as it began one): each kill's wait is counted, the first's at most up to
+          // the last kill, the last's from it to the attempt that began again
+          Kill last = lastKill(kills, k.at(), again.at());
+          if (last != k) {
+            long upTo = running(k, last.at(), kills, readies);
+            out.add(new long[] {last.at() - k.at(), Math.max(0, last.at() - upTo)});
+            k = last;
+          }
+        }
         // an attempt lost without a kill (its worker too slow to heartbeat) counts from its start
         long from = k == null ? lost.at() : k.at();
         long running = k == null ? from : running(k, again.at(), kills, readies);
@@ -470,6 +481,17 @@ class MultiProcessTest {
       }
     }
     return best == Long.MAX_VALUE ? k.at() : best;
+  }
+
+  /** The last kill of any worker between {@code from} and {@code to}; null if none. */
+  static Kill lastKill(List<Kill> kills, long from, long to) {
+    Kill last = null;
+    for (Kill k : kills) {
+      if (k.at() >= from && k.at() <= to && (last == null || k.at() >= last.at())) {
+        last = k;
+      }
+    }
+    return last;
   }
 
   /** The first kill of {@code worker} (any, for -1) between {@code from} and {@code to}. */
