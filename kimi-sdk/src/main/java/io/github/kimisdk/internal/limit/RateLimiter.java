@@ -718,6 +718,12 @@ public final class RateLimiter {
     }
     long left;
     synchronized (this) {
+      if (p != null && p.done.get()) {
+        // its call ended (cancelled on another thread) before this look: it sends nothing, and
+        // must not become the probe, whose end no one would then report
+        ready.complete(null);
+        return;
+      }
       left = pausing ? pauseUntil - scheduler.nanoTime() : 0;
       if (left <= 0 && p != null && probing && !p.probe) {
         // after a pause one request goes first: this one, or it waits for the probe's outcome

@@ -223,6 +223,25 @@ class RateLimiterTest {
   }
 
   @Test
+  void aLastLookTakenAfterItsCallEndedLeavesTheProbeToAnother() {
+    // a call cancelled on another thread while its attempt took its last look: the permit is
+    // finished first, the look runs after; it must not become the probe, or no probe would ever
+    // end and every later call of the client would wait for good
+    RateLimiter l = limiter(RateLimit.builder().maxConcurrency(3).build());
+    RateLimiter.Permit a = l.acquire("m", 0, true).join();
+    RateLimiter.Permit b = l.acquire("m", 0, true).join();
+    a.finish(rateLimited(Duration.ofSeconds(1), "max RPM: 100"));
+    time.advance(Duration.ofSeconds(1));
+    b.finish(RateLimiter.CANCELLED);
+    CompletableFuture<Void> late = b.lastLook();
+    assertThat(late).as("a look of a finished permit holds no one").isDone();
+    CompletableFuture<RateLimiter.Permit> next = l.acquire("m", 0, true);
+    assertThat(next).as("the next call goes as the probe").isDone();
+    next.join().finish(null);
+    assertThat(l.acquire("m", 0, true)).as("and after it, the others").isDone();
+  }
+
+  @Test
   void repeatedRefusalsWithoutRetryAfterDoubleThePause() {
     RateLimiter l = limiter(RateLimit.builder().maxConcurrency(10).build());
     l.acquire("m", 0, true).join().finish(overloaded());
