@@ -10,7 +10,6 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Claim;
 import io.github.kimisdk.agents.RunState;
 import io.github.kimisdk.agents.RunStore;
-import io.github.kimisdk.agents.RunSummary;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
@@ -22,7 +21,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -166,55 +164,28 @@ class ResumeHttpTest {
    * A store shared with the instance that drives the run, whose claims wait until the test says so:
    * a store slow to claim, as a busy database is.
    */
-  static final class SlowClaims implements RunStore {
-    final RunStore store;
-    final CountDownLatch go;
-    final List<Claim> claims = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    SlowClaims(RunStore store, CountDownLatch go) {
-      this.store = store;
-      this.go = go;
-    }
-
-    @Override
-    public Claim claim(String runId, String owner, Instant now, Instant until) {
-      try {
-        if (!go.await(1, TimeUnit.MINUTES)) {
-          throw new IllegalStateException("the test never let the claim go");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      Claim c = store.claim(runId, owner, now, until);
-      claims.add(c);
-      return c;
-    }
-
-    @Override
-    public boolean renew(Claim.Held claim, Instant until) {
-      return store.renew(claim, until);
-    }
-
-    @Override
-    public void release(Claim.Held claim) {
-      store.release(claim);
-    }
-
-    @Override
-    public void put(Claim.Held claim, String key, byte[] value) {
-      store.put(claim, key, value);
-    }
-
-    @Override
-    public byte[] get(String runId, String key) {
-      return store.get(runId, key);
-    }
-
-    @Override
-    public void putState(Claim.Held claim, byte[] state, RunSummary summary) {
-      store.putState(claim, state, summary);
-    }
+  static RunStore slowToClaim(RunStore store, CountDownLatch go, List<Claim> claims) {
+    // a proxy, not a class forwarding each operation (kimi-sdk-agents' ForwardingRunStore is in
+    // that module's package, which these tests, on the module path, cannot share)
+    return (RunStore)
+        java.lang.reflect.Proxy.newProxyInstance(
+            RunStore.class.getClassLoader(),
+            new Class<?>[] {RunStore.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("claim") && !go.await(1, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the test never let the claim go");
+              }
+              Object out;
+              try {
+                out = method.invoke(store, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              }
+              if (out instanceof Claim c) {
+                claims.add(c);
+              }
+              return out;
+            });
   }
 
   @Test
@@ -223,7 +194,8 @@ class ResumeHttpTest {
     fake.enqueue(slowReply("kimi-k3", PIECES, Duration.ofMillis(400)));
     RunStore shared = RunStore.inMemory();
     CountDownLatch claimsGo = new CountDownLatch(1);
-    SlowClaims slow = new SlowClaims(shared, claimsGo);
+    List<Claim> claims = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RunStore slow = slowToClaim(shared, claimsGo, claims);
     try (ChatRig a = new ChatRig(kimi, shared, x -> x);
         ChatRig b =
             new ChatRig(
@@ -256,7 +228,7 @@ class ResumeHttpTest {
       assertThat(first(parts, "finish").get("messageMetadata").get("status").asString())
           .isEqualTo("answered");
       assertThat(fake.requestCount()).as("B drove nothing: A did").isEqualTo(1);
-      assertThat(slow.claims)
+      assertThat(claims)
           .as("B's claim found the run A drives (A had not answered yet)")
           .first()
           .isInstanceOf(Claim.Taken.class);
