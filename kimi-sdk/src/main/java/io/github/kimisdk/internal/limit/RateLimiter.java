@@ -785,6 +785,11 @@ public final class RateLimiter {
       synchronized (this) {
         reading++;
       }
+      if (p.done.get()) {
+        // its call ended (cancelled while the headers came, on the transport's thread) before it
+        // heard them: no end will judge this body, so nothing waits for it
+        read(p);
+      }
     }
   }
 

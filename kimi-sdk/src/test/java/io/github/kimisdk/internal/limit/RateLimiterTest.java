@@ -3,6 +3,7 @@ package io.github.kimisdk.internal.limit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.ResponseMetadata;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.ApiError;
 import io.github.kimisdk.errors.EngineOverloadedException;
@@ -13,6 +14,7 @@ import io.github.kimisdk.internal.client.ManualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -239,6 +241,24 @@ class RateLimiterTest {
     assertThat(next).as("the next call goes as the probe").isDone();
     next.join().finish(null);
     assertThat(l.acquire("m", 0, true)).as("and after it, the others").isDone();
+  }
+
+  @Test
+  void headersHeardAfterTheirCallEndedHoldNoGrant() {
+    // a stream cancelled while its response's headers came: the permit is finished first, and the
+    // transport's thread tells it the headers after. Nothing will judge that body, so it must not
+    // hold the grants that wait for a refusal's body to be judged (every later call waited for
+    // good)
+    RateLimiter l = limiter(RateLimit.builder().maxConcurrency(3).build());
+    RateLimiter.Permit a = l.acquire("m", 0, true).join();
+    a.finish(RateLimiter.CANCELLED);
+    a.headers(1, new ResponseMetadata(503, Map.of()), 0);
+    CompletableFuture<RateLimiter.Permit> next = l.acquire("m", 0, true);
+    assertThat(next).as("the next call is granted").isDone();
+    next.join().finish(null);
+    RateLimiter.Permit b = l.acquire("m", 0, true).join();
+    b.headers(1, new ResponseMetadata(503, Map.of()), 0);
+    assertThat(l.acquire("m", 0, true)).as("a live call's refusal being read holds").isNotDone();
   }
 
   @Test
