@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
+import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -59,10 +60,12 @@ class CancelledRefusalsHttpTest {
           .rateLimit(RateLimit.builder().maxConcurrency(CANCELLED_PER_ROUND).build())
           .build();
   private final ExecutorService cancellers = Executors.newFixedThreadPool(2);
+  private final ExecutorService waiting = Executors.newSingleThreadExecutor();
 
   @AfterEach
   void close() {
     cancellers.shutdownNow();
+    waiting.shutdownNow();
     kimi.close();
     server.close();
   }
@@ -101,34 +104,15 @@ class CancelledRefusalsHttpTest {
                   public void onComplete() {}
                 });
       }
-      CompletableFuture<Void> served = new CompletableFuture<>();
-      kimi.stream(ChatRequest.of("kimi-k2.6", "id=" + ++ids))
-          .subscribe(
-              new Flow.Subscriber<ChatCompletionChunk>() {
-                @Override
-                public void onSubscribe(Flow.Subscription s) {
-                  s.request(Long.MAX_VALUE);
-                }
-
-                @Override
-                public void onNext(ChatCompletionChunk c) {}
-
-                @Override
-                public void onError(Throwable t) {
-                  served.completeExceptionally(t);
-                }
-
-                @Override
-                public void onComplete() {
-                  served.complete(null);
-                }
-              });
+      ChatRequest next = ChatRequest.of("kimi-k2.6", "id=" + ++ids);
+      CompletableFuture<ChatCompletion> served =
+          CompletableFuture.supplyAsync(() -> kimi.stream(next).toCompletion(), waiting);
       try {
         served.get(30, TimeUnit.SECONDS);
       } catch (TimeoutException stalled) {
         throw new AssertionError("round " + round + ": the client stopped sending", stalled);
       }
-      assertThat(served).as("round %d", round).isCompleted();
+      assertThat(served.join().text()).as("round %d", round).isEqualTo("x");
     }
   }
 }
