@@ -78,6 +78,7 @@ class BudgetFleetTest {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx256m");
+      command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
       command.add("-cp");
       command.add(System.getProperty("java.class.path"));
       command.add(BudgetFleetClient.class.getName());

@@ -38,6 +38,8 @@ class Boot4StarterOnBoot3Test {
     Process app =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
                 "-cp",
                 String.join(File.pathSeparator, classPath),
                 Boot4StarterApplication.class.getName(),
