@@ -14,6 +14,8 @@ import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.TokenUsage;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.mockito.InOrder;
 
 /**
@@ -22,7 +24,14 @@ import org.mockito.InOrder;
  * against {@link KitServer}. The kit leaves the order of tool callbacks to the provider: here
  * reasoning first (a thinking model reasons before it calls), then each call's argument fragments
  * and its completion, call by call. The switches and their reasons are in the module's README.
+ *
+ * <p>The kit's cases run concurrently (this class and {@link
+ * KimiStreamingChatModelFallbackKitTest}, which inherits the mode): each builds its own models and
+ * handlers, the fake answers each request by its content alone, and {@code
+ * should_cancel_streaming}'s fixed 30 s per model then overlap instead of adding up
+ * (junit-platform.properties).
  */
+@Execution(ExecutionMode.CONCURRENT)
 class KimiStreamingChatModelKitTest extends AbstractStreamingChatModelIT {
 
   final KitServer kit = kit();
