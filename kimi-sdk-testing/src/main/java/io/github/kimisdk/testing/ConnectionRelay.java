@@ -68,6 +68,16 @@ final class ConnectionRelay implements AutoCloseable {
     return closedByServer.get();
   }
 
+  /** Tells whether the connection whose server side is {@code backendPort} is still open. */
+  boolean linkOpen(int backendPort) {
+    for (Link l : open) {
+      if (l.backendPort == backendPort) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Counts open connections on which no exchange is in progress (kept alive for reuse). */
   int idle() {
     int n = 0;

@@ -1770,15 +1770,15 @@ public final class FakeKimiServer implements AutoCloseable {
   private void send(HttpExchange exchange, FakeResponse response, Runnable answered)
       throws IOException {
     Duration delay = latency;
-    if (!delay.isZero() && !pause(delay)) {
+    if (!delay.isZero() && !pause(exchange, delay)) {
       return;
     }
-    if (!response.headersDelay().isZero() && !pause(response.headersDelay())) {
+    if (!response.headersDelay().isZero() && !pause(exchange, response.headersDelay())) {
       return;
     }
     List<FakeResponse.Part> parts = response.parts();
     if (response.streamed() && !parts.isEmpty() && parts.get(0).bytes() == FakeResponse.DROP) {
-      if (!parts.get(0).pauseBefore().isZero() && !pause(parts.get(0).pauseBefore())) {
+      if (!parts.get(0).pauseBefore().isZero() && !pause(exchange, parts.get(0).pauseBefore())) {
         return;
       }
       throw new Dropped();
@@ -1803,7 +1803,7 @@ public final class FakeKimiServer implements AutoCloseable {
       exchange.sendResponseHeaders(response.status(), 0);
       out.flush();
       for (FakeResponse.Part p : parts) {
-        if (!p.pauseBefore().isZero() && !pause(p.pauseBefore())) {
+        if (!p.pauseBefore().isZero() && !pause(exchange, p.pauseBefore())) {
           return;
         }
         if (p.bytes() == FakeResponse.DROP) {
@@ -1814,7 +1814,7 @@ public final class FakeKimiServer implements AutoCloseable {
       }
       if (response.holdOpen()) {
         byte[] ping = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
-        while (!closed && pause(Duration.ofMillis(20))) {
+        while (!closed && pause(exchange, Duration.ofMillis(20))) {
           out.write(ping);
           out.flush();
         }
@@ -1828,9 +1828,27 @@ public final class FakeKimiServer implements AutoCloseable {
     }
   }
 
-  private boolean pause(Duration d) {
+  /**
+   * Waits {@code d} before the next write to {@code exchange}; with connection tracking, only until
+   * the client has closed the connection, as the next write would then fail at once whenever it
+   * came (a stalled exchange whose client gave up is let go, not held to the end of its stall).
+   * Returns false if interrupted.
+   */
+  private boolean pause(HttpExchange exchange, Duration d) {
+    ConnectionRelay r = relay;
     try {
-      Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
+      if (r == null) {
+        Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
+        return true;
+      }
+      int port = exchange.getRemoteAddress().getPort();
+      long deadline = System.nanoTime() + d.toNanos();
+      synchronized (changes) {
+        for (long left = d.toNanos(); left > 0 && r.linkOpen(port); ) {
+          TimeUnit.NANOSECONDS.timedWait(changes, left);
+          left = deadline - System.nanoTime();
+        }
+      }
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
