@@ -1273,7 +1273,8 @@ public final class FakeKimiServer implements AutoCloseable {
    * Counts connections: clients then connect through a relay that records every connection, which
    * side closed it, and whether an exchange is in progress on it (see {@link #openConnections()}).
    * Call before {@link #start()}. It costs two threads per open connection, so it is off by
-   * default.
+   * default. With it, a scripted stall (a headers delay, a pause in a body) ends when the client
+   * closes the connection: the next write would fail whenever it came.
    *
    * <pre>{@code
    * FakeKimiServer server = new FakeKimiServer().trackConnections().start();

@@ -61,6 +61,38 @@ class FakeKimiServerConnectionsHttpTest {
     }
   }
 
+  /**
+   * A stall (before the headers, or before a stream's next event) lasts until the client closes the
+   * connection, not to the end of its scripted length: its next write would fail at once whenever
+   * it came. The stalls here are a minute; the waits for the exchange to end are 10 s.
+   */
+  @Test
+  void aStallEndsWhenItsClientClosesTheConnection() throws Exception {
+    try (FakeKimiServer server = new FakeKimiServer().trackConnections().start()) {
+      server.enqueue(FakeResponse.json("{}").withHeadersDelay(Duration.ofMinutes(1)));
+      server.enqueue(
+          FakeResponse.sse().data("{}").pause(Duration.ofMinutes(1)).data("{}").done().build());
+      for (int i = 0; i < 2; i++) {
+        Socket s = connect(server);
+        s.getOutputStream()
+            .write(
+                ("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
+                    .getBytes(StandardCharsets.US_ASCII));
+        if (i == 1) {
+          assertThat(new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
+              .isEqualTo("HTTP/1.1 200");
+        }
+        await(server, () -> server.activeExchanges() == 1);
+        assertThat(server.awaitNoBusyConnections(Duration.ofMillis(100))).isFalse();
+        s.close();
+        assertThat(server.awaitNoBusyConnections(Duration.ofSeconds(10)))
+            .as("stall %d ended with its connection", i)
+            .isTrue();
+      }
+      assertThat(server.clientClosedConnections()).isEqualTo(2);
+    }
+  }
+
   @Test
   void anAbandonedStreamIsBusyUntilTheClientCloses() throws Exception {
     try (FakeKimiServer server = new FakeKimiServer().trackConnections().start()) {
