@@ -63,17 +63,7 @@ final class Watchdog {
   }
 
   /** A timeout of {@link #schedule}: when it is due, in order of scheduling among equals. */
-  private static final class Due implements Comparable<Due> {
-    final long at;
-    final long seq;
-    final Runnable task;
-
-    Due(long at, long seq, Runnable task) {
-      this.at = at;
-      this.seq = seq;
-      this.task = task;
-    }
-
+  private record Due(long at, long seq, Runnable task) implements Comparable<Due> {
     @Override
     public int compareTo(Due o) {
       int c = Long.signum(at - o.at); // System.nanoTime() values: compare their difference
