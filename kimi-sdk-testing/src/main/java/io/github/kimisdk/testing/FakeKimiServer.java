@@ -1804,8 +1804,11 @@ public final class FakeKimiServer implements AutoCloseable {
       exchange.sendResponseHeaders(response.status(), 0);
       out.flush();
       for (FakeResponse.Part p : parts) {
-        if (!p.pauseBefore().isZero() && !pause(exchange, p.pauseBefore())) {
-          return;
+        if (!p.pauseBefore().isZero()) {
+          if (!pause(exchange, p.pauseBefore())) {
+            return;
+          }
+          clientStayed(exchange);
         }
         if (p.bytes() == FakeResponse.DROP) {
           throw new Dropped();
@@ -1816,6 +1819,7 @@ public final class FakeKimiServer implements AutoCloseable {
       if (response.holdOpen()) {
         byte[] ping = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
         while (!closed && pause(exchange, Duration.ofMillis(20))) {
+          clientStayed(exchange);
           out.write(ping);
           out.flush();
         }
@@ -1826,6 +1830,18 @@ public final class FakeKimiServer implements AutoCloseable {
       disconnectCount.incrementAndGet();
       disconnects.release();
       throw clientGone;
+    }
+  }
+
+  /**
+   * With connection tracking, fails as the next write to {@code exchange} would if its client has
+   * closed the connection: a write right after the close may still land in the socket's buffer, and
+   * the stream would then end as if it had been read.
+   */
+  private void clientStayed(HttpExchange exchange) throws IOException {
+    ConnectionRelay r = relay;
+    if (r != null && !r.linkOpen(exchange.getRemoteAddress().getPort())) {
+      throw new IOException("the client closed the connection");
     }
   }
 
