@@ -7,6 +7,7 @@ import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.host.ServedBy;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
@@ -58,6 +59,10 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
   private Throwable abortedBefore;
   private Consumer<Throwable> failed;
   private boolean told;
+  // Guarded by this: the body of an answer that is no event stream, once its headers came, which
+  // an abort or a cancel fails (see AttemptBody); whether cancel came before any headers.
+  private AttemptBody<Flow.Publisher<T>> answer;
+  private boolean givenUp;
 
   HttpStreamAttempt(
       Function<
@@ -108,7 +113,7 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
     exchange = sent;
     boolean abandon;
     synchronized (this) {
-      abandon = abortedBefore != null; // aborted while it was being sent
+      abandon = abortedBefore != null || givenUp; // aborted or cancelled while it was being sent
     }
     if (abandon) {
       sent.cancel(true);
@@ -170,8 +175,8 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
       return; // aborted before it was sent: told already
     }
     synchronized (this) {
-      if (abortedBefore != null) {
-        return; // aborted between the two: told by the abort
+      if (abortedBefore != null || givenUp) {
+        return; // aborted (told by the abort) or cancelled between the two
       }
       sending = Thread.currentThread();
     }
@@ -225,28 +230,32 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
     return info -> {
       ResponseMetadata md = ResponseMetadata.of(info.statusCode(), info.headers(), target);
       synchronized (this) {
-        if (abortedBefore != null) {
-          // aborted before its headers came: nothing of the answer reaches anyone, and the
-          // connection is given up at once rather than read to its end
-          return new Refused<>();
+        if (abortedBefore != null || givenUp) {
+          // aborted or cancelled before its headers came: nothing of the answer reaches anyone,
+          // and the connection is given up at once rather than read to its end
+          return AttemptBody.refused();
         }
       }
       log.headers(md);
       metadata = md;
       Body<T> b = body.apply(md);
       SseSubscriber<T> s = b.sse();
-      if (s != null) {
-        synchronized (this) {
-          if (abortedBefore != null) {
-            return new Refused<>(); // aborted while its body was being chosen
-          }
-          sse = s;
+      AttemptBody<Flow.Publisher<T>> other =
+          s == null ? new AttemptBody<>(b.subscriber(), null) : null;
+      synchronized (this) {
+        if (abortedBefore != null || givenUp) {
+          return AttemptBody.refused(); // aborted or cancelled while its body was being chosen
         }
-        // Subscribe here, on the thread that read the headers: waiting for the response future
-        // instead costs a thread hand-over per call (sendAsync completes it on the common pool,
-        // a new thread per call on small machines).
-        s.publisher().subscribe(events);
+        sse = s;
+        answer = other;
       }
+      if (s == null) {
+        return other;
+      }
+      // Subscribe here, on the thread that read the headers: waiting for the response future
+      // instead costs a thread hand-over per call (sendAsync completes it on the common pool, a
+      // new thread per call on small machines).
+      s.publisher().subscribe(events);
       return b.subscriber();
     };
   }
@@ -264,19 +273,34 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
 
   /**
    * Abandons the exchange while no event stream has started (a started one is cancelled by its
-   * subscriber).
+   * subscriber): before its headers the exchange itself, after them the body of an answer that is
+   * no event stream ({@link AttemptBody} says why not the exchange).
    */
   @Override
   public void cancel() {
-    CompletableFuture<?> f = exchange;
-    if (f != null && sse == null) {
-      f.cancel(true);
-    }
+    AttemptBody<Flow.Publisher<T>> a;
     synchronized (this) {
-      if (sending != null && sse == null && !interrupted) {
-        interrupted = true;
-        sending.interrupt(); // send abandons the exchange when its thread is interrupted
+      if (sse != null) {
+        return;
       }
+      a = answer;
+      if (a == null) { // no headers yet: the exchange goes
+        givenUp = true; // an answer whose headers come later is refused unread
+        if (sending != null && !interrupted) {
+          interrupted = true;
+          sending.interrupt(); // send abandons the exchange when its thread is interrupted
+        }
+      } else {
+        told = true; // the body's failure, the cancel's doing, is nobody's news
+      }
+    }
+    if (a != null) {
+      a.abort(new CancellationException("the attempt was cancelled"));
+      return;
+    }
+    CompletableFuture<?> f = exchange;
+    if (f != null) {
+      f.cancel(true);
     }
   }
 
@@ -303,17 +327,20 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
   /**
    * Aborts the attempt with {@code cause}: a started event stream ends with it (its connection
    * closed); before that, the exchange is abandoned (the request aborted, the connection closed, an
-   * answer whose headers come later refused unread) and {@code cause} goes to the failure callback,
-   * once. No effect once the attempt failed or its stream ended.
+   * answer whose headers come later refused unread; an answer that is no event stream, its body
+   * failed) and {@code cause} goes to the failure callback, once. No effect once the attempt failed
+   * or its stream ended.
    *
    * @param cause why
    */
   @Override
   public void abort(Throwable cause) {
     SseSubscriber<T> s;
+    AttemptBody<Flow.Publisher<T>> a;
     Consumer<Throwable> f = null;
     synchronized (this) {
       s = sse;
+      a = answer;
       if (s == null) {
         if (abortedBefore != null || told) {
           return;
@@ -329,45 +356,23 @@ public final class HttpStreamAttempt<T> implements StreamAttempt<T> {
       s.abort(cause);
       return;
     }
-    CompletableFuture<?> x = exchange;
-    if (x != null) {
-      x.cancel(true); // HttpClient aborts the exchange and closes its connection
-    }
-    synchronized (this) {
-      if (sending != null && !interrupted) {
-        interrupted = true;
-        sending.interrupt(); // send abandons the exchange when its thread is interrupted
+    if (a != null) {
+      a.abort(cause); // the body fails; a blocking send returns with it
+    } else {
+      CompletableFuture<?> x = exchange;
+      if (x != null) {
+        x.cancel(true); // HttpClient aborts the exchange and closes its connection
+      }
+      synchronized (this) {
+        if (sending != null && !interrupted) {
+          interrupted = true;
+          sending.interrupt(); // send abandons the exchange when its thread is interrupted
+        }
       }
     }
     if (f != null) {
       f.accept(cause); // else told when the attempt starts
     }
-  }
-
-  /**
-   * The body of an answer that came after its attempt was aborted: its subscription is cancelled at
-   * once (the connection closed, nothing read), and the publisher it leaves refuses anyone.
-   */
-  private static final class Refused<T> implements HttpResponse.BodySubscriber<Flow.Publisher<T>> {
-    @Override
-    public java.util.concurrent.CompletionStage<Flow.Publisher<T>> getBody() {
-      return CompletableFuture.completedFuture(
-          subscriber -> io.github.kimisdk.base.flow.Relay.refuse(subscriber, "aborted"));
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-      subscription.cancel();
-    }
-
-    @Override
-    public void onNext(java.util.List<java.nio.ByteBuffer> item) {}
-
-    @Override
-    public void onError(Throwable throwable) {}
-
-    @Override
-    public void onComplete() {}
   }
 
   /**

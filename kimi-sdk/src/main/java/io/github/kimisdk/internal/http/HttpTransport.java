@@ -46,6 +46,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -788,15 +789,23 @@ public final class HttpTransport {
     // that future finds the attempt ended. Only a failure before any body (no connection, no
     // headers in time) still arrives through the JDK's future. The first of these ends it.
     AtomicBoolean once = new AtomicBoolean();
+    // the body once the headers came, or GIVEN_UP once the result was forced before them
+    AtomicReference<Object> answer = new AtomicReference<>();
     HttpResponse.BodyHandler<T> read =
-        info ->
-            new EndingBody<>(
-                heard.apply(info),
-                (value, error) -> {
-                  if (once.compareAndSet(false, true)) {
-                    ended(a, md[0], value, error, result);
-                  }
-                });
+        info -> {
+          AttemptBody<T> b =
+              new AttemptBody<>(
+                  heard.apply(info),
+                  (value, error) -> {
+                    if (once.compareAndSet(false, true)) {
+                      ended(a, md[0], value, error, result);
+                    }
+                  });
+          if (!answer.compareAndSet(null, b)) {
+            b.abort(new CancellationException("the attempt was given up")); // read nothing
+          }
+          return b;
+        };
     CompletableFuture<HttpResponse<T>> sent;
     try {
       sent = client().sendAsync(httpRequest, read);
@@ -812,12 +821,18 @@ public final class HttpTransport {
           }
         },
         failures);
-    // a cancel or a failure forced on the result (the client's close) abandons the exchange; the
-    // exchange's own outcome, decided above before the JDK's future completes, does not
+    // a cancel or a failure forced on the result (the client's close) abandons the exchange: its
+    // body once the headers came (see AttemptBody), else the exchange itself; the exchange's own
+    // outcome, decided above before the JDK's future completes, does not
     result.whenComplete(
         (r, e) -> {
           if (e != null && once.compareAndSet(false, true)) {
-            sent.cancel(true);
+            Object given = answer.getAndSet(GIVEN_UP);
+            if (given instanceof AttemptBody<?> b) {
+              b.abort(Futures.unwrap(e));
+            } else {
+              sent.cancel(true);
+            }
             a.ended(md[0], Futures.unwrap(e));
           }
         });
@@ -848,45 +863,6 @@ public final class HttpTransport {
     } else {
       a.ended(md, null);
       result.complete(value);
-    }
-  }
-
-  /**
-   * A body subscriber whose body stage runs {@code ended} first: the JDK's response future, and the
-   * exchange's end, follow it. Its body is one stage however often asked for.
-   */
-  private static final class EndingBody<T> implements BodySubscriber<T> {
-    private final BodySubscriber<T> body;
-    private final java.util.concurrent.CompletionStage<T> stage;
-
-    EndingBody(BodySubscriber<T> body, java.util.function.BiConsumer<T, Throwable> ended) {
-      this.body = body;
-      this.stage = body.getBody().whenComplete(ended);
-    }
-
-    @Override
-    public java.util.concurrent.CompletionStage<T> getBody() {
-      return stage;
-    }
-
-    @Override
-    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
-      body.onSubscribe(subscription);
-    }
-
-    @Override
-    public void onNext(java.util.List<java.nio.ByteBuffer> item) {
-      body.onNext(item);
-    }
-
-    @Override
-    public void onError(Throwable throwable) {
-      body.onError(throwable);
-    }
-
-    @Override
-    public void onComplete() {
-      body.onComplete();
     }
   }
 
@@ -1095,6 +1071,9 @@ public final class HttpTransport {
    * of the HTTP body, so the connection goes back to the pool rather than being closed.
    */
   static final Duration STREAM_LINGER = Duration.ofSeconds(2);
+
+  /** What an exchange forced to end before its headers holds in place of its body. */
+  private static final Object GIVEN_UP = new Object();
 
   /**
    * Chooses how a streaming attempt reads its response: an event stream parsed by {@code handler}
