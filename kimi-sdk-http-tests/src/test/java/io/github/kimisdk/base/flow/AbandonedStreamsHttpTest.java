@@ -58,7 +58,8 @@ class AbandonedStreamsHttpTest {
   }
 
   @Test
-  void forgottenStreamsGiveBackTheirConnectionsAndPermitsWithOneWarningEach() {
+  void forgottenStreamsGiveBackTheirConnectionsAndPermitsWithOneWarningEach()
+      throws InterruptedException {
     for (int i = 0; i < 3; i++) {
       server.enqueue(slowAnswer());
     }
@@ -86,6 +87,8 @@ class AbandonedStreamsHttpTest {
           .as("the permits are back")
           .isEqualTo("the fourth call got a permit");
     }
+    // the sweeper warns just after it released each stream
+    assertThat(log.await(3, Duration.ofSeconds(30))).as("three warnings").isTrue();
     assertThat(warnings).hasSize(3);
     assertThat(warnings)
         .allSatisfy(
