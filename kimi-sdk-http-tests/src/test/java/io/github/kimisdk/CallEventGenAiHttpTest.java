@@ -284,6 +284,31 @@ class CallEventGenAiHttpTest {
   }
 
   @Test
+  void eachCallOfAClientThatCallsSeveralPathsNamesItsOwnEndpoint(
+      FakeKimiServer server, FakeKimiExtension.Clients clients) throws Exception {
+    List<URI> named = new CopyOnWriteArrayList<>();
+    KimiClient kimi =
+        clients.build(
+            b ->
+                b.listener(
+                    new CallListener() {
+                      @Override
+                      public void onRequest(CallEvent.Request e) {
+                        named.add(e.call().endpoint());
+                      }
+                    }));
+    kimi.chat(ASKED);
+    kimi.models().list();
+    kimi.chat(ASKED);
+    kimi.chat(ASKED);
+    kimi.models().list();
+
+    URI chat = URI.create(server.baseUrl() + "/chat/completions");
+    URI models = URI.create(server.baseUrl() + "/models");
+    assertThat(named).containsExactly(chat, models, chat, chat, models);
+  }
+
+  @Test
   void callsThatAreNotChatsHaveNoRequestNorResponseIdOrModel(
       FakeKimiServer server, FakeKimiExtension.Clients clients) throws Exception {
     SpanAttributes span = new SpanAttributes();

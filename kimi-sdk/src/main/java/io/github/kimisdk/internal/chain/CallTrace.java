@@ -73,7 +73,7 @@ public final class CallTrace implements AttemptObserver {
    * @param path the path below the base URL; a query is dropped
    * @param estimate the estimated prompt tokens, or null
    * @param prices the client's prices, for the cost at the end
-   * @param base the client's base URL (no user info, no query)
+   * @param endpoint the URI of {@code path} below the client's base URL ({@link #endpoint})
    * @param sent a chat's request as sent, or null
    * @param id the call's one id ({@link Interception#nextId()}), which its interceptors see too
    * @param caller the caller's context, which the listeners hear every moment in
@@ -85,27 +85,32 @@ public final class CallTrace implements AttemptObserver {
       String path,
       Long estimate,
       PriceTable prices,
-      URI base,
+      URI endpoint,
       ChatRequest sent,
       long id,
       CallerContext caller) {
     this.listeners = listeners;
     this.caller = caller;
-    String p = pathOnly(path);
-    this.call = new CallEvent.Call(id, operation, model, p, endpoint(base, p), sent);
+    this.call = new CallEvent.Call(id, operation, model, pathOnly(path), endpoint, sent);
     this.estimate = estimate;
     this.prices = prices;
   }
 
-  /** The URI the transport calls for {@code path}, or its quoted form if the path is not legal. */
+  /**
+   * The URI the transport calls for {@code path} (its query dropped) below {@code base}, or, for a
+   * path that is not a legal one (which no call sends), that path quoted.
+   */
   static URI endpoint(URI base, String path) {
+    String p = pathOnly(path);
     try {
-      return URI.create(base + "/" + path);
+      return URI.create(base + "/" + p);
     } catch (IllegalArgumentException notLegal) {
       try {
-        return new URI(base.getScheme(), base.getAuthority(), base.getPath() + "/" + path, null);
-      } catch (URISyntaxException e) {
-        return base; // unreachable: the quoting constructor accepts any path below a valid base
+        // the path alone: URI's constructors that take the authority bracket one with a port
+        String quoted = new URI(null, null, p, null).getRawPath();
+        return quoted == null ? base : URI.create(base + "/" + quoted);
+      } catch (URISyntaxException | IllegalArgumentException e) {
+        return base;
       }
     }
   }
