@@ -41,12 +41,12 @@ final class Decisions {
    */
   Found find(PendingCall p, List<Decision> decisions, AgentTool tool) {
     boolean changed = false;
-    RunData.Recorded saved = d.turn.decisions.get(p.position());
+    RunData.Recorded saved = d.turn.decisions().get(p.position());
     if (saved != null) {
       String why = mismatch(saved.kind(), saved.tool(), saved.argumentsSha256(), saved.policy(), p);
       if (why != null) {
         run.tracing().emit(new RunEvent.AskedAgain(d.id, p.step(), p.position(), p.tool(), why));
-        d.turn.decisions.remove(p.position());
+        d.turn.withdraw(p.position());
         saved = null;
         changed = true;
       }
@@ -78,7 +78,7 @@ final class Decisions {
       } else {
         saved = record(dec, p, needed);
       }
-      d.turn.decisions.put(p.position(), saved);
+      d.turn.decide(p.position(), saved);
       changed = true;
     }
     if (saved == null) {
@@ -383,7 +383,7 @@ final class Decisions {
                 d.id, p.step(), p.position(), p.tool(), a.onExpiry(), a.expiresAfter(), now));
     int needed = needed(p, tool);
     if (a.onExpiry() == Approval.Expiry.REJECT) {
-      d.turn.decisions.remove(p.position());
+      d.turn.withdraw(p.position());
       String message = "Error: rejected: nobody approved the call within " + a.expiresAfter();
       keep(p, DecisionRecord.Action.EXPIRED, null, null, now, null, message, needed, null);
       return message;

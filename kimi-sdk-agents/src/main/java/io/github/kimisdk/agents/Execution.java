@@ -57,7 +57,7 @@ final class Execution {
     for (Turns.Job j : jobs) {
       boolean a =
           Subagents.of(j.tool()) != null
-              && !d.turn.children.containsKey(j.position())
+              && !d.turn.children().containsKey(j.position())
               && run.tree.engine.apart(j.tool().name());
       apart.add(a);
       apartCount += a ? 1 : 0;
@@ -68,7 +68,7 @@ final class Execution {
       Turns.Job j = jobs.get(i);
       Budget.Share share = apart.get(i) ? shares.next() : null;
       // a subagent's saved run leaves this run's data for its own thread, which alone drives it
-      RunData saved = Subagents.of(j.tool()) == null ? null : d.turn.children.remove(j.position());
+      RunData saved = Subagents.of(j.tool()) == null ? null : d.turn.release(j.position());
       tasks.add(
           () -> {
             // the caller's context (its MDC, its span) around the tool, its events and spans
@@ -100,7 +100,7 @@ final class Execution {
           }
         }
         if (done.result() != null) {
-          d.turn.results.put(pos, done.result());
+          d.turn.answer(pos, done.result());
         } else {
           waiting.put(pos, done.waiting());
         }

@@ -134,7 +134,7 @@ final class Loop {
     data.usage.forEach((m, u) -> usage.merge(m, u, Usage::plus));
     int steps = data.steps + data.childSteps;
     if (data.turn != null) {
-      for (RunData child : data.turn.children.values()) {
+      for (RunData child : data.turn.children().values()) {
         steps += used(child, usage);
       }
     }
@@ -266,7 +266,7 @@ final class Loop {
     List<ToolCall> calls = reply.toolCalls();
     for (int pos = 0; pos < calls.size(); pos++) {
       ToolCall call = calls.get(pos);
-      RunData.Result r = d.turn.results.get(pos);
+      RunData.Result r = d.turn.results().get(pos);
       d.messages.add(
           new ToolMessage(
               call.id() == null ? "" : call.id(),
@@ -274,7 +274,7 @@ final class Loop {
               r.content()));
     }
     // a subagent's run that ended before a crash kept this run from saving it folded in
-    for (RunData child : d.turn.children.values()) {
+    for (RunData child : d.turn.children().values()) {
       fold(child);
     }
     d.turn = null;

@@ -6,10 +6,12 @@ import io.github.kimisdk.chat.Usage;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -123,15 +125,64 @@ final class RunData {
   /**
    * The open turn of a run: a reply's calls, the results so far, the decisions recorded, and the
    * saved runs of its subagents that have not ended, by the position of the call that started each.
+   * The turn makes its own changes: the rooms that drive it (the loop, the turn's calls, the
+   * decisions, the execution, the tree, the saved form) read it through views and change it through
+   * these methods alone.
    */
   static final class OpenTurn {
     final int step;
-    final TreeMap<Integer, Result> results = new TreeMap<>();
-    final TreeMap<Integer, Recorded> decisions = new TreeMap<>();
-    final TreeMap<Integer, RunData> children = new TreeMap<>();
+    private final TreeMap<Integer, Result> results = new TreeMap<>();
+    private final TreeMap<Integer, Recorded> decisions = new TreeMap<>();
+    private final TreeMap<Integer, RunData> children = new TreeMap<>();
+    private final Map<Integer, Result> resultsView = Collections.unmodifiableMap(results);
+    private final Map<Integer, Recorded> decisionsView = Collections.unmodifiableMap(decisions);
+    private final Map<Integer, RunData> childrenView = Collections.unmodifiableMap(children);
 
     OpenTurn(int step) {
       this.step = step;
+    }
+
+    /** The results so far, by the call's position, in order. */
+    Map<Integer, Result> results() {
+      return resultsView;
+    }
+
+    /** The decisions recorded on calls that have not run, by the call's position, in order. */
+    Map<Integer, Recorded> decisions() {
+      return decisionsView;
+    }
+
+    /** The saved runs of the subagents that have not ended, by the position of their call. */
+    Map<Integer, RunData> children() {
+      return childrenView;
+    }
+
+    /** Gives the call at {@code position} its result (the model reads it when the turn closes). */
+    void answer(int position, Result result) {
+      results.put(position, Objects.requireNonNull(result, "result"));
+    }
+
+    /** Records a decision on the call at {@code position}, in place of one recorded before. */
+    void decide(int position, Recorded decision) {
+      decisions.put(position, Objects.requireNonNull(decision, "decision"));
+    }
+
+    /** Forgets the decision on the call at {@code position}: it no longer holds, or it expired. */
+    void withdraw(int position) {
+      decisions.remove(position);
+    }
+
+    /** Keeps the saved run of the subagent that the call at {@code position} started. */
+    void adopt(int position, RunData child) {
+      children.put(position, Objects.requireNonNull(child, "child"));
+    }
+
+    /**
+     * Hands the saved run of the subagent at {@code position} to the thread that drives it, which
+     * alone touches it from then on; null when there is none.
+     */
+    RunData release(int position) {
+      return children.remove(position);
     }
 
     /** The turn as its saved form shows it, for tests that compare turns. */

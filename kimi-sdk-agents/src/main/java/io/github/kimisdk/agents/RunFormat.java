@@ -190,7 +190,7 @@ final class RunFormat {
     if (v3(d)) {
       return 3;
     }
-    boolean v2 = d.childSteps > 0 || (d.turn != null && !d.turn.children.isEmpty());
+    boolean v2 = d.childSteps > 0 || (d.turn != null && !d.turn.children().isEmpty());
     for (PendingCall p : d.pending) {
       v2 |= !p.runId().equals(d.id);
     }
@@ -201,10 +201,10 @@ final class RunFormat {
   private static boolean v4(RunData d) {
     boolean v4 = !d.decisionRecords.isEmpty();
     if (d.turn != null) {
-      for (RunData.Recorded r : d.turn.decisions.values()) {
+      for (RunData.Recorded r : d.turn.decisions().values()) {
         v4 |= r.since() != null;
       }
-      for (RunData child : d.turn.children.values()) {
+      for (RunData child : d.turn.children().values()) {
         v4 |= v4(child);
       }
     }
@@ -224,10 +224,10 @@ final class RunFormat {
       v3 |= p.since() != null || !p.approvedBy().isEmpty();
     }
     if (d.turn != null) {
-      for (RunData.Recorded r : d.turn.decisions.values()) {
+      for (RunData.Recorded r : d.turn.decisions().values()) {
         v3 |= !r.approvals().isEmpty() || r.token() != null;
       }
-      for (RunData child : d.turn.children.values()) {
+      for (RunData child : d.turn.children().values()) {
         v3 |= v3(child);
       }
     }
@@ -236,27 +236,29 @@ final class RunFormat {
 
   private static JsonObject turn(RunData.OpenTurn t) {
     JsonArray.Builder results = JsonArray.builder();
-    t.results.forEach(
-        (pos, r) ->
-            results.add(
-                JsonObject.builder()
-                    .put("position", pos)
-                    .put("content", r.content())
-                    .put("error", r.error())
-                    .build()));
+    t.results()
+        .forEach(
+            (pos, r) ->
+                results.add(
+                    JsonObject.builder()
+                        .put("position", pos)
+                        .put("content", r.content())
+                        .put("error", r.error())
+                        .build()));
     JsonArray.Builder decisions = JsonArray.builder();
-    t.decisions.forEach((pos, r) -> decisions.add(decision(pos, r)));
+    t.decisions().forEach((pos, r) -> decisions.add(decision(pos, r)));
     JsonObject.Builder turn =
         JsonObject.builder()
             .put("step", t.step)
             .put("results", results.build())
             .put("decisions", decisions.build());
-    if (!t.children.isEmpty()) {
+    if (!t.children().isEmpty()) {
       JsonArray.Builder children = JsonArray.builder();
-      t.children.forEach(
-          (pos, run) ->
-              children.add(
-                  JsonObject.builder().put("position", pos).put("run", write(run)).build()));
+      t.children()
+          .forEach(
+              (pos, run) ->
+                  children.add(
+                      JsonObject.builder().put("position", pos).put("run", write(run)).build()));
       turn.put("children", children.build());
     }
     return turn.build();
@@ -428,7 +430,7 @@ final class RunFormat {
     RunData.OpenTurn turn = new RunData.OpenTurn(num(t, "step").intValue());
     for (JsonValue rv : arr(t, "results")) {
       JsonObject r = rv.asObject();
-      turn.results.put(
+      turn.answer(
           num(r, "position").intValue(),
           new RunData.Result(
               str(r, "content"), r.get("error") instanceof JsonBoolean b && b.value()));
@@ -440,7 +442,7 @@ final class RunFormat {
         JsonObject a = av.asObject();
         approvals.add(new Decision.Approver(str(a, "by"), instant(a, "at"), opt(a, "comment")));
       }
-      turn.decisions.put(
+      turn.decide(
           num(r, "position").intValue(),
           new RunData.Recorded(
               str(r, "decision"),
@@ -462,7 +464,7 @@ final class RunFormat {
           || v.intValue() > RunState.VERSION) {
         throw new IllegalArgumentException("a subagent's \"run\" has an unknown version");
       }
-      turn.children.put(num(child, "position").intValue(), read(run));
+      turn.adopt(num(child, "position").intValue(), read(run));
     }
     if (d.messages.isEmpty()
         || !(d.messages.get(d.messages.size() - 1) instanceof AssistantMessage a)
@@ -509,7 +511,7 @@ final class RunFormat {
     if (d.turn == null) {
       return null;
     }
-    for (RunData child : d.turn.children.values()) {
+    for (RunData child : d.turn.children().values()) {
       if (child.id.equals(runId)) {
         return child.instance;
       }

@@ -128,7 +128,7 @@ final class Tree {
       }
       Matcher m = CHILD.matcher(p.substring(path.length()));
       if (m.matches() && Integer.parseInt(m.group(1)) == d.turn.step) {
-        d.turn.children.put(Integer.parseInt(m.group(2)), compose(p, from));
+        d.turn.adopt(Integer.parseInt(m.group(2)), compose(p, from));
       }
     }
     return d;

@@ -75,7 +75,7 @@ final class Turns {
     boolean changed = false;
     Map<Integer, List<PendingCall>> waiting = new java.util.TreeMap<>();
     List<ToolCall> calls = d.openReply().toolCalls();
-    for (Map.Entry<Integer, RunData> c : d.turn.children.entrySet()) {
+    for (Map.Entry<Integer, RunData> c : d.turn.children().entrySet()) {
       int pos = c.getKey();
       RunData child = c.getValue();
       String name =
@@ -129,7 +129,7 @@ final class Turns {
     List<Job> jobs = new ArrayList<>();
     boolean changed = false;
     for (int pos = 0; pos < calls.size(); pos++) {
-      if (d.turn.results.containsKey(pos)) {
+      if (d.turn.results().containsKey(pos)) {
         continue;
       }
       ToolCall call = calls.get(pos);
@@ -138,7 +138,7 @@ final class Turns {
       CallRecord record = run.tree.journal.readCall(run.path + Ids.callKey(step, pos));
       if (record != null) {
         if (record.done()) {
-          d.turn.results.put(pos, new RunData.Result(record.content(), record.error()));
+          d.turn.answer(pos, new RunData.Result(record.content(), record.error()));
           changed = true;
           continue;
         }
@@ -404,7 +404,7 @@ final class Turns {
   }
 
   void answer(int pos, String tool, String content, boolean error) {
-    d.turn.results.put(pos, new RunData.Result(content, error));
+    d.turn.answer(pos, new RunData.Result(content, error));
     run.tracing()
         .emit(
             new RunEvent.ToolFinished(

@@ -179,7 +179,7 @@ final class Versions {
     }
     List<ToolCall> calls = d.openReply().toolCalls();
     for (int pos = 0; pos < calls.size(); pos++) {
-      if (d.turn.results.containsKey(pos)) {
+      if (d.turn.results().containsKey(pos)) {
         continue;
       }
       String name = calls.get(pos).name() == null ? "" : calls.get(pos).name();

@@ -1,6 +1,7 @@
 package io.github.kimisdk.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.Message;
@@ -51,7 +52,7 @@ class RunDataFieldsTest {
     d.newMessageIndex = 1;
     d.usage = new LinkedHashMap<>(Map.of("kimi-k3", new Usage(10, 5, 15, 0, 1)));
     d.turn = new RunData.OpenTurn(4);
-    d.turn.decisions.put(
+    d.turn.decide(
         0,
         new RunData.Recorded(
             "approve",
@@ -153,6 +154,32 @@ class RunDataFieldsTest {
         .isEqualTo(Ids.sha256(read.pending.get(0).arguments()));
     assertThat(read.pending.get(0).idempotencyKey())
         .isEqualTo(Ids.idempotencyKey(full.instance, "run-1", 4, 0));
+  }
+
+  /**
+   * A turn makes its own changes: every field it can change is private to it, and what it hands out
+   * is a view the rooms that drive the turn cannot write through.
+   */
+  @Test
+  void aTurnsChangeableFieldsArePrivateAndItsViewsRefuseWrites() {
+    for (Field f : RunData.OpenTurn.class.getDeclaredFields()) {
+      boolean fixed = Modifier.isFinal(f.getModifiers()) && f.getType().isPrimitive();
+      assertThat(fixed || Modifier.isPrivate(f.getModifiers()))
+          .as("OpenTurn.%s is written outside the turn", f.getName())
+          .isTrue();
+    }
+    RunData.OpenTurn t = full().turn;
+    RunData.Result r = new RunData.Result("ok", false);
+    assertThatThrownBy(() -> t.results().put(1, r))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> t.decisions().remove(0))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> t.children().clear())
+        .isInstanceOf(UnsupportedOperationException.class);
+    t.answer(1, r);
+    assertThat(t.results()).containsEntry(1, r);
+    t.withdraw(0);
+    assertThat(t.decisions()).isEmpty();
   }
 
   private static List<Field> fields() {
