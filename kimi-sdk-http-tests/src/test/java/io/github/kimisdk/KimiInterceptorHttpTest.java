@@ -18,6 +18,7 @@ import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.errors.ServerException;
 import io.github.kimisdk.host.Host;
 import io.github.kimisdk.host.ServedBy;
+import io.github.kimisdk.internal.http.EndingSubscriber;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.testing.FakeKimiExtension;
@@ -644,31 +645,14 @@ class KimiInterceptorHttpTest {
     CompletableFuture<ChatCompletion> never = new CompletableFuture<>();
     KimiClient kimi = clients.build(b -> b.interceptor(chain -> never));
     ChatStream s = kimi.stream(HI);
-    List<Throwable> failed = new ArrayList<>();
-    s.subscribe(
-        new java.util.concurrent.Flow.Subscriber<>() {
-          @Override
-          public void onSubscribe(java.util.concurrent.Flow.Subscription sub) {
-            sub.request(Long.MAX_VALUE);
-          }
-
-          @Override
-          public void onNext(ChatCompletionChunk item) {}
-
-          @Override
-          public void onError(Throwable e) {
-            failed.add(e);
-          }
-
-          @Override
-          public void onComplete() {}
-        });
+    EndingSubscriber<ChatCompletionChunk> ended = new EndingSubscriber<>();
+    s.subscribe(ended);
 
     s.close();
 
-    assertThat(failed)
-        .singleElement()
-        .isInstanceOf(io.github.kimisdk.errors.CancelledException.class);
+    assertThat(ended.error)
+        .isCompletedWithValueMatching(
+            e -> e instanceof io.github.kimisdk.errors.CancelledException, "cancelled");
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.internal.http.CountingHttpClient;
+import io.github.kimisdk.internal.http.EndingSubscriber;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.time.Duration;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,29 +73,9 @@ class RateLimitStormHttpTest {
   void streamingCallersSendAtMostOneRequestPerPause() {
     List<CompletableFuture<Throwable>> calls = new ArrayList<>();
     for (int i = 0; i < CALLERS; i++) {
-      CompletableFuture<Throwable> ended = new CompletableFuture<>();
-      kimi.stream(ChatRequest.of("kimi-k2.6", "question " + i))
-          .subscribe(
-              new Flow.Subscriber<ChatCompletionChunk>() {
-                @Override
-                public void onSubscribe(Flow.Subscription subscription) {
-                  subscription.request(Long.MAX_VALUE);
-                }
-
-                @Override
-                public void onNext(ChatCompletionChunk chunk) {}
-
-                @Override
-                public void onError(Throwable failure) {
-                  ended.complete(failure);
-                }
-
-                @Override
-                public void onComplete() {
-                  ended.complete(null);
-                }
-              });
-      calls.add(ended);
+      EndingSubscriber<ChatCompletionChunk> ended = new EndingSubscriber<>();
+      kimi.stream(ChatRequest.of("kimi-k2.6", "question " + i)).subscribe(ended);
+      calls.add(ended.error);
     }
     runUntil(() -> calls.stream().allMatch(CompletableFuture::isDone), new AtomicInteger(CALLERS));
 

@@ -19,9 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,7 +75,7 @@ class StreamAttemptAbortHttpTest {
   void anAbortBeforeTheHeadersClosesTheConnectionAndTellsItsCauseOnce() throws Exception {
     server.holdHeaders(TimeUnit.SECONDS.toMillis(BOUND_SECONDS));
     HttpStreamAttempt<ServerSentEvent> a = attempt();
-    Events events = new Events();
+    EndingSubscriber<ServerSentEvent> events = new EndingSubscriber<>();
     AtomicInteger told = new AtomicInteger();
     CompletableFuture<Throwable> failed = new CompletableFuture<>();
     a.start(
@@ -105,7 +103,7 @@ class StreamAttemptAbortHttpTest {
       throws Exception {
     server.holdHeaders(TimeUnit.SECONDS.toMillis(BOUND_SECONDS));
     HttpStreamAttempt<ServerSentEvent> a = attempt();
-    Events events = new Events();
+    EndingSubscriber<ServerSentEvent> events = new EndingSubscriber<>();
     CompletableFuture<Throwable> failed = new CompletableFuture<>();
     CompletableFuture<Boolean> interruptedAfter = new CompletableFuture<>();
     Thread sender =
@@ -134,7 +132,7 @@ class StreamAttemptAbortHttpTest {
     IllegalStateException cause = new IllegalStateException("hedged");
     a.abort(cause);
     CompletableFuture<Throwable> failed = new CompletableFuture<>();
-    Events events = new Events();
+    EndingSubscriber<ServerSentEvent> events = new EndingSubscriber<>();
 
     a.start(events, failed::complete);
 
@@ -147,7 +145,7 @@ class StreamAttemptAbortHttpTest {
   void anAbortAfterTheEventsStartedEndsTheStreamWithItsCause() throws Exception {
     server.holdHeaders(0);
     HttpStreamAttempt<ServerSentEvent> a = attempt();
-    Events events = new Events();
+    EndingSubscriber<ServerSentEvent> events = new EndingSubscriber<>();
     AtomicInteger told = new AtomicInteger();
     a.start(events, e -> told.incrementAndGet());
     assertThat(events.subscribedLatch.await(BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
@@ -158,33 +156,6 @@ class StreamAttemptAbortHttpTest {
     assertThat(events.error.get(BOUND_SECONDS, TimeUnit.SECONDS)).hasRootCause(cause);
     assertThat(told.get()).as("the stream's own end, not the failure callback").isZero();
     assertThat(server.clientClosed.await(BOUND_SECONDS, TimeUnit.SECONDS)).isTrue();
-  }
-
-  /** Records a subscription and a stream's error. */
-  static final class Events implements Flow.Subscriber<ServerSentEvent> {
-    final AtomicBoolean subscribed = new AtomicBoolean();
-    final CountDownLatch subscribedLatch = new CountDownLatch(1);
-    final CompletableFuture<Throwable> error = new CompletableFuture<>();
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      subscribed.set(true);
-      subscribedLatch.countDown();
-      s.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(ServerSentEvent item) {}
-
-    @Override
-    public void onError(Throwable t) {
-      error.complete(t);
-    }
-
-    @Override
-    public void onComplete() {
-      error.complete(null);
-    }
   }
 
   /**
