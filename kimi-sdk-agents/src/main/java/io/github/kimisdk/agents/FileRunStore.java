@@ -267,7 +267,7 @@ public final class FileRunStore implements RunStore {
   /** A run's summary with its claim as it stands: none when its holder's process died. */
   private RunSummary listed(Path run) throws IOException {
     String runId = run.getFileName().toString();
-    if (!Ids.RUN_ID.matcher(runId).matches() || !Files.isDirectory(run)) {
+    if (!Ids.isRunId(runId) || !Files.isDirectory(run)) {
       return null;
     }
     byte[] bytes;

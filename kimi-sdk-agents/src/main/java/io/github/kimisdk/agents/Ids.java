@@ -12,17 +12,53 @@ import java.util.regex.Pattern;
 final class Ids {
   private Ids() {}
 
-  /** What a run id may be: it names files, rows and Redis keys as it is. */
-  static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  /**
+   * Whether {@code s} is a run id: 1 to 128 letters, digits, '.', '_' or '-', the first a letter or
+   * digit (it names files, rows and Redis keys as it is). A loop, not a regular expression: every
+   * store operation of a run checks its id.
+   */
+  static boolean isRunId(String s) {
+    int n = s.length();
+    if (n == 0 || n > 128 || !letterOrDigit(s.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < n; i++) {
+      char c = s.charAt(i);
+      if (!letterOrDigit(c) && c != '.' && c != '_' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
 
-  private static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9/-]{0,63}");
+  /**
+   * Whether {@code s} is a record key: 1 to 64 of a-z, 0-9, '/' and '-', the first not '/' or '-'.
+   */
+  private static boolean isKey(String s) {
+    int n = s.length();
+    if (n == 0 || n > 64) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      boolean lowerOrDigit = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+      if (!lowerOrDigit && (i == 0 || (c != '/' && c != '-'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean letterOrDigit(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
 
   /** The record of a run's saved state. */
   static final String STATE = "state";
 
   static String runId(String runId) {
     Objects.requireNonNull(runId, "runId must not be null");
-    if (!RUN_ID.matcher(runId).matches()) {
+    if (!isRunId(runId)) {
       throw new IllegalArgumentException(
           "a run id is 1 to 128 letters, digits, '.', '_' or '-', starting with a letter or digit: "
               + (runId.length() > 140 ? runId.substring(0, 140) + "..." : runId));
@@ -32,7 +68,7 @@ final class Ids {
 
   static String key(String key) {
     Objects.requireNonNull(key, "key must not be null");
-    if (!KEY.matcher(key).matches()) {
+    if (!isKey(key)) {
       throw new IllegalArgumentException(
           "a record key is 1 to 64 lower-case letters, digits, '/' or '-': " + key);
     }

@@ -1,6 +1,7 @@
 package io.github.kimisdk.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,9 +11,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The digests and keys a run derives: the SHA-256 test vectors, and the same from any thread. */
+/**
+ * The ids stores take, the digests and keys a run derives: the SHA-256 test vectors, and the same
+ * from any thread.
+ */
 class IdsTest {
 
   @Test
@@ -77,5 +82,63 @@ class IdsTest {
     assertThat(key).isEqualTo("kimi-" + Ids.sha256("run-1\u00003\u00000").substring(0, 40));
     assertThat(Ids.idempotencyKey(null, "run-1", 3, 1)).isNotEqualTo(key);
     assertThat(Ids.idempotencyKey("i", "run-1", 3, 0)).isNotEqualTo(key);
+  }
+
+  @Test
+  void runIdsAndRecordKeysAreCheckedAsTheirGrammarsSay() {
+    for (String ok : List.of("a", "Z", "7", "run-1", "r.u_n-1", "a".repeat(128), "A.-_")) {
+      assertThat(Ids.runId(ok)).isEqualTo(ok);
+    }
+    for (String bad :
+        List.of("", "-a", ".a", "_a", "a/b", "a b", "\u00e9", "a".repeat(129), "a:1")) {
+      assertThatThrownBy(() -> Ids.runId(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("a run id is 1 to 128");
+    }
+    for (String ok : List.of("a", "7", "state", "calls/3/0", "a-b", "a/", "a".repeat(64))) {
+      assertThat(Ids.key(ok)).isEqualTo(ok);
+    }
+    for (String bad : List.of("", "/a", "-a", "A", "a_b", "a.b", "a".repeat(65), "a b")) {
+      assertThatThrownBy(() -> Ids.key(bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("a record key is");
+    }
+  }
+
+  /** The checks are loops; on 20,000 seeded strings they agree with the grammars' expressions. */
+  @Test
+  void theChecksAgreeWithTheGrammarsRegularExpressions() {
+    Pattern runId = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    Pattern key = Pattern.compile("[a-z0-9][a-z0-9/-]{0,63}");
+    String alphabet = "aZ09._-/: \u00e9Ab";
+    Random r = new Random(20261130L);
+    int runIds = 0;
+    int keys = 0;
+    for (int i = 0; i < 20_000; i++) {
+      int n = r.nextInt(10) == 0 ? 60 + r.nextInt(80) : r.nextInt(6);
+      StringBuilder b = new StringBuilder();
+      for (int j = 0; j < n; j++) {
+        b.append(alphabet.charAt(r.nextInt(r.nextBoolean() ? 4 : alphabet.length())));
+      }
+      String s = b.toString();
+      boolean isRunId = runId.matcher(s).matches();
+      boolean isKey = key.matcher(s).matches();
+      runIds += isRunId ? 1 : 0;
+      keys += isKey ? 1 : 0;
+      assertThat(accepts(() -> Ids.runId(s))).as("run id %s", s).isEqualTo(isRunId);
+      assertThat(accepts(() -> Ids.key(s))).as("key %s", s).isEqualTo(isKey);
+    }
+    // both sides of each grammar were drawn
+    assertThat(runIds).isBetween(1_000, 19_000);
+    assertThat(keys).isBetween(1_000, 19_000);
+  }
+
+  private static boolean accepts(Runnable check) {
+    try {
+      check.run();
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 }
