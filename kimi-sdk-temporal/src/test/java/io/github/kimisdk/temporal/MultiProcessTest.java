@@ -99,6 +99,12 @@ class MultiProcessTest {
   /** An activity's attempt as its worker began it. */
   record Attempt(int worker, String workflow, String activity, int attempt, long at) {}
 
+  /**
+   * What a kill cost a step: ms from the kill, ms from the moment a worker was running, and what
+   * the step was (the attempts or tasks, the kill, the worker that ran), for a failure's message.
+   */
+  record Cost(long fromKill, long fromRunning, String what) {}
+
   static String task(int transfers) {
     List<String> turns = new ArrayList<>();
     for (int i = 1; i <= transfers; i++) {
@@ -343,8 +349,11 @@ class MultiProcessTest {
     // new JVM, and at times both are down at once: a fleet's other workers would be running)
     for (int i = 0; i < RUNS; i++) {
       String id = "crash-" + i;
-      List<long[]> costs = costs(id, kills, attempts, readies);
-      long longest = costs.stream().mapToLong(c -> c[1]).max().orElse(0);
+      List<Cost> costs = costs(id, kills, attempts, readies);
+      Cost longest =
+          costs.stream()
+              .max(java.util.Comparator.comparingLong(Cost::fromRunning))
+              .orElse(new Cost(0, 0, "none"));
       System.out.println(
           "WAITING "
               + id
@@ -352,15 +361,22 @@ class MultiProcessTest {
               + costs.size()
               + " steps lost to kills, each begun again after (from the kill, from a worker"
               + " running) "
-              + costs.stream().map(c -> c[0] + "/" + c[1]).toList()
+              + costs.stream().map(c -> c.fromKill() + "/" + c.fromRunning()).toList()
               + " ms; in all "
-              + costs.stream().mapToLong(c -> c[0]).sum()
+              + costs.stream().mapToLong(Cost::fromKill).sum()
               + "/"
-              + costs.stream().mapToLong(c -> c[1]).sum()
+              + costs.stream().mapToLong(Cost::fromRunning).sum()
               + " ms");
       System.out.println("KILLS " + kills + "\nREADIES " + readies);
-      assertThat(Duration.ofMillis(longest))
-          .as("the longest wait a kill cost run %s, once a worker ran", id)
+      assertThat(Duration.ofMillis(longest.fromRunning()))
+          .as(
+              "the longest wait a kill cost run %s, once a worker ran: %s; kills %s; readies %s;"
+                  + " the run's attempts %s",
+              id,
+              longest.what(),
+              kills,
+              readies,
+              attempts.stream().filter(a -> a.workflow().equals(id)).toList())
           .isLessThanOrEqualTo(MOST_WAITING);
     }
     assertThat(attempts).as("attempts the workers began").isNotEmpty();
@@ -372,9 +388,9 @@ class MultiProcessTest {
    * was killed in (timed out), until the next workflow task began. Each entry is {from the kill,
    * from the kill or the first moment after it that a worker was running, if none was}.
    */
-  static List<long[]> costs(
+  static List<Cost> costs(
       String id, List<Kill> kills, List<Attempt> attempts, List<Ready> readies) {
-    List<long[]> out = new ArrayList<>();
+    List<Cost> out = new ArrayList<>();
     Map<String, List<Attempt>> byActivity = new HashMap<>();
     for (Attempt a : attempts) {
       if (a.workflow().equals(id)) {
@@ -405,14 +421,39 @@ class MultiProcessTest {
           Kill last = lostTo(kills, k.at(), again.at());
           if (last != null) {
             long upTo = running(k, last.at(), kills, readies);
-            out.add(new long[] {last.at() - k.at(), Math.max(0, last.at() - upTo)});
+            out.add(
+                new Cost(
+                    last.at() - k.at(),
+                    Math.max(0, last.at() - upTo),
+                    "activity "
+                        + lost.activity()
+                        + ": "
+                        + lost
+                        + " killed "
+                        + k
+                        + ", the attempt after it lost to "
+                        + last
+                        + ", a worker running at "
+                        + upTo));
             k = last;
           }
         }
         // an attempt lost without a kill (its worker too slow to heartbeat) counts from its start
         long from = k == null ? lost.at() : k.at();
         long running = k == null ? from : running(k, again.at(), kills, readies);
-        out.add(new long[] {again.at() - from, Math.max(0, again.at() - running)});
+        out.add(
+            new Cost(
+                again.at() - from,
+                Math.max(0, again.at() - running),
+                "activity "
+                    + lost.activity()
+                    + ": "
+                    + lost
+                    + (k == null ? " lost without a kill" : " killed " + k)
+                    + ", a worker running at "
+                    + running
+                    + ", begun again as "
+                    + again));
         if (again.at() - running > 15_000) {
           System.out.println(
               "LONG-WAIT "
@@ -450,7 +491,16 @@ class MultiProcessTest {
             long from = k == null ? started.toEpochMilli() : k.at();
             long running = k == null ? from : running(k, at.toEpochMilli(), kills, readies);
             out.add(
-                new long[] {at.toEpochMilli() - from, Math.max(0, at.toEpochMilli() - running)});
+                new Cost(
+                    at.toEpochMilli() - from,
+                    Math.max(0, at.toEpochMilli() - running),
+                    "workflow task started at "
+                        + started.toEpochMilli()
+                        + (k == null ? " lost without a kill" : " killed " + k)
+                        + ", a worker running at "
+                        + running
+                        + ", the next began at "
+                        + at.toEpochMilli()));
             if (at.toEpochMilli() - running > 15_000) {
               System.out.println(
                   "LONG-WAIT "
