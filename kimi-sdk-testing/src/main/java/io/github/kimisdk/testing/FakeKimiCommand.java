@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 
@@ -644,8 +646,21 @@ final class FakeKimiCommand {
 
   /** Now, as a {@code --verbose} line opens: {@code 2026-11-27T09:12:03.456Z}. */
   static String answeredAt() {
-    return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    return answeredAt(Instant.now());
   }
+
+  /**
+   * The time a {@code --verbose} line opens with: UTC, always three digits of milliseconds ({@code
+   * Instant.toString} leaves out a fraction that is zero, which broke the documented form one line
+   * in a thousand).
+   */
+  static String answeredAt(Instant at) {
+    return ANSWERED_AT.format(at);
+  }
+
+  private static final DateTimeFormatter ANSWERED_AT =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
 
   /**
    * Starts a server as the options say; it keeps no requests, and with {@code --verbose} prints a

@@ -13,10 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -491,6 +495,30 @@ class FakeKimiCommandTest {
       assertThat(FakeKimiServerOptionsHttpTest.chat(server.baseUrl(), "k").statusCode())
           .isEqualTo(200);
       assertThat(server.requestCount()).isZero();
+    }
+  }
+
+  @Test
+  void aVerboseLinesTimeAlwaysHasThreeDigitsOfMilliseconds() {
+    // a whole second: Instant.toString prints no fraction, which a --verbose line must not lose
+    assertThat(FakeKimiCommand.answeredAt(Instant.parse("2026-11-30T10:26:17Z")))
+        .isEqualTo("2026-11-30T10:26:17.000Z");
+    assertThat(FakeKimiCommand.answeredAt(Instant.parse("2026-11-30T10:26:17.050Z")))
+        .isEqualTo("2026-11-30T10:26:17.050Z");
+    assertThat(FakeKimiCommand.answeredAt(Instant.parse("2026-11-27T09:12:03.456999999Z")))
+        .as("cut to the millisecond, not rounded")
+        .isEqualTo("2026-11-27T09:12:03.456Z");
+    Random r = new Random(20261130L);
+    for (int i = 0; i < 5_000; i++) {
+      // one in five on a whole second, the rest anywhere within it
+      Instant at =
+          Instant.ofEpochSecond(
+              1_700_000_000L + r.nextInt(400_000_000),
+              r.nextInt(5) == 0 ? 0 : r.nextInt(1_000_000_000));
+      String printed = FakeKimiCommand.answeredAt(at);
+      Matcher m = StandaloneJarHttpTest.ANSWERED_AT.matcher(printed + " ");
+      assertThat(m.matches()).as("%s as the jar's line opens: %s", at, printed).isTrue();
+      assertThat(Instant.parse(printed)).isEqualTo(at.truncatedTo(ChronoUnit.MILLIS));
     }
   }
 }
