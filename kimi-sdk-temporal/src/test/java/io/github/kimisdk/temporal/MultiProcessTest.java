@@ -441,7 +441,7 @@ class MultiProcessTest {
         // an attempt lost without a kill (its worker too slow to heartbeat) counts from its start
         long from = k == null ? lost.at() : k.at();
         long running = k == null ? from : running(k, again.at(), kills, readies);
-        out.add(
+        Cost c =
             new Cost(
                 again.at() - from,
                 Math.max(0, again.at() - running),
@@ -453,29 +453,10 @@ class MultiProcessTest {
                     + ", a worker running at "
                     + running
                     + ", begun again as "
-                    + again));
-        if (again.at() - running > 15_000) {
-          System.out.println(
-              "LONG-WAIT "
-                  + id
-                  + " activity "
-                  + lost.activity()
-                  + " attempt "
-                  + lost.attempt()
-                  + " on worker "
-                  + lost.worker()
-                  + " at "
-                  + lost.at()
-                  + ", killed "
-                  + k
-                  + ", a worker running at "
-                  + running
-                  + ", attempt "
-                  + again.attempt()
-                  + " on worker "
-                  + again.worker()
-                  + " at "
-                  + again.at());
+                    + again);
+        out.add(c);
+        if (c.fromRunning() > 15_000) {
+          System.out.println("LONG-WAIT " + id + " " + c.what());
         }
       }
     }
@@ -490,7 +471,7 @@ class MultiProcessTest {
             Kill k = killAfter(kills, -1, started.toEpochMilli(), at.toEpochMilli());
             long from = k == null ? started.toEpochMilli() : k.at();
             long running = k == null ? from : running(k, at.toEpochMilli(), kills, readies);
-            out.add(
+            Cost c =
                 new Cost(
                     at.toEpochMilli() - from,
                     Math.max(0, at.toEpochMilli() - running),
@@ -500,19 +481,10 @@ class MultiProcessTest {
                         + ", a worker running at "
                         + running
                         + ", the next began at "
-                        + at.toEpochMilli()));
-            if (at.toEpochMilli() - running > 15_000) {
-              System.out.println(
-                  "LONG-WAIT "
-                      + id
-                      + " workflow task started at "
-                      + started.toEpochMilli()
-                      + ", killed "
-                      + k
-                      + ", a worker running at "
-                      + running
-                      + ", the next began at "
-                      + at.toEpochMilli());
+                        + at.toEpochMilli());
+            out.add(c);
+            if (c.fromRunning() > 15_000) {
+              System.out.println("LONG-WAIT " + id + " " + c.what());
             }
             lost = false;
           }
