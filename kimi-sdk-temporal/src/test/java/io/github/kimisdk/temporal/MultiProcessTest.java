@@ -441,23 +441,15 @@ class MultiProcessTest {
         // an attempt lost without a kill (its worker too slow to heartbeat) counts from its start
         long from = k == null ? lost.at() : k.at();
         long running = k == null ? from : running(k, again.at(), kills, readies);
-        Cost c =
-            new Cost(
-                again.at() - from,
-                Math.max(0, again.at() - running),
-                "activity "
-                    + lost.activity()
-                    + ": "
-                    + lost
-                    + (k == null ? " lost without a kill" : " killed " + k)
-                    + ", a worker running at "
-                    + running
-                    + ", begun again as "
-                    + again);
-        out.add(c);
-        if (c.fromRunning() > 15_000) {
-          System.out.println("LONG-WAIT " + id + " " + c.what());
-        }
+        out.add(
+            lost(
+                id,
+                "activity " + lost.activity() + ": " + lost,
+                k,
+                from,
+                running,
+                again.at(),
+                "begun again as " + again));
       }
     }
     Instant started = null;
@@ -471,21 +463,15 @@ class MultiProcessTest {
             Kill k = killAfter(kills, -1, started.toEpochMilli(), at.toEpochMilli());
             long from = k == null ? started.toEpochMilli() : k.at();
             long running = k == null ? from : running(k, at.toEpochMilli(), kills, readies);
-            Cost c =
-                new Cost(
-                    at.toEpochMilli() - from,
-                    Math.max(0, at.toEpochMilli() - running),
-                    "workflow task started at "
-                        + started.toEpochMilli()
-                        + (k == null ? " lost without a kill" : " killed " + k)
-                        + ", a worker running at "
-                        + running
-                        + ", the next began at "
-                        + at.toEpochMilli());
-            out.add(c);
-            if (c.fromRunning() > 15_000) {
-              System.out.println("LONG-WAIT " + id + " " + c.what());
-            }
+            out.add(
+                lost(
+                    id,
+                    "workflow task started at " + started.toEpochMilli(),
+                    k,
+                    from,
+                    running,
+                    at.toEpochMilli(),
+                    "the next began at " + at.toEpochMilli()));
             lost = false;
           }
           started = at;
@@ -495,6 +481,29 @@ class MultiProcessTest {
       }
     }
     return out;
+  }
+
+  /**
+   * What losing {@code step} cost run {@code id}: from {@code from} (the kill {@code k}, or the
+   * step's start when no kill took it) and from {@code running} (when a worker ran again) to {@code
+   * again}, when it began again ({@code how}); printed as a LONG-WAIT line when over 15 s.
+   */
+  static Cost lost(
+      String id, String step, Kill k, long from, long running, long again, String how) {
+    Cost c =
+        new Cost(
+            again - from,
+            Math.max(0, again - running),
+            step
+                + (k == null ? " lost without a kill" : " killed " + k)
+                + ", a worker running at "
+                + running
+                + ", "
+                + how);
+    if (c.fromRunning() > 15_000) {
+      System.out.println("LONG-WAIT " + id + " " + c.what());
+    }
+    return c;
   }
 
   /**
