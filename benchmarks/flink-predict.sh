@@ -15,8 +15,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 jar=$root/benchmarks/target/benchmarks.jar
 [ -f "$jar" ] || { echo "flink-predict.sh: $jar missing; build the benchmarks module first" >&2; exit 2; }
 version=$(sed -n 's/^-Drevision=//p' "$root/.mvn/maven.config")
-provider=$root/kimi-sdk-flink/target/kimi-sdk-flink-$version.jar
-[ -f "$provider" ] || { echo "flink-predict.sh: $provider missing; run mvn -B -P artifacts install -DskipTests" >&2; exit 2; }
+# kimi-sdk-flink's jar as installed, copied out of the local repository: not the one under
+# kimi-sdk-flink/target, which another build of this checkout may be writing while this runs.
+provider_dir=$root/benchmarks/target/kimi-sdk-flink
+rm -rf "$provider_dir"
+(cd "$root" && mvn -B -q -N dependency:copy -Dartifact="io.github.kimisdk:kimi-sdk-flink:$version" \
+  -DoutputDirectory="$provider_dir" >/dev/null) ||
+  { echo "flink-predict.sh: kimi-sdk-flink $version is not in the local repository; run mvn -B -P artifacts install -DskipTests" >&2; exit 2; }
+provider=$provider_dir/kimi-sdk-flink-$version.jar
 openai=yes
 args=()
 for a in "$@"; do
