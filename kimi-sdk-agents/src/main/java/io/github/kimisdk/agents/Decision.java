@@ -45,6 +45,40 @@ public sealed interface Decision {
   Decision by(String who, String comment);
 
   /**
+   * Returns this decision in its transport form, a JSON object another process reads back with
+   * {@link #fromJson}: what a workflow update, a queue message or a page carries. Its members:
+   * {@code callId} and {@code argumentsSha256}; the target's {@code policy}, {@code tool} and
+   * {@code kind} ({@code approval}, {@code in_doubt}) where it is bound to them; {@code verdict}
+   * ({@code approve}, {@code reject} or {@code answer}); an approval's edited {@code arguments} (a
+   * JSON object as text) and {@code allow} ({@code {"tool": ..., "arguments": {...}}}); a
+   * rejection's or an answer's {@code message}; {@code by}, {@code at} and {@code comment} when
+   * someone was named.
+   *
+   * @return the JSON text
+   * @throws IllegalStateException if the target came from a token ({@link Target#fromToken}): a
+   *     token is a credential, and this form is written where credentials must not be
+   */
+  default String toJson() {
+    return DecisionForm.write(this);
+  }
+
+  /**
+   * Reads a decision in its transport form ({@link #toJson}); a decision that names who made it but
+   * not when was made now.
+   *
+   * @param json the JSON text
+   * @return the decision
+   * @throws NullPointerException if {@code json} is null
+   * @throws IllegalArgumentException if it is not such a form: not a JSON object, a member of the
+   *     wrong type, a malformed id or digest, an unknown verdict, a rejection or answer without its
+   *     message, arguments or an allowance on another verdict than an approval, edited arguments
+   *     that are not a JSON object, or a time or comment without who decided
+   */
+  static Decision fromJson(String json) {
+    return DecisionForm.read(java.util.Objects.requireNonNull(json, "json must not be null"));
+  }
+
+  /**
    * Approves the call as it is (for a call in doubt: runs it again with the same idempotency key).
    *
    * @param call the call
@@ -81,10 +115,12 @@ public sealed interface Decision {
   }
 
   /**
-   * Approves the call, and allows calls the allowance covers for the rest of the run.
+   * Approves the call, and allows calls the allowance covers for the rest of the run: calls of the
+   * call's own tool ({@link Agent#resume} refuses an allowance for another, which the person did
+   * not see asked for).
    *
    * @param call the call
-   * @param allowance what else runs without asking
+   * @param allowance what else of the call's tool runs without asking
    * @return the decision
    * @throws NullPointerException if an argument is null
    */

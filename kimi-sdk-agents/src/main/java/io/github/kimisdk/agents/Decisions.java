@@ -61,6 +61,10 @@ final class Decisions {
       if (why == null && t.token() != null) {
         why = tokenMismatch(t, p);
       }
+      String otherTool = why == null ? DecisionForm.otherTool(dec, p) : null;
+      if (otherTool != null) {
+        throw new IllegalArgumentException(otherTool + "; nothing ran");
+      }
       if (why != null) {
         if (t.token() != null) {
           throw new IllegalArgumentException(
@@ -73,7 +77,9 @@ final class Decisions {
         run.tracing().emit(new RunEvent.AskedAgain(d.id, p.step(), p.position(), p.tool(), why));
         continue;
       }
-      if (saved != null && saved.verdict().equals("approve") && dec instanceof Decision.Approve) {
+      if (saved != null
+          && saved.verdict().equals(DecisionForm.APPROVE)
+          && dec instanceof Decision.Approve) {
         saved = approveAgain(saved, dec, p, needed);
       } else {
         saved = record(dec, p, needed);
@@ -85,7 +91,9 @@ final class Decisions {
       return new Found(null, false, changed, p);
     }
     boolean complete =
-        !saved.verdict().equals("approve") || needed <= 1 || saved.approvals().size() >= needed;
+        !saved.verdict().equals(DecisionForm.APPROVE)
+            || needed <= 1
+            || saved.approvals().size() >= needed;
     PendingCall waiting = p;
     if (!complete) {
       List<String> names = new ArrayList<>();
@@ -245,27 +253,21 @@ final class Decisions {
       throw unnamed(p, needed);
     }
     String token = dec.target().token() == null ? null : tokenId(dec.target());
-    String verdict;
     String arguments = null;
     String text = null;
     if (dec instanceof Decision.Approve a) {
       if (a.allowance() != null) {
         d.allowances.add(new RunData.Grant(a.allowance(), p.policy()));
       }
-      verdict = "approve";
       arguments = a.editedArguments();
     } else if (dec instanceof Decision.Reject x) {
-      verdict = "reject";
       text = x.message();
     } else if (dec instanceof Decision.Answer x) {
-      verdict = "answer";
       text = x.content();
-    } else {
-      throw new AssertionError(dec);
     }
     keep(dec, p, needed, token);
     return new RunData.Recorded(
-        verdict,
+        DecisionForm.verdict(dec),
         p.kind(),
         p.tool(),
         p.argumentsSha256(),

@@ -244,7 +244,16 @@ final class RunData {
     /** This approval, now with {@code approvals}, carried by {@code token}. */
     Recorded approvedAgain(String arguments, List<Decision.Approver> approvals, String token) {
       return new Recorded(
-          "approve", kind, tool, argumentsSha256, policy, arguments, null, approvals, token, since);
+          DecisionForm.APPROVE,
+          kind,
+          tool,
+          argumentsSha256,
+          policy,
+          arguments,
+          null,
+          approvals,
+          token,
+          since);
     }
   }
 

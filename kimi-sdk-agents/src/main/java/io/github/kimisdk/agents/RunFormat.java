@@ -445,7 +445,7 @@ final class RunFormat {
       turn.decide(
           num(r, "position").intValue(),
           new RunData.Recorded(
-              str(r, "decision"),
+              DecisionForm.savedVerdict(str(r, "decision")),
               kind(str(r, "kind")),
               str(r, "tool"),
               str(r, "arguments_sha256"),

@@ -406,6 +406,40 @@ public final class RunState {
         "run " + d.id + " does not wait on the call " + callId + "; it waits on " + ids);
   }
 
+  /**
+   * Says why {@link Agent#resume} would not carry {@code decision} out on this state, before it is
+   * handed in: what a service that takes decisions from people checks when it takes one (the
+   * Temporal workflow's validator does). No call it names waits; the call now waits as another
+   * kind, for another tool, with other arguments or under another policy than the decision is bound
+   * to; an approval allows another tool than the call's; or its approver approved the call already
+   * (under a policy that needs several). A token's signature is not checked here: resume checks it
+   * with the agent's key.
+   *
+   * @param decision the decision
+   * @return why, or empty when resume would carry it out (or count it towards the approvals the
+   *     call needs)
+   * @throws NullPointerException if {@code decision} is null
+   */
+  public java.util.Optional<String> refusal(Decision decision) {
+    Objects.requireNonNull(decision, "decision must not be null");
+    String callId = decision.target().callId();
+    for (PendingCall p : d.pending) {
+      if (p.id().equals(callId)) {
+        return java.util.Optional.ofNullable(DecisionForm.refusal(decision, p, p.approvedBy()));
+      }
+    }
+    List<String> ids = new ArrayList<>();
+    d.pending.forEach(p -> ids.add(p.id()));
+    return java.util.Optional.of(
+        "no call "
+            + callId
+            + " waits in run "
+            + d.id
+            + " (waiting: "
+            + ids
+            + "): it was decided already, or belongs to another run");
+  }
+
   /** Describes the run without its messages' content. */
   @Override
   public String toString() {

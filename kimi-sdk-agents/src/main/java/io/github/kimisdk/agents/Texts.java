@@ -10,6 +10,14 @@ final class Texts {
     return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 
+  /**
+   * {@code s} as a JSON string, cut to 100 characters first: text a caller or a saved run gave,
+   * escaped before it enters an exception's message.
+   */
+  static String quoted(String s) {
+    return io.github.kimisdk.json.Json.write(io.github.kimisdk.json.JsonString.of(cut(s, 100)));
+  }
+
   /** {@code s} cut to {@code max} characters, with {@code ...} where it was cut. */
   static String cut(String s, int max) {
     return s.length() <= max ? s : s.substring(0, max) + "...";

@@ -354,15 +354,15 @@ final class Turns {
     int pos = p.position();
     Decision.Approver by = r.approvals().isEmpty() ? null : r.approvals().get(0);
     switch (r.verdict()) {
-      case "reject":
+      case DecisionForm.REJECT:
         run.tracing()
             .emit(new RunEvent.Denied(d.id, p.step(), pos, p.tool(), "person", r.text(), by));
         answer(pos, p.tool(), "Error: rejected by a person: " + r.text(), true);
         return true;
-      case "answer":
+      case DecisionForm.ANSWER:
         answer(pos, p.tool(), r.text(), false);
         return true;
-      case "approve":
+      case DecisionForm.APPROVE:
         break;
       default:
         throw new IllegalStateException("unknown decision in the saved run: " + r.verdict());

@@ -147,6 +147,38 @@ class AgentGatesHttpTest {
   }
 
   @Test
+  void anAllowanceForAnotherToolThanTheCallsIsRefusedAndNothingRuns(
+      FakeKimiServer server, KimiClient kimi) {
+    Agent agent = agent(kimi, bank.tool().approval(Approval.always())).build();
+    RunResult.Paused r =
+        (RunResult.Paused) agent.run("r1", List.of(Message.user("transfer to=acct-1 amount=1")));
+    PendingCall call = r.pending().get(0);
+    Decision other = Decision.approveAndAllow(call, Allowance.tool("notify"));
+
+    // the state says so before the run is resumed, as a service taking decisions checks
+    assertThat(r.state().refusal(other))
+        .hasValue(
+            "an approval allows the call's own tool (transfer) for the rest of the run, not"
+                + " notify");
+    assertThat(r.state().refusal(Decision.approveAndAllow(call, Allowance.tool("transfer"))))
+        .isEmpty();
+    assertThat(
+            r.state()
+                .refusal(Decision.approve(Decision.Target.of("r1:9:0", call.argumentsSha256()))))
+        .get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("no call r1:9:0 waits in run r1 (waiting: [" + call.id() + "])");
+    // and resume refuses it the same way
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> agent.resume(r.state(), List.of(other)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "an approval allows the call's own tool (transfer) for the rest of the run, not"
+                + " notify; nothing ran");
+    assertThat(bank.requests()).isZero();
+    assertThat(server.requestCount()).isEqualTo(1);
+  }
+
+  @Test
   void anAllowanceCoversTheToolForTheRestOfTheRun(FakeKimiServer server, KimiClient kimi) {
     Agent agent = agent(kimi, bank.tool().approval(Approval.always())).build();
     RunResult r =

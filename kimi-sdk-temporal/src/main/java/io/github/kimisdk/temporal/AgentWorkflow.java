@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The workflow: starts (or goes on with) the run through the one loop on a {@link TemporalHost},
@@ -201,64 +202,22 @@ final class AgentWorkflow implements KimiAgentWorkflow {
       throw new IllegalArgumentException(
           "a decision names who made it (DecisionRequest.by): nothing was decided");
     }
-    PendingCall call = null;
-    for (PendingCall p : s.pending()) {
-      call = p.id().equals(decision.callId()) ? p : call;
+    Decision d = decision.decision(Instant.EPOCH);
+    Optional<String> why = s.refusal(d);
+    if (why.isPresent()) {
+      throw new IllegalArgumentException(why.get() + ": nothing was decided");
     }
-    if (call == null) {
-      throw new IllegalArgumentException(
-          "no call "
-              + decision.callId()
-              + " waits in run "
-              + s.id()
-              + " (waiting: "
-              + s.pending().stream().map(PendingCall::id).toList()
-              + "): it was decided already, or belongs to another run; nothing was decided");
-    }
-    if (!call.argumentsSha256().equals(decision.argumentsSha256())) {
-      throw new IllegalArgumentException(
-          "the digest "
-              + decision.argumentsSha256()
-              + " is not that of the arguments call "
-              + call.id()
-              + " waits with ("
-              + call.argumentsSha256()
-              + "): the decision was made on other arguments; nothing was decided");
-    }
-    if (decision.policy() != null && !decision.policy().equals(call.policy())) {
-      throw new IllegalArgumentException(
-          "call "
-              + call.id()
-              + " waits under the policy "
-              + call.policy()
-              + ", not "
-              + decision.policy()
-              + ": nothing was decided");
-    }
-    if (decision.verdict().equals("approve")) {
-      boolean again = call.approvedBy().contains(decision.by());
-      for (Decision d : inbox) {
-        again |=
-            d.target().callId().equals(call.id())
-                && d.approver() != null
-                && d.approver().name().equals(decision.by());
-      }
-      if (again) {
+    // decisions taken but not yet carried out: one person decides once on a call
+    for (Decision q : inbox) {
+      if (q.target().callId().equals(decision.callId())
+          && q.approver() != null
+          && q.approver().name().equals(decision.by())) {
         throw new IllegalArgumentException(
             decision.by()
-                + " has already approved the call "
-                + call.id()
-                + "; it needs different approvers, so the next approval must come from someone"
-                + " else: nothing was decided");
+                + " has already decided on the call "
+                + decision.callId()
+                + " (that decision is about to be carried out): nothing was decided");
       }
-    }
-    if (decision.allowTool() != null && !decision.allowTool().equals(call.tool())) {
-      throw new IllegalArgumentException(
-          "an approval allows the call's own tool ("
-              + call.tool()
-              + ") for the rest of the run, not "
-              + decision.allowTool()
-              + ": nothing was decided");
     }
   }
 }

@@ -6,9 +6,10 @@ import io.github.kimisdk.agents.PendingCall;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * A person's decision on a call a paused run waits on, sent from any process as the workflow's
@@ -17,6 +18,12 @@ import java.util.Set;
  * the policy they decided under, and who decided. The workflow's validator refuses it before it
  * enters the history when no such call waits, the digest or the policy differ, or it is malformed;
  * the history then holds who decided, and the time the workflow took it.
+ *
+ * <p>It is the transport form of the agents' {@link Decision} ({@link Decision#toJson()}) as a
+ * record Temporal's JSON converter writes: the verdicts, what each carries and the rules they are
+ * held to are kimi-sdk-agents' ({@link Decision#fromJson}, {@link
+ * io.github.kimisdk.agents.RunState#refusal}); {@link #of} carries any decision made by id and
+ * digest.
  *
  * <pre>{@code
  * RunState s = RunState.fromJson(workflow.state());
@@ -52,11 +59,9 @@ public record DecisionRequest(
     String by,
     String comment) {
 
-  private static final Set<String> VERDICTS = Set.of("approve", "reject", "answer");
-
   /**
-   * Checks that the request is well formed (whether it matches a waiting call is the workflow's
-   * validator's to say).
+   * Checks that the request is well formed, as {@link Decision#fromJson} reads its form (whether it
+   * matches a waiting call is the workflow's validator's to say).
    *
    * @param callId the call's id
    * @param argumentsSha256 the digest
@@ -74,31 +79,56 @@ public record DecisionRequest(
    *     verdict lacks what it needs
    */
   public DecisionRequest {
-    Decision.Target.of(
-        Objects.requireNonNull(callId, "callId must not be null"),
-        Objects.requireNonNull(argumentsSha256, "argumentsSha256 must not be null"));
+    Objects.requireNonNull(callId, "callId must not be null");
+    Objects.requireNonNull(argumentsSha256, "argumentsSha256 must not be null");
     Objects.requireNonNull(verdict, "verdict must not be null");
-    if (!VERDICTS.contains(verdict)) {
-      throw new IllegalArgumentException("a verdict is approve, reject or answer: " + verdict);
+    if (allowArguments != null && allowTool == null) {
+      throw new IllegalArgumentException("allowArguments goes with allowTool");
     }
-    if (!verdict.equals("approve") && (arguments != null || allowTool != null)) {
-      throw new IllegalArgumentException("only an approval edits arguments or allows a tool");
-    }
-    if (!verdict.equals("approve") && message == null) {
-      throw new IllegalArgumentException("a " + verdict + " needs its message");
-    }
-    if (arguments != null) {
-      object(arguments, "the edited arguments");
-    }
-    if (allowArguments != null) {
-      if (allowTool == null) {
-        throw new IllegalArgumentException("allowArguments goes with allowTool");
-      }
-      object(allowArguments, "the allowed arguments");
-    }
-    if (by != null && (by.isBlank() || by.length() > 200)) {
-      throw new IllegalArgumentException("who decided is 1 to 200 characters");
-    }
+    Decision.fromJson(
+        form(
+            callId,
+            argumentsSha256,
+            verdict,
+            arguments,
+            allowTool,
+            allowArguments,
+            message,
+            policy,
+            by,
+            comment,
+            Instant.EPOCH));
+  }
+
+  /**
+   * Returns the request that carries {@code decision}: any of the agents' decisions by a call's id
+   * and digest, and the policy it is bound to (its target's tool and kind are not carried: the
+   * call's id and digest name it).
+   *
+   * <pre>{@code
+   * workflow.decide(DecisionRequest.of(Decision.reject(call, "not this month").by("alice", null)));
+   * }</pre>
+   *
+   * @param decision the decision
+   * @return the request
+   * @throws NullPointerException if {@code decision} is null
+   * @throws IllegalStateException if its target came from a signed token, a credential the
+   *     workflow's history would keep
+   */
+  public static DecisionRequest of(Decision decision) {
+    JsonObject o = Json.parse(decision.toJson()).asObject();
+    JsonObject allow = o.get("allow") instanceof JsonObject a ? a : null;
+    return new DecisionRequest(
+        text(o, "callId"),
+        text(o, "argumentsSha256"),
+        text(o, "verdict"),
+        text(o, "arguments"),
+        allow == null ? null : text(allow, "tool"),
+        allow == null || allow.get("arguments") == null ? null : Json.write(allow.get("arguments")),
+        text(o, "message"),
+        text(o, "policy"),
+        text(o, "by"),
+        text(o, "comment"));
   }
 
   /**
@@ -111,8 +141,7 @@ public record DecisionRequest(
    * @throws IllegalArgumentException if the id or digest is malformed
    */
   public static DecisionRequest approve(String callId, String argumentsSha256) {
-    return new DecisionRequest(
-        callId, argumentsSha256, "approve", null, null, null, null, null, null, null);
+    return of(Decision.approve(Decision.Target.of(callId, argumentsSha256)));
   }
 
   /**
@@ -128,12 +157,13 @@ public record DecisionRequest(
   public static DecisionRequest approveEdited(
       String callId, String argumentsSha256, String arguments) {
     Objects.requireNonNull(arguments, "arguments must not be null");
-    return new DecisionRequest(
-        callId, argumentsSha256, "approve", arguments, null, null, null, null, null, null);
+    return of(
+        new Decision.Approve(Decision.Target.of(callId, argumentsSha256), arguments, null, null));
   }
 
   /**
-   * Approves the call, and allows the calls {@code allowance} covers for the rest of the run.
+   * Approves the call, and allows the calls {@code allowance} covers for the rest of the run (of
+   * the call's own tool: the validator refuses another).
    *
    * @param callId the call's id
    * @param argumentsSha256 the digest of its arguments as the person saw them
@@ -145,17 +175,8 @@ public record DecisionRequest(
   public static DecisionRequest approveAndAllow(
       String callId, String argumentsSha256, Allowance allowance) {
     Objects.requireNonNull(allowance, "allowance must not be null");
-    return new DecisionRequest(
-        callId,
-        argumentsSha256,
-        "approve",
-        null,
-        allowance.tool(),
-        allowance.arguments() == null ? null : Json.write(allowance.arguments()),
-        null,
-        null,
-        null,
-        null);
+    return of(
+        new Decision.Approve(Decision.Target.of(callId, argumentsSha256), null, allowance, null));
   }
 
   /**
@@ -170,8 +191,7 @@ public record DecisionRequest(
    */
   public static DecisionRequest reject(String callId, String argumentsSha256, String message) {
     Objects.requireNonNull(message, "message must not be null");
-    return new DecisionRequest(
-        callId, argumentsSha256, "reject", null, null, null, message, null, null, null);
+    return of(Decision.reject(Decision.Target.of(callId, argumentsSha256), message));
   }
 
   /**
@@ -186,8 +206,7 @@ public record DecisionRequest(
    */
   public static DecisionRequest answer(String callId, String argumentsSha256, String content) {
     Objects.requireNonNull(content, "content must not be null");
-    return new DecisionRequest(
-        callId, argumentsSha256, "answer", null, null, null, content, null, null, null);
+    return of(new Decision.Answer(Decision.Target.of(callId, argumentsSha256), content, null));
   }
 
   /**
@@ -240,35 +259,72 @@ public record DecisionRequest(
 
   /** The one loop's decision, made by {@code by} at {@code at} (the workflow's time). */
   Decision decision(Instant at) {
-    Decision.Target target = Decision.Target.of(callId, argumentsSha256);
-    Decision.Approver approver = by == null ? null : new Decision.Approver(by, at, comment);
-    switch (verdict) {
-      case "approve":
-        Allowance allow = null;
-        if (allowTool != null) {
-          allow =
-              allowArguments == null
-                  ? Allowance.tool(allowTool)
-                  : Allowance.matching(allowTool, object(allowArguments, "allowArguments"));
-        }
-        return new Decision.Approve(target, arguments, allow, approver);
-      case "reject":
-        return new Decision.Reject(target, message, approver);
-      case "answer":
-        return new Decision.Answer(target, message, approver);
-      default:
-        throw new AssertionError(verdict);
+    return Decision.fromJson(
+        form(
+            callId,
+            argumentsSha256,
+            verdict,
+            arguments,
+            allowTool,
+            allowArguments,
+            message,
+            policy,
+            by,
+            comment,
+            at));
+  }
+
+  /** The agents' transport form of a decision with these components ({@link Decision#toJson()}). */
+  private static String form(
+      String callId,
+      String argumentsSha256,
+      String verdict,
+      String arguments,
+      String allowTool,
+      String allowArguments,
+      String message,
+      String policy,
+      String by,
+      String comment,
+      Instant at) {
+    JsonObject.Builder o =
+        JsonObject.builder()
+            .put("callId", callId)
+            .put("argumentsSha256", argumentsSha256)
+            .put("verdict", verdict);
+    put(o, "arguments", arguments);
+    if (allowTool != null) {
+      JsonObject.Builder allow = JsonObject.builder().put("tool", allowTool);
+      if (allowArguments != null) {
+        allow.put("arguments", allowedArguments(allowArguments));
+      }
+      o.put("allow", allow.build());
+    }
+    put(o, "message", message);
+    put(o, "policy", policy);
+    if (by != null) {
+      o.put("by", by).put("at", at.toString());
+      put(o, "comment", comment);
+    }
+    return Json.write(o.build());
+  }
+
+  private static void put(JsonObject.Builder o, String name, String value) {
+    if (value != null) {
+      o.put(name, value);
     }
   }
 
-  private static JsonObject object(String json, String what) {
+  private static JsonValue allowedArguments(String json) {
     try {
-      if (Json.parse(json) instanceof JsonObject o) {
-        return o;
-      }
+      return Json.parse(json);
     } catch (JsonException e) {
-      throw new IllegalArgumentException(what + " must be a JSON object: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the allowed arguments must be a JSON object: " + e.getMessage(), e);
     }
-    throw new IllegalArgumentException(what + " must be a JSON object");
+  }
+
+  private static String text(JsonObject o, String name) {
+    return o.get(name) instanceof JsonString s ? s.value() : null;
   }
 }

@@ -274,7 +274,11 @@ class KimiAgentWorkflowHttpTest {
     assertThatThrownBy(
             () -> wf.decide(DecisionRequest.approve(call.id(), other).by("mallory", null)))
         .isInstanceOf(WorkflowUpdateException.class)
-        .hasStackTraceContaining("is not that of the arguments");
+        .hasStackTraceContaining(
+            "call "
+                + call.id()
+                + " cannot take the decision: the arguments changed since the"
+                + " decision was made: nothing was decided");
     assertThatThrownBy(
             () ->
                 wf.decide(
@@ -282,7 +286,15 @@ class KimiAgentWorkflowHttpTest {
                         .underPolicy("another-policy")
                         .by("mallory", null)))
         .isInstanceOf(WorkflowUpdateException.class)
-        .hasStackTraceContaining("waits under the policy");
+        .hasStackTraceContaining("the approval policy changed from another-policy to always");
+    assertThatThrownBy(
+            () ->
+                wf.decide(
+                    DecisionRequest.approveAndAllow(
+                            call.id(), call.argumentsSha256(), Allowance.tool("notify"))
+                        .by("mallory", null)))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .hasStackTraceContaining("allows the call's own tool (transfer) for the rest of the run");
     assertThatThrownBy(
             () ->
                 wf.decide(
