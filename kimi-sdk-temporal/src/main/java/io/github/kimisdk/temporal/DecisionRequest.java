@@ -78,26 +78,32 @@ public record DecisionRequest(
    * @throws IllegalArgumentException if the id or digest is malformed, the verdict unknown, or a
    *     verdict lacks what it needs
    */
-  public DecisionRequest {
-    Objects.requireNonNull(callId, "callId must not be null");
-    Objects.requireNonNull(argumentsSha256, "argumentsSha256 must not be null");
-    Objects.requireNonNull(verdict, "verdict must not be null");
+  public DecisionRequest(
+      String callId,
+      String argumentsSha256,
+      String verdict,
+      String arguments,
+      String allowTool,
+      String allowArguments,
+      String message,
+      String policy,
+      String by,
+      String comment) {
+    this.callId = Objects.requireNonNull(callId, "callId must not be null");
+    this.argumentsSha256 =
+        Objects.requireNonNull(argumentsSha256, "argumentsSha256 must not be null");
+    this.verdict = Objects.requireNonNull(verdict, "verdict must not be null");
     if (allowArguments != null && allowTool == null) {
       throw new IllegalArgumentException("allowArguments goes with allowTool");
     }
-    Decision.fromJson(
-        form(
-            callId,
-            argumentsSha256,
-            verdict,
-            arguments,
-            allowTool,
-            allowArguments,
-            message,
-            policy,
-            by,
-            comment,
-            Instant.EPOCH));
+    this.arguments = arguments;
+    this.allowTool = allowTool;
+    this.allowArguments = allowArguments;
+    this.message = message;
+    this.policy = policy;
+    this.by = by;
+    this.comment = comment;
+    decision(Instant.EPOCH);
   }
 
   /**
@@ -259,34 +265,6 @@ public record DecisionRequest(
 
   /** The one loop's decision, made by {@code by} at {@code at} (the workflow's time). */
   Decision decision(Instant at) {
-    return Decision.fromJson(
-        form(
-            callId,
-            argumentsSha256,
-            verdict,
-            arguments,
-            allowTool,
-            allowArguments,
-            message,
-            policy,
-            by,
-            comment,
-            at));
-  }
-
-  /** The agents' transport form of a decision with these components ({@link Decision#toJson()}). */
-  private static String form(
-      String callId,
-      String argumentsSha256,
-      String verdict,
-      String arguments,
-      String allowTool,
-      String allowArguments,
-      String message,
-      String policy,
-      String by,
-      String comment,
-      Instant at) {
     JsonObject.Builder o =
         JsonObject.builder()
             .put("callId", callId)
@@ -306,7 +284,8 @@ public record DecisionRequest(
       o.put("by", by).put("at", at.toString());
       put(o, "comment", comment);
     }
-    return Json.write(o.build());
+    // the agents' transport form of a decision (Decision.toJson), read by its one reader
+    return Decision.fromJson(Json.write(o.build()));
   }
 
   private static void put(JsonObject.Builder o, String name, String value) {
