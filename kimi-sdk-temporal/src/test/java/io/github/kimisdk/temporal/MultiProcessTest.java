@@ -615,7 +615,11 @@ class MultiProcessTest {
       assertThat(call.tool()).isEqualTo("transfer");
 
       List<String> refused = decide("approve-1", "approve", call.id(), "0".repeat(64), "mallory");
-      assertThat(refused).anyMatch(s -> s.startsWith("REFUSED") && s.contains("not that of"));
+      assertThat(refused)
+          .anyMatch(
+              s ->
+                  s.startsWith("REFUSED")
+                      && s.contains("the arguments changed since the decision was made"));
       assertThat(bankFiles(bank)).isEmpty();
 
       List<String> accepted =
