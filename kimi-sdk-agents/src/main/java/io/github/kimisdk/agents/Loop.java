@@ -42,6 +42,9 @@ final class Loop {
   private final Compactor compactor;
   private Budget budget;
   private List<Decision> decisions = List.of();
+  // the last model call's tools (as listed) and request, until the turn its reply opens reads them
+  private Map<String, AgentTool> sentTools;
+  private ChatRequest sent;
 
   Loop(Agent agent, RunData data, Tree tree, Loop parent, String path, Tracing tracing) {
     this.agent = agent;
@@ -168,10 +171,17 @@ final class Loop {
       int step = d.steps + 1;
       ChatCompletion reply;
       try {
-        ChatRequest request = request();
+        Map<String, AgentTool> tools = Toolbox.listed(tree.engine, agent);
+        ChatRequest request = request(tools);
         if (compactor != null) {
+          ChatRequest whole = request;
           request = compact(request, step);
+          if (request != whole) {
+            tools = null; // compacted: built again from a second listing
+          }
         }
+        sentTools = tools;
+        sent = request;
         reply = models.call(request, true); // tells ModelCalled once the call may go
         if (reply.choices().isEmpty()) {
           throw new DecodingException(
@@ -219,6 +229,18 @@ final class Loop {
    */
   ChatRequest request() {
     return request(Toolbox.listed(tree.engine, agent));
+  }
+
+  /**
+   * The toolbox of the open turn, {@code tools} being the agent's as listed now: the one of the
+   * request whose reply opened the turn, when this loop sent it with the same listing (a drive that
+   * goes on from its own model call), else the one of the request as it would be sent now.
+   */
+  Toolbox toolbox(Map<String, AgentTool> tools) {
+    ChatRequest r = tools == sentTools && sent != null ? sent : request(tools);
+    sentTools = null;
+    sent = null;
+    return Toolbox.of(tools, r);
   }
 
   /** The request of the next model call with {@code tools}, the agent's as listed now. */

@@ -45,8 +45,7 @@ final class Turns {
 
   /** Runs what may run of the open turn; true when every call has a result. */
   static boolean run(Loop run, List<Decision> decisions) {
-    Map<String, AgentTool> tools = Toolbox.listed(run.tree.engine, run.agent);
-    Toolbox box = Toolbox.of(tools, run.request(tools));
+    Toolbox box = run.toolbox(Toolbox.listed(run.tree.engine, run.agent));
     return new Turns(run, box).go(decisions);
   }
 

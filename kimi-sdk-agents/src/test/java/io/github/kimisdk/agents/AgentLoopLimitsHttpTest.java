@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +66,32 @@ class AgentLoopLimitsHttpTest extends AgentLoopFixture {
     assertThat(s.messages().get(6)).isInstanceOf(ToolMessage.class);
     RunResult goneOn = agent("kimi-k2.6").maxSteps(300).build().run(s.messages());
     assertThat(answered(goneOn).steps()).isEqualTo(3);
+  }
+
+  /**
+   * A turn runs the tools of the request whose reply opened it: within a drive, that request is
+   * built once (the agent's settings applied once per model call), not again for the turn.
+   */
+  @Test
+  void eachModelCallsRequestIsBuiltOnceAndItsTurnRunsFromIt() {
+    AtomicInteger built = new AtomicInteger();
+    int before = server.requestCount();
+    RunResult r =
+        agent("kimi-k2.6")
+            .request(
+                b -> {
+                  built.incrementAndGet();
+                  return b;
+                })
+            .build()
+            .run(user("add then add then add"));
+    RunState s = answered(r);
+    int calls = server.requestCount() - before;
+    assertThat(s.steps()).isEqualTo(calls);
+    assertThat(calls).isGreaterThan(2);
+    assertThat(built).hasValue(calls);
+    assertThat(s.messages().stream().filter(m -> m instanceof ToolMessage).count())
+        .isEqualTo(calls - 1L);
   }
 
   @Test
