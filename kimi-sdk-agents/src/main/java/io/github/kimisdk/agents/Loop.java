@@ -3,13 +3,11 @@ package io.github.kimisdk.agents;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.errors.DecodingException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.model.Cost;
 import io.github.kimisdk.model.Spend;
-import io.github.kimisdk.tool.ToolCall;
 import io.github.kimisdk.tool.ToolChoice;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -163,7 +161,6 @@ final class Loop {
           tracing.emit(new RunEvent.Paused(d.id, List.copyOf(d.pending)));
           return new RunResult.Paused(state());
         }
-        closeTurn();
       }
       if (d.status == RunState.Status.ANSWERED) {
         return new RunResult.Answered(state());
@@ -202,7 +199,7 @@ final class Loop {
       d.messages.add(m);
       d.note = null;
       if (m.hasToolCalls()) {
-        d.turn = new RunData.OpenTurn(step);
+        Turns.open(d, step);
         d.status = RunState.Status.RUNNING;
       } else {
         d.status = RunState.Status.ANSWERED;
@@ -280,27 +277,6 @@ final class Loop {
     save();
     tracing.emit(new RunEvent.Compacted(d.id, step, o.report()));
     return request();
-  }
-
-  /** Appends the tool messages of a turn whose calls all have results, in the calls' order. */
-  private void closeTurn() {
-    AssistantMessage reply = d.openReply();
-    List<ToolCall> calls = reply.toolCalls();
-    for (int pos = 0; pos < calls.size(); pos++) {
-      ToolCall call = calls.get(pos);
-      RunData.Result r = d.turn.results().get(pos);
-      d.messages.add(
-          new ToolMessage(
-              call.id() == null ? "" : call.id(),
-              call.name() == null ? "" : call.name(),
-              r.content()));
-    }
-    // a subagent's run that ended before a crash kept this run from saving it folded in
-    for (RunData child : d.turn.children().values()) {
-      fold(child);
-    }
-    d.turn = null;
-    d.pending.clear();
   }
 
   /** Counts an ended subagent's run's steps and usage as this run's subagents'. */

@@ -1,6 +1,7 @@
 package io.github.kimisdk.agents;
 
 import io.github.kimisdk.chat.AssistantMessage;
+import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonObject;
@@ -43,10 +44,43 @@ final class Turns {
   record Job(
       int position, ToolCall call, AgentTool tool, String arguments, boolean rerun, String note) {}
 
-  /** Runs what may run of the open turn; true when every call has a result. */
+  /** Runs what may run of the open turn; when every call has a result, closes it and is true. */
   static boolean run(Loop run, List<Decision> decisions) {
     Toolbox box = run.toolbox(Toolbox.listed(run.tree.engine, run.agent));
-    return new Turns(run, box).go(decisions);
+    boolean complete = new Turns(run, box).go(decisions);
+    if (complete) {
+      close(run);
+    }
+    return complete;
+  }
+
+  /** Opens the turn of the reply at {@code step}, whose tool calls have no results yet. */
+  static void open(RunData d, int step) {
+    d.turn = new RunData.OpenTurn(step);
+  }
+
+  /**
+   * Closes a turn whose calls all have results: their tool messages appended in the calls' order,
+   * the runs of subagents that ended before a crash kept this run from saving them folded in, and
+   * nothing left waiting.
+   */
+  private static void close(Loop run) {
+    RunData d = run.data();
+    List<ToolCall> calls = d.openReply().toolCalls();
+    for (int pos = 0; pos < calls.size(); pos++) {
+      ToolCall call = calls.get(pos);
+      RunData.Result r = d.turn.results().get(pos);
+      d.messages.add(
+          new ToolMessage(
+              call.id() == null ? "" : call.id(),
+              call.name() == null ? "" : call.name(),
+              r.content()));
+    }
+    for (RunData child : d.turn.children().values()) {
+      run.fold(child);
+    }
+    d.turn = null;
+    d.pending.clear();
   }
 
   /**
