@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -352,7 +353,15 @@ final class Fleet implements AutoCloseable {
           List.copyOf(failures),
           v.get("slow-takes"),
           Integer.parseInt(v.get("gave-back-before-pause")),
-          Long.parseLong(v.get("heard-429-at")));
+          Long.parseLong(v.get("heard-429-at")),
+          nanos(v.get("granted-at")),
+          nanos(v.get("heard-429s-at")));
+    }
+
+    private static List<Long> nanos(String list) {
+      return list.isEmpty()
+          ? List.of()
+          : Arrays.stream(list.split(",")).map(Long::valueOf).toList();
     }
 
     /** Kills the process ({@code kill -9}) by its id and waits until it is gone. */
@@ -371,7 +380,8 @@ final class Fleet implements AutoCloseable {
    * The outcome of clients: calls answered, failed and lost, the failures by type, the slowest of
    * the marked takes, of those of them that knew Redis to be down, and how many, whether any store
    * fell back, the first failure of each type (type and message), the slow takes, the slots given
-   * back before the first pause was written, when the first 429's headers arrived (0: none).
+   * back before the first pause was written, when the first 429's headers arrived (0: none), when
+   * each granted take began and when each 429's headers arrived ({@link System#nanoTime()}).
    */
   record Done(
       int ok,
@@ -385,8 +395,11 @@ final class Fleet implements AutoCloseable {
       List<String> firstFailures,
       String slowTakes,
       int gaveBackBeforePause,
-      long heard429At) {
-    static final Done NONE = new Done(0, 0, 0, "", 0, 0, 0, false, List.of(), "", 0, 0);
+      long heard429At,
+      List<Long> grantedAt,
+      List<Long> heard429sAt) {
+    static final Done NONE =
+        new Done(0, 0, 0, "", 0, 0, 0, false, List.of(), "", 0, 0, List.of(), List.of());
 
     Done plus(Done d) {
       List<String> f = new ArrayList<>(firstFailures);
@@ -403,7 +416,15 @@ final class Fleet implements AutoCloseable {
           f,
           String.join(" ", slowTakes, d.slowTakes).trim(),
           gaveBackBeforePause + d.gaveBackBeforePause,
-          heard429At != 0 ? heard429At : d.heard429At);
+          heard429At != 0 ? heard429At : d.heard429At,
+          concat(grantedAt, d.grantedAt),
+          concat(heard429sAt, d.heard429sAt));
+    }
+
+    private static List<Long> concat(List<Long> a, List<Long> b) {
+      List<Long> all = new ArrayList<>(a);
+      all.addAll(b);
+      return all;
     }
   }
 
@@ -686,7 +707,8 @@ final class Fleet implements AutoCloseable {
    * minute and the store's window are both 60 s / scale. Figures: 429s; the requests Kimi accepted
    * in the second window (from the first request's window end) against the limit; how long the
    * calls took; the longest run of requests from one process while the others still had calls to
-   * send (fairness).
+   * send (fairness); and the requests sent later after their take than the store's {@link
+   * RedisRateLimitStore#SEND_MARGIN} (see {@link #sentLate}), with the longest such wait.
    */
   static Map<String, Object> budget(Clients kinds, int rpm, int calls, long scale)
       throws Exception {
@@ -712,11 +734,53 @@ final class Fleet implements AutoCloseable {
       f.put("of the limit (%)", Math.round(100.0 * second / rpm));
       f.put("all calls took (windows)", Math.round(100.0 * took / window) / 100.0);
       f.put("longest run of one process", longestRun(ok));
+      List<Long> reached = new ArrayList<>(d.heard429sAt());
+      ok.forEach(x -> reached.add(x.nanos()));
+      // 10 ms short of the margin: Redis counts in whole milliseconds of its own clock
+      long margin = RedisRateLimitStore.SEND_MARGIN.toNanos() - 10_000_000;
+      long[] late = sentLate(d.grantedAt(), reached, margin);
+      f.put("sent later than the margin after their take", late[0]);
+      f.put("longest from a take to Kimi (s)", round(late[1] / 1e9));
       f.put("calls ok", d.ok());
       f.put("failed", d.failed());
       f.put("lost", d.lost());
     }
     return f;
+  }
+
+  /**
+   * Counts the requests that reached Kimi later than {@code margin} after their take, and the
+   * longest wait from a take to Kimi, over the matching of requests to takes that makes the longest
+   * wait shortest (each arrival, latest first, matched to the latest take not after it that is
+   * still free): {@code {count, longest nanos}}. An arrival no take precedes counts as late.
+   *
+   * <p>Why this matching decides what the store promised: the store counts each take for its window
+   * plus the margin, and grants none beyond the limit. If some matching has every request reach
+   * Kimi within the margin of its take, then the requests Kimi counts in any window had their takes
+   * in that window stretched by the margin, which the store held to the limit, so Kimi refuses
+   * none. A 429 therefore means some request took longer than the margin from its take to Kimi, on
+   * every matching, which this one then shows; unless the store counted wrong. The times given are
+   * conservative both ways: a take's is when it began (Redis took it no earlier), a refused
+   * request's is when its client heard the 429 (Kimi refused it no later), so a request counted
+   * late may not have been, but one counted on time was.
+   */
+  static long[] sentLate(List<Long> takes, List<Long> arrivals, long margin) {
+    long[] t = takes.stream().mapToLong(Long::longValue).sorted().toArray();
+    long[] a = arrivals.stream().mapToLong(Long::longValue).sorted().toArray();
+    long late = 0;
+    long longest = 0;
+    int j = t.length - 1;
+    for (int i = a.length - 1; i >= 0; i--) {
+      while (j >= 0 && t[j] - a[i] > 0) {
+        j--; // taken after this arrival and every earlier one: no use to them
+      }
+      long wait = j >= 0 ? a[i] - t[j--] : Long.MAX_VALUE;
+      longest = Math.max(longest, wait);
+      if (wait > margin) {
+        late++;
+      }
+    }
+    return new long[] {late, longest};
   }
 
   /**

@@ -33,15 +33,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * a line {@code failure TYPE MESSAGE} for the first failure of each type, then {@code done ok=N
  * failed=N lost=N takes=N slowest-ms=N marked-takes=N marked-slowest-ms=N
  * marked-knowing-slowest-ms=N fellback=B slow-takes=AT+MS,... gave-back-before-pause=N
- * heard-429-at=NANOS failures={...}}. A line {@code mark} after {@code go} starts the marked takes
- * and {@code unmark} ends them: those asked in between (the harness marks when it kills a node and
- * unmarks when another serves), timed apart. The slow takes are those of 50 ms or more from the
- * mark on: when after the mark and how long, in milliseconds. Meanwhile it prints {@code waiting}
- * when the store first refuses a take, and {@code paused NANOS} once its first pause is in the
- * store ({@code NANOS}: {@link System#nanoTime()} when it began to write it, which on Linux every
- * process reads from the same clock); {@code gave-back-before-pause} counts the slots given back
- * after {@code go} before that, and {@code heard-429-at} is when the first 429's headers arrived
- * (0: none).
+ * heard-429-at=NANOS granted-at=NANOS,... heard-429s-at=NANOS,... failures={...}}. A line {@code
+ * mark} after {@code go} starts the marked takes and {@code unmark} ends them: those asked in
+ * between (the harness marks when it kills a node and unmarks when another serves), timed apart.
+ * The slow takes are those of 50 ms or more from the mark on: when after the mark and how long, in
+ * milliseconds. Meanwhile it prints {@code waiting} when the store first refuses a take, and {@code
+ * paused NANOS} once its first pause is in the store ({@code NANOS}: {@link System#nanoTime()} when
+ * it began to write it, which on Linux every process reads from the same clock); {@code
+ * gave-back-before-pause} counts the slots given back after {@code go} before that, {@code
+ * heard-429-at} is when the first 429's headers arrived (0: none), {@code granted-at} when each
+ * take granted from {@code go} on began (no later than Redis took it) and {@code heard-429s-at}
+ * when each 429's headers arrived from {@code go} on (no earlier than Kimi refused it).
  *
  * <p>Arguments, as {@code key=value}: {@code base}, {@code redis} (the port of a standalone Redis)
  * or {@code cluster} (the ports of a cluster's nodes, comma-separated), {@code client} ({@code
@@ -59,6 +61,13 @@ final class FleetClient {
 
   /** When the first 429's headers arrived ({@link System#nanoTime()}), or 0. */
   private static volatile long heard429At;
+
+  /** When each 429's headers arrived after {@code go} ({@link System#nanoTime()}). */
+  private static final java.util.Queue<Long> heard429s =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  /** Whether the calls after {@code go} run: the warm-up's 429s are not listed. */
+  private static volatile boolean listing;
 
   public static void main(String[] args) throws Exception {
     Map<String, String> a = new HashMap<>();
@@ -127,8 +136,14 @@ final class FleetClient {
                 new CallListener() {
                   @Override
                   public void onHeaders(CallEvent.Headers event) {
-                    if (event.metadata().statusCode() == 429 && heard429At == 0) {
-                      heard429At = System.nanoTime();
+                    if (event.metadata().statusCode() == 429) {
+                      long at = System.nanoTime();
+                      if (heard429At == 0) {
+                        heard429At = at;
+                      }
+                      if (listing) {
+                        heard429s.add(at);
+                      }
                     }
                   }
                 })
@@ -144,6 +159,7 @@ final class FleetClient {
         return;
       }
       timed.going = true;
+      listing = true;
       Thread marks =
           new Thread(
               () -> {
@@ -219,12 +235,24 @@ final class FleetClient {
               + timed.gaveBackBeforePause.get()
               + " heard-429-at="
               + heard429At
+              + " granted-at="
+              + join(timed.granted)
+              + " heard-429s-at="
+              + join(heard429s)
               + " failures="
               + failures.toString().replace(" ", ""));
       System.out.flush();
     } finally {
       redis.close();
     }
+  }
+
+  private static String join(Collection<Long> nanos) {
+    StringBuilder b = new StringBuilder();
+    for (long n : nanos) {
+      b.append(b.length() == 0 ? "" : ",").append(n);
+    }
+    return b.toString();
   }
 
   /** The store, with the time each take took measured (the slowest kept) and its fallback seen. */
@@ -262,6 +290,12 @@ final class FleetClient {
     /** Whether a take was refused yet. */
     final AtomicBoolean refused = new AtomicBoolean();
 
+    /**
+     * When each take from {@code go} on that was granted began ({@link System#nanoTime()}): no
+     * later than Redis took it.
+     */
+    final java.util.Queue<Long> granted = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     Timed(RedisRateLimitStore store) {
       this.store = store;
     }
@@ -275,6 +309,9 @@ final class FleetClient {
       long start = System.nanoTime();
       try {
         Duration wait = store.tryTake(account, lease, limits, tokens, leaseFor);
+        if (going && wait != null && wait.isZero()) {
+          granted.add(start);
+        }
         if (wait != null
             && wait.compareTo(Duration.ZERO) > 0
             && refused.compareAndSet(false, true)) {

@@ -85,9 +85,46 @@ class FleetTest {
     // the fake's minute and the store's window both last 6 s: see Fleet.budget
     Map<String, Object> f = Fleet.budget(Clients.MIXED, 60, 40, 10);
     Fleet.print("budget", f);
+    assertThat(f.get("calls ok")).isEqualTo(120);
+    if ((Long) f.get("sent later than the margin after their take") > 0) {
+      // what the store promises ends there: a busy machine's scheduler held a request between its
+      // take and Kimi for longer than RedisRateLimitStore.SEND_MARGIN; a 429 is then Kimi's to
+      // give and the client's to retry, and the share of the limit the scheduler's to keep
+      return;
+    }
     assertThat(f.get("429s")).isEqualTo(0);
     assertThat((Long) f.get("of the limit (%)")).isGreaterThanOrEqualTo(90);
-    assertThat(f.get("calls ok")).isEqualTo(120);
+  }
+
+  /**
+   * The matching by which the budget scenario judges a 429 ({@link Fleet#sentLate}): each arrival
+   * is matched to a take not after it so that the longest wait is shortest, whatever order the
+   * times come in; an arrival no take precedes is late.
+   */
+  @Test
+  void requestsAreCountedLateOnlyWhenNoMatchingToTheirTakesKeepsThemWithinTheMargin() {
+    long s = 1_000_000_000L;
+    // {takes, arrivals, margin, late, longest}
+    Object[][] table = {
+      {List.of(), List.of(), s, 0L, 0L},
+      {List.of(0L), List.of(s / 2), s, 0L, s / 2},
+      {List.of(0L), List.of(2 * s), s, 1L, 2 * s},
+      // within the margin one way (each 0.5 s), whichever order the takes are listed in
+      {List.of(6 * s + s / 2, 5 * s + s / 2), List.of(6 * s, 7 * s), s, 0L, s / 2},
+      // 7 s takes the take at 5 s (2 s), and 6 s is left the one at 1 s (5 s): both late
+      {List.of(5 * s, s), List.of(6 * s, 7 * s), s, 2L, 5 * s},
+      // a later take than every arrival is of no use; the arrival before every take is late
+      {List.of(10 * s, 3 * s), List.of(2 * s, 3 * s), s, 1L, Long.MAX_VALUE},
+      // more takes than arrivals (a take whose call never reached Kimi): the free one is skipped
+      {List.of(0L, 4 * s, 5 * s), List.of(5 * s, 4 * s + s / 2), s, 0L, s / 2},
+      // order-free: two requests crossed on their way, each within the margin of some take
+      {List.of(0L, s / 10), List.of(s / 5, s / 2), s, 0L, 2 * s / 5},
+    };
+    for (Object[] row : table) {
+      @SuppressWarnings("unchecked")
+      long[] got = Fleet.sentLate((List<Long>) row[0], (List<Long>) row[1], (Long) row[2]);
+      assertThat(got).as("%s", List.of(row)).containsExactly((Long) row[3], (Long) row[4]);
+    }
   }
 
   @Test
