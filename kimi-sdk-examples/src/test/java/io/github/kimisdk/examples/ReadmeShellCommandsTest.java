@@ -39,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the programs' Javadoc) must each be one this test or .ci/run runs; those no page's block runs are
  * {@link #DOCUMENTED_ELSEWHERE} and run here too.
  *
- * <p>A few blocks cannot run inside this build: {@code mvn -B verify} and {@code mvn -B -T 2 -P
- * slow verify} are this build (this test runs in the second, being tagged {@code slow}), and {@code
+ * <p>A few blocks cannot run inside this build: {@code mvn -B verify} and {@code mvn -B -P slow
+ * verify} are this build (this test runs in the second, being tagged {@code slow}), and {@code
  * install} writes to the shared local repository. {@code .ci/run} runs those, and this test checks
  * that it holds each of their lines. Blocks whose purpose is not their tests run with {@code
  * -DskipTests}, and blocks that only package classes for {@code java}, {@code jshell} or {@code
@@ -393,7 +393,7 @@ class ReadmeShellCommandsTest {
       List.of(
           Check.ci(MAIN_EXAMPLE),
           Check.ci("mvn -B verify"),
-          Check.ci("mvn -B -T 2 -P slow verify"),
+          Check.ci("mvn -B -P slow verify"),
           Check.here("mvn -B -pl kimi-sdk -am verify", builtTheUnsignedLibraryJars(), SKIP_TESTS),
           Check.ci("mvn -B -P artifacts install -DskipTests"),
           Check.ci("mvn -B -P artifacts verify"),
