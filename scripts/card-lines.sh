@@ -15,7 +15,8 @@
 # commit's (git archive COMMIT kimi-sdk/src/main | tar -x -C DIR).
 #
 # Rules: "card <what>" or "outside <concern>", then bash glob patterns (first match wins). The
-# first two name what left the core for kimi-sdk-batch and kimi-sdk-budget: they place no file of
+# first two name what left the core for kimi-sdk-batch and kimi-sdk-budget, and host-check's first four
+# what left for kimi-sdk-hostcheck (its last two, the door it left behind): they place no file of
 # today's core, and count an older checkout's (CARD_LINES_ROOT) as it was.
 set -euo pipefail
 cd "${CARD_LINES_ROOT:-$(dirname "$0")/..}"
@@ -25,7 +26,7 @@ rules=$(cat <<'RULES'
 outside durable-batch-runner     BatchRun.java internal/batch/* platform/BatchProgress.java
 outside fleet-budgets            Budget.java internal/chain/Budgeting.java internal/limit/BudgetTerms.java base/limit/LocalBudgets.java
 outside hosts-and-routing        host/* Host.java Target.java ServedBy.java TargetReport.java TargetStatus.java internal/route/* internal/config/TargetSettings.java internal/chain/Continuing.java
-outside host-check               cli/* internal/client/HostCheck.java internal/client/HostFindings.java internal/client/HostSymptoms.java
+outside host-check               cli/* internal/client/HostCheck.java internal/client/HostFindings.java internal/client/HostSymptoms.java host/access/* internal/client/ClientProbe.java
 outside platform-endpoints       KimiAccount.java KimiBatches.java KimiCode.java KimiFiles.java KimiModels.java platform/* internal/platform/* internal/client/ChatAll.java model/ListedModel.java
 outside money                    model/Price.java model/PriceTable.java model/Cost.java model/Spend.java internal/limit/SpendMeter.java internal/chain/Spending.java
 outside rate-limits              RateLimit.java RateLimitStore.java base/limit/* internal/limit/* internal/chain/Gating.java internal/chain/Limiting.java internal/chain/LastLook.java

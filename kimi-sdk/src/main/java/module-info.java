@@ -36,7 +36,8 @@ module io.github.kimisdk {
       io.github.kimisdk.mcp;
   exports io.github.kimisdk.base.text to
       io.github.kimisdk.mcp,
-      io.github.kimisdk.batch;
+      io.github.kimisdk.batch,
+      io.github.kimisdk.hostcheck;
   exports io.github.kimisdk.base.version to
       io.github.kimisdk.mcp;
   // The exceptions' one door (errors.Errors.exceptions()), to the satellites whose work fails as
@@ -45,4 +46,8 @@ module io.github.kimisdk {
   exports io.github.kimisdk.errors.access to
       io.github.kimisdk.budget,
       io.github.kimisdk.batch;
+  // The host check's door (host.access.Probes): each target's machinery as the client sends to it,
+  // for kimi-sdk-hostcheck's few cheap requests.
+  exports io.github.kimisdk.host.access to
+      io.github.kimisdk.hostcheck;
 }

@@ -2,7 +2,6 @@ package io.github.kimisdk;
 
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.host.Host;
-import io.github.kimisdk.host.TargetReport;
 import io.github.kimisdk.host.TargetStatus;
 import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.platform.Balance;
@@ -102,68 +101,15 @@ public final class KimiAccount {
    * retired or misspelt id) is {@link PingResult.Status#MISCONFIGURED}, never available: its
    * condition tells it from a target that is overloaded or down. Each check is bounded by the
    * client's timeouts, and by the timeout of a client derived with {@link KimiClient#withOptions}
-   * (as a health probe bounds its checks); a failed check is reported, never thrown. {@link
-   * #verifyTargets(String)} checks deeper, with a few cheap calls.
+   * (as a health probe bounds its checks); a failed check is reported, never thrown. The host check
+   * ({@code HostCheck.verify} of the artifact {@code kimi-sdk-hostcheck}) checks deeper, with a few
+   * cheap calls.
    *
    * @return the targets' states with their checks
    * @throws IllegalStateException if the client is closed
    */
   public List<TargetStatus> checkTargets() {
     return scope.await(checkTargetsAsync());
-  }
-
-  /**
-   * Checks that each target's host serves Kimi's model as Kimi's rules and the target's {@link
-   * Host} preset expect, as a team does before it sends traffic to its own vLLM or a vendor's
-   * endpoint (what Moonshot's vendor verifier asks of vendors, for one target): the model id
-   * served, the model's fixed sampling values taken, thinking on bringing reasoning under the key
-   * the preset reads and thinking off bringing none, reasoning not inside {@code content} (a
-   * missing or wrong reasoning parser), a tool call as {@code tool_calls} with JSON arguments (not
-   * Kimi's raw markers: a missing tool parser), and a stream ending with usage. Each failed {@link
-   * TargetReport.Finding} says what to change: a vLLM or SGLang flag ({@code --reasoning-parser
-   * kimi_k3}, {@code --enable-auto-tool-choice --tool-call-parser kimi_k3}), a preset's {@code
-   * with} method. The same check runs from the command line: {@code java -jar kimi-sdk-VERSION.jar
-   * verify --host vllm --base-url URL --model kimi-k3}.
-   *
-   * <pre>{@code
-   * for (TargetReport r : kimi.account().verifyTargets("kimi-k3")) {
-   *   r.failures().forEach(f -> System.out.println(f.check() + ": " + f.detail() + "; " + f.fix()));
-   * }
-   * }</pre>
-   *
-   * <p><b>Cost</b>, per target, all targets at once: {@code GET /models} (no tokens), then one
-   * after another a chat call with thinking on (at most 96 completion tokens; sent again once
-   * without the sampling values if the host refused them), a streamed call with thinking off (at
-   * most 32) and a call with one tool (at most 128, or 256 for a model that always thinks), each
-   * with a prompt of a few dozen tokens: four or five requests and a few hundred tokens, billed as
-   * any call on the target's account ({@link TargetReport#tokens()} tells what the host reported).
-   * Each request is sent once (no retry) with the target's key and bounded by the client's timeouts
-   * and by 60 seconds, or the timeout of a client derived with {@link KimiClient#withOptions}; a
-   * check that cannot go on (nothing answers, the key or the model is refused, the host is
-   * overloaded) stops there and says why. It checks a target over chat completions; a target on
-   * another wire protocol is reported unchecked.
-   *
-   * @param model Kimi's id of the model to check on a target that asks for the model each request
-   *     names (the client's own, {@link Target#of(Host)}); a target that names its model is checked
-   *     with that one
-   * @return one report per target, the client's own first; a failed check is reported, never thrown
-   * @throws IllegalArgumentException if {@code model} is blank
-   * @throws IllegalStateException if the client is closed
-   */
-  public List<TargetReport> verifyTargets(String model) {
-    return scope.await(verifyTargetsAsync(model));
-  }
-
-  /**
-   * Checks each target's host without blocking (see {@link #verifyTargets(String)}).
-   *
-   * @param model Kimi's id of the model to check on a target that names none
-   * @return the future of one report per target; it never completes exceptionally
-   * @throws IllegalArgumentException if {@code model} is blank
-   * @throws IllegalStateException if the client is closed
-   */
-  public CompletableFuture<List<TargetReport>> verifyTargetsAsync(String model) {
-    return scope.verifyTargets(model);
   }
 
   /**

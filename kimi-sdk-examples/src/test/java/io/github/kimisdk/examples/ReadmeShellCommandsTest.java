@@ -103,6 +103,7 @@ class ReadmeShellCommandsTest {
               "kimi-sdk-bom",
               "kimi-sdk-budget",
               "kimi-sdk-flink",
+              "kimi-sdk-hostcheck",
               "kimi-sdk-langchain4j",
               "kimi-sdk-mcp",
               "kimi-sdk-opentelemetry",

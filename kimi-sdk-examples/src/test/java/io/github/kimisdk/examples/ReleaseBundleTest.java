@@ -87,6 +87,7 @@ class ReleaseBundleTest {
           "kimi-sdk-agents",
           "kimi-sdk-budget",
           "kimi-sdk-batch",
+          "kimi-sdk-hostcheck",
           "kimi-sdk-bom",
           "kimi-sdk-langchain4j",
           "kimi-sdk-spring-ai",

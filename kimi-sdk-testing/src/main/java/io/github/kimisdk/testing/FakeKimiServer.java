@@ -465,8 +465,8 @@ public final class FakeKimiServer implements AutoCloseable {
 
   /**
    * Plays a host of Kimi's model set up wrong ({@code --misconfigure} on the command line), in the
-   * server's {@linkplain #dialect dialect}, so that a check of a team's host (the SDK's {@code
-   * KimiAccount.verifyTargets}, Moonshot's vendor verifier) is tested against each fault it must
+   * server's {@linkplain #dialect dialect}, so that a check of a team's host (kimi-sdk-hostcheck's
+   * {@code HostCheck.verify}, Moonshot's vendor verifier) is tested against each fault it must
    * name: the faults that make hosts get Kimi wrong, as vLLM's and SGLang's {@code kimi_k2} and
    * {@code kimi_k3} parsers leave them. The spec is {@code KIND[,KIND...]}, with the kinds
    *

@@ -54,7 +54,8 @@ public record TargetStatus(
      * It answers, but is set up wrong: its host does not serve the target's model ({@link
      * PingResult.Status#MISCONFIGURED}, such as a retired id) or refused the target's key ({@link
      * PingResult.Status#BAD_KEY}). Waiting does not help; the target's model, its key or the host's
-     * model id must change ({@link KimiAccount#verifyTargets(String)} says which).
+     * model id must change (the host check, {@code kimi-sdk-hostcheck}'s {@code HostCheck.verify},
+     * says which).
      */
     MISCONFIGURED,
     /**

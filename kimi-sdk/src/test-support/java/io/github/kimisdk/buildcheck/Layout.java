@@ -181,9 +181,16 @@ final class Layout {
 
   /**
    * The modules the base floor may be exported to (and no other): the SDK's own satellites that
-   * print as its values print (the MCP client, the batch runner).
+   * print as its values print (the MCP client, the batch runner, the host check).
    */
-  static final Set<String> SATELLITES = Set.of("io.github.kimisdk.mcp", "io.github.kimisdk.batch");
+  static final Set<String> SATELLITES =
+      Set.of("io.github.kimisdk.mcp", "io.github.kimisdk.batch", "io.github.kimisdk.hostcheck");
+
+  /** The host check's door ({@code host.access.Probes}): a client's targets, to the check alone. */
+  static final String HOST_DOOR = "host.access";
+
+  /** The one module the host check's door is exported to. */
+  static final String HOST_CHECK = "io.github.kimisdk.hostcheck";
 
   /** The exceptions' one door ({@code errors.Errors.exceptions()}'s type), exported to a few. */
   static final String FAILURE_DOOR = "errors.access";
@@ -221,8 +228,8 @@ final class Layout {
           "WireProtocol",
           "a plain setting: host.Host names the protocols its endpoint speaks",
           "Target",
-          "a plain setting: host.TargetStatus and host.TargetReport tell of the target they are"
-              + " about");
+          "a plain setting: host.TargetStatus tells of the target it is about, and"
+              + " host.access.TargetProbe of the target it sends to");
 
   /** Timer classes of the JDK that only base.flow may use. */
   private static final Set<String> TIMER_CLASSES =

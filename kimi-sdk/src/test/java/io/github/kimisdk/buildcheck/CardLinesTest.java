@@ -16,14 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
  * JSON codec, the SSE parser, tool calling, tokens and context, retry and backoff) or outside it,
  * and the share of lines outside may not grow past {@link #HELD}. A new file that no rule of the
  * script places fails the build until it is placed; a change that adds to what lies outside the
- * card raises {@link #HELD} in the same commit, where a reviewer sees it. The goal (issue 104) is
- * at most 25%.
+ * card raises {@link #HELD} in the same commit, where a reviewer sees it. The goal (issue 104), at
+ * most 25%, is met since the host check left for kimi-sdk-hostcheck (23.4%).
  */
 @Tag("multiprocess") // it runs scripts/card-lines.sh: mvn -B -P slow verify
 class CardLinesTest {
 
   /** The share of the core's lines outside the card it holds, in tenths of a percent. */
-  static final int HELD = 256;
+  static final int HELD = 234;
 
   @Test
   void everyFileIsPlacedAndTheShareOutsideTheCardDoesNotGrow() throws Exception {

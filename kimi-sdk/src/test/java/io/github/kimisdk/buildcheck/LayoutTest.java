@@ -46,6 +46,9 @@ class LayoutTest {
       if (e.isQualified() && relative.equals(Layout.FAILURE_DOOR)) {
         // the exceptions' constructors, to the satellites whose failures are the client's own
         assertThat(e.targets()).as("qualified export %s", e).isSubsetOf(Layout.FAILING_SATELLITES);
+      } else if (e.isQualified() && relative.equals(Layout.HOST_DOOR)) {
+        // a client's targets as its host check sends to them, to the host check alone
+        assertThat(e.targets()).as("qualified export %s", e).isEqualTo(Set.of(Layout.HOST_CHECK));
       } else if (e.isQualified()) {
         // the base floor, to the satellite artifacts only, as OkHttp exports its internals
         assertThat(relative).as("qualified export %s", e).startsWith(Layout.BASE_FLOOR + ".");

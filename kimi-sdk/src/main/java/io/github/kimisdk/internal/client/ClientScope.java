@@ -17,8 +17,8 @@ import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.PermissionDeniedException;
 import io.github.kimisdk.errors.access.Exceptions;
 import io.github.kimisdk.host.Host;
-import io.github.kimisdk.host.TargetReport;
 import io.github.kimisdk.host.TargetStatus;
+import io.github.kimisdk.host.access.TargetProbe;
 import io.github.kimisdk.internal.chain.Call;
 import io.github.kimisdk.internal.chain.Calls;
 import io.github.kimisdk.internal.config.ClientConfig;
@@ -558,12 +558,6 @@ public final class ClientScope {
     return out;
   }
 
-  /** What of the client a host check uses. */
-  private HostCheck.Client checking() {
-    return new HostCheck.Client(
-        core.config().catalog(), core.calls(), core.chats(), core.scheduler(), core.retrier());
-  }
-
   /**
    * Returns the scope whose calls other than chats go to target {@code i} of this client's chain,
    * with that target's account and this scope's options: a check of that target's host, on the
@@ -636,7 +630,7 @@ public final class ClientScope {
             (p, body) -> {
               String problem =
                   p.isOk() && body != null
-                      ? HostFindings.notServed(host, model, body, core.errors().text())
+                      ? ClientProbe.notServed(host, model, body, core.errors().text())
                       : null;
               return problem == null
                   ? p
@@ -649,16 +643,18 @@ public final class ClientScope {
   }
 
   /**
-   * Checks each target's host as a team's host check does before it sends traffic: the target's
-   * model served, its thinking switch, reasoning and tool calls split as its preset expects, usage
-   * in a stream, the model's sampling values taken ({@link HostCheck}); all targets at once, each
-   * with a few requests sent once, one after another; never exceptionally.
+   * Checks each target's host with {@code check} ({@code host.access.Probes}): all targets at once,
+   * each probe sending once (no retries) with this scope's options, the client's own target first.
    *
    * @param model Kimi's id of the model checked on a target that asks for the model each request
    *     names (the client's own, and {@code Target.of(host)})
-   * @return one report per target, in order
+   * @param bound each request's bound when this scope's options set no timeout
+   * @param check one target's check, which never fails
+   * @param <R> a check's result
+   * @return one result per target, in order
    */
-  public CompletableFuture<List<TargetReport>> verifyTargets(String model) {
+  public <R> CompletableFuture<List<R>> verify(
+      String model, Duration bound, Function<TargetProbe, CompletableFuture<R>> check) {
     Objects.requireNonNull(model, "model");
     if (model.isBlank()) {
       throw new IllegalArgumentException("model must not be blank");
@@ -666,23 +662,20 @@ public final class ClientScope {
     ensureOpen();
     RequestOptions once = RequestOptions.builder().retryPolicy(RetryPolicy.none()).build();
     Router ts = core.router();
-    List<CompletableFuture<TargetReport>> reports = new java.util.ArrayList<>();
-    if (ts == null) {
-      reports.add(new HostCheck(checking(), core.parts(0), true, derive(once), model).run());
-    } else {
-      for (int i = 0; i < ts.size(); i++) {
-        ClientScope s = i == 0 ? derive(once) : forTarget(i).derive(once);
-        reports.add(new HostCheck(checking(), core.parts(i), i == 0, s, model).run());
-      }
+    int n = ts == null ? 1 : ts.size();
+    List<CompletableFuture<R>> results = new java.util.ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      ClientScope s = i == 0 ? derive(once) : forTarget(i).derive(once);
+      results.add(check.apply(new ClientProbe(core, core.parts(i), i == 0, s, bound)));
     }
     return calls()
         .propagation()
         .handOut(
-            CompletableFuture.allOf(reports.toArray(new CompletableFuture<?>[0]))
+            CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0]))
                 .thenApply(
                     done -> {
-                      List<TargetReport> out = new java.util.ArrayList<>(reports.size());
-                      for (CompletableFuture<TargetReport> r : reports) {
+                      List<R> out = new java.util.ArrayList<>(n);
+                      for (CompletableFuture<R> r : results) {
                         out.add(r.join());
                       }
                       return out;

@@ -1,13 +1,13 @@
-package io.github.kimisdk;
+package io.github.kimisdk.hostcheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.Target;
 import io.github.kimisdk.host.Host;
-import io.github.kimisdk.host.TargetReport;
-import io.github.kimisdk.host.TargetReport.Check;
-import io.github.kimisdk.host.TargetReport.Finding;
-import io.github.kimisdk.host.TargetReport.Outcome;
+import io.github.kimisdk.hostcheck.TargetReport.Check;
+import io.github.kimisdk.hostcheck.TargetReport.Finding;
+import io.github.kimisdk.hostcheck.TargetReport.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

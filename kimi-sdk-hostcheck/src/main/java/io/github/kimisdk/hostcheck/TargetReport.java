@@ -1,21 +1,21 @@
-package io.github.kimisdk.host;
+package io.github.kimisdk.hostcheck;
 
-import io.github.kimisdk.KimiAccount;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.base.text.RecordText;
+import io.github.kimisdk.host.Host;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * What {@link KimiAccount#verifyTargets(String)} found about one target: whether its host serves
- * Kimi's model as Kimi's rules and the target's {@link Host} preset expect, one {@link Finding} per
- * {@link Check}, each failed one with what to change (a server flag, a preset's {@code with}
- * method), and what the check cost.
+ * What {@link HostCheck#verify} found about one target: whether its host serves Kimi's model as
+ * Kimi's rules and the target's {@link Host} preset expect, one {@link Finding} per {@link Check},
+ * each failed one with what to change (a server flag, a preset's {@code with} method), and what the
+ * check cost.
  *
  * <pre>{@code
- * for (TargetReport r : kimi.account().verifyTargets("kimi-k3")) {
+ * for (TargetReport r : HostCheck.verify(kimi, "kimi-k3")) {
  *   for (TargetReport.Finding f : r.failures()) {
  *     System.out.println(r.target() + " " + f.check() + ": " + f.detail() + "; " + f.fix());
  *   }

@@ -1,10 +1,9 @@
-package io.github.kimisdk.cli;
+package io.github.kimisdk.hostcheck;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RequestOptions;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.host.Host;
-import io.github.kimisdk.host.TargetReport;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -14,10 +13,10 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * {@code verify}: the host check ({@link io.github.kimisdk.KimiAccount#verifyTargets(String)}) of
- * one host, from the command line, as a team runs it against its deployment before it sends traffic
- * there. The key comes from an environment variable, never from the command line, where other users
- * of the machine read it ({@code ps}); nothing printed holds it.
+ * {@code verify}: the host check ({@link HostCheck#verify}) of one host, from the command line, as
+ * a team runs it against its deployment before it sends traffic there. The key comes from an
+ * environment variable, never from the command line, where other users of the machine read it
+ * ({@code ps}); nothing printed holds it.
  */
 final class VerifyCommand {
 
@@ -39,7 +38,7 @@ final class VerifyCommand {
 
   static final String USAGE =
       """
-      Usage: java -jar kimi-sdk-VERSION.jar verify --host NAME [--base-url URL] --model ID [options]
+      Usage: java -jar kimi-sdk-hostcheck-VERSION.jar verify --host NAME [--base-url URL] --model ID [options]
 
       Checks that a host serves Kimi's model as the SDK's preset for that host expects, before
       traffic goes there: the model id is served, the model's fixed sampling values are taken,
@@ -137,9 +136,8 @@ final class VerifyCommand {
     }
     try (KimiClient kimi = client.build()) {
       reports =
-          kimi.withOptions(RequestOptions.builder().timeout(o.timeout()).build())
-              .account()
-              .verifyTargets(o.model());
+          HostCheck.verify(
+              kimi.withOptions(RequestOptions.builder().timeout(o.timeout()).build()), o.model());
     } catch (KimiException | IllegalArgumentException e) {
       // a client that cannot be built as asked (plain http to a host that is not loopback, ...)
       err.println("kimi-sdk: " + e.getMessage());

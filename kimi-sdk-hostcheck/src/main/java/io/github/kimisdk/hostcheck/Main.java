@@ -1,9 +1,9 @@
-package io.github.kimisdk.cli;
+package io.github.kimisdk.hostcheck;
 
 /**
- * The core jar's {@code Main-Class}: {@code java -jar kimi-sdk-VERSION.jar verify ...} runs {@link
- * VerifyCommand}, the host check, and exits with its status. The only class of the SDK that writes
- * to standard output, and only when run as a program.
+ * This artifact's {@code Main-Class}: {@code java -jar kimi-sdk-hostcheck-VERSION.jar verify ...}
+ * runs {@link VerifyCommand}, the host check, and exits with its status. The only class of the SDK
+ * that writes to standard output, and only when run as a program.
  */
 public final class Main {
 

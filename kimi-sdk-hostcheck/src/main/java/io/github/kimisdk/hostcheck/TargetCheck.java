@@ -1,24 +1,14 @@
-package io.github.kimisdk.internal.client;
+package io.github.kimisdk.hostcheck;
 
-import io.github.kimisdk.KimiResponse;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.WireProtocol;
-import io.github.kimisdk.base.flow.Scheduler;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.errors.ApiException;
-import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.host.Host;
-import io.github.kimisdk.host.TargetReport;
-import io.github.kimisdk.internal.chain.Calls;
-import io.github.kimisdk.internal.chain.Retrier;
-import io.github.kimisdk.internal.http.ApiKey;
-import io.github.kimisdk.internal.http.ServerText;
-import io.github.kimisdk.internal.route.TargetParts;
-import io.github.kimisdk.internal.wire.Wires;
+import io.github.kimisdk.host.access.TargetProbe;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.ServerSentEvent;
@@ -27,14 +17,12 @@ import io.github.kimisdk.tool.Tool;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
-import java.util.function.Function;
 
 /**
- * The host check of one target ({@code KimiAccount.verifyTargets}): whether its host serves Kimi's
- * model as Kimi's rules and the target's {@link Host} preset expect, told with a few cheap requests
- * sent one after another, each as the client sends a call to that target (adapted to the model,
- * translated by its host's {@link Dialect}, with the target's key and chain), sent once and
- * bounded:
+ * The host check of one target ({@link HostCheck#verify}): whether its host serves Kimi's model as
+ * Kimi's rules and the target's {@link Host} preset expect, told with a few cheap requests sent one
+ * after another, each as the client sends a call to that target (adapted to the model, translated
+ * by its host's dialect, with the target's key and chain), sent once and bounded:
  *
  * <ol>
  *   <li>{@code GET /models}, no tokens: is the host's id of the model listed;
@@ -54,7 +42,7 @@ import java.util.function.Function;
  * with the resend) such bounds. A failure that makes the rest meaningless (nothing answers, the key
  * is refused, the model is not served, the host is overloaded) ends it there, the later checks
  * skipped with the reason. What the host said is quoted escaped, cut short and with the target's
- * key redacted ({@link ServerText}).
+ * key redacted ({@link TargetProbe#keep}).
  *
  * <p>What the answers say is {@link HostFindings}'s to judge and word; this class sends.
  *
@@ -63,7 +51,7 @@ import java.util.function.Function;
  * findings are touched by one step at a time, each step's writes visible to the next through the
  * futures' completion.
  */
-public final class HostCheck {
+final class TargetCheck {
 
   /** The most completion tokens of the call with thinking on. */
   static final int THINKING_ON_TOKENS = 96;
@@ -85,87 +73,32 @@ public final class HostCheck {
 
   private static final String PROMPT = "Say OK.";
   private static final String TOOL_PROMPT = "What is the weather in Paris? Call get_weather.";
-  private static final String CHAT_PATH =
-      Wires.get(WireProtocol.CHAT_COMPLETIONS, false).chatPath();
-
-  private final Client primary; // the client's: its model table, request forms and timer
-  private final TargetParts core; // the target's machinery
-  private final ClientScope scope; // sends on the target's chain, once
+  private final TargetProbe probe; // sends on the target's chain, once
   private final Target target;
   private final Host host;
   private final String model;
   private final ModelInfo info;
-  private final Duration bound;
   private final HostFindings found;
 
   // the steps' state: see the thread model above
   private int requests;
   private long started;
 
-  /**
-   * What of the client the check uses: its model table, its futures, its request forms, its clock
-   * and the bound of its calls.
-   *
-   * @param catalog the model table
-   * @param calls maps and chains the client's futures
-   * @param chats makes a request as the client sends it
-   * @param scheduler the client's clock and delayer
-   * @param retrier the client's retrier, for a bound's failure
-   */
-  record Client(
-      ModelCatalog catalog, Calls calls, ChatCalls chats, Scheduler scheduler, Retrier retrier) {}
-
-  HostCheck(Client primary, TargetParts core, boolean own, ClientScope scope, String askedModel) {
-    this.primary = primary;
-    this.core = core;
-    this.scope = scope;
-    this.target = core.target;
-    this.host = core.settings.host();
+  TargetCheck(TargetProbe probe, String askedModel) {
+    this.probe = probe;
+    this.target = probe.target();
+    this.host = probe.host();
     this.model = target.model().orElse(askedModel);
-    this.info = primary.catalog().lookup(model);
-    this.bound = scope.defaults().timeout().orElse(REQUEST_BOUND);
-    this.found =
-        new HostFindings(
-            host,
-            model,
-            info,
-            primary.catalog(),
-            primary.calls(),
-            target.hasKey() || (own && sendsKey(core)),
-            bound,
-            new ServerText(key(core)),
-            CHAT_PATH);
+    this.info = probe.catalog().lookup(model);
+    this.found = new HostFindings(probe, model, info);
   }
 
-  /**
-   * Whether the client's own target sends a key: one was given (a team's own server's client may
-   * have none, and sends none), or a supplier gives it.
-   */
-  private static boolean sendsKey(TargetParts core) {
-    ApiKey key = key(core);
-    return key == null || !key.reveal().isEmpty(); // a supplier that cannot say yet: keyed
-  }
-
-  /** The target's key, to redact from what its host says; null when it has none or cannot say. */
-  private static ApiKey key(TargetParts core) {
-    try {
-      return core.settings.credential().key(core.settings.endpoint());
-    } catch (RuntimeException none) {
-      return null;
-    }
-  }
-
-  /**
-   * Runs the check.
-   *
-   * @return the report; the future never fails
-   */
   CompletableFuture<TargetReport> run() {
     started = System.nanoTime();
-    if (core.settings.wireProtocol() != WireProtocol.CHAT_COMPLETIONS) {
+    if (probe.wireProtocol() != WireProtocol.CHAT_COMPLETIONS) {
       found.stop(
           "not checked: the check speaks chat completions, and this target speaks "
-              + core.settings.wireProtocol());
+              + probe.wireProtocol());
       return CompletableFuture.completedFuture(report());
     }
     return listModels()
@@ -192,13 +125,8 @@ public final class HostCheck {
   /** {@code GET /models}: does the host list its id of the model. */
   private CompletableFuture<Void> listModels() {
     requests++;
-    CompletableFuture<byte[]> call;
-    try {
-      call = scope.platform("GET", "models", null, null, true, Function.identity());
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    return bounded(call)
+    return probe
+        .models()
         .handle(
             (body, error) -> {
               if (error != null) {
@@ -210,7 +138,6 @@ public final class HostCheck {
             });
   }
 
-  /** A chat call with thinking on and the model's fixed sampling values. */
   private CompletableFuture<Void> thinkingOn() {
     if (found.stopped() != null) {
       return done();
@@ -359,29 +286,14 @@ public final class HostCheck {
 
   /** Sends a chat call as the client sends one to this target, once; its JSON answer. */
   private CompletableFuture<JsonValue> send(ChatRequest request) {
-    JsonValue body;
-    try {
-      body = primary.chats().hosted(host, core.transport, request, scope.defaults());
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
     requests++;
-    CompletableFuture<KimiResponse<JsonValue>> call;
-    try {
-      call = scope.request("POST", CHAT_PATH, body);
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    return bounded(call).thenApply(KimiResponse::value);
+    return probe.chat(request);
   }
 
-  /** Sends a streamed chat call and reads its events, at most {@link #MAX_EVENTS}. */
   private CompletableFuture<HostSymptoms.Stream> sendStream(ChatRequest request) {
-    JsonValue body;
     EventStream events;
     try {
-      body = primary.chats().hosted(host, core.transport, request, scope.defaults());
-      events = scope.requestEvents("POST", CHAT_PATH, body);
+      events = probe.events(request);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -389,15 +301,13 @@ public final class HostCheck {
     HostSymptoms.Stream read = new HostSymptoms.Stream();
     CompletableFuture<HostSymptoms.Stream> out = new CompletableFuture<>();
     Runnable withdraw =
-        primary
-            .scheduler()
-            .schedule(
-                () -> {
-                  if (out.completeExceptionally(timedOut())) {
-                    events.close();
-                  }
-                },
-                bound);
+        probe.schedule(
+            () -> {
+              if (out.completeExceptionally(probe.timedOut())) {
+                events.close();
+              }
+            },
+            probe.bound());
     out.whenComplete((r, e) -> withdraw.run());
     events.subscribe(
         new Flow.Subscriber<ServerSentEvent>() {
@@ -440,15 +350,6 @@ public final class HostCheck {
           }
         });
     return out;
-  }
-
-  /** Bounds a call by the check's bound: past it the call is cancelled and fails as timed out. */
-  private <T> CompletableFuture<T> bounded(CompletableFuture<T> call) {
-    return Calls.bounded(call, bound, primary.scheduler(), this::timedOut);
-  }
-
-  private KimiException timedOut() {
-    return primary.retrier().forPlatformCall(null, bound).timedOut(bound);
   }
 
   private static CompletableFuture<Void> done() {

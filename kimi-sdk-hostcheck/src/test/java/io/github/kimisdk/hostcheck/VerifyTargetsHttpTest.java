@@ -1,14 +1,17 @@
-package io.github.kimisdk;
+package io.github.kimisdk.hostcheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.Endpoint;
+import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.RequestOptions;
+import io.github.kimisdk.Target;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.host.Host;
-import io.github.kimisdk.host.TargetReport;
-import io.github.kimisdk.host.TargetReport.Check;
-import io.github.kimisdk.host.TargetReport.Finding;
-import io.github.kimisdk.host.TargetReport.Outcome;
 import io.github.kimisdk.host.TargetStatus;
+import io.github.kimisdk.hostcheck.TargetReport.Check;
+import io.github.kimisdk.hostcheck.TargetReport.Finding;
+import io.github.kimisdk.hostcheck.TargetReport.Outcome;
 import io.github.kimisdk.platform.PingResult;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
@@ -28,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The host check ({@link KimiAccount#verifyTargets}) against a {@link FakeKimiServer} playing each
+ * The host check ({@link HostCheck#verify}) against a {@link FakeKimiServer} playing each
  * misconfiguration in each dialect that matters (Moonshot, vLLM, SGLang), and a host set up right:
  * it names each fault with what to change, passes the correct host, and costs what the guide says.
  */
@@ -74,7 +77,7 @@ class VerifyTargetsHttpTest {
   private TargetReport verify(Server s, String misconfigure) {
     FakeKimiServer f = fake(s, misconfigure);
     try (KimiClient kimi = KimiClient.builder().apiKey(KEY).host(s.host(f.baseUrl())).build()) {
-      List<TargetReport> reports = kimi.account().verifyTargets("kimi-k3");
+      List<TargetReport> reports = HostCheck.verify(kimi, "kimi-k3");
       assertThat(reports).hasSize(1);
       return reports.get(0);
     }
@@ -206,7 +209,7 @@ class VerifyTargetsHttpTest {
                 Host.compatible("my-vllm", f.baseUrl())
                     .withModelId("kimi-k3", "moonshotai/Kimi-K3"))
             .build()) {
-      TargetReport r = kimi.account().verifyTargets("kimi-k3").get(0);
+      TargetReport r = HostCheck.verify(kimi, "kimi-k3").get(0);
       assertThat(failed(r))
           .as(r.toString())
           .isEqualTo(EnumSet.of(Check.THINKING_ON, Check.THINKING_OFF));
@@ -222,7 +225,7 @@ class VerifyTargetsHttpTest {
     FakeKimiServer f = fake(s, "");
     f.failCalls("overloaded=1");
     try (KimiClient kimi = KimiClient.builder().apiKey(KEY).host(s.host(f.baseUrl())).build()) {
-      TargetReport r = kimi.account().verifyTargets("kimi-k3").get(0);
+      TargetReport r = HostCheck.verify(kimi, "kimi-k3").get(0);
       assertThat(failed(r)).as(r.toString()).isEqualTo(EnumSet.of(Check.ACCESS));
       assertThat(r.finding(Check.ACCESS).detail()).contains("while it was checked");
       assertThat(r.finding(Check.ACCESS).fix())
@@ -239,9 +242,10 @@ class VerifyTargetsHttpTest {
     f.latency(Duration.ofSeconds(20));
     try (KimiClient kimi = KimiClient.builder().apiKey(KEY).host(Host.vllm(f.baseUrl())).build()) {
       TargetReport r =
-          kimi.withOptions(RequestOptions.builder().timeout(Duration.ofMillis(300)).build())
-              .account()
-              .verifyTargets("kimi-k3")
+          HostCheck.verify(
+                  kimi.withOptions(
+                      RequestOptions.builder().timeout(Duration.ofMillis(300)).build()),
+                  "kimi-k3")
               .get(0);
       assertThat(failed(r)).isEqualTo(EnumSet.of(Check.ACCESS));
       assertThat(r.finding(Check.ACCESS).detail())
@@ -267,9 +271,9 @@ class VerifyTargetsHttpTest {
                 : null);
     try (KimiClient kimi = KimiClient.builder().apiKey(KEY).host(Host.vllm(f.baseUrl())).build()) {
       TargetReport r =
-          kimi.withOptions(RequestOptions.builder().timeout(Duration.ofSeconds(2)).build())
-              .account()
-              .verifyTargets("kimi-k3")
+          HostCheck.verify(
+                  kimi.withOptions(RequestOptions.builder().timeout(Duration.ofSeconds(2)).build()),
+                  "kimi-k3")
               .get(0);
       assertThat(failed(r)).as(r.toString()).isEqualTo(EnumSet.of(Check.ACCESS));
       assertThat(r.finding(Check.ACCESS).detail())
@@ -288,7 +292,7 @@ class VerifyTargetsHttpTest {
                 ? FakeResponse.reply("Your key is " + KEY + ".")
                 : null);
     try (KimiClient kimi = KimiClient.builder().apiKey(KEY).host(Host.vllm(f.baseUrl())).build()) {
-      TargetReport r = kimi.account().verifyTargets("kimi-k3").get(0);
+      TargetReport r = HostCheck.verify(kimi, "kimi-k3").get(0);
       assertThat(r.finding(Check.REASONING_SPLIT).detail())
           .contains("Your key is [API key redacted].");
       assertThat(r.finding(Check.TOOL_CALLS).detail()).contains("[API key redacted]");
@@ -303,7 +307,7 @@ class VerifyTargetsHttpTest {
   void aTargetOnAnotherWireIsReportedUncheckedAndDoesNotPass() {
     FakeKimiServer f = fake(Server.MOONSHOT, "");
     try (KimiClient kimi = KimiClient.builder().apiKey(KEY).baseUrl(f.anthropicBaseUrl()).build()) {
-      TargetReport r = kimi.account().verifyTargets("kimi-k3").get(0);
+      TargetReport r = HostCheck.verify(kimi, "kimi-k3").get(0);
       assertThat(r.failures()).isEmpty();
       assertThat(r.passed()).isFalse();
       assertThat(r.finding(Check.ACCESS).detail())
@@ -373,7 +377,7 @@ class VerifyTargetsHttpTest {
             .fallback(Target.of(Host.vllm(vllm.baseUrl()), "kimi-k3"))
             .fallback(Target.of(Host.sglang(sglang.baseUrl()), "kimi-k2.6"))
             .build()) {
-      List<TargetReport> reports = kimi.account().verifyTargets("kimi-k3");
+      List<TargetReport> reports = HostCheck.verify(kimi, "kimi-k3");
       assertThat(reports).hasSize(3);
       assertThat(reports.get(0).passed()).as(reports.get(0).toString()).isTrue();
       assertThat(failed(reports.get(1))).isEqualTo(EnumSet.of(Check.TOOL_CALLS));

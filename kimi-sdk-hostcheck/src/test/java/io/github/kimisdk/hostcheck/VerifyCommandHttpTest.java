@@ -1,27 +1,21 @@
-package io.github.kimisdk.cli;
+package io.github.kimisdk.hostcheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.kimisdk.testing.FakeKimiServer;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code java -jar kimi-sdk.jar verify} against a {@link FakeKimiServer}: the report a team reads,
- * its exit status, the key read from the variable named and never printed; and the jar itself, run
- * as a process, as the guide runs it.
+ * The {@code verify} command against a {@link FakeKimiServer}: the report a team reads, its exit
+ * status, the key read from the variable named and never printed. The jar itself, run as a process
+ * as the guide runs it, is kimi-sdk-http-tests' {@code HostCheckJarTest}.
  */
 class VerifyCommandHttpTest {
 
@@ -158,43 +152,5 @@ class VerifyCommandHttpTest {
             "fix: the host needs a key: put its key in an environment variable and name it with"
                 + " --api-key-env VAR")
         .doesNotContain("refused the key", "Target.apiKey");
-  }
-
-  /** The core jar as a user runs it: its manifest names the command. */
-  @Test
-  @Tag("multiprocess") // runs the jar as a program: mvn -B -P slow verify
-  void theJarRunsTheCheckAsAProgram() throws Exception {
-    String path = System.getProperty("kimisdk.sdkJar", "");
-    assumeTrue(!path.isEmpty(), "run by Maven, which passes the core jar's path");
-    Path jar = Path.of(path);
-    assumeTrue(Files.isRegularFile(jar), "the core jar is packaged: " + jar);
-    FakeKimiServer vllm = fake("vllm", "ignores-thinking-switch");
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process p =
-        new ProcessBuilder(
-                java.toString(),
-                "-jar",
-                jar.toString(),
-                "verify",
-                "--host",
-                "vllm",
-                "--base-url",
-                vllm.baseUrl(),
-                "--model",
-                "kimi-k3")
-            .redirectErrorStream(true)
-            .start();
-    p.getOutputStream().close();
-    String output = read(p);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
-    assertThat(p.exitValue()).as(output).isEqualTo(1);
-    assertThat(output)
-        .contains("  FAILED   thinking off     thinking off still brought reasoning")
-        .contains("fix: the server's chat template ignores chat_template_kwargs.thinking")
-        .endsWith("1 of 8 checks failed.\n");
-  }
-
-  private static String read(Process p) throws IOException {
-    return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
   }
 }

@@ -1,7 +1,6 @@
-package io.github.kimisdk.internal.client;
+package io.github.kimisdk.hostcheck;
 
 import io.github.kimisdk.host.Host;
-import io.github.kimisdk.internal.chain.Call;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.json.JsonObject;

@@ -1,10 +1,10 @@
-package io.github.kimisdk.cli;
+package io.github.kimisdk.hostcheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.cli.VerifyCommand.Options;
-import io.github.kimisdk.cli.VerifyCommand.UsageException;
+import io.github.kimisdk.hostcheck.VerifyCommand.Options;
+import io.github.kimisdk.hostcheck.VerifyCommand.UsageException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

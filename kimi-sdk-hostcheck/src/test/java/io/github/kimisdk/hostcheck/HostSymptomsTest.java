@@ -1,4 +1,4 @@
-package io.github.kimisdk.internal.client;
+package io.github.kimisdk.hostcheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

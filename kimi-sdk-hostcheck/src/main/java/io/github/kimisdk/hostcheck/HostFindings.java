@@ -1,4 +1,4 @@
-package io.github.kimisdk.internal.client;
+package io.github.kimisdk.hostcheck;
 
 import io.github.kimisdk.Target;
 import io.github.kimisdk.errors.ApiException;
@@ -9,19 +9,14 @@ import io.github.kimisdk.errors.KimiTimeoutException;
 import io.github.kimisdk.errors.PermissionDeniedException;
 import io.github.kimisdk.errors.PreflightException;
 import io.github.kimisdk.host.Host;
-import io.github.kimisdk.host.TargetReport;
-import io.github.kimisdk.host.TargetReport.Check;
-import io.github.kimisdk.host.TargetReport.Finding;
-import io.github.kimisdk.host.TargetReport.Outcome;
-import io.github.kimisdk.internal.chain.Calls;
-import io.github.kimisdk.internal.http.ServerText;
-import io.github.kimisdk.internal.platform.PlatformCodec;
-import io.github.kimisdk.internal.route.Kind;
+import io.github.kimisdk.host.access.TargetProbe;
+import io.github.kimisdk.hostcheck.TargetReport.Check;
+import io.github.kimisdk.hostcheck.TargetReport.Finding;
+import io.github.kimisdk.hostcheck.TargetReport.Outcome;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.model.ListedModel;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import java.time.Duration;
@@ -37,13 +32,13 @@ import java.util.concurrent.CompletionException;
  * judged into the findings of the checks it bears on, what the checks share (the host's listing,
  * whether it refused the sampling values, the markers seen), why the rest is skipped once a failure
  * makes it meaningless, and the report. The words of each finding are here: what the host did, its
- * own words quoted escaped, cut short and with the target's key redacted ({@link ServerText}), and
- * what to change ({@link HostSymptoms}' fixes).
+ * own words quoted escaped, cut short and with the target's key redacted ({@link
+ * TargetProbe#keep}), and what to change ({@link HostSymptoms}' fixes).
  *
  * <p>Thread model: the check's steps call it one at a time (see {@link HostCheck}), so its fields
  * need no lock.
  */
-public final class HostFindings {
+final class HostFindings {
 
   /** The longest quote of a host's text in a finding. */
   private static final int QUOTE = 160;
@@ -57,10 +52,9 @@ public final class HostFindings {
   private final ModelInfo info;
   private final boolean k3;
   private final ModelCatalog catalog;
-  private final Calls calls;
+  private final TargetProbe probe; // the target's rules for the host's text and its errors
   private final boolean keyed; // the target sends a key of the caller's
   private final Duration bound;
-  private final ServerText text;
   private final String chatPath;
 
   private final Map<Check, Finding> findings = new EnumMap<>(Check.class);
@@ -73,27 +67,17 @@ public final class HostFindings {
   private String channelMarker; // a K3 channel marker seen in a reply's reasoning, quoted
   private boolean read; // a reply was read
 
-  HostFindings(
-      Host host,
-      String model,
-      ModelInfo info,
-      ModelCatalog catalog,
-      Calls calls,
-      boolean keyed,
-      Duration bound,
-      ServerText text,
-      String chatPath) {
-    this.host = host;
+  HostFindings(TargetProbe probe, String model, ModelInfo info) {
+    this.host = probe.host();
     this.model = model;
     this.hostModel = host.modelId(model);
     this.info = info;
     this.k3 = info.dynamicTools(); // K3's family: its own chat format, parsers and tools
-    this.catalog = catalog;
-    this.calls = calls;
-    this.keyed = keyed;
-    this.bound = bound;
-    this.text = text;
-    this.chatPath = chatPath;
+    this.catalog = probe.catalog();
+    this.probe = probe;
+    this.keyed = probe.sendsKey();
+    this.bound = probe.bound();
+    this.chatPath = probe.chatPath();
   }
 
   /** The host's id of the model checked. */
@@ -133,11 +117,9 @@ public final class HostFindings {
   /** {@code GET /models}'s answer: the host answered; does it list its id of the model. */
   void listing(byte[] body) {
     pass(Check.ACCESS, "the host answered GET /models at " + host.endpoint().baseUrl() + tookKey());
-    List<String> ids = new ArrayList<>();
+    List<String> ids;
     try {
-      for (ListedModel m : PlatformCodec.decodeModels(body)) {
-        ids.add(m.id());
-      }
+      ids = probe.listedIds(body);
     } catch (RuntimeException notAList) {
       return; // the host's listing is its own: the call decides
     }
@@ -548,13 +530,10 @@ public final class HostFindings {
       return true;
     }
     if (k instanceof ApiException a) {
-      Kind kind = Kind.of(a, host);
-      if (kind == Kind.OVERLOAD
-          || kind == Kind.CONCURRENCY
-          || kind == Kind.RATE_LIMIT
-          || kind == Kind.QUOTA) {
+      TargetProbe.Capacity capacity = probe.capacity(a);
+      if (capacity != TargetProbe.Capacity.FREE) {
         overloaded(
-            (kind == Kind.QUOTA ? "the account is out of quota: " : "")
+            (capacity == TargetProbe.Capacity.QUOTA ? "the account is out of quota: " : "")
                 + "the host answered "
                 + said(a));
         return true;
@@ -656,58 +635,7 @@ public final class HostFindings {
   }
 
   private String notListed() {
-    return lists(listed, hostModel, text);
-  }
-
-  /** Says what a listing holds instead of {@code id}: its first ids, escaped, and how many more. */
-  private static String lists(List<String> ids, String id, ServerText text) {
-    List<String> shown = ids.subList(0, Math.min(8, ids.size()));
-    List<String> quoted = new ArrayList<>();
-    for (String s : shown) {
-      quoted.add(text.keep(s, QUOTE));
-    }
-    return "GET /models lists "
-        + String.join(", ", quoted)
-        + (ids.size() > shown.size() ? " and " + (ids.size() - shown.size()) + " more" : "")
-        + ", not "
-        + id;
-  }
-
-  /**
-   * Returns why {@code host} does not serve {@code model}, judged by its listing ({@code GET
-   * /models}'s body), for the health check of a target that names its model; null when the listing
-   * holds the host's id of it, holds nothing, or cannot be read (a host's listing is its own).
-   *
-   * @param host the target's host
-   * @param model Kimi's id of the target's model
-   * @param listing the body of the host's {@code GET /models}
-   * @param text the target's rules for server texts
-   * @return the problem, naming what the host lists; null when there is none to tell
-   */
-  static String notServed(Host host, String model, byte[] listing, ServerText text) {
-    List<String> ids = new ArrayList<>();
-    try {
-      for (ListedModel m : PlatformCodec.decodeModels(listing)) {
-        ids.add(m.id());
-      }
-    } catch (RuntimeException unreadable) {
-      return null;
-    }
-    String id = host.modelId(model);
-    if (ids.isEmpty() || ids.contains(id)) {
-      return null;
-    }
-    return host.name()
-        + " at "
-        + host.endpoint().baseUrl()
-        + " does not serve "
-        + model
-        + " as "
-        + id
-        + ": "
-        + lists(ids, id, text)
-        + " (a retired or misspelt id, or a server started under another name); no call for it"
-        + " can succeed there, and KimiAccount.verifyTargets says what to change";
+    return probe.listsInstead(listed, hostModel);
   }
 
   /** What to change when the host does not serve the model under the target's id. */
@@ -796,12 +724,12 @@ public final class HostFindings {
   }
 
   String quote(String s) {
-    String kept = text.keep(s, QUOTE);
+    String kept = probe.keep(s, QUOTE);
     return kept == null ? "" : kept;
   }
 
   private KimiException kimi(Throwable error) {
-    return calls.kimi(cause(error));
+    return probe.kimi(cause(error));
   }
 
   static Throwable cause(Throwable e) {
