@@ -16,6 +16,9 @@ module io.github.kimisdk.examples {
   // BulkRun's batch runner (kimi-sdk-batch). Optional, as the agents are: on the module path
   // BulkRun needs --add-modules io.github.kimisdk.batch.
   requires static io.github.kimisdk.batch;
+  // The host check (kimi-sdk-hostcheck) of docs/hosts.md's snippets. Optional: no example program
+  // needs it at run time.
+  requires static io.github.kimisdk.hostcheck;
   // FakeKimiServer (kimi-sdk-testing), which the examples use offline; it brings jdk.httpserver.
   requires io.github.kimisdk.testing;
   // McpOAuthAgent's own authorization and MCP servers, on loopback.

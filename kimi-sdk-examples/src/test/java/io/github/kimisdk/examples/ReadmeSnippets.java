@@ -356,8 +356,8 @@ final class ReadmeSnippets {
 
   /**
    * Compiles the snippets against the SDK at {@code sdk} (a jar or an exploded module),
-   * kimi-sdk-testing (FakeKimiServer), kimi-sdk-mcp, kimi-sdk-agents, kimi-sdk-budget and
-   * kimi-sdk-batch into {@code out}.
+   * kimi-sdk-testing (FakeKimiServer), kimi-sdk-mcp, kimi-sdk-agents, kimi-sdk-budget,
+   * kimi-sdk-batch and kimi-sdk-hostcheck into {@code out}.
    *
    * @return one message per error, each starting with {@code FILE:LINE:}; empty when all compile
    */
@@ -385,10 +385,13 @@ final class ReadmeSnippets {
                 + File.pathSeparator
                 + ChildProcess.location(io.github.kimisdk.budget.Budget.class)
                 + File.pathSeparator
-                + ChildProcess.location(io.github.kimisdk.batch.BatchRun.class),
+                + ChildProcess.location(io.github.kimisdk.batch.BatchRun.class)
+                + File.pathSeparator
+                + ChildProcess.location(io.github.kimisdk.hostcheck.HostCheck.class),
             "--add-modules",
             "io.github.kimisdk,io.github.kimisdk.testing,io.github.kimisdk.mcp,"
-                + "io.github.kimisdk.agents,io.github.kimisdk.budget,io.github.kimisdk.batch",
+                + "io.github.kimisdk.agents,io.github.kimisdk.budget,io.github.kimisdk.batch,"
+                + "io.github.kimisdk.hostcheck",
             "-d",
             out.toString());
     StringWriter log = new StringWriter();

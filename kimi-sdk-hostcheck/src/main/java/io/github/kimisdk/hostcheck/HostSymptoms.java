@@ -27,7 +27,7 @@ import java.util.Map;
  * kimi_k3} parsers, SGLang's {@code KimiK3Detector} and {@code kimik3_format}). Each scan is one
  * {@code indexOf} per marker over a text the client already bounded: linear in the reply.
  */
-public final class HostSymptoms {
+final class HostSymptoms {
 
   private HostSymptoms() {}
 
