@@ -18,7 +18,6 @@ import io.github.kimisdk.errors.ResponseTooLargeException;
 import io.github.kimisdk.errors.StructuredOutputException;
 import io.github.kimisdk.host.Host;
 import io.github.kimisdk.host.access.Probes;
-import io.github.kimisdk.host.access.TargetProbe;
 import io.github.kimisdk.internal.client.ClientCore;
 import io.github.kimisdk.internal.client.ClientScope;
 import io.github.kimisdk.internal.config.ClientConfig;
@@ -36,7 +35,6 @@ import io.github.kimisdk.sse.EventStream;
 import io.github.kimisdk.sse.SseLimits;
 import io.github.kimisdk.token.ContextBudget;
 import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +44,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -100,19 +97,11 @@ public final class KimiClient implements AutoCloseable {
   static {
     // the host check's door (host.access): a client's targets, to kimi-sdk-hostcheck alone
     Probes.open(
-        new Probes.Door() {
-          @Override
-          public <R> CompletableFuture<List<R>> verify(
-              Object client,
-              String model,
-              Duration bound,
-              Function<TargetProbe, CompletableFuture<R>> check) {
-            if (!(client instanceof KimiClient kimi)) {
-              throw new IllegalArgumentException(
-                  "not a KimiClient: " + client.getClass().getName());
-            }
-            return kimi.scope.verify(model, bound, check);
+        (client, model, bound, check) -> {
+          if (!(client instanceof KimiClient kimi)) {
+            throw new IllegalArgumentException("not a KimiClient: " + client.getClass().getName());
           }
+          return kimi.scope.verify(model, bound, check);
         });
   }
 

@@ -32,17 +32,8 @@ class ProbesTest {
     try (FakeKimiServer f = new FakeKimiServer().start();
         KimiClient kimi = KimiClient.builder().apiKey("sk-door").baseUrl(f.baseUrl()).build()) {
       Probes.open(
-          new Probes.Door() {
-            @Override
-            public <R> CompletableFuture<List<R>> verify(
-                Object client,
-                String model,
-                Duration bound,
-                java.util.function.Function<
-                        io.github.kimisdk.host.access.TargetProbe, CompletableFuture<R>>
-                    check) {
-              throw new AssertionError("a second door was taken");
-            }
+          (client, model, bound, check) -> {
+            throw new AssertionError("a second door was taken");
           });
       List<String> hosts =
           Probes.verify(

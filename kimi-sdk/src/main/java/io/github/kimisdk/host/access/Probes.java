@@ -16,23 +16,24 @@ import java.util.function.Function;
  */
 public final class Probes {
 
-  /** A client's side of the door. */
+  /** A client's side of the door: its targets, each checked by what the check gives. */
+  @FunctionalInterface
   public interface Door {
     /**
      * Checks each target of {@code client} with {@code check}, all at once.
      *
-     * @param client the client, a {@code KimiClient}, a {@code KimiClient}
+     * @param client the client, a {@code KimiClient}
      * @param model Kimi's id of the model checked where a target names none
      * @param bound each request's bound when the client's options set no timeout
      * @param check one target's check
-     * @param <R> a check's result
-     * @return the results, one per target in order, handed out with the caller's context
+     * @return what each target's check completed with, one per target in order, handed out with the
+     *     caller's context
      */
-    <R> CompletableFuture<List<R>> verify(
+    CompletableFuture<List<Object>> verify(
         Object client,
         String model,
         Duration bound,
-        Function<TargetProbe, CompletableFuture<R>> check);
+        Function<TargetProbe, ? extends CompletableFuture<?>> check);
   }
 
   private static volatile Door door;
@@ -78,6 +79,9 @@ public final class Probes {
     if (d == null) { // no client's class was loaded: what is given is none
       throw new IllegalArgumentException("not a KimiClient: " + client.getClass().getName());
     }
-    return d.verify(client, model, bound, check);
+    @SuppressWarnings("unchecked") // each element is what one of check's futures completed with
+    CompletableFuture<List<R>> results =
+        (CompletableFuture<List<R>>) (CompletableFuture<?>) d.verify(client, model, bound, check);
+    return results;
   }
 }

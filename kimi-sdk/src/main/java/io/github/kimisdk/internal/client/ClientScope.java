@@ -650,11 +650,10 @@ public final class ClientScope {
    *     names (the client's own, and {@code Target.of(host)})
    * @param bound each request's bound when this scope's options set no timeout
    * @param check one target's check, which never fails
-   * @param <R> a check's result
-   * @return one result per target, in order
+   * @return what each target's check completed with, in order
    */
-  public <R> CompletableFuture<List<R>> verify(
-      String model, Duration bound, Function<TargetProbe, CompletableFuture<R>> check) {
+  public CompletableFuture<List<Object>> verify(
+      String model, Duration bound, Function<TargetProbe, ? extends CompletableFuture<?>> check) {
     Objects.requireNonNull(model, "model");
     if (model.isBlank()) {
       throw new IllegalArgumentException("model must not be blank");
@@ -663,7 +662,7 @@ public final class ClientScope {
     RequestOptions once = RequestOptions.builder().retryPolicy(RetryPolicy.none()).build();
     Router ts = core.router();
     int n = ts == null ? 1 : ts.size();
-    List<CompletableFuture<R>> results = new java.util.ArrayList<>(n);
+    List<CompletableFuture<?>> results = new java.util.ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       ClientScope s = i == 0 ? derive(once) : forTarget(i).derive(once);
       results.add(check.apply(new ClientProbe(core, core.parts(i), i == 0, s, bound)));
@@ -674,8 +673,8 @@ public final class ClientScope {
             CompletableFuture.allOf(results.toArray(new CompletableFuture<?>[0]))
                 .thenApply(
                     done -> {
-                      List<R> out = new java.util.ArrayList<>(n);
-                      for (CompletableFuture<R> r : results) {
+                      List<Object> out = new java.util.ArrayList<>(n);
+                      for (CompletableFuture<?> r : results) {
                         out.add(r.join());
                       }
                       return out;
