@@ -323,7 +323,7 @@ public final class Agent {
     if (messages.isEmpty()) {
       throw new IllegalArgumentException("a run needs at least one message");
     }
-    return Drive.start(this, runId, messages, Ids.labels(labels), Engine.LOCAL);
+    return Drive.start(this, runId, messages, Ids.labels(labels), LocalEngine.LOCAL);
   }
 
   /**
@@ -400,7 +400,7 @@ public final class Agent {
       DecisionChain.verify(key, d.id, sealed);
       Seal.open(key, Seal.stateScope(d.id), sealed, what);
     }
-    return Drive.resume(this, d.id, d, List.copyOf(decisions), Engine.LOCAL);
+    return Drive.resume(this, d.id, d, List.copyOf(decisions), LocalEngine.LOCAL);
   }
 
   /**
@@ -420,7 +420,7 @@ public final class Agent {
   public RunResult resume(String runId, List<Decision> decisions) {
     Ids.runId(runId);
     Objects.requireNonNull(decisions, "decisions must not be null");
-    return Drive.resume(this, runId, null, List.copyOf(decisions), Engine.LOCAL);
+    return Drive.resume(this, runId, null, List.copyOf(decisions), LocalEngine.LOCAL);
   }
 
   /**
@@ -558,7 +558,7 @@ public final class Agent {
       return tree;
     }
     Map<String, io.github.kimisdk.json.JsonValue> m = new LinkedHashMap<>(tree.members());
-    m.put(RunFormat.MAC, io.github.kimisdk.json.JsonString.of(state.mac()));
+    m.put(Seal.MAC, io.github.kimisdk.json.JsonString.of(state.mac()));
     return JsonObject.of(m);
   }
 

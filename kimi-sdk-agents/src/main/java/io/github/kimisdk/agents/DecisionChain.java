@@ -81,7 +81,7 @@ final class DecisionChain {
                 + "): a record was removed, or the records reordered");
       }
       Map<String, JsonValue> m = new LinkedHashMap<>(e.members());
-      JsonValue mac = m.remove(RunFormat.MAC);
+      JsonValue mac = m.remove(Seal.MAC);
       if (!(mac instanceof JsonString s)) {
         throw tampered(
             runId,

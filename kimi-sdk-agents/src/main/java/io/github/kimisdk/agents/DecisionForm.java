@@ -179,7 +179,7 @@ final class DecisionForm {
    */
   static String refusal(Decision d, PendingCall call, List<String> approvedBy) {
     Decision.Target t = d.target();
-    String why = Decisions.mismatch(t.kind(), t.tool(), t.argumentsSha256(), t.policy(), call);
+    String why = call.mismatch(t.kind(), t.tool(), t.argumentsSha256(), t.policy());
     if (why != null) {
       return "call " + call.id() + " cannot take the decision: " + why;
     }

@@ -43,7 +43,7 @@ final class Decisions {
     boolean changed = false;
     RunData.Recorded saved = d.turn.decisions().get(p.position());
     if (saved != null) {
-      String why = mismatch(saved.kind(), saved.tool(), saved.argumentsSha256(), saved.policy(), p);
+      String why = p.mismatch(saved.kind(), saved.tool(), saved.argumentsSha256(), saved.policy());
       if (why != null) {
         run.tracing().emit(new RunEvent.AskedAgain(d.id, p.step(), p.position(), p.tool(), why));
         d.turn.withdraw(p.position());
@@ -57,7 +57,7 @@ final class Decisions {
       if (!t.callId().equals(p.id())) {
         continue;
       }
-      String why = mismatch(t.kind(), t.tool(), t.argumentsSha256(), t.policy(), p);
+      String why = p.mismatch(t.kind(), t.tool(), t.argumentsSha256(), t.policy());
       if (why == null && t.token() != null) {
         why = tokenMismatch(t, p);
       }
@@ -335,23 +335,6 @@ final class Decisions {
     return issued.equals(DecisionTokens.keyDigest(p.idempotencyKey()))
         ? null
         : "it was issued for an earlier run under the same id, not this one";
-  }
-
-  static String mismatch(
-      PendingCall.Kind kind, String tool, String sha, String policy, PendingCall now) {
-    if (kind != null && kind != now.kind()) {
-      return "the decision answered a call of kind " + kind + "; the call is now " + now.kind();
-    }
-    if (tool != null && !tool.equals(now.tool())) {
-      return "the decision was for the tool " + tool + "; the call is now to " + now.tool();
-    }
-    if (!sha.equals(now.argumentsSha256())) {
-      return "the arguments changed since the decision was made";
-    }
-    if (policy != null && !policy.equals(now.policy())) {
-      return "the approval policy changed from " + policy + " to " + now.policy();
-    }
-    return null;
   }
 
   boolean covered(String name, JsonValue args, String policy) {

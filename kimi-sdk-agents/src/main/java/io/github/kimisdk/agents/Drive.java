@@ -99,7 +99,7 @@ final class Drive {
     if (lost != null) {
       return lost;
     }
-    if (engine != Engine.LOCAL) {
+    if (engine != LocalEngine.LOCAL) {
       // an engine's run is driven by its own loop (a workflow), which waits on until the run ends:
       // a decision whose call was decided meanwhile is set aside, as it always was
       decisions = Decisions.undecided(given, decisions);
@@ -131,7 +131,7 @@ final class Drive {
             tree.enter("", d);
             loop = new Loop(agent, d, tree, null, "", tracing);
             h.loop = loop;
-            if (journal.durable() && stored == null && engine == Engine.LOCAL) {
+            if (journal.durable() && stored == null && engine == LocalEngine.LOCAL) {
               loop.save(); // a state the store did not hold: it holds it now
             }
             tracing.emit(new RunEvent.Resumed(runId, d.revision, d.status, handed.size()));
@@ -189,7 +189,7 @@ final class Drive {
       this.agent = agent;
       this.runId = runId;
       this.given = given;
-      this.fromStore = agent.store != null && engine == Engine.LOCAL;
+      this.fromStore = agent.store != null && engine == LocalEngine.LOCAL;
     }
 
     /** The state the tokens are checked against; the store's when it has one, read once. */
@@ -268,12 +268,13 @@ final class Drive {
           "decide needs a store: a run in memory is decided by resume(state, decisions)");
     }
     RunResult.AlreadyDecided lost =
-        verifyTokens(agent, new Before(agent, runId, null, Engine.LOCAL), decisions, Engine.LOCAL);
+        verifyTokens(
+            agent, new Before(agent, runId, null, LocalEngine.LOCAL), decisions, LocalEngine.LOCAL);
     if (lost != null) {
       return lost;
     }
-    Journal journal = journal(agent, runId, Engine.LOCAL);
-    Tracing tracing = new Tracing(agent, null, runId, Engine.LOCAL);
+    Journal journal = journal(agent, runId, LocalEngine.LOCAL);
+    Tracing tracing = new Tracing(agent, null, runId, LocalEngine.LOCAL);
     RunResult.Taken taken = claim(agent, journal, tracing, runId);
     if (taken != null) {
       return taken;
@@ -300,8 +301,9 @@ final class Drive {
                   + "); nothing was recorded");
         }
       }
-      Versions.check(agent, d, tracing, Engine.LOCAL);
-      Tree tree = new Tree(journal, runId, Engine.LOCAL, agent.kimi.captureContext(), agent.key);
+      Versions.check(agent, d, tracing, LocalEngine.LOCAL);
+      Tree tree =
+          new Tree(journal, runId, LocalEngine.LOCAL, agent.kimi.captureContext(), agent.key);
       tree.enter("", d);
       Loop loop = new Loop(agent, d, tree, null, "", tracing);
       int before = d.decisionRecords.size();
@@ -338,7 +340,7 @@ final class Drive {
         }
       }
       RunResult.AlreadyDecided lost =
-          waits || state == null || engine != Engine.LOCAL
+          waits || state == null || engine != LocalEngine.LOCAL
               ? null
               : Decisions.alreadyDecided(state, List.of(dec));
       if (lost != null) {

@@ -10,11 +10,11 @@ import java.util.function.Supplier;
 /**
  * What the one loop asks of whatever runs it: the model call itself, the tools as they are now, a
  * tool's handler, calls in parallel, the time, a new run instance, and whether to tell the outside.
- * {@link #LOCAL} is this process: the client, the agent's pool, the clock. A {@link RunHost} (a
- * durable-execution engine, such as kimi-sdk-temporal's workflow) is another: there each model and
- * tool call is the engine's durable step, and the loop itself deterministic code the engine
- * replays. Everything else of the loop (the turn, decisions, budgets, compaction, the journal of a
- * run) is the same whatever runs it.
+ * This process is one (the local engine): the client, the agent's pool, the clock. A {@link
+ * RunHost} (a durable-execution engine, such as kimi-sdk-temporal's workflow) is another: there
+ * each model and tool call is the engine's durable step, and the loop itself deterministic code the
+ * engine replays. Everything else of the loop (the turn, decisions, budgets, compaction, the
+ * journal of a run) is the same whatever runs it.
  */
 interface Engine {
 
@@ -48,7 +48,4 @@ interface Engine {
   default RunResult runApart(RunHost.SubagentJob job) {
     throw new UnsupportedOperationException("subagents run inside their parent's run here");
   }
-
-  /** This process. */
-  Engine LOCAL = new LocalEngine();
 }

@@ -20,6 +20,11 @@ import java.util.function.Supplier;
  */
 final class LocalEngine implements Engine {
 
+  /** This process. */
+  static final LocalEngine LOCAL = new LocalEngine();
+
+  private LocalEngine() {}
+
   @Override
   public ChatCompletion chat(Loop run, ChatRequest request, boolean step) {
     Agent agent = run.agent;

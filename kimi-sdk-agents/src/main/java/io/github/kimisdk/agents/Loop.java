@@ -103,7 +103,7 @@ final class Loop {
     Instant deadline =
         agent.timeLimit == null ? null : tree.engine.now(agent).plus(agent.timeLimit);
     Map<String, Usage> usage = new LinkedHashMap<>();
-    int steps = used(d, usage);
+    int steps = d.used(usage);
     long tokens = 0;
     Spend spend = Spend.NONE;
     for (Map.Entry<String, Usage> e : usage.entrySet()) {
@@ -125,21 +125,6 @@ final class Loop {
         steps,
         tokens,
         spent);
-  }
-
-  /**
-   * Adds what a run and its subagents used to {@code usage}, and returns their model calls: its
-   * own, its ended subagents' and those of its subagents that have not ended.
-   */
-  static int used(RunData data, Map<String, Usage> usage) {
-    data.usage.forEach((m, u) -> usage.merge(m, u, Usage::plus));
-    int steps = data.steps + data.childSteps;
-    if (data.turn != null) {
-      for (RunData child : data.turn.children().values()) {
-        steps += used(child, usage);
-      }
-    }
-    return steps;
   }
 
   private RunResult loop(List<Decision> decisions) {
@@ -168,7 +153,7 @@ final class Loop {
       int step = d.steps + 1;
       ChatCompletion reply;
       try {
-        Map<String, AgentTool> tools = Toolbox.listed(tree.engine, agent);
+        Map<String, AgentTool> tools = tools();
         ChatRequest request = request(tools);
         if (compactor != null) {
           ChatRequest whole = request;
@@ -225,7 +210,7 @@ final class Loop {
    * @throws Toolbox.SourceFailed when a tool source cannot list its tools
    */
   ChatRequest request() {
-    return request(Toolbox.listed(tree.engine, agent));
+    return request(tools());
   }
 
   /**
@@ -238,6 +223,19 @@ final class Loop {
     sentTools = null;
     sent = null;
     return Toolbox.of(tools, r);
+  }
+
+  /**
+   * The agent's tools now, as its engine lists them.
+   *
+   * @throws Toolbox.SourceFailed when a source cannot list its tools
+   */
+  Map<String, AgentTool> tools() {
+    try {
+      return tree.engine.tools(agent);
+    } catch (RuntimeException e) {
+      throw new Toolbox.SourceFailed(e);
+    }
   }
 
   /** The request of the next model call with {@code tools}, the agent's as listed now. */
@@ -282,7 +280,7 @@ final class Loop {
   /** Counts an ended subagent's run's steps and usage as this run's subagents'. */
   void fold(RunData child) {
     Map<String, Usage> usage = new LinkedHashMap<>();
-    d.childSteps += used(child, usage);
+    d.childSteps += child.used(usage);
     usage.forEach((m, u) -> d.usage.merge(m, u, Usage::plus));
   }
 

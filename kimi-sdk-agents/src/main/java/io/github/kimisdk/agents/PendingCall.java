@@ -99,6 +99,27 @@ public record PendingCall(
   }
 
   /**
+   * Why a decision made for a call of {@code kind} to {@code tool} with arguments hashing to {@code
+   * sha}, under {@code policy}, no longer answers this call; null when it still does (a null kind,
+   * tool or policy is not compared).
+   */
+  String mismatch(Kind kind, String tool, String sha, String policy) {
+    if (kind != null && kind != this.kind) {
+      return "the decision answered a call of kind " + kind + "; the call is now " + this.kind;
+    }
+    if (tool != null && !tool.equals(this.tool)) {
+      return "the decision was for the tool " + tool + "; the call is now to " + this.tool;
+    }
+    if (!sha.equals(argumentsSha256)) {
+      return "the arguments changed since the decision was made";
+    }
+    if (policy != null && !policy.equals(this.policy)) {
+      return "the approval policy changed from " + policy + " to " + this.policy;
+    }
+    return null;
+  }
+
+  /**
    * Returns the call without its idempotency key, which is for the systems the tool changes, not
    * for logs.
    */

@@ -117,6 +117,21 @@ final class RunData {
     return io.github.kimisdk.json.Json.write(RunFormat.write(this));
   }
 
+  /**
+   * Adds what this run and its subagents used to {@code into}, and returns their model calls: its
+   * own, its ended subagents' and those of its subagents that have not ended.
+   */
+  int used(Map<String, Usage> into) {
+    usage.forEach((m, u) -> into.merge(m, u, Usage::plus));
+    int steps = this.steps + childSteps;
+    if (turn != null) {
+      for (RunData child : turn.children().values()) {
+        steps += child.used(into);
+      }
+    }
+    return steps;
+  }
+
   /** The reply whose calls are open, or null. */
   AssistantMessage openReply() {
     return turn == null ? null : (AssistantMessage) messages.get(messages.size() - 1);

@@ -29,11 +29,6 @@ import java.util.Map;
 final class RunFormat {
   private RunFormat() {}
 
-  /**
-   * The member that carries a sealed document's MAC ({@link Seal}); never part of what it seals.
-   */
-  static final String MAC = "mac";
-
   static JsonObject write(RunData d) {
     JsonObject.Builder o = JsonObject.builder();
     o.put("format", RunState.FORMAT).put("version", version(d)).put("id", d.id);
@@ -155,7 +150,7 @@ final class RunFormat {
       o.put("token", r.token());
     }
     if (withMac && r.mac() != null) {
-      o.put(MAC, r.mac());
+      o.put(Seal.MAC, r.mac());
     }
     return o.build();
   }
@@ -176,7 +171,7 @@ final class RunFormat {
         str(o, "policy"),
         num(o, "approvers").intValue(),
         opt(o, "token"),
-        opt(o, MAC));
+        opt(o, Seal.MAC));
   }
 
   /**

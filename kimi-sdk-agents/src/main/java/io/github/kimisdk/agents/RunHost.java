@@ -212,7 +212,7 @@ public interface RunHost {
     }
     ToolContext ctx =
         new ToolContext(job.runId(), job.step(), job.position(), job.idempotencyKey(), job.rerun());
-    Execution.Handled h = Engine.LOCAL.handle(agent, ctx, tool, job.arguments());
+    Execution.Handled h = LocalEngine.LOCAL.handle(agent, ctx, tool, job.arguments());
     return new ToolOutcome(h.content(), h.failure() != null);
   }
 

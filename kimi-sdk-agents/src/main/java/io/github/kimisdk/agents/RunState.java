@@ -156,7 +156,7 @@ public final class RunState {
    * @return the subagents' steps
    */
   public int subagentSteps() {
-    return Loop.used(d, new LinkedHashMap<>()) - d.steps;
+    return d.used(new LinkedHashMap<>()) - d.steps;
   }
 
   /**
@@ -166,7 +166,7 @@ public final class RunState {
    */
   public Map<String, Usage> usageByModel() {
     Map<String, Usage> all = new LinkedHashMap<>();
-    Loop.used(d, all);
+    d.used(all);
     return Collections.unmodifiableMap(all);
   }
 
@@ -303,7 +303,7 @@ public final class RunState {
     JsonObject tree = RunFormat.write(d);
     if (mac != null) {
       Map<String, JsonValue> m = new LinkedHashMap<>(tree.members());
-      m.put(RunFormat.MAC, JsonString.of(mac));
+      m.put(Seal.MAC, JsonString.of(mac));
       tree = JsonObject.of(m);
     }
     return Json.writePretty(tree);
@@ -353,9 +353,9 @@ public final class RunState {
       throw new IllegalArgumentException(
           "not a saved agent run: expected an object with \"format\": \"" + FORMAT + "\"");
     }
-    String mac = o.get(RunFormat.MAC) instanceof JsonString s ? s.value() : null;
+    String mac = o.get(Seal.MAC) instanceof JsonString s ? s.value() : null;
     Map<String, JsonValue> m = new LinkedHashMap<>(o.members());
-    m.remove(RunFormat.MAC);
+    m.remove(Seal.MAC);
     return new RunState(RunFormat.read(JsonObject.of(m)), mac);
   }
 

@@ -126,7 +126,7 @@ public record RunSummary(
         d.createdAt,
         d.updatedAt == null ? Instant.EPOCH : d.updatedAt,
         owner,
-        Loop.used(d, new java.util.LinkedHashMap<>()),
+        d.used(new java.util.LinkedHashMap<>()),
         d.pending.size(),
         d.labels,
         null,

@@ -19,6 +19,9 @@ import java.util.Map;
 final class Seal {
   private Seal() {}
 
+  /** The member that carries a sealed document's MAC; never part of what it seals. */
+  static final String MAC = "mac";
+
   /** The scope of a run's state record (the root run's id: its subagents' states are inside). */
   static String stateScope(String runId) {
     return "kimi-sdk.agent-run/state/" + runId;
@@ -35,16 +38,16 @@ final class Seal {
       return tree;
     }
     Map<String, JsonValue> m = new LinkedHashMap<>(tree.members());
-    m.remove(RunFormat.MAC);
+    m.remove(MAC);
     JsonObject plain = JsonObject.of(m);
-    m.put(RunFormat.MAC, JsonString.of(key.sign(scope + "\u0000" + Json.write(plain))));
+    m.put(MAC, JsonString.of(key.sign(scope + "\u0000" + Json.write(plain))));
     return JsonObject.of(m);
   }
 
   /** The MAC {@link #seal} gives {@code tree} (without any {@code mac} member it holds). */
   static String mac(RunKey key, String scope, JsonObject tree) {
     Map<String, JsonValue> m = new LinkedHashMap<>(tree.members());
-    m.remove(RunFormat.MAC);
+    m.remove(MAC);
     return key.sign(scope + "\u0000" + Json.write(JsonObject.of(m)));
   }
 
@@ -57,7 +60,7 @@ final class Seal {
    */
   static JsonObject open(RunKey key, String scope, JsonObject sealed, String what) {
     Map<String, JsonValue> m = new LinkedHashMap<>(sealed.members());
-    JsonValue mac = m.remove(RunFormat.MAC);
+    JsonValue mac = m.remove(MAC);
     JsonObject plain = JsonObject.of(m);
     if (key == null) {
       return plain;

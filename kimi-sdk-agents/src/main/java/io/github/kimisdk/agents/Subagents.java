@@ -172,7 +172,7 @@ final class Subagents {
     }
     RunData data = stateOf(r).data();
     java.util.Map<String, io.github.kimisdk.chat.Usage> usage = new java.util.LinkedHashMap<>();
-    int steps = Loop.used(data, usage);
+    int steps = data.used(usage);
     long tokens = 0;
     io.github.kimisdk.model.Spend spent = io.github.kimisdk.model.Spend.NONE;
     for (java.util.Map.Entry<String, io.github.kimisdk.chat.Usage> e : usage.entrySet()) {

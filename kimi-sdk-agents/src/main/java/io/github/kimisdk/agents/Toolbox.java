@@ -51,19 +51,6 @@ final class Toolbox {
   }
 
   /**
-   * The agent's tools now, as {@link #list} gives them.
-   *
-   * @throws SourceFailed when a source cannot list its tools
-   */
-  static Map<String, AgentTool> listed(Engine engine, Agent agent) {
-    try {
-      return engine.tools(agent);
-    } catch (RuntimeException e) {
-      throw new SourceFailed(e);
-    }
-  }
-
-  /**
    * The agent's tools now: its own and its sources' (each source listed once).
    *
    * @throws RuntimeException what a source throws when it cannot list its tools

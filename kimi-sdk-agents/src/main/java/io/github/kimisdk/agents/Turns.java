@@ -46,7 +46,7 @@ final class Turns {
 
   /** Runs what may run of the open turn; when every call has a result, closes it and is true. */
   static boolean run(Loop run, List<Decision> decisions) {
-    Toolbox box = run.toolbox(Toolbox.listed(run.tree.engine, run.agent));
+    Toolbox box = run.toolbox(run.tools());
     boolean complete = new Turns(run, box).go(decisions);
     if (complete) {
       close(run);
@@ -103,7 +103,7 @@ final class Turns {
     if (d.turn == null) {
       return false;
     }
-    Map<String, AgentTool> tools = Toolbox.listed(run.tree.engine, run.agent);
+    Map<String, AgentTool> tools = run.tools();
     Toolbox box = Toolbox.of(tools, run.request(tools));
     boolean changed = false;
     Map<Integer, List<PendingCall>> waiting = new java.util.TreeMap<>();
