@@ -42,7 +42,7 @@ final class Drive {
       Engine engine) {
     Journal journal = journal(agent, runId, engine);
     ContextPropagator.Captured caller = agent.kimi.captureContext();
-    Tracing tracing = new Tracing(agent, null, runId, engine);
+    Tracing tracing = new Tracing(agent, null, runId, engine::tells);
     Holder h = new Holder();
     return tracing.traced(
         agent.model,
@@ -106,7 +106,7 @@ final class Drive {
     }
     List<Decision> handed = decisions;
     ContextPropagator.Captured caller = agent.kimi.captureContext();
-    Tracing tracing = new Tracing(agent, null, runId, engine);
+    Tracing tracing = new Tracing(agent, null, runId, engine::tells);
     Holder h = new Holder();
     return tracing.traced(
         given != null ? given.model : agent.model,
@@ -126,7 +126,7 @@ final class Drive {
               return decided; // decided while this one waited for the claim: nothing to do
             }
             RunData d = pick(agent, runId, given, stored);
-            Versions.check(agent, d, tracing, engine);
+            Versions.check(agent, d, tracing, () -> engine.tools(agent));
             Tree tree = new Tree(journal, runId, engine, caller, agent.key);
             tree.enter("", d);
             loop = new Loop(agent, d, tree, null, "", tracing);
@@ -274,7 +274,7 @@ final class Drive {
       return lost;
     }
     Journal journal = journal(agent, runId, LocalEngine.LOCAL);
-    Tracing tracing = new Tracing(agent, null, runId, LocalEngine.LOCAL);
+    Tracing tracing = new Tracing(agent, null, runId, LocalEngine.LOCAL::tells);
     RunResult.Taken taken = claim(agent, journal, tracing, runId);
     if (taken != null) {
       return taken;
@@ -301,7 +301,7 @@ final class Drive {
                   + "); nothing was recorded");
         }
       }
-      Versions.check(agent, d, tracing, LocalEngine.LOCAL);
+      Versions.check(agent, d, tracing, () -> LocalEngine.LOCAL.tools(agent));
       Tree tree =
           new Tree(journal, runId, LocalEngine.LOCAL, agent.kimi.captureContext(), agent.key);
       tree.enter("", d);

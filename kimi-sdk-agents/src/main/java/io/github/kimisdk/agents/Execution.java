@@ -56,7 +56,7 @@ final class Execution {
     int apartCount = 0;
     for (Turns.Job j : jobs) {
       boolean a =
-          Subagents.of(j.tool()) != null
+          Subagent.of(j.tool()) != null
               && !d.turn.children().containsKey(j.position())
               && run.tree.engine.apart(j.tool().name());
       apart.add(a);
@@ -68,7 +68,7 @@ final class Execution {
       Turns.Job j = jobs.get(i);
       Budget.Share share = apart.get(i) ? shares.next() : null;
       // a subagent's saved run leaves this run's data for its own thread, which alone drives it
-      RunData saved = Subagents.of(j.tool()) == null ? null : d.turn.release(j.position());
+      RunData saved = Subagent.of(j.tool()) == null ? null : d.turn.release(j.position());
       tasks.add(
           () -> {
             // the caller's context (its MDC, its span) around the tool, its events and spans
@@ -122,7 +122,7 @@ final class Execution {
     CallRecord begun = CallRecord.begun(key, name, j.arguments());
     run.tree.journal.writeCall(recordKey, begun);
     run.tracing().emit(new RunEvent.ToolStarted(d.id, step, j.position(), name, j.rerun()));
-    Subagent sub = Subagents.of(j.tool());
+    Subagent sub = Subagent.of(j.tool());
     AgentTracer.ToolSpan span =
         run.tracing()
             .startTool(

@@ -156,7 +156,7 @@ public interface RunHost {
               + " limit the model calls in flight with the engine's own setting");
     }
     for (AgentTool t : agent.tools.values()) {
-      Subagent sub = Subagents.of(t);
+      Subagent sub = Subagent.of(t);
       if (sub != null) {
         check(sub.agent);
       }
@@ -176,7 +176,7 @@ public interface RunHost {
     Objects.requireNonNull(agent, "agent must not be null");
     Objects.requireNonNull(tool, "tool must not be null");
     AgentTool t = agent.tools.get(tool);
-    Subagent sub = t == null ? null : Subagents.of(t);
+    Subagent sub = t == null ? null : Subagent.of(t);
     return sub == null ? null : sub.agent;
   }
 

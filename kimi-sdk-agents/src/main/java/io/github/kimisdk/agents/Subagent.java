@@ -14,6 +14,11 @@ final class Subagent implements ToolHandler {
     this.agent = agent;
   }
 
+  /** The subagent a tool runs, or null when it is no agent. */
+  static Subagent of(AgentTool tool) {
+    return tool.handler() instanceof Subagent s ? s : null;
+  }
+
   @Override
   public String call(JsonValue arguments, ToolContext context) {
     throw new IllegalStateException(

@@ -16,11 +16,6 @@ import java.util.List;
 final class Subagents {
   private Subagents() {}
 
-  /** The subagent a tool runs, or null when it is no agent. */
-  static Subagent of(AgentTool tool) {
-    return tool.handler() instanceof Subagent s ? s : null;
-  }
-
   /**
    * What a subagent's run came to this drive.
    *
@@ -68,7 +63,7 @@ final class Subagents {
               engine.now(child));
     }
     RunData data = cd;
-    Tracing tracing = new Tracing(child, parent.tracing(), data.id, parent.tree.engine);
+    Tracing tracing = new Tracing(child, parent.tracing(), data.id, parent.tree.engine::tells);
     Loop c = new Loop(child, data, parent.tree, parent, path, tracing);
     parent.tree.enter(path, data);
     if (fresh) {
@@ -83,7 +78,7 @@ final class Subagents {
                 data.trace = tracing.context();
                 c.save();
               } else {
-                Versions.check(child, data, c.tracing(), parent.tree.engine);
+                Versions.check(child, data, c.tracing(), () -> parent.tree.engine.tools(child));
                 c.tracing()
                     .emit(
                         new RunEvent.Resumed(

@@ -3,6 +3,7 @@ package io.github.kimisdk.agents;
 import io.github.kimisdk.model.Spend;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -20,14 +21,14 @@ final class Tracing {
   private final Agent agent;
   private final Tracing parent;
   private final String runId;
-  private final Engine engine;
+  private final BooleanSupplier tells;
   private AgentTracer.RunSpan span = AgentTracer.RunSpan.NONE; // set and ended by the driver
 
-  Tracing(Agent agent, Tracing parent, String runId, Engine engine) {
+  Tracing(Agent agent, Tracing parent, String runId, BooleanSupplier tells) {
     this.agent = agent;
     this.parent = parent;
     this.runId = runId;
-    this.engine = engine;
+    this.tells = tells;
   }
 
   /** Runs a drive inside its span: started first, ended with how the drive ended. */
@@ -59,7 +60,7 @@ final class Tracing {
   }
 
   private AgentTracer.RunSpan startRun(String model, String link) {
-    if (!engine.tells()) {
+    if (!tells.getAsBoolean()) {
       return AgentTracer.RunSpan.NONE;
     }
     try {
@@ -92,7 +93,7 @@ final class Tracing {
   }
 
   AgentTracer.ToolSpan startTool(AgentTracer.ToolStart call) {
-    if (!engine.tells()) {
+    if (!tells.getAsBoolean()) {
       return AgentTracer.ToolSpan.NONE;
     }
     try {
@@ -114,7 +115,7 @@ final class Tracing {
 
   /** Tells the agent's listener, and every parent run's agent's that is another. */
   void emit(RunEvent e) {
-    if (!engine.tells()) {
+    if (!tells.getAsBoolean()) {
       return;
     }
     if (parent == null) {

@@ -114,7 +114,7 @@ final class Turns {
       String name =
           pos < calls.size() && calls.get(pos).name() != null ? calls.get(pos).name() : "";
       AgentTool tool = box.get(name);
-      Subagent sub = tool == null ? null : Subagents.of(tool);
+      Subagent sub = tool == null ? null : Subagent.of(tool);
       if (sub == null || child.pending.isEmpty()) {
         if (!child.pending.isEmpty()) {
           waiting.put(pos, List.copyOf(child.pending)); // no agent to decide with: as it waits
@@ -122,7 +122,7 @@ final class Turns {
         continue;
       }
       String path = Ids.childPrefix(run.path, d.turn.step, pos);
-      Tracing tracing = new Tracing(sub.agent, run.tracing(), child.id, run.tree.engine);
+      Tracing tracing = new Tracing(sub.agent, run.tracing(), child.id, run.tree.engine::tells);
       Loop inside = new Loop(sub.agent, child, run.tree, run, path, tracing);
       changed |= decideIn(inside, decisions); // the child is this run's data: saved with it
       waiting.put(pos, List.copyOf(child.pending));

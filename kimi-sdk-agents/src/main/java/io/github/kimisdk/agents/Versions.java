@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The agent a run runs under: recorded when the run starts and at every save (its name, version,
@@ -68,11 +69,13 @@ final class Versions {
 
   /**
    * Checks that {@code agent} may go on with the run {@code d}, by its rule, telling what changed;
-   * the run is stamped with the agent when it goes on under a new version.
+   * the run is stamped with the agent when it goes on under a new version. {@code toolsNow} lists
+   * the agent's tools as its engine has them now.
    *
    * @throws IllegalStateException when the run was saved by another agent, or the rule refuses
    */
-  static void check(Agent agent, RunData d, Tracing tracing, Engine engine) {
+  static void check(
+      Agent agent, RunData d, Tracing tracing, Supplier<Map<String, AgentTool>> toolsNow) {
     if (!d.agentName.equals(agent.name)) {
       throw new IllegalStateException(
           "run "
@@ -93,7 +96,7 @@ final class Versions {
     }
     Map<String, String> now;
     try {
-      now = digests(agent, engine.tools(agent));
+      now = digests(agent, toolsNow.get());
     } catch (RuntimeException e) {
       now = agent.toolDigests; // a source that cannot list now: its tools count as removed
     }
