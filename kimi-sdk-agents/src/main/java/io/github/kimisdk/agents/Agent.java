@@ -1,25 +1,18 @@
 package io.github.kimisdk.agents;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
-import io.github.kimisdk.json.Json;
-import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.tool.JsonSchema;
 import io.github.kimisdk.tool.Tool;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.function.UnaryOperator;
 
 /**
  * Runs Kimi's tool calls: the one agent loop of kimi-sdk. In memory it is a short tool loop; with a
@@ -76,75 +69,10 @@ public final class Agent {
   /** The default number of a turn's calls run at once. */
   public static final int DEFAULT_PARALLELISM = 4;
 
-  final KimiClient kimi;
-  final String model;
-  final String name;
-  final String version;
-  final Map<String, AgentTool> tools;
-  final Map<String, String> toolDigests;
-  final List<Toolbox.Source> sources;
-  final String digest;
-  final List<ToolHook> hooks;
-  final UnaryOperator<ChatRequest.Builder> settings;
-  final boolean streaming;
-  final RunStore store;
-  final RunKey key;
-  final Duration lease;
-  final Duration claimWait;
-  final Clock clock;
-  final String owner;
-  final VersionRule versionRule;
-  final int maxSteps;
-  final long maxTotalTokens;
-  final BigDecimal maxSpend;
-  final Currency currency;
-  final int maxConcurrentCalls;
-  final Duration timeLimit;
-  final Duration toolTimeout;
-  final ThreadPoolExecutor pool;
-  final Compaction compaction;
-  final String instructions;
-  final String description;
-  final AgentListener listener;
-  final AgentTracer tracer;
+  final Setup setup;
 
   private Agent(Builder b) {
-    kimi = b.kimi;
-    model = b.model;
-    name = b.name;
-    version = b.version;
-    tools = Collections.unmodifiableMap(new LinkedHashMap<>(b.tools));
-    Map<String, String> digests = new LinkedHashMap<>();
-    tools.forEach((n, t) -> digests.put(n, Toolbox.digest(t)));
-    toolDigests = Collections.unmodifiableMap(digests);
-    sources = List.copyOf(b.sources);
-    hooks = List.copyOf(b.hooks);
-    settings = b.settings;
-    streaming = b.streaming;
-    store = b.store;
-    key = b.key;
-    lease = b.lease;
-    claimWait = b.claimWait;
-    clock = b.clock;
-    owner = b.owner != null ? b.owner : Ids.defaultOwner();
-    versionRule = b.versionRule;
-    maxSteps = b.maxSteps;
-    maxTotalTokens = b.maxTotalTokens;
-    maxSpend = b.maxSpend;
-    currency = b.currency;
-    maxConcurrentCalls = b.maxConcurrentCalls;
-    timeLimit = b.timeLimit;
-    toolTimeout = b.toolTimeout;
-    pool = Pools.tools(b.parallelism);
-    compaction = b.compaction;
-    instructions = b.instructions;
-    description = b.description;
-    listener = b.listener;
-    tracer = b.tracer;
-    JsonArray.Builder identity = JsonArray.builder().add(instructions == null ? "" : instructions);
-    digests.forEach((n, d) -> identity.add(n + "=" + d));
-    sources.forEach(s -> identity.add("source:" + s.source().name()));
-    digest = Ids.sha256(Json.write(identity.build()));
+    setup = new Setup(b);
   }
 
   /**
@@ -169,7 +97,7 @@ public final class Agent {
    * @throws RuntimeException what a source throws when it cannot list its tools
    */
   public List<Tool> tools() {
-    return Toolbox.declarations(Toolbox.list(this));
+    return Toolbox.declarations(Toolbox.list(setup));
   }
 
   /**
@@ -182,7 +110,7 @@ public final class Agent {
    * @return the digest
    */
   public String digest() {
-    return digest;
+    return setup.digest;
   }
 
   /**
@@ -191,7 +119,7 @@ public final class Agent {
    * @return the store, or empty for an agent whose runs live in memory
    */
   public Optional<RunStore> store() {
-    return Optional.ofNullable(store);
+    return Optional.ofNullable(setup.store);
   }
 
   /**
@@ -201,7 +129,8 @@ public final class Agent {
    * @return the limits
    */
   public Limits limits() {
-    return new Limits(maxSteps, maxTotalTokens, maxSpend, currency, timeLimit);
+    Setup s = setup;
+    return new Limits(s.maxSteps, s.maxTotalTokens, s.maxSpend, s.currency, s.timeLimit);
   }
 
   /**
@@ -210,7 +139,7 @@ public final class Agent {
    * @return the compaction settings ({@link Compaction#off()} when it compacts nothing)
    */
   public Compaction compaction() {
-    return compaction;
+    return setup.compaction;
   }
 
   /**
@@ -223,34 +152,35 @@ public final class Agent {
    * @return a new builder
    */
   public Builder toBuilder() {
-    Builder b = new Builder(kimi, model);
-    b.tools.putAll(tools);
-    b.sources.addAll(sources);
-    b.hooks.addAll(hooks);
-    b.name = name;
-    b.version = version;
-    b.settings = settings;
-    b.streaming = streaming;
-    b.store = store;
-    b.key = key;
-    b.lease = lease;
-    b.claimWait = claimWait;
-    b.clock = clock;
-    b.owner = owner;
-    b.versionRule = versionRule;
-    b.maxSteps = maxSteps;
-    b.maxTotalTokens = maxTotalTokens;
-    b.maxSpend = maxSpend;
-    b.currency = currency;
-    b.maxConcurrentCalls = maxConcurrentCalls;
-    b.timeLimit = timeLimit;
-    b.parallelism = pool.getCorePoolSize();
-    b.toolTimeout = toolTimeout;
-    b.compaction = compaction;
-    b.instructions = instructions;
-    b.description = description;
-    b.listener = listener;
-    b.tracer = tracer;
+    Setup s = setup;
+    Builder b = new Builder(s.kimi, s.model);
+    b.tools.putAll(s.tools);
+    b.sources.addAll(s.sources);
+    b.hooks.addAll(s.hooks);
+    b.name = s.name;
+    b.version = s.version;
+    b.settings = s.settings;
+    b.streaming = s.streaming;
+    b.store = s.store;
+    b.key = s.key;
+    b.lease = s.lease;
+    b.claimWait = s.claimWait;
+    b.clock = s.clock;
+    b.owner = s.owner;
+    b.versionRule = s.versionRule;
+    b.maxSteps = s.maxSteps;
+    b.maxTotalTokens = s.maxTotalTokens;
+    b.maxSpend = s.maxSpend;
+    b.currency = s.currency;
+    b.maxConcurrentCalls = s.maxConcurrentCalls;
+    b.timeLimit = s.timeLimit;
+    b.parallelism = s.pool.getCorePoolSize();
+    b.toolTimeout = s.toolTimeout;
+    b.compaction = s.compaction;
+    b.instructions = s.instructions;
+    b.description = s.description;
+    b.listener = s.listener;
+    b.tracer = s.tracer;
     return b;
   }
 
@@ -323,7 +253,7 @@ public final class Agent {
     if (messages.isEmpty()) {
       throw new IllegalArgumentException("a run needs at least one message");
     }
-    return Drive.start(this, runId, messages, Ids.labels(labels), LocalEngine.LOCAL);
+    return Drive.start(setup, runId, messages, Ids.labels(labels), LocalEngine.LOCAL);
   }
 
   /**
@@ -354,10 +284,10 @@ public final class Agent {
    *     agent ({@link VersionRule})
    */
   public RunResult runOrResume(String runId, List<? extends Message> messages) {
-    if (store == null) {
+    if (setup.store == null) {
       throw new IllegalStateException("runOrResume needs a store: runs in memory are run");
     }
-    if (store.get(Ids.runId(runId), Ids.STATE) == null) {
+    if (setup.store.get(Ids.runId(runId), Ids.STATE) == null) {
       try {
         return run(runId, messages);
       } catch (IllegalStateException startedMeanwhile) {
@@ -394,13 +324,14 @@ public final class Agent {
     Objects.requireNonNull(state, "state must not be null");
     Objects.requireNonNull(decisions, "decisions must not be null");
     RunData d = state.data();
-    if (store == null && key != null) {
+    RunKey key = setup.key;
+    if (setup.store == null && key != null) {
       String what = "the state of run " + d.id;
       JsonObject sealed = withMac(state);
       DecisionChain.verify(key, d.id, sealed);
       Seal.open(key, Seal.stateScope(d.id), sealed, what);
     }
-    return Drive.resume(this, d.id, d, List.copyOf(decisions), LocalEngine.LOCAL);
+    return Drive.resume(setup, d.id, d, List.copyOf(decisions), LocalEngine.LOCAL);
   }
 
   /**
@@ -420,7 +351,7 @@ public final class Agent {
   public RunResult resume(String runId, List<Decision> decisions) {
     Ids.runId(runId);
     Objects.requireNonNull(decisions, "decisions must not be null");
-    return Drive.resume(this, runId, null, List.copyOf(decisions), LocalEngine.LOCAL);
+    return Drive.resume(setup, runId, null, List.copyOf(decisions), LocalEngine.LOCAL);
   }
 
   /**
@@ -458,7 +389,7 @@ public final class Agent {
   public RunResult decide(String runId, List<Decision> decisions) {
     Ids.runId(runId);
     Objects.requireNonNull(decisions, "decisions must not be null");
-    return Drive.decide(this, runId, List.copyOf(decisions));
+    return Drive.decide(setup, runId, List.copyOf(decisions));
   }
 
   /**
@@ -483,7 +414,7 @@ public final class Agent {
     if (messages.isEmpty()) {
       throw new IllegalArgumentException("a run needs at least one message");
     }
-    return Drive.start(this, runId, messages, Ids.labels(labels), new HostedEngine(host));
+    return Drive.start(setup, runId, messages, Ids.labels(labels), new HostedEngine(host));
   }
 
   /**
@@ -504,7 +435,7 @@ public final class Agent {
     Objects.requireNonNull(state, "state must not be null");
     Objects.requireNonNull(decisions, "decisions must not be null");
     RunData d = state.data();
-    return Drive.resume(this, d.id, d, List.copyOf(decisions), new HostedEngine(host));
+    return Drive.resume(setup, d.id, d, List.copyOf(decisions), new HostedEngine(host));
   }
 
   /**
@@ -519,11 +450,11 @@ public final class Agent {
    */
   public Optional<RunState> load(String runId) {
     Ids.runId(runId);
-    if (store == null) {
+    if (setup.store == null) {
       return Optional.empty();
     }
-    RunData d = StoreJournal.load(store, key, runId);
-    return d == null ? Optional.empty() : Optional.of(new RunState(d, mac(d)));
+    RunData d = StoreJournal.load(setup.store, setup.key, runId);
+    return d == null ? Optional.empty() : Optional.of(new RunState(d, setup.mac(d)));
   }
 
   /**
@@ -541,17 +472,13 @@ public final class Agent {
    */
   public String token(PendingCall call) {
     Objects.requireNonNull(call, "call must not be null");
-    if (key == null) {
+    if (setup.key == null) {
       throw new IllegalStateException("signing a decision token needs the agent's key");
     }
-    return DecisionTokens.sign(key, call);
+    return DecisionTokens.sign(setup.key, call);
   }
 
   /** The MAC of a root run's state under this agent's key, or null without one. */
-  String mac(RunData d) {
-    return key == null ? null : Seal.mac(key, Seal.stateScope(d.id), RunFormat.write(d));
-  }
-
   private static JsonObject withMac(RunState state) {
     JsonObject tree = RunFormat.write(state.data());
     if (state.mac() == null) {
@@ -565,7 +492,7 @@ public final class Agent {
   /** Describes the agent by its name, version, model and tools. */
   @Override
   public String toString() {
-    return "Agent[" + name + "@" + version + ", " + model + ", tools=" + tools.keySet() + "]";
+    return setup.toString();
   }
 
   /**

@@ -22,7 +22,7 @@ final class Drive {
     }
   }
 
-  static Journal journal(Agent agent, String runId, Engine engine) {
+  static Journal journal(Setup agent, String runId, Engine engine) {
     if (engine instanceof HostedEngine h) {
       return h.journal(agent);
     }
@@ -35,7 +35,7 @@ final class Drive {
    * @throws IllegalStateException when the store already holds a run with this id
    */
   static RunResult start(
-      Agent agent,
+      Setup agent,
       String runId,
       List<? extends Message> messages,
       Map<String, String> labels,
@@ -92,7 +92,7 @@ final class Drive {
    *     no longer waits (nothing was claimed)
    */
   static RunResult resume(
-      Agent agent, String runId, RunData given, List<Decision> decisions, Engine engine) {
+      Setup agent, String runId, RunData given, List<Decision> decisions, Engine engine) {
     Journal journal = journal(agent, runId, engine);
     Before before = new Before(agent, runId, given, engine);
     RunResult.AlreadyDecided lost = verifyTokens(agent, before, decisions, engine);
@@ -149,7 +149,7 @@ final class Drive {
   /**
    * The state a resume goes on from: the store's, checked against the caller's, or the caller's.
    */
-  private static RunData pick(Agent agent, String runId, RunData given, RunData stored) {
+  private static RunData pick(Setup agent, String runId, RunData given, RunData stored) {
     if (stored == null) {
       if (given == null) {
         throw new IllegalStateException(
@@ -177,7 +177,7 @@ final class Drive {
    * (for the signed decisions' check and the trace to link to) however many ask.
    */
   private static final class Before {
-    private final Agent agent;
+    private final Setup agent;
     private final String runId;
     private final RunData given;
     private final boolean fromStore;
@@ -185,7 +185,7 @@ final class Drive {
     private RunData stored;
     private RuntimeException failed;
 
-    Before(Agent agent, String runId, RunData given, Engine engine) {
+    Before(Setup agent, String runId, RunData given, Engine engine) {
       this.agent = agent;
       this.runId = runId;
       this.given = given;
@@ -230,7 +230,7 @@ final class Drive {
 
   /** Claims the run; the {@link RunResult.Taken} to return when another worker holds it. */
   private static RunResult.Taken claim(
-      Agent agent, Journal journal, Tracing tracing, String runId) {
+      Setup agent, Journal journal, Tracing tracing, String runId) {
     Claim c = journal.claim();
     if (c instanceof Claim.Taken t) {
       tracing.emit(new RunEvent.Taken(runId, t.holder(), t.until()));
@@ -262,7 +262,7 @@ final class Drive {
    * @throws IllegalArgumentException when a signed decision does not verify, or a decision names a
    *     call the run neither waits on nor decided
    */
-  static RunResult decide(Agent agent, String runId, List<Decision> decisions) {
+  static RunResult decide(Setup agent, String runId, List<Decision> decisions) {
     if (agent.store == null) {
       throw new IllegalStateException(
           "decide needs a store: a run in memory is decided by resume(state, decisions)");
@@ -321,7 +321,7 @@ final class Drive {
    * longer waits because it was decided is the race lost ({@link RunResult.AlreadyDecided}).
    */
   private static RunResult.AlreadyDecided verifyTokens(
-      Agent agent, Before before, List<Decision> decisions, Engine engine) {
+      Setup agent, Before before, List<Decision> decisions, Engine engine) {
     String runId = before.runId;
     RunData state = null;
     for (Decision dec : decisions) {

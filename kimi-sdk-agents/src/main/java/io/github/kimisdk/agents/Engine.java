@@ -22,16 +22,16 @@ interface Engine {
   ChatCompletion chat(Loop run, ChatRequest request, boolean step);
 
   /** The agent's tools now: its own and its sources' as they list them. */
-  Map<String, AgentTool> tools(Agent agent);
+  Map<String, AgentTool> tools(Setup agent);
 
   /** Runs a tool's handler for a call (not a subagent's, not Kimi's built-ins). */
-  Execution.Handled handle(Agent agent, ToolContext context, AgentTool tool, String arguments);
+  Execution.Handled handle(Setup agent, ToolContext context, AgentTool tool, String arguments);
 
   /** Runs tasks at once and returns their results in order; each task's failure is its own. */
-  <T> List<T> parallel(Agent agent, List<Supplier<T>> tasks);
+  <T> List<T> parallel(Setup agent, List<Supplier<T>> tasks);
 
   /** The time now. */
-  Instant now(Agent agent);
+  Instant now(Setup agent);
 
   /** A new run instance (what makes a run's idempotency keys its own). */
   String newInstance();

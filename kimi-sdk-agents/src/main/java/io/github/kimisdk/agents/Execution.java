@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  */
 final class Execution {
   private final Loop run;
-  private final Agent agent;
+  private final Setup agent;
   private final RunData d;
 
   private Execution(Loop run) {

@@ -21,12 +21,12 @@ final class HostedEngine implements Engine {
   }
 
   @Override
-  public Map<String, AgentTool> tools(Agent agent) {
+  public Map<String, AgentTool> tools(Setup agent) {
     return Toolbox.list(agent, host::listTools);
   }
 
   @Override
-  public Execution.Handled handle(Agent agent, ToolContext ctx, AgentTool tool, String arguments) {
+  public Execution.Handled handle(Setup agent, ToolContext ctx, AgentTool tool, String arguments) {
     RunHost.ToolOutcome o =
         host.runTool(
             new RunHost.ToolJob(
@@ -42,7 +42,7 @@ final class HostedEngine implements Engine {
   }
 
   @Override
-  public <T> List<T> parallel(Agent agent, List<Supplier<T>> tasks) {
+  public <T> List<T> parallel(Setup agent, List<Supplier<T>> tasks) {
     return host.parallel(tasks);
   }
 
@@ -57,7 +57,7 @@ final class HostedEngine implements Engine {
   }
 
   @Override
-  public Instant now(Agent agent) {
+  public Instant now(Setup agent) {
     return host.now();
   }
 
@@ -72,7 +72,7 @@ final class HostedEngine implements Engine {
   }
 
   /** The host's journal: no claim, no call records (the engine keeps both), states handed over. */
-  Journal journal(Agent agent) {
+  Journal journal(Setup agent) {
     return new Journal() {
       @Override
       public boolean durable() {

@@ -27,7 +27,7 @@ final class LocalEngine implements Engine {
 
   @Override
   public ChatCompletion chat(Loop run, ChatRequest request, boolean step) {
-    Agent agent = run.agent;
+    Setup agent = run.agent;
     if (!agent.streaming || !step) {
       return agent.kimi.chat(request);
     }
@@ -42,12 +42,12 @@ final class LocalEngine implements Engine {
   }
 
   @Override
-  public Map<String, AgentTool> tools(Agent agent) {
+  public Map<String, AgentTool> tools(Setup agent) {
     return Toolbox.list(agent);
   }
 
   @Override
-  public Execution.Handled handle(Agent agent, ToolContext ctx, AgentTool tool, String arguments) {
+  public Execution.Handled handle(Setup agent, ToolContext ctx, AgentTool tool, String arguments) {
     String name = tool.name();
     ToolDeadline deadline = ToolDeadline.start(agent.toolTimeout);
     try {
@@ -76,7 +76,7 @@ final class LocalEngine implements Engine {
   }
 
   @Override
-  public <T> List<T> parallel(Agent agent, List<Supplier<T>> tasks) {
+  public <T> List<T> parallel(Setup agent, List<Supplier<T>> tasks) {
     List<CompletableFuture<T>> futures = new ArrayList<>(tasks.size());
     for (Supplier<T> t : tasks) {
       futures.add(CompletableFuture.supplyAsync(t, agent.pool));
@@ -125,7 +125,7 @@ final class LocalEngine implements Engine {
   }
 
   @Override
-  public Instant now(Agent agent) {
+  public Instant now(Setup agent) {
     return agent.clock.instant();
   }
 

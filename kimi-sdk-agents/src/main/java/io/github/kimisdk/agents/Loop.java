@@ -30,7 +30,7 @@ import java.util.Map;
  * Execution}.
  */
 final class Loop {
-  final Agent agent;
+  final Setup agent;
   final Tree tree;
   final Loop parent; // null for a root run
   final String path; // of the run in its tree: "" for the root, else its records' prefix
@@ -44,7 +44,7 @@ final class Loop {
   private Map<String, AgentTool> sentTools;
   private ChatRequest sent;
 
-  Loop(Agent agent, RunData data, Tree tree, Loop parent, String path, Tracing tracing) {
+  Loop(Setup agent, RunData data, Tree tree, Loop parent, String path, Tracing tracing) {
     this.agent = agent;
     this.d = data;
     this.tree = tree;

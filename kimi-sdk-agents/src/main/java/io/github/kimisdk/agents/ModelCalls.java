@@ -18,13 +18,13 @@ import io.github.kimisdk.token.RequestTokens;
  * drives it.
  */
 final class ModelCalls {
-  private final Agent agent;
+  private final Setup agent;
   private final Loop run;
   private final Sizes sizes = new Sizes(RequestTokens.estimated());
   private Usage used; // what this drive's calls used
   private Spend spent = Spend.NONE; // and what they cost
 
-  ModelCalls(Agent agent, Loop run) {
+  ModelCalls(Setup agent, Loop run) {
     this.agent = agent;
     this.run = run;
   }

@@ -139,26 +139,26 @@ public interface RunHost {
    */
   static void check(Agent agent) {
     Objects.requireNonNull(agent, "agent must not be null");
-    if (agent.store != null) {
+    if (agent.setup.store != null) {
       throw new IllegalArgumentException(
           "the agent "
-              + agent.name
+              + agent.setup.name
               + " has a store, but the engine keeps its runs (their state, claims and call"
               + " records), and a store would be read from the engine's deterministic code:"
               + " build it without Agent.Builder.store");
     }
-    if (agent.maxConcurrentCalls > 0) {
+    if (agent.setup.maxConcurrentCalls > 0) {
       throw new IllegalArgumentException(
           "the agent "
-              + agent.name
+              + agent.setup.name
               + " sets maxConcurrentCalls, whose calls wait on a lock that the engine's workflow"
               + " threads may not wait on: build it without Agent.Builder.maxConcurrentCalls and"
               + " limit the model calls in flight with the engine's own setting");
     }
-    for (AgentTool t : agent.tools.values()) {
+    for (AgentTool t : agent.setup.tools.values()) {
       Subagent sub = Subagent.of(t);
       if (sub != null) {
-        check(sub.agent);
+        check(sub.face);
       }
     }
   }
@@ -175,9 +175,9 @@ public interface RunHost {
   static Agent subagent(Agent agent, String tool) {
     Objects.requireNonNull(agent, "agent must not be null");
     Objects.requireNonNull(tool, "tool must not be null");
-    AgentTool t = agent.tools.get(tool);
+    AgentTool t = agent.setup.tools.get(tool);
     Subagent sub = t == null ? null : Subagent.of(t);
-    return sub == null ? null : sub.agent;
+    return sub == null ? null : sub.face;
   }
 
   /**
@@ -191,7 +191,7 @@ public interface RunHost {
    */
   static ChatCompletion chat(Agent agent, ChatRequest request) {
     Objects.requireNonNull(agent, "agent must not be null");
-    return agent.kimi.chat(Objects.requireNonNull(request, "request must not be null"));
+    return agent.setup.kimi.chat(Objects.requireNonNull(request, "request must not be null"));
   }
 
   /**
@@ -206,13 +206,13 @@ public interface RunHost {
   static ToolOutcome runTool(Agent agent, ToolJob job) {
     Objects.requireNonNull(agent, "agent must not be null");
     Objects.requireNonNull(job, "job must not be null");
-    AgentTool tool = Toolbox.list(agent).get(job.tool());
+    AgentTool tool = Toolbox.list(agent.setup).get(job.tool());
     if (tool == null) {
       return new ToolOutcome("Error: there is no tool named \"" + job.tool() + "\"", true);
     }
     ToolContext ctx =
         new ToolContext(job.runId(), job.step(), job.position(), job.idempotencyKey(), job.rerun());
-    Execution.Handled h = LocalEngine.LOCAL.handle(agent, ctx, tool, job.arguments());
+    Execution.Handled h = LocalEngine.LOCAL.handle(agent.setup, ctx, tool, job.arguments());
     return new ToolOutcome(h.content(), h.failure() != null);
   }
 
@@ -226,7 +226,7 @@ public interface RunHost {
    * @throws IllegalArgumentException if the agent has no such source
    */
   static List<FunctionTool> listTools(Agent agent, String source) {
-    for (Toolbox.Source s : agent.sources) {
+    for (Toolbox.Source s : agent.setup.sources) {
       if (s.source().name().equals(source)) {
         return List.copyOf(s.source().tools());
       }

@@ -14,7 +14,7 @@ final class StoreJournal implements Journal {
   private final Claimer claimer;
   private final String owner;
 
-  StoreJournal(Agent agent, String runId) {
+  StoreJournal(Setup agent, String runId) {
     this.store = agent.store;
     this.runId = runId;
     this.key = agent.key;

@@ -8,10 +8,15 @@ import io.github.kimisdk.json.JsonValue;
  * outside a run, it refuses.
  */
 final class Subagent implements ToolHandler {
-  final Agent agent;
+  /** The agent as a host runs it apart ({@link RunHost#subagent}): the one that made the tool. */
+  final Agent face;
 
-  Subagent(Agent agent) {
-    this.agent = agent;
+  /** The agent as its runs read it. */
+  final Setup agent;
+
+  Subagent(Agent face) {
+    this.face = face;
+    this.agent = face.setup;
   }
 
   /** The subagent a tool runs, or null when it is no agent. */

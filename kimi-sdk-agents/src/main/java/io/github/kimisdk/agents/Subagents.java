@@ -42,7 +42,7 @@ final class Subagents {
    * @throws RunStoreException when the journal fails: the parent's run fails, to be resumed
    */
   static Outcome run(Loop parent, Subagent sub, int step, Turns.Job j, RunData saved) {
-    Agent child = sub.agent;
+    Setup child = sub.agent;
     String name = j.tool().name();
     String path = Ids.childPrefix(parent.path, step, j.position());
     if ((path + Ids.callKey(step, j.position())).length() > 64) {

@@ -54,7 +54,7 @@ public final class Sweeper {
    */
   public static Sweeper of(Agent agent) {
     Objects.requireNonNull(agent, "agent must not be null");
-    if (agent.store == null) {
+    if (agent.setup.store == null) {
       throw new IllegalArgumentException("a sweeper needs an agent with a store");
     }
     return new Sweeper(agent, DEFAULT_MAX_CONCURRENT, null);
@@ -126,16 +126,18 @@ public final class Sweeper {
    * @throws UnsupportedOperationException if the store cannot find runs
    */
   public Report sweep() {
-    Instant now = agent.clock.instant();
+    Instant now = agent.setup.clock.instant();
     List<String> resumed = new ArrayList<>();
     List<String> taken = new ArrayList<>();
     List<String> refused = new ArrayList<>();
     List<String> due = new ArrayList<>();
-    page(RunQuery.in(RunQuery.State.ORPHANED).agent(agent.name).at(now), s -> due.add(s.runId()));
+    page(
+        RunQuery.in(RunQuery.State.ORPHANED).agent(agent.setup.name).at(now),
+        s -> due.add(s.runId()));
     Duration expiry = shortestExpiry();
     if (expiry != null) {
       page(
-          RunQuery.in(RunQuery.State.PAUSED).agent(agent.name).at(now),
+          RunQuery.in(RunQuery.State.PAUSED).agent(agent.setup.name).at(now),
           s -> {
             if (s.waitingSince() != null && !now.isBefore(s.waitingSince().plus(expiry))) {
               due.add(s.runId());
@@ -145,7 +147,7 @@ public final class Sweeper {
     // threads of the sweep's own (a resume runs its tool calls on the agent's pool), in the
     // caller's context
     java.util.concurrent.ThreadPoolExecutor threads = Pools.tools(maxConcurrent);
-    io.github.kimisdk.ContextPropagator.Captured caller = agent.kimi.captureContext();
+    io.github.kimisdk.ContextPropagator.Captured caller = agent.setup.kimi.captureContext();
     try {
       List<java.util.concurrent.Future<String>> outcomes = new ArrayList<>();
       for (String id : due) {
@@ -192,12 +194,12 @@ public final class Sweeper {
       List<String> old = new ArrayList<>();
       page(
           RunQuery.in(RunQuery.State.ANSWERED, RunQuery.State.STOPPED, RunQuery.State.FAILED)
-              .agent(agent.name)
+              .agent(agent.setup.name)
               .updatedBefore(before)
               .at(now),
           s -> old.add(s.runId()));
       for (String id : old) {
-        if (agent.store.delete(id, now)) {
+        if (agent.setup.store.delete(id, now)) {
           deleted.add(id);
         }
       }
@@ -209,7 +211,7 @@ public final class Sweeper {
   private void page(RunQuery q, java.util.function.Consumer<RunSummary> each) {
     RunQuery query = q.limit(RunQuery.MAX_LIMIT);
     while (true) {
-      RunPage p = agent.store.list(query);
+      RunPage p = agent.setup.store.list(query);
       p.runs().forEach(each);
       if (p.next() == null) {
         return;
@@ -221,7 +223,7 @@ public final class Sweeper {
   /** The shortest approval expiry of the agent's own tools, or null when none expires. */
   private Duration shortestExpiry() {
     Duration shortest = null;
-    for (AgentTool t : agent.tools.values()) {
+    for (AgentTool t : agent.setup.tools.values()) {
       Duration d = t.approval().expiresAfter();
       if (d != null && (shortest == null || d.compareTo(shortest) < 0)) {
         shortest = d;
@@ -251,7 +253,7 @@ public final class Sweeper {
         new ScheduledThreadPoolExecutor(
             1,
             r -> {
-              Thread t = new Thread(r, "kimi-agent-sweeper-" + agent.name);
+              Thread t = new Thread(r, "kimi-agent-sweeper-" + agent.setup.name);
               t.setDaemon(true);
               return t;
             });
@@ -260,7 +262,8 @@ public final class Sweeper {
           try {
             sweep();
           } catch (RuntimeException e) {
-            log.log(System.Logger.Level.WARNING, "a sweep of agent " + agent.name + " failed", e);
+            log.log(
+                System.Logger.Level.WARNING, "a sweep of agent " + agent.setup.name + " failed", e);
           }
         },
         period.toNanos(),
@@ -273,7 +276,7 @@ public final class Sweeper {
   @Override
   public String toString() {
     return "Sweeper["
-        + agent.name
+        + agent.setup.name
         + ", maxConcurrent="
         + maxConcurrent
         + (retention == null ? "" : ", retention=" + retention)

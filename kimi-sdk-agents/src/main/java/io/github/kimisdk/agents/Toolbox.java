@@ -55,13 +55,13 @@ final class Toolbox {
    *
    * @throws RuntimeException what a source throws when it cannot list its tools
    */
-  static Map<String, AgentTool> list(Agent agent) {
+  static Map<String, AgentTool> list(Setup agent) {
     return list(agent, ToolSource::tools);
   }
 
   /** The agent's tools now, each source listed by {@code lister} (a host's durable step). */
   static Map<String, AgentTool> list(
-      Agent agent, java.util.function.Function<ToolSource, List<FunctionTool>> lister) {
+      Setup agent, java.util.function.Function<ToolSource, List<FunctionTool>> lister) {
     if (agent.sources.isEmpty()) {
       return agent.tools;
     }

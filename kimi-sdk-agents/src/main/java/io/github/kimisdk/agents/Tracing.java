@@ -16,15 +16,15 @@ import java.util.function.Supplier;
  * on either.
  */
 final class Tracing {
-  private static final System.Logger LOG = System.getLogger(Agent.class.getName());
+  private static final System.Logger LOG = Setup.LOG;
 
-  private final Agent agent;
+  private final Setup agent;
   private final Tracing parent;
   private final String runId;
   private final BooleanSupplier tells;
   private AgentTracer.RunSpan span = AgentTracer.RunSpan.NONE; // set and ended by the driver
 
-  Tracing(Agent agent, Tracing parent, String runId, BooleanSupplier tells) {
+  Tracing(Setup agent, Tracing parent, String runId, BooleanSupplier tells) {
     this.agent = agent;
     this.parent = parent;
     this.runId = runId;

@@ -28,7 +28,7 @@ import java.util.Map;
 final class Turns {
   private final Loop run;
   private final RunData d;
-  private final Agent agent;
+  private final Setup agent;
   private final Toolbox box;
   private final Decisions decided;
 

@@ -19,7 +19,7 @@ final class Versions {
 
   /** A new run's data: the agent's settings, its instructions and the first messages. */
   static RunData fresh(
-      Agent agent, String id, List<? extends Message> messages, String instance, Instant now) {
+      Setup agent, String id, List<? extends Message> messages, String instance, Instant now) {
     RunData d = new RunData();
     d.id = id;
     d.instance = instance;
@@ -39,7 +39,7 @@ final class Versions {
   }
 
   /** Records the agent's name, version, tools and digest in the run. */
-  static void stamp(Agent agent, RunData d) {
+  static void stamp(Setup agent, RunData d) {
     d.agentName = agent.name;
     d.agentVersion = agent.version;
     d.tools = new LinkedHashMap<>(agent.toolDigests);
@@ -47,7 +47,7 @@ final class Versions {
   }
 
   /** Records the tools of a model call (the agent's and its sources' as listed) in the run. */
-  static void record(Agent agent, RunData d, Map<String, AgentTool> tools) {
+  static void record(Setup agent, RunData d, Map<String, AgentTool> tools) {
     if (tools == agent.tools) {
       if (!d.tools.equals(agent.toolDigests)) {
         d.tools = new LinkedHashMap<>(agent.toolDigests);
@@ -57,7 +57,7 @@ final class Versions {
     d.tools = digests(agent, tools);
   }
 
-  private static Map<String, String> digests(Agent agent, Map<String, AgentTool> tools) {
+  private static Map<String, String> digests(Setup agent, Map<String, AgentTool> tools) {
     Map<String, String> out = new LinkedHashMap<>();
     tools.forEach(
         (name, t) -> {
@@ -75,7 +75,7 @@ final class Versions {
    * @throws IllegalStateException when the run was saved by another agent, or the rule refuses
    */
   static void check(
-      Agent agent, RunData d, Tracing tracing, Supplier<Map<String, AgentTool>> toolsNow) {
+      Setup agent, RunData d, Tracing tracing, Supplier<Map<String, AgentTool>> toolsNow) {
     if (!d.agentName.equals(agent.name)) {
       throw new IllegalStateException(
           "run "

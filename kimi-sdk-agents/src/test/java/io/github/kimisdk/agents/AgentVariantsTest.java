@@ -65,20 +65,20 @@ class AgentVariantsTest {
   void toBuilderCarriesEverySettingOfTheAgent() throws Exception {
     Agent a = full();
     Agent b = a.toBuilder().build();
-    for (Field f : Agent.class.getDeclaredFields()) {
+    for (Field f : Setup.class.getDeclaredFields()) {
       if (Modifier.isStatic(f.getModifiers())) {
         continue;
       }
       f.setAccessible(true);
-      Object x = f.get(a);
-      Object y = f.get(b);
+      Object x = f.get(a.setup);
+      Object y = f.get(b.setup);
       if (f.getName().equals("pool")) {
         assertThat(((java.util.concurrent.ThreadPoolExecutor) y).getCorePoolSize())
             .as("the parallelism")
             .isEqualTo(6);
         continue;
       }
-      assertThat(y).as("Agent.%s, carried by toBuilder", f.getName()).isEqualTo(x);
+      assertThat(y).as("the agent's %s, carried by toBuilder", f.getName()).isEqualTo(x);
     }
     assertThat(b.limits())
         .isEqualTo(
@@ -89,6 +89,11 @@ class AgentVariantsTest {
                 Currency.getInstance("USD"),
                 Duration.ofMinutes(5)));
     assertThat(b.compaction().recentTurns()).isEqualTo(4);
+  }
+
+  @Test
+  void theLoopsLogsStayUnderTheAgentsName() {
+    assertThat(Setup.LOG.getName()).isEqualTo(Agent.class.getName());
   }
 
   @Test
@@ -104,13 +109,13 @@ class AgentVariantsTest {
                         : t.name().equals("transfer") ? t.approval(Approval.never()) : t)
             .build();
 
-    assertThat(narrowed.tools.keySet()).containsExactly("transfer", "ask");
-    assertThat(narrowed.tools.get("transfer").approval()).isEqualTo(Approval.never());
-    assertThat(a.tools.keySet()).containsExactly("transfer", "notify", "ask"); // unchanged
+    assertThat(narrowed.setup.tools.keySet()).containsExactly("transfer", "ask");
+    assertThat(narrowed.setup.tools.get("transfer").approval()).isEqualTo(Approval.never());
+    assertThat(a.setup.tools.keySet()).containsExactly("transfer", "notify", "ask"); // unchanged
     // the declarations in their order: the variant's definition is its own
     assertThat(narrowed.tools()).extracting(t -> t.name()).containsExactly("transfer", "ask");
-    assertThat(narrowed.digest).isNotEqualTo(a.digest);
-    assertThat(a.toBuilder().changeTools(t -> t).build().digest).isEqualTo(a.digest);
+    assertThat(narrowed.digest()).isNotEqualTo(a.digest());
+    assertThat(a.toBuilder().changeTools(t -> t).build().digest()).isEqualTo(a.digest());
     assertThatThrownBy(() -> a.toBuilder().changeTools(t -> tool("other")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("keeps each tool's name");
