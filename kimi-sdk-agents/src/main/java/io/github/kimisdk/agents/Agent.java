@@ -97,7 +97,7 @@ public final class Agent {
    * @throws RuntimeException what a source throws when it cannot list its tools
    */
   public List<Tool> tools() {
-    return Toolbox.declarations(Toolbox.list(setup));
+    return Toolbox.declarations(setup.toolsNow());
   }
 
   /**

@@ -16,7 +16,7 @@ import java.util.concurrent.ScheduledFuture;
  * the renewed claim.
  */
 final class Claimer {
-  private static final System.Logger LOG = Setup.LOG;
+  private static final System.Logger LOG = Texts.LOG;
 
   /**
    * The claims this process holds, released when the JVM shuts down (a worker stopped with SIGTERM,

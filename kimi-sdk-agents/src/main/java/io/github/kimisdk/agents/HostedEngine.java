@@ -22,7 +22,7 @@ final class HostedEngine implements Engine {
 
   @Override
   public Map<String, AgentTool> tools(Setup agent) {
-    return Toolbox.list(agent, host::listTools);
+    return agent.toolsNow(host::listTools);
   }
 
   @Override

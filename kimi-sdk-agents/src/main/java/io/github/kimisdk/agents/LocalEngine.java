@@ -43,7 +43,7 @@ final class LocalEngine implements Engine {
 
   @Override
   public Map<String, AgentTool> tools(Setup agent) {
-    return Toolbox.list(agent);
+    return agent.toolsNow();
   }
 
   @Override

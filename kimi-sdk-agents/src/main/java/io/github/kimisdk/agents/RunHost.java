@@ -206,7 +206,7 @@ public interface RunHost {
   static ToolOutcome runTool(Agent agent, ToolJob job) {
     Objects.requireNonNull(agent, "agent must not be null");
     Objects.requireNonNull(job, "job must not be null");
-    AgentTool tool = Toolbox.list(agent.setup).get(job.tool());
+    AgentTool tool = agent.setup.toolsNow().get(job.tool());
     if (tool == null) {
       return new ToolOutcome("Error: there is no tool named \"" + job.tool() + "\"", true);
     }

@@ -4,6 +4,8 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
+import io.github.kimisdk.tool.FunctionTool;
+import io.github.kimisdk.tool.ToolSource;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,9 +26,6 @@ import java.util.function.UnaryOperator;
  * runs.
  */
 final class Setup {
-
-  /** The agents' logger, named after {@code Agent} as it always was. */
-  static final System.Logger LOG = System.getLogger("io.github.kimisdk.agents.Agent");
 
   final KimiClient kimi;
   final String model;
@@ -96,6 +96,20 @@ final class Setup {
     digests.forEach((n, d) -> identity.add(n + "=" + d));
     sources.forEach(s -> identity.add("source:" + s.source().name()));
     digest = Ids.sha256(Json.write(identity.build()));
+  }
+
+  /**
+   * The agent's tools now: its own and its sources' (each source listed once).
+   *
+   * @throws RuntimeException what a source throws when it cannot list its tools
+   */
+  Map<String, AgentTool> toolsNow() {
+    return toolsNow(ToolSource::tools);
+  }
+
+  /** The agent's tools now, each source listed by {@code lister} (a host's durable step). */
+  Map<String, AgentTool> toolsNow(Function<ToolSource, List<FunctionTool>> lister) {
+    return Toolbox.list(tools, sources, lister);
   }
 
   /** The MAC of a run's state under the agent's key, or null without a key. */

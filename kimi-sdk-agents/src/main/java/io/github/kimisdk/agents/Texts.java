@@ -1,8 +1,13 @@
 package io.github.kimisdk.agents;
 
-/** How the agent words a failure for the model and for logs. Stateless. */
+/**
+ * How the agent words a failure for the model and for logs, and the log it writes to. Stateless.
+ */
 final class Texts {
   private Texts() {}
+
+  /** The agents' logger, named after {@code Agent} as it always was. */
+  static final System.Logger LOG = System.getLogger("io.github.kimisdk.agents.Agent");
 
   /** A throwable as the model reads it: its class's simple name and its message. */
   static String describe(Throwable e) {

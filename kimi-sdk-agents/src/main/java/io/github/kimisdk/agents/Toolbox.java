@@ -51,22 +51,20 @@ final class Toolbox {
   }
 
   /**
-   * The agent's tools now: its own and its sources' (each source listed once).
+   * An agent's tools now: its own {@code tools} and its {@code sources}' (each source listed once,
+   * by {@code lister}: the source itself, or a host's durable step).
    *
    * @throws RuntimeException what a source throws when it cannot list its tools
    */
-  static Map<String, AgentTool> list(Setup agent) {
-    return list(agent, ToolSource::tools);
-  }
-
-  /** The agent's tools now, each source listed by {@code lister} (a host's durable step). */
   static Map<String, AgentTool> list(
-      Setup agent, java.util.function.Function<ToolSource, List<FunctionTool>> lister) {
-    if (agent.sources.isEmpty()) {
-      return agent.tools;
+      Map<String, AgentTool> tools,
+      List<Source> sources,
+      java.util.function.Function<ToolSource, List<FunctionTool>> lister) {
+    if (sources.isEmpty()) {
+      return tools;
     }
-    Map<String, AgentTool> all = new LinkedHashMap<>(agent.tools);
-    for (Source s : agent.sources) {
+    Map<String, AgentTool> all = new LinkedHashMap<>(tools);
+    for (Source s : sources) {
       for (FunctionTool declared : lister.apply(s.source())) {
         FunctionTool f = declared;
         if (all.containsKey(f.name())) {

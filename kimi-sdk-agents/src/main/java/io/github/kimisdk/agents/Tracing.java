@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * on either.
  */
 final class Tracing {
-  private static final System.Logger LOG = Setup.LOG;
+  private static final System.Logger LOG = Texts.LOG;
 
   private final Setup agent;
   private final Tracing parent;

@@ -93,7 +93,7 @@ class AgentVariantsTest {
 
   @Test
   void theLoopsLogsStayUnderTheAgentsName() {
-    assertThat(Setup.LOG.getName()).isEqualTo(Agent.class.getName());
+    assertThat(Texts.LOG.getName()).isEqualTo(Agent.class.getName());
   }
 
   @Test
