@@ -9,28 +9,26 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Members the records do not model are kept, readable and replayed. */
+@ExtendWith(FakeKimiExtension.class)
 class AdditionalFieldsHttpTest {
 
-  private final FakeKimiServer server = new FakeKimiServer().start();
-  private final KimiClient kimi =
-      KimiClient.builder()
-          .apiKey("sk-test-0123456789abcdef")
-          .baseUrl(server.baseUrl())
-          .retryPolicy(RetryPolicy.none())
-          .build();
+  private FakeKimiServer server;
+  private KimiClient kimi;
 
-  @AfterEach
-  void stop() {
-    kimi.close();
-    server.close();
+  @BeforeEach
+  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    this.server = server;
+    kimi = clients.build(b -> b.apiKey("sk-test-0123456789abcdef").retryPolicy(RetryPolicy.none()));
   }
 
   @Test

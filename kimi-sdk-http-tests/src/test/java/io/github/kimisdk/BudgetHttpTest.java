@@ -17,6 +17,7 @@ import io.github.kimisdk.model.ListedModel;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.model.SamplingPolicy;
+import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
@@ -27,10 +28,11 @@ import io.github.kimisdk.tool.ToolCall;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(FakeKimiExtension.class)
 class BudgetHttpTest {
 
   static final String KEY = "sk-test-0123456789abcdefghijklmnop";
@@ -39,15 +41,9 @@ class BudgetHttpTest {
   KimiClient kimi;
 
   @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
-    kimi = KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).build();
-  }
-
-  @AfterEach
-  void stop() {
-    kimi.close();
-    server.close();
+  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    this.server = server;
+    kimi = clients.build(b -> b.apiKey(KEY));
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.InvalidRequestException;
 import io.github.kimisdk.platform.ChatResult;
+import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.util.ArrayList;
@@ -15,25 +16,20 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(FakeKimiExtension.class)
 class ChatAllHttpTest {
 
   private FakeKimiServer server;
   private KimiClient kimi;
 
   @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
-    kimi = KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build();
-  }
-
-  @AfterEach
-  void stop() {
-    kimi.close();
-    server.close();
+  void start(FakeKimiServer server, KimiClient kimi) {
+    this.server = server;
+    this.kimi = kimi;
   }
 
   private static List<ChatRequest> requests(int n) {

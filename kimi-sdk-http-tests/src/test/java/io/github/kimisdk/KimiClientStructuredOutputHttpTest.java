@@ -13,6 +13,7 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonOptional;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.tool.Description;
@@ -20,11 +21,12 @@ import io.github.kimisdk.tool.JsonSchema;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Structured output over loopback: {@code kimi.chat(request, Class)} and parsing a stream. */
+@ExtendWith(FakeKimiExtension.class)
 class KimiClientStructuredOutputHttpTest {
 
   @Description("Current weather at one place")
@@ -38,15 +40,9 @@ class KimiClientStructuredOutputHttpTest {
   KimiClient kimi;
 
   @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
-    kimi = KimiClient.builder().apiKey("test-key").baseUrl(server.baseUrl()).build();
-  }
-
-  @AfterEach
-  void stop() {
-    kimi.close();
-    server.close();
+  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    this.server = server;
+    kimi = clients.build(b -> b.apiKey("test-key"));
   }
 
   static String reply(String content, String finishReason) {

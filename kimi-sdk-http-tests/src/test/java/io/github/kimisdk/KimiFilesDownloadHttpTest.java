@@ -5,31 +5,33 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.errors.ResponseTooLargeException;
+import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A file's content downloaded to disk as it arrives (what a batch run fetches its results with):
  * written whole, bounded, and an error answer mapped as any call's.
  */
+@ExtendWith(FakeKimiExtension.class)
 class KimiFilesDownloadHttpTest {
 
   @TempDir Path dir;
 
-  final FakeKimiServer server = new FakeKimiServer().start();
-  final KimiClient kimi = KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build();
-  final KimiFiles files = kimi.files();
+  FakeKimiServer server;
+  KimiFiles files;
 
-  @AfterEach
-  void close() {
-    kimi.close();
-    server.close();
+  @BeforeEach
+  void start(FakeKimiServer server, KimiClient kimi) {
+    this.server = server;
+    files = kimi.files();
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.platform.FileContent;
 import io.github.kimisdk.platform.FileObject;
 import io.github.kimisdk.platform.FilePurpose;
+import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
@@ -26,11 +27,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(FakeKimiExtension.class)
 class KimiFilesHttpTest {
 
   @TempDir Path dir;
@@ -38,15 +40,9 @@ class KimiFilesHttpTest {
   private KimiClient kimi;
 
   @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
-    kimi = KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build();
-  }
-
-  @AfterEach
-  void stop() {
-    kimi.close();
-    server.close();
+  void start(FakeKimiServer server, KimiClient kimi) {
+    this.server = server;
+    this.kimi = kimi;
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.github.kimisdk.platform.Batch;
 import io.github.kimisdk.platform.BatchResult;
 import io.github.kimisdk.platform.FileObject;
 import io.github.kimisdk.platform.FilePurpose;
+import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.io.IOException;
@@ -27,14 +28,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The asynchronous platform calls (files, batches, balance) and batch polling on virtual time. */
+@ExtendWith(FakeKimiExtension.class)
 class PlatformAsyncHttpTest {
 
   @TempDir Path dir;
@@ -45,21 +47,9 @@ class PlatformAsyncHttpTest {
   private KimiClient kimi;
 
   @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
-    kimi =
-        KimiClient.builder()
-            .apiKey("sk-test")
-            .baseUrl(server.baseUrl())
-            .httpClient(http)
-            .scheduler(time)
-            .build();
-  }
-
-  @AfterEach
-  void stop() {
-    kimi.close();
-    server.close();
+  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    this.server = server;
+    kimi = clients.build(b -> b.httpClient(http).scheduler(time));
   }
 
   private static <T> T done(CompletableFuture<T> f) {

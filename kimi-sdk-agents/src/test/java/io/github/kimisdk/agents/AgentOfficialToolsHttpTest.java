@@ -10,6 +10,7 @@ import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
@@ -21,8 +22,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,23 +35,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  * fibers polled within their bounds on virtual time ({@link OfficialTools.Polling} with a {@link
  * VirtualTime}).
  */
+@ExtendWith(FakeKimiExtension.class)
 class AgentOfficialToolsHttpTest {
 
-  private final FakeKimiServer server = new FakeKimiServer().start();
-  private final KimiClient kimi =
-      KimiClient.builder()
-          .apiKey("sk-test-0123456789abcdef")
-          .baseUrl(server.baseUrl())
-          .retryPolicy(RetryPolicy.none())
-          .build();
+  private FakeKimiServer server;
+  private KimiClient kimi;
 
   /** The polls' clock: waits between polls pass at once, and are recorded. */
   private final VirtualTime time = new VirtualTime();
 
-  @AfterEach
-  void stop() {
-    kimi.close();
-    server.close();
+  @BeforeEach
+  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    this.server = server;
+    kimi = clients.build(b -> b.apiKey("sk-test-0123456789abcdef").retryPolicy(RetryPolicy.none()));
   }
 
   private static final String BASE64 = "moonshot/base64:latest";

@@ -9,6 +9,7 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.json.JsonOptional;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.tool.Description;
@@ -16,15 +17,16 @@ import io.github.kimisdk.tool.JsonSchema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Typed tools in a run, over loopback (ported from the core's ToolRunnerTypedHttpTest): a record's
  * schema goes out, the model's arguments come back bound, and arguments that do not bind are an
  * error the model reads, its tool's handler not run.
  */
+@ExtendWith(FakeKimiExtension.class)
 class AgentTypedToolsHttpTest {
 
   enum Unit {
@@ -53,15 +55,9 @@ class AgentTypedToolsHttpTest {
   final List<RunEvent.ToolFinished> finished = new ArrayList<>();
 
   @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
-    kimi = KimiClient.builder().apiKey("test-key").baseUrl(server.baseUrl()).build();
-  }
-
-  @AfterEach
-  void stop() {
-    kimi.close();
-    server.close();
+  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    this.server = server;
+    kimi = clients.build(b -> b.apiKey("test-key"));
   }
 
   Agent agent(AgentTool tool) {

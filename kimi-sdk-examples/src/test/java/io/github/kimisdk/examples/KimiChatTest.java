@@ -8,6 +8,7 @@ import io.github.kimisdk.chat.Conversation;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
@@ -22,26 +23,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+@ExtendWith(FakeKimiExtension.class)
 class KimiChatTest {
 
   private FakeKimiServer server;
   private KimiClient kimi;
 
   @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
-    kimi = KimiClient.builder().apiKey("test-key").baseUrl(server.baseUrl()).build();
-  }
-
-  @AfterEach
-  void stop() {
-    kimi.close();
-    server.close();
+  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    this.server = server;
+    kimi = clients.build(b -> b.apiKey("test-key"));
   }
 
   private String drive(KimiChat chat, String input) {

@@ -12,15 +12,16 @@ import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonValue;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A Messages call reaches a responder as the chat-completions request it stands for, so one
  * responder serves both protocols: Anthropic's prefill (a final assistant message) is Kimi's
  * partial mode.
  */
+@ExtendWith(FakeKimiExtension.class)
 class MessagesSurfaceHttpTest {
 
   FakeKimiServer server;
@@ -28,15 +29,9 @@ class MessagesSurfaceHttpTest {
   final List<RecordedRequest> seen = new CopyOnWriteArrayList<>();
 
   @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
-    kimi = KimiClient.builder().apiKey("test").baseUrl(server.anthropicBaseUrl()).build();
-  }
-
-  @AfterEach
-  void stop() {
-    kimi.close();
-    server.close();
+  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    this.server = server;
+    kimi = clients.build(b -> b.apiKey("test").baseUrl(server.anthropicBaseUrl()));
   }
 
   /** A responder that records what it sees and continues the prefill up to the token cap. */

@@ -9,14 +9,16 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.errors.ConnectionException;
 import io.github.kimisdk.errors.NotFoundException;
+import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.net.ConnectException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A failed blocking call throws an exception whose trace shows the line that called, as the JDK's
@@ -24,23 +26,21 @@ import org.junit.jupiter.api.Test;
  * frames follow the worker's, below one boundary frame, and the exception keeps its type, fields,
  * cause and suppressed exceptions.
  */
+@ExtendWith(FakeKimiExtension.class)
 class CallerStackHttpTest {
 
   static final String NOT_FOUND =
       "{\"error\":{\"type\":\"resource_not_found_error\",\"message\":\"nothing here\"}}";
 
-  private final FakeKimiServer server = new FakeKimiServer().start();
-  private final KimiClient kimi =
-      KimiClient.builder()
-          .apiKey("sk-kimi-test0123456789abcdef")
-          .baseUrl(server.baseUrl())
-          .retryPolicy(RetryPolicy.none())
-          .build();
+  private FakeKimiServer server;
+  private KimiClient kimi;
 
-  @AfterEach
-  void stop() {
-    kimi.close();
-    server.close();
+  @BeforeEach
+  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    this.server = server;
+    kimi =
+        clients.build(
+            b -> b.apiKey("sk-kimi-test0123456789abcdef").retryPolicy(RetryPolicy.none()));
   }
 
   /**

@@ -11,6 +11,7 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.KimiTimeoutException;
+import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.time.Duration;
@@ -18,10 +19,11 @@ import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(FakeKimiExtension.class)
 class CancellationHttpTest {
 
   static final ChatRequest PING = ChatRequest.of("kimi-k2.6", "ping");
@@ -30,15 +32,9 @@ class CancellationHttpTest {
   KimiClient kimi;
 
   @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
-    kimi = KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build();
-  }
-
-  @AfterEach
-  void stop() {
-    kimi.close();
-    server.close();
+  void start(FakeKimiServer server, KimiClient kimi) {
+    this.server = server;
+    this.kimi = kimi;
   }
 
   /** A body that trickles forever, so the server notices a closed connection within ~50 ms. */

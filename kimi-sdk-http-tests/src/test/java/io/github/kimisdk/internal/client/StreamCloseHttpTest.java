@@ -12,6 +12,7 @@ import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamAbortedException;
+import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.time.Duration;
@@ -21,9 +22,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * while its consumer waits: the consumer is told with a {@link KimiException} that says it was
  * closed, carrying what arrived, and the call is not retried.
  */
+@ExtendWith(FakeKimiExtension.class)
 class StreamCloseHttpTest {
 
   static final ChatRequest HELLO = ChatRequest.of("kimi-k2.6", "Hello");
@@ -40,15 +42,9 @@ class StreamCloseHttpTest {
   KimiClient kimi;
 
   @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
-    kimi = KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build();
-  }
-
-  @AfterEach
-  void stop() {
-    kimi.close();
-    server.close();
+  void start(FakeKimiServer server, KimiClient kimi) {
+    this.server = server;
+    this.kimi = kimi;
   }
 
   /**

@@ -27,19 +27,21 @@ import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.errors.ServerException;
 import io.github.kimisdk.errors.StreamAbortedException;
 import io.github.kimisdk.errors.TruncatedStreamException;
+import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Anthropic Messages specifics over loopback: events written in Messages' own shapes (which the
  * fake sends unchanged), error envelopes, signatures, and what only Messages refuses.
  */
+@ExtendWith(FakeKimiExtension.class)
 class MessagesStreamHttpTest {
 
   static final String KEY = "sk-test-0123456789abcdefghijklmnop";
@@ -49,20 +51,11 @@ class MessagesStreamHttpTest {
   KimiClient kimi;
 
   @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
+  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    this.server = server;
     kimi =
-        KimiClient.builder()
-            .apiKey(KEY)
-            .baseUrl(server.anthropicBaseUrl())
-            .retryPolicy(RetryPolicy.none())
-            .build();
-  }
-
-  @AfterEach
-  void stop() {
-    kimi.close();
-    server.close();
+        clients.build(
+            b -> b.apiKey(KEY).baseUrl(server.anthropicBaseUrl()).retryPolicy(RetryPolicy.none()));
   }
 
   static String event(String type, String data) {

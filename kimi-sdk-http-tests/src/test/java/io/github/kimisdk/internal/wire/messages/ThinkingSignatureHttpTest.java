@@ -15,11 +15,12 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Kimi Code's K3 over Messages signs its thinking blocks its own way (kimi-api.md, "Changes of
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * signature_delta} events. Each reply is read from such a stream and sent back in the next turn,
  * where the fake, as Kimi, takes the signature back only as it came.
  */
+@ExtendWith(FakeKimiExtension.class)
 class ThinkingSignatureHttpTest {
 
   static final ChatRequest THINKING = HELLO.toBuilder().thinking(Thinking.enabled()).build();
@@ -35,20 +37,14 @@ class ThinkingSignatureHttpTest {
   KimiClient kimi;
 
   @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
+  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    this.server = server;
     kimi =
-        KimiClient.builder()
-            .apiKey(MessagesStreamHttpTest.KEY)
-            .baseUrl(server.anthropicBaseUrl())
-            .retryPolicy(RetryPolicy.none())
-            .build();
-  }
-
-  @AfterEach
-  void stop() {
-    kimi.close();
-    server.close();
+        clients.build(
+            b ->
+                b.apiKey(MessagesStreamHttpTest.KEY)
+                    .baseUrl(server.anthropicBaseUrl())
+                    .retryPolicy(RetryPolicy.none()));
   }
 
   /** A K3 reply whose thinking block starts as {@code block} and whose signature comes in parts. */
