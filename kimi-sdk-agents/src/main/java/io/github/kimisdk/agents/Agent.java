@@ -453,7 +453,7 @@ public final class Agent {
     if (setup.store == null) {
       return Optional.empty();
     }
-    RunData d = StoreJournal.load(setup.store, setup.key, runId);
+    RunData d = RunState.read(setup.store, setup.key, runId);
     return d == null ? Optional.empty() : Optional.of(new RunState(d, setup.mac(d)));
   }
 

@@ -39,13 +39,13 @@ record CallRecord(
   }
 
   static CallRecord fromJson(JsonObject v) {
-    boolean done = "done".equals(RunFormat.str(v, "phase"));
+    boolean done = "done".equals(Fields.str(v, "phase"));
     return new CallRecord(
         done,
-        RunFormat.str(v, "key"),
-        RunFormat.str(v, "tool"),
-        RunFormat.str(v, "arguments"),
-        done ? RunFormat.str(v, "content") : null,
+        Fields.str(v, "key"),
+        Fields.str(v, "tool"),
+        Fields.str(v, "arguments"),
+        done ? Fields.str(v, "content") : null,
         done && v.get("error") != null && v.get("error").asBoolean());
   }
 }

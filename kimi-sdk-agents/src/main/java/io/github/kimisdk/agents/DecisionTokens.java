@@ -48,11 +48,11 @@ final class DecisionTokens {
   static Decision.Target read(String token) {
     JsonObject o = payload(token);
     return new Decision.Target(
-        RunFormat.str(o, "call"),
-        RunFormat.str(o, "sha256"),
-        RunFormat.str(o, "tool"),
-        RunFormat.str(o, "policy"),
-        PendingCall.Kind.valueOf(RunFormat.str(o, "kind").toUpperCase(Locale.ROOT)),
+        Fields.str(o, "call"),
+        Fields.str(o, "sha256"),
+        Fields.str(o, "tool"),
+        Fields.str(o, "policy"),
+        PendingCall.Kind.valueOf(Fields.str(o, "kind").toUpperCase(Locale.ROOT)),
         token);
   }
 
@@ -82,7 +82,7 @@ final class DecisionTokens {
               + " is not signed by this agent's key (forged, altered, or made under another key);"
               + " nothing was run");
     }
-    return RunFormat.str(payload(token), "key_sha256");
+    return Fields.str(payload(token), "key_sha256");
   }
 
   private static JsonObject payload(String token) {

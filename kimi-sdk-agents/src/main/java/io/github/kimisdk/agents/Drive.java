@@ -200,7 +200,7 @@ final class Drive {
       if (!read) {
         read = true;
         try {
-          stored = StoreJournal.load(agent.store, agent.key, runId);
+          stored = RunState.read(agent.store, agent.key, runId);
         } catch (RuntimeException e) {
           failed = e;
         }

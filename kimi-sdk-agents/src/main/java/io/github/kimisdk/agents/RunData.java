@@ -132,6 +132,34 @@ final class RunData {
     return steps;
   }
 
+  /** The summary of a run's data, as {@code owner} saves it. */
+  RunSummary summary(String owner) {
+    PendingCall.Kind waiting = null;
+    Instant since = null;
+    for (PendingCall p : pending) {
+      waiting =
+          p.kind() == PendingCall.Kind.IN_DOUBT ? p.kind() : waiting == null ? p.kind() : waiting;
+      if (p.since() != null && (since == null || p.since().isBefore(since))) {
+        since = p.since();
+      }
+    }
+    return new RunSummary(
+        id,
+        agentName,
+        agentVersion,
+        status,
+        status == RunState.Status.PAUSED ? waiting : null,
+        status == RunState.Status.PAUSED ? since : null,
+        createdAt,
+        updatedAt == null ? Instant.EPOCH : updatedAt,
+        owner,
+        used(new java.util.LinkedHashMap<>()),
+        pending.size(),
+        labels,
+        null,
+        null);
+  }
+
   /** The reply whose calls are open, or null. */
   AssistantMessage openReply() {
     return turn == null ? null : (AssistantMessage) messages.get(messages.size() - 1);

@@ -158,20 +158,20 @@ final class RunFormat {
   /** Reads a decision record of the saved form. */
   static DecisionRecord record(JsonObject o) {
     return new DecisionRecord(
-        num(o, "seq").intValue(),
-        Ids.callId(str(o, "call_id")).group(0),
-        str(o, "tool"),
-        str(o, "arguments_sha256"),
-        DecisionRecord.Action.of(str(o, "action")),
-        opt(o, "edited_arguments_sha256"),
-        opt(o, "by"),
+        Fields.num(o, "seq").intValue(),
+        Ids.callId(Fields.str(o, "call_id")).group(0),
+        Fields.str(o, "tool"),
+        Fields.str(o, "arguments_sha256"),
+        DecisionRecord.Action.of(Fields.str(o, "action")),
+        Fields.opt(o, "edited_arguments_sha256"),
+        Fields.opt(o, "by"),
         instant(o, "at"),
-        opt(o, "comment"),
-        opt(o, "message"),
-        str(o, "policy"),
-        num(o, "approvers").intValue(),
-        opt(o, "token"),
-        opt(o, Seal.MAC));
+        Fields.opt(o, "comment"),
+        Fields.opt(o, "message"),
+        Fields.str(o, "policy"),
+        Fields.num(o, "approvers").intValue(),
+        Fields.opt(o, "token"),
+        Fields.opt(o, Seal.MAC));
   }
 
   /**
@@ -354,39 +354,39 @@ final class RunFormat {
 
   private static RunData data(JsonObject o) {
     RunData d = new RunData();
-    d.id = Ids.runId(str(o, "id"));
-    d.instance = opt(o, "instance");
-    d.revision = num(o, "revision").longValue();
-    String status = str(o, "status");
+    d.id = Ids.runId(Fields.str(o, "id"));
+    d.instance = Fields.opt(o, "instance");
+    d.revision = Fields.num(o, "revision").longValue();
+    String status = Fields.str(o, "status");
     try {
       d.status = RunState.Status.valueOf(status.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("unknown \"status\": " + status, e);
     }
     JsonObject agent = obj(o, "agent");
-    d.agentName = str(agent, "name");
-    d.agentVersion = str(agent, "version");
+    d.agentName = Fields.str(agent, "name");
+    d.agentVersion = Fields.str(agent, "version");
     JsonObject digests = agent.get("tool_digests") instanceof JsonObject x ? x : JsonObject.of();
     for (JsonValue t : arr(agent, "tools")) {
       String name = t.asString();
       d.tools.put(name, digests.get(name) == null ? null : digests.get(name).asString());
     }
-    d.agentDigest = opt(agent, "digest");
-    d.model = str(o, "model");
-    d.steps = num(o, "steps").intValue();
+    d.agentDigest = Fields.opt(agent, "digest");
+    d.model = Fields.str(o, "model");
+    d.steps = Fields.num(o, "steps").intValue();
     if (o.get("child_steps") instanceof JsonNumber cs) {
       d.childSteps = cs.intValue();
     }
     JsonObject limits = obj(o, "limits");
-    d.maxSteps = num(limits, "max_steps").intValue();
+    d.maxSteps = Fields.num(limits, "max_steps").intValue();
     if (limits.get("max_total_tokens") instanceof JsonNumber n) {
       d.maxTotalTokens = n.longValue();
     }
     if (limits.get("max_spend") instanceof JsonString s) {
       d.maxSpend = new BigDecimal(s.value());
-      d.currency = Currency.getInstance(str(limits, "currency"));
+      d.currency = Currency.getInstance(Fields.str(limits, "currency"));
     }
-    d.newMessageIndex = num(o, "new_message_index").intValue();
+    d.newMessageIndex = Fields.num(o, "new_message_index").intValue();
     Conversation c = Conversation.fromJson(Json.write(obj(o, "conversation")));
     d.messages.addAll(c.messages());
     d.usage.putAll(c.usageByModel());
@@ -398,13 +398,13 @@ final class RunFormat {
       JsonValue args = g.get("arguments");
       d.allowances.add(
           new RunData.Grant(
-              new Allowance(str(g, "tool"), args == null ? null : args.asObject()),
-              str(g, "policy")));
+              new Allowance(Fields.str(g, "tool"), args == null ? null : args.asObject()),
+              Fields.str(g, "policy")));
     }
     for (JsonValue pv : arr(o, "pending")) {
       d.pending.add(pendingCall(pv.asObject(), d));
     }
-    d.note = opt(o, "note");
+    d.note = Fields.opt(o, "note");
     if (o.get("labels") instanceof JsonObject labels) {
       for (Map.Entry<String, JsonValue> e : labels.members().entrySet()) {
         d.labels.put(e.getKey(), e.getValue().asString());
@@ -412,7 +412,7 @@ final class RunFormat {
     }
     d.createdAt = instant(o, "created_at");
     d.updatedAt = instant(o, "updated_at");
-    d.trace = opt(o, "trace");
+    d.trace = Fields.opt(o, "trace");
     if (o.get(DecisionChain.MEMBER) instanceof JsonObject record) {
       for (JsonValue e : arr(record, "entries")) {
         d.decisionRecords.add(record(e.asObject()));
@@ -422,33 +422,34 @@ final class RunFormat {
   }
 
   private static RunData.OpenTurn openTurn(JsonObject t, RunData d) {
-    RunData.OpenTurn turn = new RunData.OpenTurn(num(t, "step").intValue());
+    RunData.OpenTurn turn = new RunData.OpenTurn(Fields.num(t, "step").intValue());
     for (JsonValue rv : arr(t, "results")) {
       JsonObject r = rv.asObject();
       turn.answer(
-          num(r, "position").intValue(),
+          Fields.num(r, "position").intValue(),
           new RunData.Result(
-              str(r, "content"), r.get("error") instanceof JsonBoolean b && b.value()));
+              Fields.str(r, "content"), r.get("error") instanceof JsonBoolean b && b.value()));
     }
     for (JsonValue dv : arr(t, "decisions")) {
       JsonObject r = dv.asObject();
       List<Decision.Approver> approvals = new ArrayList<>();
       for (JsonValue av : arr(r, "approvals")) {
         JsonObject a = av.asObject();
-        approvals.add(new Decision.Approver(str(a, "by"), instant(a, "at"), opt(a, "comment")));
+        approvals.add(
+            new Decision.Approver(Fields.str(a, "by"), instant(a, "at"), Fields.opt(a, "comment")));
       }
       turn.decide(
-          num(r, "position").intValue(),
+          Fields.num(r, "position").intValue(),
           new RunData.Recorded(
-              DecisionForm.savedVerdict(str(r, "decision")),
-              kind(str(r, "kind")),
-              str(r, "tool"),
-              str(r, "arguments_sha256"),
-              str(r, "policy"),
-              opt(r, "arguments"),
-              opt(r, "text"),
+              DecisionForm.savedVerdict(Fields.str(r, "decision")),
+              kind(Fields.str(r, "kind")),
+              Fields.str(r, "tool"),
+              Fields.str(r, "arguments_sha256"),
+              Fields.str(r, "policy"),
+              Fields.opt(r, "arguments"),
+              Fields.opt(r, "text"),
               approvals,
-              opt(r, "token"),
+              Fields.opt(r, "token"),
               instant(r, "since")));
     }
     for (JsonValue cv : arr(t, "children")) {
@@ -459,7 +460,7 @@ final class RunFormat {
           || v.intValue() > RunState.VERSION) {
         throw new IllegalArgumentException("a subagent's \"run\" has an unknown version");
       }
-      turn.adopt(num(child, "position").intValue(), read(run));
+      turn.adopt(Fields.num(child, "position").intValue(), read(run));
     }
     if (d.messages.isEmpty()
         || !(d.messages.get(d.messages.size() - 1) instanceof AssistantMessage a)
@@ -470,7 +471,7 @@ final class RunFormat {
   }
 
   private static PendingCall pendingCall(JsonObject p, RunData d) {
-    String runId = opt(p, "run_id");
+    String runId = Fields.opt(p, "run_id");
     String instance = d.instance;
     if (runId == null) {
       runId = d.id;
@@ -478,23 +479,23 @@ final class RunFormat {
       runId = Ids.runId(runId);
       instance = childInstance(d, runId);
     }
-    int step = num(p, "step").intValue();
-    int position = num(p, "position").intValue();
-    String arguments = str(p, "arguments");
+    int step = Fields.num(p, "step").intValue();
+    int position = Fields.num(p, "position").intValue();
+    String arguments = Fields.str(p, "arguments");
     List<String> approvedBy = new ArrayList<>();
     for (JsonValue a : arr(p, "approved_by")) {
       approvedBy.add(a.asString());
     }
     return new PendingCall(
-        kind(str(p, "kind")),
+        kind(Fields.str(p, "kind")),
         runId,
         step,
         position,
-        opt(p, "call_id"),
-        str(p, "tool"),
+        Fields.opt(p, "call_id"),
+        Fields.str(p, "tool"),
         arguments,
-        str(p, "reason"),
-        str(p, "policy"),
+        Fields.str(p, "reason"),
+        Fields.str(p, "policy"),
         Ids.sha256(arguments), // never the stored digest: it stands for these arguments
         Ids.idempotencyKey(instance, runId, step, position),
         instant(p, "since"),
@@ -527,7 +528,7 @@ final class RunFormat {
   }
 
   private static Instant instant(JsonObject o, String name) {
-    String s = opt(o, name);
+    String s = Fields.opt(o, name);
     if (s == null) {
       return null;
     }
@@ -536,25 +537,6 @@ final class RunFormat {
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("\"" + name + "\" must be an ISO-8601 instant: " + s, e);
     }
-  }
-
-  static String str(JsonObject o, String name) {
-    if (!(o.get(name) instanceof JsonString s)) {
-      throw new IllegalArgumentException("\"" + name + "\" must be a string");
-    }
-    return s.value();
-  }
-
-  static String opt(JsonObject o, String name) {
-    JsonValue v = o.get(name);
-    return v == null || v.isNull() ? null : str(o, name);
-  }
-
-  static JsonNumber num(JsonObject o, String name) {
-    if (!(o.get(name) instanceof JsonNumber n)) {
-      throw new IllegalArgumentException("\"" + name + "\" must be a number");
-    }
-    return n;
   }
 
   static JsonObject obj(JsonObject o, String name) {

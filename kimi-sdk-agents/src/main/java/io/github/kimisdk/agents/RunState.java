@@ -378,11 +378,23 @@ public final class RunState {
   public static java.util.Optional<RunState> load(RunStore store, String runId, RunKey key) {
     Objects.requireNonNull(store, "store must not be null");
     Objects.requireNonNull(key, "key must not be null");
-    RunData d = StoreJournal.load(store, key, Ids.runId(runId));
+    RunData d = read(store, key, Ids.runId(runId));
     return d == null
         ? java.util.Optional.empty()
         : java.util.Optional.of(
             new RunState(d, Seal.mac(key, Seal.stateScope(d.id), RunFormat.write(d))));
+  }
+
+  /** Reads a run's state from a store, checked under {@code key}; null when it holds none. */
+  static RunData read(RunStore store, RunKey key, String runId) {
+    byte[] saved = store.get(runId, Ids.STATE);
+    if (saved == null) {
+      return null;
+    }
+    String what = "the saved state of run " + runId;
+    JsonObject parsed = Seal.parse(saved, what);
+    DecisionChain.verify(key, runId, parsed); // first: it names the record that was changed
+    return RunFormat.read(Seal.open(key, Seal.stateScope(runId), parsed, what));
   }
 
   /**

@@ -105,34 +105,6 @@ public record RunSummary(
     }
   }
 
-  /** The summary of a run's data, as {@code owner} saves it. */
-  static RunSummary of(RunData d, String owner) {
-    PendingCall.Kind waiting = null;
-    Instant since = null;
-    for (PendingCall p : d.pending) {
-      waiting =
-          p.kind() == PendingCall.Kind.IN_DOUBT ? p.kind() : waiting == null ? p.kind() : waiting;
-      if (p.since() != null && (since == null || p.since().isBefore(since))) {
-        since = p.since();
-      }
-    }
-    return new RunSummary(
-        d.id,
-        d.agentName,
-        d.agentVersion,
-        d.status,
-        d.status == RunState.Status.PAUSED ? waiting : null,
-        d.status == RunState.Status.PAUSED ? since : null,
-        d.createdAt,
-        d.updatedAt == null ? Instant.EPOCH : d.updatedAt,
-        owner,
-        d.used(new java.util.LinkedHashMap<>()),
-        d.pending.size(),
-        d.labels,
-        null,
-        null);
-  }
-
   /**
    * Returns this summary with the run's claim as a store holds it when it lists the run.
    *
@@ -207,21 +179,21 @@ public record RunSummary(
           labels.put(e.getKey(), e.getValue().asString());
         }
       }
-      String waiting = RunFormat.opt(o, "waiting");
-      String since = RunFormat.opt(o, "waiting_since");
-      String created = RunFormat.opt(o, "created_at");
+      String waiting = Fields.opt(o, "waiting");
+      String since = Fields.opt(o, "waiting_since");
+      String created = Fields.opt(o, "created_at");
       return new RunSummary(
-          RunFormat.str(o, "run_id"),
-          RunFormat.str(o, "agent"),
-          RunFormat.str(o, "agent_version"),
-          RunState.Status.valueOf(RunFormat.str(o, "status").toUpperCase(Locale.ROOT)),
+          Fields.str(o, "run_id"),
+          Fields.str(o, "agent"),
+          Fields.str(o, "agent_version"),
+          RunState.Status.valueOf(Fields.str(o, "status").toUpperCase(Locale.ROOT)),
           waiting == null ? null : PendingCall.Kind.valueOf(waiting.toUpperCase(Locale.ROOT)),
           since == null ? null : Instant.parse(since),
           created == null ? null : Instant.parse(created),
-          Instant.parse(RunFormat.str(o, "updated_at")),
-          RunFormat.str(o, "owner"),
-          RunFormat.num(o, "steps").intValue(),
-          RunFormat.num(o, "pending").intValue(),
+          Instant.parse(Fields.str(o, "updated_at")),
+          Fields.str(o, "owner"),
+          Fields.num(o, "steps").intValue(),
+          Fields.num(o, "pending").intValue(),
           labels,
           null,
           null);

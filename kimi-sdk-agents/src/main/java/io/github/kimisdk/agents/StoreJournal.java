@@ -41,19 +41,7 @@ final class StoreJournal implements Journal {
 
   @Override
   public RunData loadState() {
-    return load(store, key, runId);
-  }
-
-  /** Reads a run's state from a store, checked under {@code key}; null when it holds none. */
-  static RunData load(RunStore store, RunKey key, String runId) {
-    byte[] saved = store.get(runId, Ids.STATE);
-    if (saved == null) {
-      return null;
-    }
-    String what = "the saved state of run " + runId;
-    JsonObject parsed = Seal.parse(saved, what);
-    DecisionChain.verify(key, runId, parsed); // first: it names the record that was changed
-    return RunFormat.read(Seal.open(key, Seal.stateScope(runId), parsed, what));
+    return RunState.read(store, key, runId);
   }
 
   @Override
@@ -63,7 +51,7 @@ final class StoreJournal implements Journal {
         claimer.held(),
         io.github.kimisdk.json.Json.writePretty(tree)
             .getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        RunSummary.of(root, owner));
+        root.summary(owner));
   }
 
   @Override
