@@ -16,9 +16,9 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the messages the official clients send (no tool name, text parts), answers in the shape of the
  * response format, and dynamic tools counted in the prompt.
  */
+@ExtendWith(FakeKimiExtension.class)
 class FakeModelK3HttpTest {
 
   static final String WEATHER =
@@ -38,25 +39,15 @@ class FakeModelK3HttpTest {
           + "\"required\":[\"city\"]}}}";
 
   FakeKimiServer server;
-  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  final HttpClient http = RawChat.HTTP;
 
   @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
+  void start(FakeKimiServer server) {
+    this.server = server;
   }
 
   HttpResponse<String> chat(String body) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
-            .header("Authorization", "Bearer k")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return RawChat.chat(server, body);
   }
 
   /** One assistant turn as the client rebuilds it: the message to send back, and its call ids. */

@@ -6,19 +6,18 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.model.ModelCatalog;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The fake as an agent's compaction meets it: a small window refused in Kimi's words, a body over
  * Kimi Code's limit refused in Kimi Code's, a request for a summary answered with one, and the task
  * gone on with from the turn after those a summary counts.
  */
+@ExtendWith(FakeKimiExtension.class)
 class FakeModelSummaryHttpTest {
   static final String TOOLS =
       "[{\"type\":\"function\",\"function\":{\"name\":\"read_file\",\"parameters\":{\"type\":"
@@ -27,25 +26,15 @@ class FakeModelSummaryHttpTest {
       "read_file path=a.txt then read_file path=b.txt then read_file path=c.txt";
 
   FakeKimiServer server;
-  HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  final HttpClient http = RawChat.HTTP;
 
   @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
+  void start(FakeKimiServer server) {
+    this.server = server;
   }
 
   HttpResponse<String> chat(String body) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
-            .header("Authorization", "Bearer k")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return RawChat.chat(server, body);
   }
 
   static String body(String messages, String extra) {

@@ -7,42 +7,31 @@ import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.model.ModelCatalog;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@ExtendWith(FakeKimiExtension.class)
 class FakeModelToolsHttpTest {
 
   FakeKimiServer server;
-  HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  final HttpClient http = RawChat.HTTP;
 
   @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
+  void start(FakeKimiServer server) {
+    this.server = server;
     // retired: listed as a proxy would list it, for its small window and plain answers
     server.addModel(ModelCatalog.defaults().lookup("moonshot-v1-8k"));
   }
 
-  @AfterEach
-  void stop() {
-    server.close();
-  }
-
   HttpResponse<String> chat(String body) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
-            .header("Authorization", "Bearer k")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return RawChat.chat(server, body);
   }
 
   static String fn(String name, String params) {

@@ -11,9 +11,7 @@ import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,9 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,6 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (the tests check no message), and a 200 answer that passes what the test asserts of the request's
  * form. The cases are data: {@code /kvv/k3-contract.jsonl}, with its licence and source beside it.
  */
+@ExtendWith(FakeKimiExtension.class)
 class K3ContractHttpTest {
 
   /** Why the fake refuses each refused case: a fragment of its 400 message. */
@@ -173,16 +172,11 @@ class K3ContractHttpTest {
               "invalid temperature: only 1 is allowed for this model"));
 
   FakeKimiServer server;
-  final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  final HttpClient http = RawChat.HTTP;
 
   @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
+  void start(FakeKimiServer server) {
+    this.server = server;
   }
 
   static List<JsonObject> cases() throws IOException {
@@ -290,12 +284,7 @@ class K3ContractHttpTest {
   }
 
   HttpResponse<String> chat(String body) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
-            .header("Authorization", "Bearer k")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return RawChat.chat(server, body);
   }
 
   static String str(JsonValue v) {

@@ -1,0 +1,28 @@
+package io.github.kimisdk.testing;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/**
+ * A chat request sent to a fake as any HTTP client sends one, the body as the test wrote it: raw
+ * JSON over HTTP/1.1 with the key {@code k}, so that what the fake answers is judged without a
+ * client of ours in between.
+ */
+final class RawChat {
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private RawChat() {}
+
+  /** Posts {@code body} to the server's {@code /chat/completions} and reads the answer whole. */
+  static HttpResponse<String> chat(FakeKimiServer server, String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
+            .header("Authorization", "Bearer k")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
