@@ -2,12 +2,7 @@ package io.github.kimisdk.springai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.chat.Prediction;
-import io.github.kimisdk.chat.ResponseFormat;
-import io.github.kimisdk.chat.Thinking;
-import io.github.kimisdk.tool.ToolChoice;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.reflect.RecordComponent;
@@ -24,8 +19,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.messages.UserMessage;
-import org.springframework.ai.tool.ToolCallback;
-import org.springframework.ai.tool.definition.ToolDefinition;
 
 /**
  * Every component of the SDK's {@link ChatRequest} is either mapped from Spring AI, or decided not
@@ -39,49 +32,6 @@ import org.springframework.ai.tool.definition.ToolDefinition;
  * false).
  */
 class ChatRequestParityTest {
-
-  private static final ToolCallback TOOL =
-      new ToolCallback() {
-        @Override
-        public ToolDefinition getToolDefinition() {
-          return ToolDefinition.builder()
-              .name("clock")
-              .description("Tells the time")
-              .inputSchema("{\"type\":\"object\",\"properties\":{}}")
-              .build();
-        }
-
-        @Override
-        public String call(String toolInput) {
-          return "noon";
-        }
-      };
-
-  /** Every option set, as a prompt's options after ChatClient merged them. */
-  private static KimiChatOptions everyOption() {
-    return KimiChatOptions.builder()
-        .model("kimi-k2.6")
-        .temperature(0.6)
-        .topP(0.9)
-        .maxTokens(100)
-        .stopSequences(List.of("END"))
-        .frequencyPenalty(0.1)
-        .presencePenalty(0.2)
-        .toolCallbacks(TOOL)
-        .toolContext(Map.of("user", "ada"))
-        .thinking(Thinking.disabled())
-        .reasoningEffort("low")
-        .promptCacheKey("key")
-        .promptCacheTtl(CacheTtl.ONE_HOUR)
-        .responseFormat(ResponseFormat.jsonObject())
-        .toolChoice(ToolChoice.auto())
-        .safetyIdentifier("user-4f1c")
-        .logprobs(true)
-        .topLogprobs(2)
-        .prediction(Prediction.of("predicted"))
-        .extraBody(Map.of("seed", 42))
-        .build();
-  }
 
   /** The components the module sets from a streamed prompt with these options. */
   static Set<String> mapped(KimiChatOptions options) throws ReflectiveOperationException {
@@ -146,7 +96,7 @@ class ChatRequestParityTest {
         .containsExactlyInAnyOrderElementsOf(components);
     assertThat(decided("mapped"))
         .as("components the decisions file says are mapped, against those the options set")
-        .containsExactlyInAnyOrderElementsOf(mapped(everyOption()));
+        .containsExactlyInAnyOrderElementsOf(mapped(EveryOption.everything()));
     assertThat(decided("not mapped"))
         .as("the rest, as README.md's \"## Not mapped\" lists them")
         .isEqualTo(new TreeSet<>(notMapped().keySet()));

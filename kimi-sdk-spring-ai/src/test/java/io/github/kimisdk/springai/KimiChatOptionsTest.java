@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.Prediction;
-import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.tool.ToolChoice;
@@ -13,62 +12,18 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.prompt.ChatOptions;
-import org.springframework.ai.tool.ToolCallback;
-import org.springframework.ai.tool.definition.ToolDefinition;
 
 /** What ChatClient does with the options: copy them, lay a request's over the defaults. */
 class KimiChatOptionsTest {
 
-  private static final ToolCallback TOOL =
-      new ToolCallback() {
-        @Override
-        public ToolDefinition getToolDefinition() {
-          return ToolDefinition.builder()
-              .name("clock")
-              .description("Tells the time")
-              .inputSchema("{\"type\":\"object\",\"properties\":{}}")
-              .build();
-        }
-
-        @Override
-        public String call(String toolInput) {
-          return "noon";
-        }
-      };
-
-  private static KimiChatOptions everything() {
-    return KimiChatOptions.builder()
-        .model("kimi-k2.6")
-        .temperature(0.5)
-        .topP(0.8)
-        .maxTokens(100)
-        .stopSequences(List.of("END"))
-        .frequencyPenalty(0.1)
-        .presencePenalty(0.2)
-        .toolCallbacks(TOOL)
-        .toolContext(Map.of("user", "ada"))
-        .thinking(Thinking.preserved())
-        .reasoningEffort("high")
-        .promptCacheKey("key")
-        .promptCacheTtl(CacheTtl.ONE_HOUR)
-        .responseFormat(ResponseFormat.jsonObject())
-        .toolChoice(ToolChoice.required())
-        .safetyIdentifier("user-4f1c")
-        .logprobs(true)
-        .topLogprobs(3)
-        .prediction(Prediction.of("predicted"))
-        .extraBody(Map.of("seed", 42))
-        .build();
-  }
-
   @Test
   void mutateCopiesEveryOption() {
-    KimiChatOptions options = everything();
+    KimiChatOptions options = EveryOption.everything();
 
     KimiChatOptions copy = options.mutate().build();
 
     assertThat(copy).isEqualTo(options).isNotSameAs(options).hasSameHashCodeAs(options);
-    assertThat(copy.getToolCallbacks()).containsExactly(TOOL);
+    assertThat(copy.getToolCallbacks()).containsExactly(EveryOption.TOOL);
     assertThat(copy.getToolContext()).containsEntry("user", "ada");
     assertThat(copy.getThinking()).isEqualTo(Thinking.preserved());
     assertThat(copy.getPromptCacheTtl()).isEqualTo(CacheTtl.ONE_HOUR);
@@ -82,7 +37,7 @@ class KimiChatOptionsTest {
 
   @Test
   void everyOptionTakesPartInEquality() {
-    KimiChatOptions all = everything();
+    KimiChatOptions all = EveryOption.everything();
     List<KimiChatOptions> oneChanged =
         List.of(
             all.mutate().toolChoice(ToolChoice.auto()).build(),
@@ -98,7 +53,7 @@ class KimiChatOptionsTest {
   @Test
   void extraBodyFieldsMergeAndANullValueRemovesOne() {
     KimiChatOptions merged =
-        everything()
+        EveryOption.everything()
             .mutate()
             .combineWith(
                 KimiChatOptions.builder().extraBody(Map.of("user_tier", Json.parse("\"gold\""))))
@@ -116,7 +71,7 @@ class KimiChatOptionsTest {
   @Test
   void aRequestsOptionsReplaceTheDefaultsTheySetAndKeepTheOthers() {
     KimiChatOptions merged =
-        everything()
+        EveryOption.everything()
             .mutate()
             .combineWith(KimiChatOptions.builder().reasoningEffort("low").maxTokens(7))
             .build();
@@ -131,7 +86,10 @@ class KimiChatOptionsTest {
   @Test
   void portableOptionsCombineWithKimisDefaults() {
     KimiChatOptions merged =
-        everything().mutate().combineWith(ChatOptions.builder().temperature(0.3)).build();
+        EveryOption.everything()
+            .mutate()
+            .combineWith(ChatOptions.builder().temperature(0.3))
+            .build();
 
     assertThat(merged.getTemperature()).isEqualTo(0.3);
     assertThat(merged.getReasoningEffort()).isEqualTo("high");
@@ -154,7 +112,7 @@ class KimiChatOptionsTest {
 
   @Test
   void toStringNamesTheToolsNotTheirCallbacks() {
-    assertThat(everything().toString())
+    assertThat(EveryOption.everything().toString())
         .startsWith("KimiChatOptions[model=kimi-k2.6")
         .contains("tools=[clock]")
         .contains("reasoningEffort=high")

@@ -7,14 +7,10 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.AgentTool;
 import io.github.kimisdk.agents.Approval;
-import io.github.kimisdk.agents.KimisRules;
 import io.github.kimisdk.agents.PendingCall;
 import io.github.kimisdk.agents.RunState;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.ToolMessage;
-import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.testing.FakeKimiServer;
-import io.github.kimisdk.testing.RecordedRequest;
 import io.github.kimisdk.tool.JsonSchema;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -25,10 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Subagents as child workflows ({@link AgentOptions#childWorkflows}): each subagent's call its own
@@ -36,31 +29,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * calls make at most N between them; a child's approval decided on the child; a parent cancelled
  * cancels its children; every history, the children's included, replays.
  */
-@ExtendWith(FakeKimiExtension.class)
-class ChildWorkflowsHttpTest {
+class ChildWorkflowsHttpTest extends OnFakeKimi {
   static final int BUDGET = 6;
   static final String FOUR =
       "ask_a task=ping and ask_b task=ping and ask_c task=ping and ask_d task=ping";
-
-  FakeKimiServer server;
-  KimiClient kimi;
-  InProcessTemporal temporal;
-
-  @BeforeEach
-  void setUp(FakeKimiServer server, KimiClient kimi) {
-    this.server = server;
-    this.kimi = kimi;
-  }
-
-  @AfterEach
-  void replayEveryHistory() throws Exception {
-    if (temporal != null) {
-      temporal.close();
-    }
-    for (RecordedRequest r : server.requests()) {
-      KimisRules.check(r);
-    }
-  }
 
   /** A lead with four researchers as its tools, each a child workflow, under a budget. */
   static KimiAgents lead(KimiClient kimi, int maxSteps, AgentTool researcherTool) {

@@ -3,17 +3,13 @@ package io.github.kimisdk.temporal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.Allowance;
 import io.github.kimisdk.agents.Approval;
-import io.github.kimisdk.agents.KimisRules;
 import io.github.kimisdk.agents.PendingCall;
 import io.github.kimisdk.agents.RunEvent;
 import io.github.kimisdk.agents.RunState;
 import io.github.kimisdk.chat.Message;
-import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.RecordedRequest;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.enums.v1.EventType;
@@ -31,10 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The one agent loop as a Temporal workflow, in this process on Temporal's time-skipping test
@@ -43,33 +36,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the history, nothing paid), rejections and edits the model reads, a bounded wait, the run's state
  * queryable, its events told once; every history replays.
  */
-@ExtendWith(FakeKimiExtension.class)
-class KimiAgentWorkflowHttpTest {
+class KimiAgentWorkflowHttpTest extends OnFakeKimi {
   static final String TASK = "transfer to=acct-2 amount=9 and notify to=acct-2";
   static final Path GOLDEN = Path.of("src/test/resources/histories");
 
   final Bank bank = new Bank();
   final List<RunEvent> events = new ArrayList<>();
   final Semaphore paused = new Semaphore(0);
-  FakeKimiServer server;
-  KimiClient kimi;
-  InProcessTemporal temporal;
-
-  @BeforeEach
-  void setUp(FakeKimiServer server, KimiClient kimi) {
-    this.server = server;
-    this.kimi = kimi;
-  }
-
-  @AfterEach
-  void replayEveryHistory() throws Exception {
-    if (temporal != null) {
-      temporal.close();
-    }
-    for (RecordedRequest r : server.requests()) {
-      KimisRules.check(r);
-    }
-  }
 
   Agent payments(Approval approval) {
     return Agent.builder(kimi, "kimi-k3")

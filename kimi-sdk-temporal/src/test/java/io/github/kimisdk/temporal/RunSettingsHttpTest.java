@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
-import io.github.kimisdk.agents.KimisRules;
 import io.github.kimisdk.agents.PendingCall;
 import io.github.kimisdk.agents.RunEvent;
 import io.github.kimisdk.agents.RunState;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.testing.FakeKimiServer;
-import io.github.kimisdk.testing.RecordedRequest;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.common.WorkflowExecutionHistory;
@@ -24,10 +21,7 @@ import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A run's own settings on Temporal ({@link RunSettings}): runs started with different budgets,
@@ -35,31 +29,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * through continue-as-new; settings the agent does not allow fail the run at its start, before any
  * model call, naming the setting; every history replays.
  */
-@ExtendWith(FakeKimiExtension.class)
-class RunSettingsHttpTest {
+class RunSettingsHttpTest extends OnFakeKimi {
   static final String TASK = KimiAgentWorkflowHttpTest.TASK;
 
   final Bank bank = new Bank();
   final List<RunEvent> events = new ArrayList<>();
-  FakeKimiServer server;
-  KimiClient kimi;
-  InProcessTemporal temporal;
-
-  @BeforeEach
-  void setUp(FakeKimiServer server, KimiClient kimi) {
-    this.server = server;
-    this.kimi = kimi;
-  }
-
-  @AfterEach
-  void replayEveryHistory() throws Exception {
-    if (temporal != null) {
-      temporal.close();
-    }
-    for (RecordedRequest r : server.requests()) {
-      KimisRules.check(r);
-    }
-  }
 
   /** The one agent the worker registers: transfers without approval, up to 20 steps. */
   static Agent payments(KimiClient kimi, Bank bank, List<RunEvent> events) {
