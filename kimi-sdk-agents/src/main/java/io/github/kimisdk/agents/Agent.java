@@ -522,7 +522,7 @@ public final class Agent {
      *
      * @return the agent
      * @throws IllegalStateException if the agent has a store but neither a {@link RunKey} ({@link
-     *     #key}) nor the opt-out ({@link #unsealed()}), or both
+     *     #key(RunKey)}) nor the opt-out ({@link #unsealed()}), or both
      * @throws IllegalArgumentException if a spend limit is set and the client's price table has no
      *     price for the model in its currency
      */
