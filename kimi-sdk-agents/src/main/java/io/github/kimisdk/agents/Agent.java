@@ -152,36 +152,7 @@ public final class Agent {
    * @return a new builder
    */
   public Builder toBuilder() {
-    Setup s = setup;
-    Builder b = new Builder(s.kimi, s.model);
-    b.tools.putAll(s.tools);
-    b.sources.addAll(s.sources);
-    b.hooks.addAll(s.hooks);
-    b.name = s.name;
-    b.version = s.version;
-    b.settings = s.settings;
-    b.streaming = s.streaming;
-    b.store = s.store;
-    b.key = s.key;
-    b.lease = s.lease;
-    b.claimWait = s.claimWait;
-    b.clock = s.clock;
-    b.owner = s.owner;
-    b.versionRule = s.versionRule;
-    b.maxSteps = s.maxSteps;
-    b.maxTotalTokens = s.maxTotalTokens;
-    b.maxSpend = s.maxSpend;
-    b.currency = s.currency;
-    b.maxConcurrentCalls = s.maxConcurrentCalls;
-    b.timeLimit = s.timeLimit;
-    b.parallelism = s.pool.getCorePoolSize();
-    b.toolTimeout = s.toolTimeout;
-    b.compaction = s.compaction;
-    b.instructions = s.instructions;
-    b.description = s.description;
-    b.listener = s.listener;
-    b.tracer = s.tracer;
-    return b;
+    return new Builder(setup);
   }
 
   /**
@@ -515,6 +486,10 @@ public final class Agent {
   public static final class Builder extends AgentSettings {
     private Builder(KimiClient kimi, String model) {
       super(kimi, model);
+    }
+
+    private Builder(AgentSettings from) {
+      super(from);
     }
 
     /**

@@ -57,6 +57,44 @@ abstract class AgentSettings {
     this.model = model;
   }
 
+  /**
+   * A copy of every setting of {@code from}, its lists and map copied: the one place a setting is
+   * carried, when an agent is built ({@link Setup}) and when a builder is made from one ({@link
+   * Agent#toBuilder()}).
+   */
+  AgentSettings(AgentSettings from) {
+    kimi = from.kimi;
+    model = from.model;
+    tools.putAll(from.tools);
+    sources.addAll(from.sources);
+    hooks.addAll(from.hooks);
+    name = from.name;
+    version = from.version;
+    settings = from.settings;
+    streaming = from.streaming;
+    store = from.store;
+    key = from.key;
+    unsealed = from.unsealed;
+    lease = from.lease;
+    claimWait = from.claimWait;
+    clock = from.clock;
+    owner = from.owner;
+    versionRule = from.versionRule;
+    maxSteps = from.maxSteps;
+    maxTotalTokens = from.maxTotalTokens;
+    maxSpend = from.maxSpend;
+    currency = from.currency;
+    maxConcurrentCalls = from.maxConcurrentCalls;
+    timeLimit = from.timeLimit;
+    parallelism = from.parallelism;
+    toolTimeout = from.toolTimeout;
+    compaction = from.compaction;
+    instructions = from.instructions;
+    description = from.description;
+    listener = from.listener;
+    tracer = from.tracer;
+  }
+
   private Agent.Builder self() {
     return (Agent.Builder) this;
   }

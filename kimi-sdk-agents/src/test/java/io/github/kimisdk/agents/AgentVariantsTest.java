@@ -12,13 +12,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Currency;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
  * A variant of an agent for one run ({@link Agent#toBuilder()}, {@link Agent.Builder#changeTools}):
- * every setting of the agent is carried over (an {@link Agent} field added and missed by {@code
- * toBuilder} fails this test by name), tools are changed or removed in their place, and {@link
+ * every setting of the agent is carried over (a setting of {@link AgentSettings} added and missed
+ * by its copy fails this test by name), tools are changed or removed in their place, and {@link
  * RunHost#check} refuses what an engine cannot run.
  */
 class AgentVariantsTest {
@@ -65,7 +67,9 @@ class AgentVariantsTest {
   void toBuilderCarriesEverySettingOfTheAgent() throws Exception {
     Agent a = full();
     Agent b = a.toBuilder().build();
-    for (Field f : Setup.class.getDeclaredFields()) {
+    List<Field> fields = new ArrayList<>(List.of(AgentSettings.class.getDeclaredFields()));
+    fields.addAll(List.of(Setup.class.getDeclaredFields()));
+    for (Field f : fields) {
       if (Modifier.isStatic(f.getModifiers())) {
         continue;
       }
@@ -89,6 +93,16 @@ class AgentVariantsTest {
                 Currency.getInstance("USD"),
                 Duration.ofMinutes(5)));
     assertThat(b.compaction().recentTurns()).isEqualTo(4);
+  }
+
+  @Test
+  void toBuilderCarriesAStoresOptOutOfTheKey() {
+    Agent unsealed = Agent.builder(KIMI, "kimi-k3").store(RunStore.inMemory()).unsealed().build();
+    Agent again = unsealed.toBuilder().build();
+    assertThat(again.store()).isPresent();
+    assertThatThrownBy(() -> again.toBuilder().key(RunKey.generate()).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("unsealed()");
   }
 
   @Test
