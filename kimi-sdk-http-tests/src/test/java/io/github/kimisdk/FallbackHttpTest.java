@@ -325,18 +325,8 @@ class FallbackHttpTest {
     a.enqueue(FakeResponse.error(503, OVERLOADED));
     List<String> seen = new CopyOnWriteArrayList<>();
     KimiInterceptor each =
-        new KimiInterceptor() {
-          @Override
-          public java.util.concurrent.CompletableFuture<ChatCompletion> intercept(Chain chain) {
-            seen.add(chain.attempt() + " " + chain.endpoint());
-            return chain.proceed(chain.request());
-          }
-
-          @Override
-          public boolean perAttempt() {
-            return true;
-          }
-        };
+        KimiInterceptorHttpTest.eachAttempt(
+            chain -> seen.add(chain.attempt() + " " + chain.endpoint()));
     try (KimiClient kimi = chain(RetryPolicy.defaults()).interceptor(each).build()) {
       assertThat(kimi.chat(hi()).metadata().servedBy().target()).isEqualTo(1);
     }

@@ -445,13 +445,19 @@ class KimiClientHttpTest {
     assertThat(kimi.stream(HELLO).toCompletion().text()).isEqualTo("x");
   }
 
+  /** {@code s}'s iterator once its first chunk, "first", is read. */
+  private static Iterator<ChatCompletionChunk> firstReadOf(ChatStream s) {
+    Iterator<ChatCompletionChunk> it = s.iterator();
+    assertThat(it.next().text()).isEqualTo("first");
+    return it;
+  }
+
   @Test
   void closingAStreamEarlyClosesTheConnection() {
     server.enqueue(
         FakeResponse.sse().data(content("first")).data(content("second")).build().holdingOpen());
     ChatStream s = kimi.stream(HELLO);
-    Iterator<ChatCompletionChunk> it = s.iterator();
-    assertThat(it.next().text()).isEqualTo("first");
+    firstReadOf(s);
     s.close();
     assertThat(server.awaitDisconnect(Duration.ofSeconds(10))).isTrue();
   }
@@ -459,9 +465,7 @@ class KimiClientHttpTest {
   @Test
   void closingTheClientClosesOpenStreams() {
     server.enqueue(FakeResponse.sse().data(content("first")).build().holdingOpen());
-    ChatStream s = kimi.stream(HELLO);
-    Iterator<ChatCompletionChunk> it = s.iterator();
-    assertThat(it.next().text()).isEqualTo("first");
+    firstReadOf(kimi.stream(HELLO));
     kimi.close();
     assertThat(server.awaitDisconnect(Duration.ofSeconds(10))).isTrue();
   }
@@ -469,9 +473,7 @@ class KimiClientHttpTest {
   @Test
   void connectionDroppedMidStreamIsATruncatedStreamWithThePartial() {
     server.enqueue(FakeResponse.sse().data(content("first")).build().holdingOpen());
-    ChatStream s = kimi.stream(HELLO);
-    Iterator<ChatCompletionChunk> it = s.iterator();
-    assertThat(it.next().text()).isEqualTo("first");
+    Iterator<ChatCompletionChunk> it = firstReadOf(kimi.stream(HELLO));
     server.close();
     Throwable t = catchThrowable(it::hasNext);
     assertThat(t).isInstanceOf(TruncatedStreamException.class);

@@ -91,8 +91,8 @@ class KimiInterceptorHttpTest {
     }
   }
 
-  /** An interceptor that runs once per attempt, tells {@code seen} of it, and passes it on. */
-  static KimiInterceptor eachAttempt(java.util.function.Consumer<KimiInterceptor.Chain> seen) {
+  /** {@code body} run once per attempt (below the retries). */
+  static KimiInterceptor perAttempt(KimiInterceptor body) {
     return new KimiInterceptor() {
       @Override
       public boolean perAttempt() {
@@ -101,10 +101,18 @@ class KimiInterceptorHttpTest {
 
       @Override
       public CompletableFuture<ChatCompletion> intercept(Chain chain) {
-        seen.accept(chain);
-        return chain.proceed(chain.request());
+        return body.intercept(chain);
       }
     };
+  }
+
+  /** An interceptor that runs once per attempt, tells {@code seen} of it, and passes it on. */
+  static KimiInterceptor eachAttempt(java.util.function.Consumer<KimiInterceptor.Chain> seen) {
+    return perAttempt(
+        chain -> {
+          seen.accept(chain);
+          return chain.proceed(chain.request());
+        });
   }
 
   static ChatCompletion answer(String text) {
@@ -262,18 +270,11 @@ class KimiInterceptorHttpTest {
     List<Long> calls = Collections.synchronizedList(new ArrayList<>());
     List<Long> attempts = Collections.synchronizedList(new ArrayList<>());
     KimiInterceptor attempt =
-        new KimiInterceptor() {
-          @Override
-          public boolean perAttempt() {
-            return true;
-          }
-
-          @Override
-          public CompletableFuture<ChatCompletion> intercept(Chain chain) {
-            attempts.add(chain.callId());
-            return chain.proceed(chain.request());
-          }
-        };
+        perAttempt(
+            chain -> {
+              attempts.add(chain.callId());
+              return chain.proceed(chain.request());
+            });
     KimiClient kimi =
         clients.build(
             b ->
@@ -313,17 +314,7 @@ class KimiInterceptorHttpTest {
       FakeKimiServer server, FakeKimiExtension.Clients clients) {
     AtomicReference<ChatCompletion> seen = new AtomicReference<>();
     KimiInterceptor attempt =
-        new KimiInterceptor() {
-          @Override
-          public boolean perAttempt() {
-            return true;
-          }
-
-          @Override
-          public CompletableFuture<ChatCompletion> intercept(Chain chain) {
-            return chain.proceed(chain.request()).whenComplete((c, e) -> seen.set(c));
-          }
-        };
+        perAttempt(chain -> chain.proceed(chain.request()).whenComplete((c, e) -> seen.set(c)));
     KimiClient kimi = clients.build(b -> b.interceptor(attempt));
     server.enqueue(FakeResponse.reply("streamed words"));
 
@@ -410,17 +401,7 @@ class KimiInterceptorHttpTest {
   void aStreamAttemptAnsweredByAPerAttemptInterceptorReplays(
       FakeKimiServer server, FakeKimiExtension.Clients clients) {
     KimiInterceptor attempt =
-        new KimiInterceptor() {
-          @Override
-          public boolean perAttempt() {
-            return true;
-          }
-
-          @Override
-          public CompletableFuture<ChatCompletion> intercept(Chain chain) {
-            return CompletableFuture.completedFuture(answer("attempt's own"));
-          }
-        };
+        perAttempt(chain -> CompletableFuture.completedFuture(answer("attempt's own")));
     KimiClient kimi = clients.build(b -> b.interceptor(attempt));
 
     assertThat(kimi.stream(HI).toCompletion().text()).isEqualTo("attempt's own");

@@ -19,6 +19,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(FakeKimiExtension.class)
 class RunStateGoldenFilesTest {
 
+  /** The agent that saved the version 1 payments runs: transfers approved, a notifier. */
+  static Agent paymentsOne(KimiClient kimi, Bank bank) {
+    return Agent.builder(kimi, "kimi-k3")
+        .key(TestKeys.KEY)
+        .store(RunStore.inMemory())
+        .name("payments", "1")
+        .tool(bank.tool().approval(Approval.always()))
+        .tool(AgentPoliciesHttpTest.notifier())
+        .build();
+  }
+
   static String golden(String name) throws IOException {
     try (InputStream in = RunStateGoldenFilesTest.class.getResourceAsStream("/formats/" + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -76,21 +87,7 @@ class RunStateGoldenFilesTest {
   @Test
   void aSavedPausedRunGoesOnInThisBuild(FakeKimiServer server, KimiClient kimi) throws Exception {
     Bank bank = new Bank();
-    Agent agent =
-        Agent.builder(kimi, "kimi-k3")
-            .key(TestKeys.KEY)
-            .store(RunStore.inMemory())
-            .name("payments", "1")
-            .tool(bank.tool().approval(Approval.always()))
-            .tool(
-                AgentTool.of(
-                    "notify",
-                    "Tells an account holder",
-                    io.github.kimisdk.tool.JsonSchema.object()
-                        .required("to", io.github.kimisdk.tool.JsonSchema.string())
-                        .build(),
-                    (a, ctx) -> "told " + a.get("to").asString()))
-            .build();
+    Agent agent = paymentsOne(kimi, bank);
     RunState s = RunState.fromJson(golden("agent-run-v1-allowance.json"));
 
     RunResult r = agent.resume(s, List.of(Decision.reject(s.pending().get(0), "not today")));
@@ -103,21 +100,7 @@ class RunStateGoldenFilesTest {
   void aRecordedEditedApprovalLoadsAndRunsTheEditedCall(FakeKimiServer server, KimiClient kimi)
       throws Exception {
     Bank bank = new Bank();
-    Agent agent =
-        Agent.builder(kimi, "kimi-k3")
-            .key(TestKeys.KEY)
-            .store(RunStore.inMemory())
-            .name("payments", "1")
-            .tool(bank.tool().approval(Approval.always()))
-            .tool(
-                AgentTool.of(
-                    "notify",
-                    "Tells an account holder",
-                    io.github.kimisdk.tool.JsonSchema.object()
-                        .required("to", io.github.kimisdk.tool.JsonSchema.string())
-                        .build(),
-                    (a, ctx) -> "told " + a.get("to").asString()))
-            .build();
+    Agent agent = paymentsOne(kimi, bank);
 
     RunResult r = agent.resume(RunState.fromJson(golden("agent-run-v1-decided.json")), List.of());
 

@@ -35,6 +35,13 @@ class McpAuthorizationTest {
   }
 
   /** A user agent that approves at once and counts how often a person was asked. */
+  /** A client of {@code server} that authorizes as a headless agent would, every default kept. */
+  private static McpClient headless(McpHttpTestServer server) {
+    return McpClient.httpBuilder(server.url())
+        .authorization(McpAuthorization.authorizationCode(McpUserAgent.headless(REDIRECT)).build())
+        .build();
+  }
+
   private static McpUserAgent counting(AtomicInteger asked) {
     McpUserAgent headless = McpUserAgent.headless(REDIRECT);
     return new McpUserAgent() {
@@ -694,11 +701,7 @@ class McpAuthorizationTest {
     try (TestAuthorizationServer as = TestAuthorizationServer.start();
         McpHttpTestServer server = McpHttpTestServer.start()) {
       server.protect(as, Map.of());
-      try (McpClient mcp =
-          McpClient.httpBuilder(server.url())
-              .authorization(
-                  McpAuthorization.authorizationCode(McpUserAgent.headless(REDIRECT)).build())
-              .build()) {
+      try (McpClient mcp = headless(server)) {
         as.revokeAccessTokens();
         as.status = 503;
         assertThatThrownBy(() -> mcp.call("echo", text("x")))
@@ -747,13 +750,7 @@ class McpAuthorizationTest {
     try (TestAuthorizationServer as = TestAuthorizationServer.start("wrong-iss");
         McpHttpTestServer server = McpHttpTestServer.start()) {
       server.protect(as, Map.of());
-      assertThatThrownBy(
-              () ->
-                  McpClient.httpBuilder(server.url())
-                      .authorization(
-                          McpAuthorization.authorizationCode(McpUserAgent.headless(REDIRECT))
-                              .build())
-                      .build())
+      assertThatThrownBy(() -> headless(server))
           .isInstanceOf(McpException.class)
           .hasMessageContaining(
               "the redirect names the authorization server https://evil.example, not "
@@ -768,13 +765,7 @@ class McpAuthorizationTest {
     try (TestAuthorizationServer as = TestAuthorizationServer.start("wrong-metadata-issuer");
         McpHttpTestServer server = McpHttpTestServer.start()) {
       server.protect(as, Map.of());
-      assertThatThrownBy(
-              () ->
-                  McpClient.httpBuilder(server.url())
-                      .authorization(
-                          McpAuthorization.authorizationCode(McpUserAgent.headless(REDIRECT))
-                              .build())
-                      .build())
+      assertThatThrownBy(() -> headless(server))
           .isInstanceOf(McpException.class)
           .hasMessageContaining("is not its own")
           .hasMessageContaining("names the issuer https://evil.example");
@@ -789,13 +780,7 @@ class McpAuthorizationTest {
     try (TestAuthorizationServer as = TestAuthorizationServer.start("person");
         McpHttpTestServer server = McpHttpTestServer.start()) {
       server.protect(as, Map.of());
-      assertThatThrownBy(
-              () ->
-                  McpClient.httpBuilder(server.url())
-                      .authorization(
-                          McpAuthorization.authorizationCode(McpUserAgent.headless(REDIRECT))
-                              .build())
-                      .build())
+      assertThatThrownBy(() -> headless(server))
           .isInstanceOf(McpException.class)
           .hasMessageContaining("it wants a person to approve; use McpUserAgent.loopback(...)");
     }

@@ -37,18 +37,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TraceContextHttpTest {
   static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
 
+  /** OpenTelemetry that exports every span to {@code spans} and propagates W3C trace context. */
+  static OpenTelemetrySdk tracing(InMemorySpanExporter spans) {
+    return OpenTelemetrySdk.builder()
+        .setTracerProvider(
+            SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+        .build();
+  }
+
   @Test
   void theRunsSpansJoinTheCallersTraceAcrossTheWorkflowAndItsActivities(
       FakeKimiServer server, FakeKimiExtension.Clients clients) throws Exception {
     InMemorySpanExporter spans = InMemorySpanExporter.create();
-    OpenTelemetrySdk otel =
-        OpenTelemetrySdk.builder()
-            .setTracerProvider(
-                SdkTracerProvider.builder()
-                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
-                    .build())
-            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-            .build();
+    OpenTelemetrySdk otel = tracing(spans);
     KimiClient kimi = clients.build(b -> KimiTelemetry.create(otel).install(b));
     Agent agent =
         Agent.builder(kimi, "kimi-k3")
@@ -107,14 +109,7 @@ class TraceContextHttpTest {
   void aSubagentsChildWorkflowGoesOnInTheTraceUnderItsCallsSpan(
       FakeKimiServer server, FakeKimiExtension.Clients clients) throws Exception {
     InMemorySpanExporter spans = InMemorySpanExporter.create();
-    OpenTelemetrySdk otel =
-        OpenTelemetrySdk.builder()
-            .setTracerProvider(
-                SdkTracerProvider.builder()
-                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
-                    .build())
-            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-            .build();
+    OpenTelemetrySdk otel = tracing(spans);
     KimiClient kimi = clients.build(b -> KimiTelemetry.create(otel).install(b));
     Agent researcher =
         Agent.builder(kimi, "kimi-k3")
