@@ -125,18 +125,22 @@ class AgentLoopLimitsHttpTest extends AgentLoopFixture {
     }
   }
 
+  /** A run of an agent with Kimi's web search, thinking off, asked {@code question}. */
+  private RunResult searchFor(String question) {
+    return Agent.builder(kimi, "kimi-k2.6")
+        .tool(AgentTool.webSearch())
+        .request(b -> b.thinking(Thinking.disabled()))
+        .build()
+        .run(user(question));
+  }
+
   @Test
   void webSearchArgumentsGoBackUnchanged() {
     assumeFalse(
         anthropic() || responses(),
         "built-in tools are refused over Messages (MessagesWireTest); over Responses Kimi runs"
             + " the search itself (webSearchOverResponsesIsKimisOwnSearchTool)");
-    RunResult r =
-        Agent.builder(kimi, "kimi-k2.6")
-            .tool(AgentTool.webSearch())
-            .request(b -> b.thinking(Thinking.disabled()))
-            .build()
-            .run(user("What is new in Java?"));
+    RunResult r = searchFor("What is new in Java?");
     RunState s = answered(r);
     AssistantMessage call = (AssistantMessage) s.messages().get(1);
     ToolCall search = call.toolCalls().get(0);
@@ -152,12 +156,7 @@ class AgentLoopLimitsHttpTest extends AgentLoopFixture {
   @Test
   void webSearchOverResponsesIsKimisOwnSearchTool() {
     assumeTrue(responses(), "over chat completions the call comes back to be echoed (above)");
-    RunResult r =
-        Agent.builder(kimi, "kimi-k2.6")
-            .tool(AgentTool.webSearch())
-            .request(b -> b.thinking(Thinking.disabled()))
-            .build()
-            .run(user("What is new in Java?"));
+    RunResult r = searchFor("What is new in Java?");
     RunState s = answered(r);
     assertThat(s.messages()).hasSize(2); // no call comes back: the server searches
     assertThat(server.requests().get(0).bodyText())

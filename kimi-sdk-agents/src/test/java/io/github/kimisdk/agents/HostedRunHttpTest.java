@@ -45,22 +45,23 @@ class HostedRunHttpTest {
 
     @Override
     public ChatCompletion chat(ChatRequest request) {
-      if (replay) {
-        return (ChatCompletion) steps.get(next++);
-      }
-      ChatCompletion c = RunHost.chat(agent, request);
-      steps.add(c);
-      return c;
+      return step(() -> RunHost.chat(agent, request));
     }
 
     @Override
     public ToolOutcome runTool(ToolJob job) {
+      return step(() -> RunHost.runTool(agent, job));
+    }
+
+    /** The step's recorded outcome when replaying, else its live one, recorded. */
+    @SuppressWarnings("unchecked")
+    private <T> T step(Supplier<T> live) {
       if (replay) {
-        return (ToolOutcome) steps.get(next++);
+        return (T) steps.get(next++);
       }
-      ToolOutcome o = RunHost.runTool(agent, job);
-      steps.add(o);
-      return o;
+      T t = live.get();
+      steps.add(t);
+      return t;
     }
 
     @Override

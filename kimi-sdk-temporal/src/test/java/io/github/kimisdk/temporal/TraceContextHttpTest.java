@@ -46,6 +46,20 @@ class TraceContextHttpTest {
         .build();
   }
 
+  /** A test environment whose client and workers carry the trace context through {@code otel}. */
+  static TestEnvironmentOptions traced(OpenTelemetrySdk otel) {
+    return TestEnvironmentOptions.newBuilder()
+        .setWorkflowClientOptions(
+            WorkflowClientOptions.newBuilder()
+                .setInterceptors(TraceContext.clientInterceptor(otel))
+                .build())
+        .setWorkerFactoryOptions(
+            WorkerFactoryOptions.newBuilder()
+                .setWorkerInterceptors(TraceContext.workerInterceptor(otel))
+                .build())
+        .build();
+  }
+
   @Test
   void theRunsSpansJoinTheCallersTraceAcrossTheWorkflowAndItsActivities(
       FakeKimiServer server, FakeKimiExtension.Clients clients) throws Exception {
@@ -60,18 +74,7 @@ class TraceContextHttpTest {
             .tracer(AgentSpans.create(otel))
             .build();
     InProcessTemporal t =
-        new InProcessTemporal(
-            KimiAgents.builder().agent("payments", agent).build(),
-            TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(
-                    WorkflowClientOptions.newBuilder()
-                        .setInterceptors(TraceContext.clientInterceptor(otel))
-                        .build())
-                .setWorkerFactoryOptions(
-                    WorkerFactoryOptions.newBuilder()
-                        .setWorkerInterceptors(TraceContext.workerInterceptor(otel))
-                        .build())
-                .build());
+        new InProcessTemporal(KimiAgents.builder().agent("payments", agent).build(), traced(otel));
     try {
       Span request = otel.getTracer("test").spanBuilder("POST /invoices/42/pay").startSpan();
       Scope scope = request.makeCurrent();
@@ -128,16 +131,7 @@ class TraceContextHttpTest {
             KimiAgents.builder()
                 .agent("lead", lead, AgentOptions.defaults().childWorkflows(true))
                 .build(),
-            TestEnvironmentOptions.newBuilder()
-                .setWorkflowClientOptions(
-                    WorkflowClientOptions.newBuilder()
-                        .setInterceptors(TraceContext.clientInterceptor(otel))
-                        .build())
-                .setWorkerFactoryOptions(
-                    WorkerFactoryOptions.newBuilder()
-                        .setWorkerInterceptors(TraceContext.workerInterceptor(otel))
-                        .build())
-                .build());
+            traced(otel));
     try {
       t.start(AgentRun.of("lead", "traced-2", List.of(Message.user("ask_a task=ping"))));
       t.track("traced-2.1.0");

@@ -61,6 +61,17 @@ class FakeModelSummaryHttpTest {
     return v.get("choices").asArray().get(0).get("message").asObject();
   }
 
+  /** The summary the fake model writes of {@link #firstTurn()} when asked for one. */
+  String summaryOfTheFirstTurn() throws Exception {
+    return message(
+            chat(
+                body(
+                    firstTurn() + ",{\"role\":\"user\",\"content\":\"Summarize the conversation\"}",
+                    ",\"tool_choice\":\"none\"")))
+        .get("content")
+        .asString();
+  }
+
   @Test
   void aRequestForASummaryIsAnsweredWithTheTaskTheTurnsDoneAndTheResults() throws Exception {
     HttpResponse<String> r =
@@ -91,15 +102,7 @@ class FakeModelSummaryHttpTest {
 
   @Test
   void afterItsSummaryTheModelGoesOnWithTheTasksNextTurn() throws Exception {
-    String summary =
-        message(
-                chat(
-                    body(
-                        firstTurn()
-                            + ",{\"role\":\"user\",\"content\":\"Summarize the conversation\"}",
-                        ",\"tool_choice\":\"none\"")))
-            .get("content")
-            .asString();
+    String summary = summaryOfTheFirstTurn();
 
     HttpResponse<String> r =
         chat(
@@ -119,15 +122,7 @@ class FakeModelSummaryHttpTest {
   @Test
   void aSummaryInTheSameUserMessageAsTheTaskCountsToo() throws Exception {
     // Anthropic Messages joins consecutive user messages into one turn: the task and the summary
-    String summary =
-        message(
-                chat(
-                    body(
-                        firstTurn()
-                            + ",{\"role\":\"user\",\"content\":\"Summarize the conversation\"}",
-                        ",\"tool_choice\":\"none\"")))
-            .get("content")
-            .asString();
+    String summary = summaryOfTheFirstTurn();
 
     HttpResponse<String> r =
         chat(

@@ -133,20 +133,32 @@ class StreamCloseHttpTest {
     return f.orTimeout(20, TimeUnit.SECONDS).join();
   }
 
-  @ParameterizedTest
-  @EnumSource(Consumer.class)
-  void closingTheStreamFailsTheWaitingConsumerWithWhatArrived(Consumer how) throws Exception {
+  /**
+   * A stream held open after its first chunk ("first"), consumed {@code how}, ended by {@code
+   * close} while the consumer waits: its failure, a {@link StreamAbortedException} that says
+   * "closed" and holds the chunk.
+   */
+  private StreamAbortedException abortedAfterTheFirstChunk(
+      Consumer how, java.util.function.Consumer<ChatStream> close) throws Exception {
     server.enqueue(FakeResponse.sse().data(content("first")).build().holdingOpen());
     ChatStream s = kimi.stream(HELLO);
     Consuming result = consume(s, how);
     result.awaitFirstChunk();
 
-    s.close();
+    close.accept(s);
 
     Throwable t = outcome(result.outcome());
     assertThat(t).isInstanceOf(StreamAbortedException.class).hasMessageContaining("closed");
     assertThat(((StreamAbortedException) t).partial().text()).isEqualTo("first");
-    assertThat(((StreamAbortedException) t).reason()).hasMessageContaining("closed");
+    return (StreamAbortedException) t;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Consumer.class)
+  void closingTheStreamFailsTheWaitingConsumerWithWhatArrived(Consumer how) throws Exception {
+    StreamAbortedException t = abortedAfterTheFirstChunk(how, ChatStream::close);
+
+    assertThat(t.reason()).hasMessageContaining("closed");
     assertThat(server.awaitDisconnect(Duration.ofSeconds(10))).isTrue();
     assertThat(server.requestCount()).as("closing is never retried").isEqualTo(1);
   }
@@ -154,16 +166,8 @@ class StreamCloseHttpTest {
   @ParameterizedTest
   @EnumSource(Consumer.class)
   void closingTheClientFailsTheWaitingConsumerWithWhatArrived(Consumer how) throws Exception {
-    server.enqueue(FakeResponse.sse().data(content("first")).build().holdingOpen());
-    ChatStream s = kimi.stream(HELLO);
-    Consuming result = consume(s, how);
-    result.awaitFirstChunk();
+    abortedAfterTheFirstChunk(how, s -> kimi.close());
 
-    kimi.close();
-
-    Throwable t = outcome(result.outcome());
-    assertThat(t).isInstanceOf(StreamAbortedException.class).hasMessageContaining("closed");
-    assertThat(((StreamAbortedException) t).partial().text()).isEqualTo("first");
     assertThat(server.requestCount()).isEqualTo(1);
   }
 

@@ -37,6 +37,16 @@ class StreamStallHttpTest {
     return FakeResponse.sse().pause(Duration.ofSeconds(60)).build();
   }
 
+  /** A listener that counts the requests a client sends, every attempt's. */
+  static CallListener counting(AtomicInteger requests) {
+    return new CallListener() {
+      @Override
+      public void onRequest(CallEvent.Request event) {
+        requests.incrementAndGet();
+      }
+    };
+  }
+
   static RetryPolicy threeAttempts() {
     return RetryPolicy.defaults()
         .withMaxRetries(2)
@@ -58,13 +68,7 @@ class StreamStallHttpTest {
                         Timeouts.defaults()
                             .withStreamIdle(Duration.ofMillis(300))
                             .withFirstEvent(Duration.ofMillis(300)))
-                    .listener(
-                        new CallListener() {
-                          @Override
-                          public void onRequest(CallEvent.Request event) {
-                            requests.incrementAndGet();
-                          }
-                        }));
+                    .listener(counting(requests)));
 
     String text =
         assertTimeoutPreemptively(
@@ -104,13 +108,7 @@ class StreamStallHttpTest {
                             .withStreamIdle(Duration.ofMillis(300))
                             .withFirstEvent(Duration.ofMillis(300))
                             .withStreamTotal(Duration.ofMillis(1500)))
-                    .listener(
-                        new CallListener() {
-                          @Override
-                          public void onRequest(CallEvent.Request event) {
-                            requests.incrementAndGet();
-                          }
-                        }));
+                    .listener(counting(requests)));
 
     Throwable t =
         assertTimeoutPreemptively(
