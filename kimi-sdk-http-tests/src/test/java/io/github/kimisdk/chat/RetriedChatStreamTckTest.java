@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
-import org.reactivestreams.tck.TestEnvironment;
 import org.testng.SkipException;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
@@ -30,14 +29,7 @@ class RetriedChatStreamTckTest extends PublisherTck<ChatCompletionChunk> {
   private KimiClient kimi;
 
   public RetriedChatStreamTckTest() {
-    // a cancelled publisher lets its subscriber go once the HTTP exchange behind it is cancelled,
-    // which the JDK's client finishes on its own thread: on a loaded machine later than the TCK's
-    // default 300 ms before it collects garbage (spec 3.13), so allow it 5 s, and the HTTP-backed
-    // signals
-    // 5 s too (2 s were reached on a machine at a load of 15)
-    // expected signals polled every 10 ms: with two arguments the TCK polls once per timeout, so
-    // each expected error cost the whole timeout
-    super(new TestEnvironment(5000, 300, 10), 5000);
+    super(loaded(300), 5000);
   }
 
   @BeforeClass

@@ -9,7 +9,6 @@ import io.github.kimisdk.testing.FakeResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
-import org.reactivestreams.tck.TestEnvironment;
 import org.testng.SkipException;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
@@ -32,9 +31,7 @@ class ChatEventsTckTest extends PublisherTck<String> {
   private KimiClient kimi;
 
   public ChatEventsTckTest() {
-    // HTTP-backed, as the core's loopback TCK tests: 5 s for a signal on a loaded machine; expected
-    // signals polled every 10 ms
-    super(new TestEnvironment(5000, 200, 10));
+    super(loaded(200));
   }
 
   @BeforeClass

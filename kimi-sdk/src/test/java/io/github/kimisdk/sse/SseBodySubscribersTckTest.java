@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
-import org.reactivestreams.tck.TestEnvironment;
 import org.testng.SkipException;
 import org.testng.annotations.AfterClass;
 
@@ -16,10 +15,7 @@ class SseBodySubscribersTckTest extends PublisherTck<ServerSentEvent> {
   private final ExecutorService executor = Executors.newFixedThreadPool(2);
 
   public SseBodySubscribersTckTest() {
-    // Generous timeouts: the build machine is shared and can be heavily loaded.
-    // expected signals polled every 10 ms: with two arguments the TCK polls once per timeout, so
-    // each expected error cost the whole timeout
-    super(new TestEnvironment(5000, 200, 10), 5000);
+    super(loaded(200), 5000);
   }
 
   @AfterClass

@@ -74,15 +74,8 @@ class RateLimitHttpTest {
     for (int i = 0; i < CALLERS; i++) {
       calls.add(kimi.chatAsync(ChatRequest.of("kimi-k2.6", "question " + i)));
     }
-    while (true) {
-      http.awaitSettled();
-      if (calls.stream().allMatch(CompletableFuture::isDone)) {
-        return calls;
-      }
-      if (!time.advanceToNext()) {
-        throw new AssertionError("calls wait on nothing: " + calls);
-      }
-    }
+    http.runUntilDone(time, calls);
+    return calls;
   }
 
   @Test
@@ -144,12 +137,7 @@ class RateLimitHttpTest {
         IntStream.range(0, 9).mapToObj(i -> ChatRequest.of("kimi-k2.6", "q" + i)).toList();
 
     CompletableFuture<List<ChatResult>> all = kimi.chatAllAsync(requests, 8, null);
-    while (!all.isDone()) {
-      http.awaitSettled();
-      if (!all.isDone() && !time.advanceToNext()) {
-        throw new AssertionError("chatAll waits on nothing");
-      }
-    }
+    http.runUntilDone(time, List.of(all));
 
     assertThat(all.join()).allMatch(ChatResult::isSuccess);
     assertThat(server.rateLimitedCount()).isZero();

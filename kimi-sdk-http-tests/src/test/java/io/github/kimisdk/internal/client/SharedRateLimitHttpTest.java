@@ -53,15 +53,8 @@ class SharedRateLimitHttpTest {
       calls.add(a.chatAsync(ChatRequest.of("kimi-k2.6", "a" + i)));
       calls.add(b.chatAsync(ChatRequest.of("kimi-k2.6", "b" + i)));
     }
-    while (true) {
-      http.awaitSettled();
-      if (calls.stream().allMatch(CompletableFuture::isDone)) {
-        return calls;
-      }
-      if (!time.advanceToNext()) {
-        throw new AssertionError("calls wait on nothing: " + calls);
-      }
-    }
+    http.runUntilDone(time, calls);
+    return calls;
   }
 
   @Test

@@ -25,6 +25,20 @@ public abstract class PublisherTck<T> extends FlowPublisherVerification<T> {
   private final TestEnvironment env;
 
   /**
+   * The timeouts of a publisher that a loaded machine's scheduler or an HTTP exchange can slow: 5 s
+   * for a signal (a cancelled publisher backed by an exchange lets its subscriber go once the JDK's
+   * client has cancelled the exchange, on its own thread, and 2 s were reached at a load of 15), and
+   * expected signals polled every 10 ms (with two arguments the TCK polls once per timeout, so each
+   * expected error would cost the whole timeout).
+   *
+   * @param noSignalsMillis how long the TCK waits to be sure that no signal comes
+   * @return the environment
+   */
+  protected static TestEnvironment loaded(long noSignalsMillis) {
+    return new TestEnvironment(5000, noSignalsMillis, 10);
+  }
+
+  /**
    * The TCK on {@code env}.
    *
    * @param env the TCK's timeouts

@@ -26,6 +26,28 @@ public final class CountingHttpClient extends DelegatingHttpClient {
     return sent.get();
   }
 
+  /**
+   * Runs virtual time until each of {@code calls} is done: the loopback exchanges settle, then
+   * {@code time} runs its next task, and again.
+   *
+   * @param time the client's scheduler
+   * @param calls the calls
+   * @throws AssertionError if a call waits on nothing (no exchange outstanding, no task due)
+   */
+  public void runUntilDone(
+      io.github.kimisdk.internal.client.ManualScheduler time,
+      java.util.Collection<? extends java.util.concurrent.CompletableFuture<?>> calls) {
+    while (true) {
+      awaitSettled();
+      if (calls.stream().allMatch(java.util.concurrent.CompletableFuture::isDone)) {
+        return;
+      }
+      if (!time.advanceToNext()) {
+        throw new AssertionError("calls wait on nothing: " + calls);
+      }
+    }
+  }
+
   /** Waits (real time, for loopback I/O only) until no exchange is outstanding. */
   public void awaitSettled() {
     long give = System.nanoTime() + Duration.ofSeconds(60).toNanos();
