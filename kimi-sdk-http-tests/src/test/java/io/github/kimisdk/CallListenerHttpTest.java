@@ -174,28 +174,12 @@ class CallListenerHttpTest {
 
   @Test
   void aListenerThatThrowsIsLoggedByNameWithWhatItThrew() {
-    java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.github.kimisdk.listener");
-    List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
-    java.util.logging.Handler handler =
-        new java.util.logging.Handler() {
-          @Override
-          public void publish(java.util.logging.LogRecord r) {
-            lines.add(r.getMessage());
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    log.addHandler(handler);
-    try {
+    List<String> lines;
+    try (JulLines log = new JulLines("io.github.kimisdk.listener")) {
+      lines = log.lines;
       client(new ThrowsOnEnd());
       kimi.chat(ChatRequest.of("kimi-k3", "Hi"));
       kimi.chat(ChatRequest.of("kimi-k3", "Hi"));
-    } finally {
-      log.removeHandler(handler);
     }
 
     assertThat(lines)

@@ -366,27 +366,11 @@ class ContextPropagationHttpTest {
 
   @Test
   void aPropagatorThatThrowsIsLoggedOnceAndTheCallsGoOnWithTheOthersContext() throws Exception {
-    java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.github.kimisdk.listener");
-    List<String> lines = Collections.synchronizedList(new ArrayList<>());
-    java.util.logging.Handler handler =
-        new java.util.logging.Handler() {
-          @Override
-          public void publish(java.util.logging.LogRecord r) {
-            lines.add(r.getMessage());
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    log.addHandler(handler);
-    try {
+    List<String> lines;
+    try (JulLines log = new JulLines("io.github.kimisdk.listener")) {
+      lines = log.lines;
       CallbackTour tour = tour(builder().contextPropagator(new Throwing()), "stark");
       assertSeenEverywhereIn(tour, "stark", t -> t.startsWith("kimi-http-"));
-    } finally {
-      log.removeHandler(handler);
     }
     assertThat(lines)
         .filteredOn(l -> l.contains("ContextPropagator"))

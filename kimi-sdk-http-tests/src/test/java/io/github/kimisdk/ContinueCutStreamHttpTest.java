@@ -41,7 +41,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ContinueCutStreamHttpTest {
 
-  private static final String WORDS = "one two three four five six seven eight nine ten";
+  static final String WORDS = "one two three four five six seven eight nine ten";
   private static final RetryPolicy CONTINUES =
       RetryPolicy.defaults()
           .withBackoff(Duration.ofMillis(1), Duration.ofMillis(2))
@@ -68,11 +68,12 @@ class ContinueCutStreamHttpTest {
     return s;
   }
 
-  private static Host host(String dialect, String url) {
+  static Host host(String dialect, String url) {
     return dialect.equals("moonshot") ? Host.moonshot(Endpoint.of(url)) : Host.of(dialect, url);
   }
 
-  private static ChatRequest ask(int i) {
+  /** The {@code i}th question: ten words and its number, thinking off. */
+  static ChatRequest ask(int i) {
     return ChatRequest.builder("kimi-k3")
         .addUser(WORDS + " call" + i)
         .thinking(Thinking.disabled())

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.internal.http.CollectingSubscriber;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.platform.Batch;
 import io.github.kimisdk.platform.FileObject;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -228,30 +228,8 @@ class DerivedClientCarriesItsOptionsHttpTest {
 
   /** Consumes a stream through its {@code Flow} form; returns the chunks it delivered. */
   private static List<ChatCompletionChunk> subscribe(ChatStream s) {
-    List<ChatCompletionChunk> items = new ArrayList<>();
-    CompletableFuture<List<ChatCompletionChunk>> end = new CompletableFuture<>();
-    s.subscribe(
-        new Flow.Subscriber<>() {
-          @Override
-          public void onSubscribe(Flow.Subscription sub) {
-            sub.request(Long.MAX_VALUE);
-          }
-
-          @Override
-          public void onNext(ChatCompletionChunk item) {
-            items.add(item);
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            end.completeExceptionally(t);
-          }
-
-          @Override
-          public void onComplete() {
-            end.complete(items);
-          }
-        });
-    return done(end);
+    CollectingSubscriber<ChatCompletionChunk> items = new CollectingSubscriber<>();
+    s.subscribe(items);
+    return done(items.end);
   }
 }

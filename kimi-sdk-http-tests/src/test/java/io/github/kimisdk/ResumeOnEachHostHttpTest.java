@@ -1,11 +1,13 @@
 package io.github.kimisdk;
 
+import static io.github.kimisdk.ContinueCutStreamHttpTest.WORDS;
+import static io.github.kimisdk.ContinueCutStreamHttpTest.ask;
+import static io.github.kimisdk.ContinueCutStreamHttpTest.host;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
-import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.errors.ConfigurationException;
 import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.errors.TruncatedStreamException;
@@ -34,8 +36,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ResumeOnEachHostHttpTest {
 
-  private static final String WORDS = "one two three four five six seven eight nine ten";
-
   private final List<FakeKimiServer> servers = new ArrayList<>();
 
   @AfterEach
@@ -47,17 +47,6 @@ class ResumeOnEachHostHttpTest {
     FakeKimiServer s = new FakeKimiServer().dialect(dialect).cutStreams(2, 5).start();
     servers.add(s);
     return s;
-  }
-
-  private static Host host(String dialect, String url) {
-    return dialect.equals("moonshot") ? Host.moonshot(Endpoint.of(url)) : Host.of(dialect, url);
-  }
-
-  private static ChatRequest ask(int i) {
-    return ChatRequest.builder("kimi-k3")
-        .addUser(WORDS + " call" + i)
-        .thinking(Thinking.disabled())
-        .build();
   }
 
   /** What the caller reads of ten streams, each cut one finished with its resume request. */

@@ -28,7 +28,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -188,7 +187,7 @@ class HttpTransportHttpTest {
     server.enqueue(FakeResponse.rawSse("event: e\ndata: one\n\ndata: [DONE]\n\n"));
     HttpStreamAttempt<ServerSentEvent> events =
         transport.events("GET", "events", null, Overrides.NONE, 1);
-    Collected<ServerSentEvent> got = new Collected<>();
+    CollectingSubscriber<ServerSentEvent> got = new CollectingSubscriber<>();
     events.start(got, got::failBefore);
     assertThat(done(got.end)).extracting(ServerSentEvent::data).containsExactly("one", "[DONE]");
     assertThat(events.metadata().statusCode()).isEqualTo(200);
@@ -200,7 +199,7 @@ class HttpTransportHttpTest {
             transport.encode(ChatRequest.builder("kimi-k2.6").addUser("Hi").stream(true).build()),
             1,
             Overrides.NONE);
-    Collected<ChatCompletionChunk> none = new Collected<>();
+    CollectingSubscriber<ChatCompletionChunk> none = new CollectingSubscriber<>();
     chat.start(none, none::failBefore);
     assertThat(failure(none.end))
         .isInstanceOf(DecodingException.class)
@@ -214,38 +213,6 @@ class HttpTransportHttpTest {
     Throwable t = failure(transport.json("GET", "models", null, Overrides.NONE, 1, false));
     assertThat(t).isInstanceOf(KimiException.class);
     assertThat(server.requestCount()).isZero();
-  }
-
-  /** Collects a stream's items; {@code end} completes with them or fails. */
-  static final class Collected<T> implements Flow.Subscriber<T> {
-    final List<T> items = new ArrayList<>();
-    final CompletableFuture<List<T>> end = new CompletableFuture<>();
-    volatile boolean subscribed;
-
-    void failBefore(Throwable t) {
-      end.completeExceptionally(t);
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      subscribed = true;
-      s.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(T item) {
-      items.add(item);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      end.completeExceptionally(t);
-    }
-
-    @Override
-    public void onComplete() {
-      end.complete(items);
-    }
   }
 
   /** A logger at DEBUG that keeps its lines. */
