@@ -117,6 +117,15 @@ class PlatformAsyncHttpTest {
         + "\"request_counts\":{\"total\":1,\"completed\":0,\"failed\":0}}";
   }
 
+  /** The server answers each poll of batch b1 with its status in_progress. */
+  private void batchB1StaysInProgress() {
+    server.respondWith(
+        r ->
+            r.path().equals("/v1/batches/b1")
+                ? FakeResponse.json(batchJson("in_progress", null))
+                : null);
+  }
+
   private void runUntilDone(CompletableFuture<?> f) {
     while (true) {
       http.awaitSettled();
@@ -160,11 +169,7 @@ class PlatformAsyncHttpTest {
 
   @Test
   void awaitFinishedTimesOutSayingTheBatchKeepsRunning() {
-    server.respondWith(
-        r ->
-            r.path().equals("/v1/batches/b1")
-                ? FakeResponse.json(batchJson("in_progress", null))
-                : null);
+    batchB1StaysInProgress();
 
     CompletableFuture<Batch> f =
         kimi.batches().awaitFinishedAsync("b1", Duration.ofSeconds(30), Duration.ofSeconds(100));
@@ -179,11 +184,7 @@ class PlatformAsyncHttpTest {
 
   @Test
   void cancellingTheWaitStopsPolling() {
-    server.respondWith(
-        r ->
-            r.path().equals("/v1/batches/b1")
-                ? FakeResponse.json(batchJson("in_progress", null))
-                : null);
+    batchB1StaysInProgress();
     CompletableFuture<Batch> f =
         kimi.batches().awaitFinishedAsync("b1", Duration.ofSeconds(10), Duration.ofHours(1));
     http.awaitSettled();

@@ -37,6 +37,11 @@ class CancellationHttpTest {
     this.kimi = kimi;
   }
 
+  /** A chunk of a streamed answer, "Hi", as an event. */
+  static final String HI_CHUNK =
+      "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+          + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n";
+
   /** A body that trickles forever, so the server notices a closed connection within ~50 ms. */
   static FakeResponse endlessDrip(String contentType, String first) {
     FakeResponse.SseBuilder b = FakeResponse.sse().raw(first);
@@ -59,10 +64,7 @@ class CancellationHttpTest {
 
   @Test
   void closingAStreamClosesTheConnection() {
-    String chunk =
-        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
-            + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n";
-    server.enqueue(endlessDrip("text/event-stream", chunk));
+    server.enqueue(endlessDrip("text/event-stream", HI_CHUNK));
     ChatStream s = kimi.stream(PING);
     Iterator<ChatCompletionChunk> it = s.iterator();
     assertThat(it.next().text()).isEqualTo("Hi");
@@ -74,10 +76,7 @@ class CancellationHttpTest {
   @Test
   void closingTheClientGivesUpAConnectionStillLingeringAfterDone() {
     // [DONE], then the body is held open: the SDK reads on for up to 2 s to keep the connection
-    String done =
-        "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
-            + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\ndata: [DONE]\n\n";
-    server.enqueue(endlessDrip("text/event-stream", done));
+    server.enqueue(endlessDrip("text/event-stream", HI_CHUNK + "data: [DONE]\n\n"));
     // a caller's HttpClient, which close() leaves open: only the linger's own end can let go
     KimiClient own =
         KimiClient.builder()

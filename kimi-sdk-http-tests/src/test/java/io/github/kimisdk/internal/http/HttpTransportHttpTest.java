@@ -2,6 +2,7 @@ package io.github.kimisdk.internal.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.CapturingLogger;
 import io.github.kimisdk.Endpoint;
 import io.github.kimisdk.Timeouts;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -23,13 +24,11 @@ import io.github.kimisdk.testing.RecordedRequest;
 import java.lang.reflect.Modifier;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class HttpTransportHttpTest {
 
   private final ManualScheduler bodyWatch = new ManualScheduler();
-  private final List<String> logged = new ArrayList<>();
+  private final CapturingLogger logged = new CapturingLogger(System.Logger.Level.ALL);
   private HttpClient http;
   private FakeKimiServer server;
   private HttpTransport transport;
@@ -72,7 +71,7 @@ class HttpTransportHttpTest {
   private HttpTransport.Builder transport(ClientConfig.Builder settings) {
     return HttpTransport.builder(
             settings.build(), CompletableFuture.completedFuture(http), TestErrors.factory())
-        .logger(new ListLogger(logged))
+        .logger(logged)
         .bodyWatch(bodyWatch)
         .lingerTimer((task, delay) -> {});
   }
@@ -114,7 +113,10 @@ class HttpTransportHttpTest {
     assertThat(r.header("User-Agent")).contains("kimi-sdk-java/test");
     assertThat(r.header("Accept")).contains("application/json");
     assertThat(bodyWatch.pending()).as("the body's idle watch is withdrawn").isZero();
-    assertThat(logged).singleElement().asString().contains("attempt 1 -> HTTP 200 request-id=");
+    assertThat(logged.lines)
+        .singleElement()
+        .asString()
+        .contains("attempt 1 -> HTTP 200 request-id=");
   }
 
   @Test
@@ -127,7 +129,7 @@ class HttpTransportHttpTest {
             transport.chat(
                 transport.encode(ChatRequest.of("kimi-k2.6", "Hi")), 2, Overrides.NONE, false));
     assertThat(t).isInstanceOf(RateLimitException.class);
-    assertThat(logged)
+    assertThat(logged.lines)
         .singleElement()
         .asString()
         .contains("attempt 2 -> HTTP 429")
@@ -213,41 +215,5 @@ class HttpTransportHttpTest {
     Throwable t = failure(transport.json("GET", "models", null, Overrides.NONE, 1, false));
     assertThat(t).isInstanceOf(KimiException.class);
     assertThat(server.requestCount()).isZero();
-  }
-
-  /** A logger at DEBUG that keeps its lines. */
-  static final class ListLogger implements System.Logger {
-    private final List<String> lines;
-
-    ListLogger(List<String> lines) {
-      this.lines = lines;
-    }
-
-    @Override
-    public String getName() {
-      return "test";
-    }
-
-    @Override
-    public boolean isLoggable(Level level) {
-      return true;
-    }
-
-    @Override
-    public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
-      synchronized (lines) {
-        lines.add(msg);
-      }
-    }
-
-    @Override
-    public void log(Level level, Supplier<String> msg) {
-      log(level, null, msg.get(), (Throwable) null);
-    }
-
-    @Override
-    public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
-      log(level, bundle, format, (Throwable) null);
-    }
   }
 }
