@@ -21,6 +21,14 @@ import org.junit.jupiter.api.Test;
 
 class AgentSpanEventsTest {
 
+  /** The finished span of the "payments" agent's run. */
+  static SpanData paymentsSpan(InMemoryTelemetry otel) {
+    return otel.spans.getFinishedSpanItems().stream()
+        .filter(d -> d.getName().equals("payments"))
+        .findFirst()
+        .orElseThrow();
+  }
+
   @Test
   void theRunsMomentsAreEventsOfTheSpanAroundItWithoutArgumentsOrKeys() {
     InMemoryTelemetry otel = new InMemoryTelemetry();
@@ -57,11 +65,7 @@ class AgentSpanEventsTest {
         span.end();
       }
     }
-    SpanData payments =
-        otel.spans.getFinishedSpanItems().stream()
-            .filter(d -> d.getName().equals("payments"))
-            .findFirst()
-            .orElseThrow();
+    SpanData payments = paymentsSpan(otel);
     List<String> names = payments.getEvents().stream().map(EventData::getName).toList();
     assertThat(names)
         .containsSubsequence(
@@ -134,11 +138,7 @@ class AgentSpanEventsTest {
         span.end();
       }
     }
-    SpanData payments =
-        otel.spans.getFinishedSpanItems().stream()
-            .filter(d -> d.getName().equals("payments"))
-            .findFirst()
-            .orElseThrow();
+    SpanData payments = paymentsSpan(otel);
     List<EventData> decided =
         payments.getEvents().stream()
             .filter(e -> e.getName().equals(AgentSpanEvents.DECIDED))

@@ -64,6 +64,15 @@ class RunsAuditCommandHttpTest {
         status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** {@code runs audit inv-7} of the store {@code spec} under the key in {@code keyFile}. */
+  Run auditInv7(Path keyFile, String spec, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("runs", "audit", "inv-7", "--key-file", keyFile.toString(), "--store", spec));
+    args.addAll(List.of(more));
+    return run(Map.of(), args.toArray(String[]::new));
+  }
+
   /** A run paused on a transfer under two approvers, approved by both; the key in a file. */
   Path approvedRun(KimiClient kimi) {
     Path keyFile = dir.resolve("agent.key");
@@ -109,8 +118,7 @@ class RunsAuditCommandHttpTest {
             "2 +\\S+Z +approve +bob +inv-7:1:0 +transfer +always \\(2 approvers\\) +second look")
         .contains("Not verified: runs audit inv-7 --key-env VAR");
 
-    Run audit =
-        run(Map.of(), "runs", "audit", "inv-7", "--key-file", keyFile.toString(), "--store", spec);
+    Run audit = auditInv7(keyFile, spec);
     assertThat(audit.status()).as(audit.out() + audit.err()).isEqualTo(Main.DONE);
     assertThat(audit.out())
         .startsWith(
@@ -143,47 +151,21 @@ class RunsAuditCommandHttpTest {
     // bob's comment edited in the store: found, named, exit status 3
     Path state = dir.resolve("runs").resolve("inv-7").resolve("state.rec");
     Files.writeString(state, Files.readString(state).replace("second look", "never looked"));
-    Run tampered =
-        run(Map.of(), "runs", "audit", "inv-7", "--key-file", keyFile.toString(), "--store", spec);
+    Run tampered = auditInv7(keyFile, spec);
     assertThat(tampered.status()).isEqualTo(Main.TAMPERED);
     assertThat(tampered.out())
         .startsWith(
             "Run inv-7: TAMPERED: the saved state of run inv-7 was edited: its decision record #2 (inv-7:1:0 approve by bob) does not match its MAC")
         .contains("As the store holds it (not to be trusted):", "never looked");
-    JsonObject tj =
-        run(
-                Map.of(),
-                "runs",
-                "audit",
-                "inv-7",
-                "--key-file",
-                keyFile.toString(),
-                "--store",
-                spec,
-                "--json")
-            .json();
+    JsonObject tj = auditInv7(keyFile, spec, "--json").json();
     assertThat(tj.get("verified").asBoolean()).isFalse();
     assertThat(tj.get("error").asString()).contains("decision record #2");
     // under another key: not verified either
     Path other = dir.resolve("other.key");
     run(Map.of(), "key", "--out", other.toString());
     Files.writeString(state, Files.readString(state).replace("never looked", "second look"));
-    assertThat(
-            run(
-                    Map.of(),
-                    "runs",
-                    "audit",
-                    "inv-7",
-                    "--key-file",
-                    keyFile.toString(),
-                    "--store",
-                    spec)
-                .status())
-        .isEqualTo(Main.DONE);
-    assertThat(
-            run(Map.of(), "runs", "audit", "inv-7", "--key-file", other.toString(), "--store", spec)
-                .status())
-        .isEqualTo(Main.TAMPERED);
+    assertThat(auditInv7(keyFile, spec).status()).isEqualTo(Main.DONE);
+    assertThat(auditInv7(other, spec).status()).isEqualTo(Main.TAMPERED);
     assertThat(run(Map.of(), "runs", "show", "nope", "--store", spec).status())
         .isEqualTo(Main.REFUSED);
     assertThat(run(Map.of(), "runs", "audit", "inv-7", "--key-env", "UNSET", "--store", spec).err())

@@ -1,7 +1,10 @@
 package io.github.kimisdk.springai.autoconfigure;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
@@ -42,5 +45,22 @@ final class Contexts {
     }
     environment.getPropertySources().addFirst(new MapPropertySource("test", values));
     return new KimiFailureAnalyzer(environment);
+  }
+
+  /**
+   * The failure analysis, by Kimi's analyzer, of a start of {@code runner} with {@code properties},
+   * which must fail.
+   */
+  static FailureAnalysis failedStart(ApplicationContextRunner runner, String... properties) {
+    FailureAnalysis[] analysis = new FailureAnalysis[1];
+    runner
+        .withPropertyValues(properties)
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              analysis[0] = analyzer(properties).analyze(context.getStartupFailure());
+            });
+    assertThat(analysis[0]).as("Kimi's failure analysis").isNotNull();
+    return analysis[0];
   }
 }

@@ -171,15 +171,6 @@ class KimiBudgetPropertiesTest {
 
   /** The failure analysis of a start with {@code properties}, which must fail. */
   private FailureAnalysis analysis(String... properties) {
-    FailureAnalysis[] analysis = new FailureAnalysis[1];
-    runner
-        .withPropertyValues(properties)
-        .run(
-            context -> {
-              assertThat(context).hasFailed();
-              analysis[0] = Contexts.analyzer(properties).analyze(context.getStartupFailure());
-            });
-    assertThat(analysis[0]).as("Kimi's failure analysis").isNotNull();
-    return analysis[0];
+    return Contexts.failedStart(runner, properties);
   }
 }

@@ -230,17 +230,8 @@ class KimiRoutingPropertiesTest {
 
   /** The failure analysis of a start with {@code properties}, which must fail. */
   private FailureAnalysis analysis(String... properties) {
-    FailureAnalysis[] analysis = new FailureAnalysis[1];
-    runner
-        .withPropertyValues(properties)
-        .run(
-            context -> {
-              assertThat(context).hasFailed();
-              analysis[0] = Contexts.analyzer(properties).analyze(context.getStartupFailure());
-            });
-    assertThat(analysis[0]).as("Kimi's failure analysis").isNotNull();
-    assertThat(analysis[0].getDescription() + analysis[0].getAction())
-        .doesNotContain("sk-route-key");
-    return analysis[0];
+    FailureAnalysis analysis = Contexts.failedStart(runner, properties);
+    assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain("sk-route-key");
+    return analysis;
   }
 }

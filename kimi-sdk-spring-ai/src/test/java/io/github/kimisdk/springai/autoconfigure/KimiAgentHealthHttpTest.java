@@ -16,6 +16,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
 /**
@@ -40,6 +41,18 @@ class KimiAgentHealthHttpTest {
     return store;
   }
 
+  /**
+   * A context with Kimi's health group, the fake's client, {@code store} and every detail shown.
+   */
+  private ApplicationContextRunner withStore(java.util.function.Supplier<RunStore> store) {
+    return HealthContexts.withKimiHealth()
+        .withBean(RunStore.class, store)
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-boot",
+            "spring.ai.kimi.base-url=" + server.baseUrl(),
+            "management.endpoint.health.show-details=always");
+  }
+
   private static IndicatedHealthDescriptor store(ApplicationContext context) {
     return (IndicatedHealthDescriptor)
         context.getBean(HealthEndpoint.class).healthForPath("kimi", "kimiAgentStore");
@@ -47,12 +60,7 @@ class KimiAgentHealthHttpTest {
 
   @Test
   void aStoreThatIsDownIsDownInKimisGroupAndTheApplicationStaysUp() {
-    HealthContexts.withKimiHealth()
-        .withBean(RunStore.class, KimiAgentHealthHttpTest::down)
-        .withPropertyValues(
-            "spring.ai.kimi.api-key=sk-boot",
-            "spring.ai.kimi.base-url=" + server.baseUrl(),
-            "management.endpoint.health.show-details=always")
+    withStore(KimiAgentHealthHttpTest::down)
         .run(
             context -> {
               HealthEndpoint health = context.getBean(HealthEndpoint.class);
@@ -71,12 +79,7 @@ class KimiAgentHealthHttpTest {
 
   @Test
   void aStoreThatAnswersIsUpAndTheIndicatorIsLeftOutWithoutOneOrWithoutAgents() {
-    HealthContexts.withKimiHealth()
-        .withBean(RunStore.class, RunStore::inMemory)
-        .withPropertyValues(
-            "spring.ai.kimi.api-key=sk-boot",
-            "spring.ai.kimi.base-url=" + server.baseUrl(),
-            "management.endpoint.health.show-details=always")
+    withStore(RunStore::inMemory)
         .run(
             context -> {
               assertThat(store(context).getStatus()).isEqualTo(Status.UP);
