@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.function.IntFunction;
 
 /**
  * The limits of one run, chained to its parent's for a subagent's run: steps, tokens, spend, a
@@ -279,6 +280,24 @@ final class Budget {
      * they cost ({@code spent}, priced as the parent prices its own calls).
      */
     void settle(int usedSteps, long usedTokens, io.github.kimisdk.model.Spend spent) {
+      settle(
+          usedSteps,
+          usedTokens,
+          i -> {
+            Currency c = levels.get(i).currency;
+            return c == null || spent == null
+                ? BigDecimal.ZERO
+                : spent.cost(c).map(Cost::total).orElse(BigDecimal.ZERO);
+          });
+    }
+
+    /** Settles the share as wholly used: the subagent's run ended without saying what it used. */
+    void settleAll() {
+      settle(steps, tokens, heldSpend::get);
+    }
+
+    /** Gives each level back its held share and counts what was used, {@code spent} the i-th's. */
+    private void settle(int usedSteps, long usedTokens, IntFunction<BigDecimal> spent) {
       synchronized (lock) {
         if (settled) {
           return;
@@ -291,28 +310,7 @@ final class Budget {
           b.heldSpend = b.heldSpend.subtract(heldSpend.get(i));
           b.steps += usedSteps;
           b.tokens += usedTokens;
-          if (b.currency != null && spent != null) {
-            b.spent = b.spent.add(spent.cost(b.currency).map(Cost::total).orElse(BigDecimal.ZERO));
-          }
-        }
-      }
-    }
-
-    /** Settles the share as wholly used: the subagent's run ended without saying what it used. */
-    void settleAll() {
-      synchronized (lock) {
-        if (settled) {
-          return;
-        }
-        settled = true;
-        for (int i = 0; i < levels.size(); i++) {
-          Budget b = levels.get(i);
-          b.heldSteps -= steps;
-          b.heldTokens -= tokens;
-          b.heldSpend = b.heldSpend.subtract(heldSpend.get(i));
-          b.steps += steps;
-          b.tokens += tokens;
-          b.spent = b.spent.add(heldSpend.get(i));
+          b.spent = b.spent.add(spent.apply(i));
         }
       }
     }

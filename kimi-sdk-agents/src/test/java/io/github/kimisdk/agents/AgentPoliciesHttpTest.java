@@ -237,24 +237,29 @@ class AgentPoliciesHttpTest {
         .containsExactly("alice", "bob");
   }
 
+  /**
+   * Run {@code runId} paused at T0 on a transfer under {@code approval}, resumed 25 hours later
+   * with no decision.
+   */
+  private RunResult unansweredFor25Hours(
+      KimiClient kimi, RunStore store, Approval approval, String runId) {
+    builder(kimi, store)
+        .clock(Clock.fixed(T0, ZoneOffset.UTC))
+        .tool(bank.tool().approval(approval))
+        .build()
+        .run(runId, List.of(Message.user("transfer to=acct-1 amount=9")));
+    return builder(kimi, store)
+        .clock(Clock.fixed(T0.plus(Duration.ofHours(25)), ZoneOffset.UTC))
+        .tool(bank.tool().approval(approval))
+        .build()
+        .resume(runId, List.of());
+  }
+
   @Test
   void anApprovalNobodyGaveInTimeIsRejectedOrEscalatedAsConfigured(KimiClient kimi) {
     RunStore store = RunStore.inMemory();
-    Clock start = Clock.fixed(T0, ZoneOffset.UTC);
-    Clock later = Clock.fixed(T0.plus(Duration.ofHours(25)), ZoneOffset.UTC);
     Approval daily = Approval.always().expiresAfter(Duration.ofHours(24), Approval.Expiry.REJECT);
-    builder(kimi, store)
-        .clock(start)
-        .tool(bank.tool().approval(daily))
-        .build()
-        .run("r1", List.of(Message.user("transfer to=acct-1 amount=9")));
-
-    RunResult r =
-        builder(kimi, store)
-            .clock(later)
-            .tool(bank.tool().approval(daily))
-            .build()
-            .resume("r1", List.of());
+    RunResult r = unansweredFor25Hours(kimi, store, daily, "r1");
 
     assertThat(r).isInstanceOf(RunResult.Answered.class);
     assertThat(bank.requests()).isZero();
@@ -265,17 +270,7 @@ class AgentPoliciesHttpTest {
 
     Approval escalating =
         Approval.always().expiresAfter(Duration.ofHours(24), Approval.Expiry.ESCALATE);
-    builder(kimi, store)
-        .clock(start)
-        .tool(bank.tool().approval(escalating))
-        .build()
-        .run("r2", List.of(Message.user("transfer to=acct-1 amount=9")));
-    RunResult waits =
-        builder(kimi, store)
-            .clock(later)
-            .tool(bank.tool().approval(escalating))
-            .build()
-            .resume("r2", List.of());
+    RunResult waits = unansweredFor25Hours(kimi, store, escalating, "r2");
     assertThat(waits).isInstanceOf(RunResult.Paused.class);
     assertThat(((RunResult.Paused) waits).pending().get(0).since()).isEqualTo(T0);
     assertThat(events)
