@@ -77,6 +77,31 @@ class BlockingSubscriberTest {
     }
   }
 
+  /**
+   * A thread that waits in {@code hasNext()} and keeps what it threw and whether it was still
+   * interrupted then.
+   */
+  static final class Waiter extends Thread {
+    final AtomicReference<Throwable> thrown = new AtomicReference<>();
+    final AtomicReference<Boolean> flag = new AtomicReference<>();
+
+    private final BlockingSubscriber<?> s;
+
+    Waiter(BlockingSubscriber<?> s) {
+      this.s = s;
+    }
+
+    @Override
+    public void run() {
+      try {
+        s.hasNext();
+      } catch (Throwable t) {
+        thrown.set(t);
+        flag.set(isInterrupted());
+      }
+    }
+  }
+
   private final BlockingSubscriber<String> it = new BlockingSubscriber<>(4);
   private final Recorded subscription = new Recorded();
 
@@ -189,25 +214,14 @@ class BlockingSubscriberTest {
   @Test
   void interruptWhileWaitingCancelsAndKeepsTheFlag() throws Exception {
     it.onSubscribe(subscription);
-    AtomicReference<Throwable> thrown = new AtomicReference<>();
-    AtomicReference<Boolean> flag = new AtomicReference<>();
-    Thread consumer =
-        new Thread(
-            () -> {
-              try {
-                it.hasNext();
-              } catch (Throwable t) {
-                thrown.set(t);
-                flag.set(Thread.currentThread().isInterrupted());
-              }
-            });
+    Waiter consumer = new Waiter(it);
     consumer.start();
     consumer.interrupt();
     consumer.join(10_000);
-    assertThat(thrown.get())
+    assertThat(consumer.thrown.get())
         .isInstanceOf(CancellationException.class)
         .hasCauseInstanceOf(InterruptedException.class);
-    assertThat(flag.get()).isTrue();
+    assertThat(consumer.flag.get()).isTrue();
     assertThat(subscription.cancels).isEqualTo(1);
   }
 
@@ -224,26 +238,15 @@ class BlockingSubscriberTest {
               return stopped;
             });
     handled.onSubscribe(subscription);
-    AtomicReference<Throwable> thrown = new AtomicReference<>();
-    AtomicReference<Boolean> flag = new AtomicReference<>();
-    Thread consumer =
-        new Thread(
-            () -> {
-              try {
-                handled.hasNext();
-              } catch (Throwable t) {
-                thrown.set(t);
-                flag.set(Thread.currentThread().isInterrupted());
-              }
-            });
+    Waiter consumer = new Waiter(handled);
     consumer.start();
     while (!handled.consumerWaiting()) {
       Thread.onSpinWait();
     }
     consumer.interrupt();
     consumer.join(10_000);
-    assertThat(thrown.get()).isSameAs(stopped);
-    assertThat(flag.get()).isTrue();
+    assertThat(consumer.thrown.get()).isSameAs(stopped);
+    assertThat(consumer.flag.get()).isTrue();
     assertThat(seen).hasSize(1);
     assertThat(subscription.cancels).as("the handler stops the stream its own way").isZero();
     assertThatThrownBy(handled::hasNext).isSameAs(stopped);
