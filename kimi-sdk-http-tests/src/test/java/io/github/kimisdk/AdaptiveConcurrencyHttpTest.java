@@ -60,15 +60,19 @@ class AdaptiveConcurrencyHttpTest {
   /** What twenty calls through {@code chatAll} got, and how long they took. */
   private record Run(List<ChatResult> results, long millis) {}
 
+  /** A client of the fake that spends no retry: each refusal is waited out by the limiter alone. */
+  private KimiClient spendingNoRetry() {
+    return KimiClient.builder()
+        .apiKey("sk-test")
+        .baseUrl(server.baseUrl())
+        .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
+        .build();
+  }
+
   /** Sends the twenty through {@code chatAll}, 8 at once, by a client that spends no retry. */
   private Run chatAllTwenty() {
     long started = System.nanoTime();
-    try (KimiClient kimi =
-        KimiClient.builder()
-            .apiKey("sk-test")
-            .baseUrl(server.baseUrl())
-            .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
-            .build()) {
+    try (KimiClient kimi = spendingNoRetry()) {
       List<ChatResult> results = kimi.chatAll(twenty(), 8, null);
       return new Run(results, Duration.ofNanos(System.nanoTime() - started).toMillis());
     }
@@ -89,12 +93,7 @@ class AdaptiveConcurrencyHttpTest {
     long started = System.nanoTime();
 
     List<CompletableFuture<?>> calls = new ArrayList<>();
-    try (KimiClient kimi =
-        KimiClient.builder()
-            .apiKey("sk-test")
-            .baseUrl(server.baseUrl())
-            .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
-            .build()) {
+    try (KimiClient kimi = spendingNoRetry()) {
       for (ChatRequest r : twenty()) {
         calls.add(kimi.chatAsync(r));
       }

@@ -46,6 +46,15 @@ class BudgetHttpTest {
     kimi = clients.build(b -> b.apiKey(KEY));
   }
 
+  /** A client of the fake that checks each request before it is sent (the default budget). */
+  private KimiClient preflighted() {
+    return KimiClient.builder()
+        .apiKey(KEY)
+        .baseUrl(server.baseUrl())
+        .preflight(ContextBudget.defaults())
+        .build();
+  }
+
   @Test
   void listsModelsWithKimisCapabilityFields() {
     List<ListedModel> models = kimi.models().list();
@@ -180,12 +189,7 @@ class BudgetHttpTest {
     assertThat(sent.get("temperature")).isNull();
     assertThat(sent.get("top_p")).isNull();
     assertThat(sent.get("n").toString()).isEqualTo("1");
-    try (KimiClient checked =
-        KimiClient.builder()
-            .apiKey(KEY)
-            .baseUrl(server.baseUrl())
-            .preflight(ContextBudget.defaults())
-            .build()) {
+    try (KimiClient checked = preflighted()) {
       assertThat(checked.withOptions(adapt).chat(portable).text()).isEqualTo("You said: hi");
       ChatRequest refusing = portable.toBuilder().temperature(0.2).build();
       assertThatThrownBy(() -> checked.chat(refusing))
@@ -196,12 +200,7 @@ class BudgetHttpTest {
 
   @Test
   void preflightStopsARequestBeforeAnythingIsSent() throws Exception {
-    try (KimiClient checked =
-        KimiClient.builder()
-            .apiKey(KEY)
-            .baseUrl(server.baseUrl())
-            .preflight(ContextBudget.defaults())
-            .build()) {
+    try (KimiClient checked = preflighted()) {
       ChatRequest wrong = ChatRequest.builder("kimi-k2.6").addUser("hi").temperature(0.3).build();
       assertThatThrownBy(() -> checked.chat(wrong))
           .isInstanceOf(PreflightException.class)

@@ -38,6 +38,11 @@ class PromptCacheTtlHttpTest {
   static final String FIVE_MINUTES =
       "\"prompt_cache_options\":{\"mode\":\"implicit\",\"ttl\":\"5m\"}";
 
+  /** "hi" to kimi-k3, its prompt cached for an hour. */
+  private static ChatRequest hiCachedAnHour() {
+    return ChatRequest.builder("kimi-k3").addUser("hi").promptCacheTtl(CacheTtl.ONE_HOUR).build();
+  }
+
   @Test
   void aRequestSendsWhatItAsksForAndNothingWhenItAsksForNothing(
       FakeKimiServer server, KimiClient kimi) {
@@ -47,12 +52,7 @@ class PromptCacheTtlHttpTest {
     kimi.chat(
         ChatRequest.builder("kimi-k3").addUser("hi").promptCacheTtl(CacheTtl.FIVE_MINUTES).build());
     assertThat(server.takeRequest().bodyText()).contains(FIVE_MINUTES);
-    try (ChatStream s =
-        kimi.stream(
-            ChatRequest.builder("kimi-k3")
-                .addUser("hi")
-                .promptCacheTtl(CacheTtl.ONE_HOUR)
-                .build())) {
+    try (ChatStream s = kimi.stream(hiCachedAnHour())) {
       s.toCompletion();
     }
     assertThat(server.takeRequest().bodyText()).contains(ONE_HOUR);
@@ -153,12 +153,7 @@ class PromptCacheTtlHttpTest {
                     + usage
                     + "}]}")));
     ChatCompletion streamed;
-    try (ChatStream s =
-        kimi.stream(
-            ChatRequest.builder("kimi-k3")
-                .addUser("hi")
-                .promptCacheTtl(CacheTtl.ONE_HOUR)
-                .build())) {
+    try (ChatStream s = kimi.stream(hiCachedAnHour())) {
       streamed = s.toCompletion();
     }
     assertThat(streamed.usage()).isEqualTo(c.usage());

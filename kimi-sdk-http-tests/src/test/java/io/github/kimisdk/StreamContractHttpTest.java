@@ -134,6 +134,38 @@ class StreamContractHttpTest {
     return out.stream();
   }
 
+  /**
+   * A daemon thread, started, that iterates what {@code items} opens into {@code seen}, running
+   * {@code each} after every item, then completes {@code outcome} with its failure (null if it
+   * ended) and {@code interruptKept} with whether its interrupt was still set.
+   */
+  private static Thread consuming(
+      java.util.concurrent.Callable<Iterable<?>> items,
+      List<Object> seen,
+      Runnable each,
+      CompletableFuture<Throwable> outcome,
+      CompletableFuture<Boolean> interruptKept) {
+    Thread consumer =
+        new Thread(
+            () -> {
+              try {
+                Iterator<?> it = items.call().iterator();
+                while (it.hasNext()) {
+                  seen.add(it.next());
+                  each.run();
+                }
+                outcome.complete(null);
+              } catch (Throwable e) {
+                outcome.complete(e);
+              } finally {
+                interruptKept.complete(Thread.currentThread().isInterrupted());
+              }
+            });
+    consumer.setDaemon(true);
+    consumer.start();
+    return consumer;
+  }
+
   @ParameterizedTest(name = "{0} {1} after the first item: {2}")
   @MethodSource("cases")
   void everyStreamStopsTheSameWay(
@@ -149,24 +181,7 @@ class StreamContractHttpTest {
       consumer = null;
       s.publisher().subscribe(cancellingAfterFirst(seen, first, outcome));
     } else {
-      consumer =
-          new Thread(
-              () -> {
-                try {
-                  Iterator<?> it = s.items().iterator();
-                  while (it.hasNext()) {
-                    seen.add(it.next());
-                    first.countDown();
-                  }
-                  outcome.complete(null);
-                } catch (Throwable e) {
-                  outcome.complete(e);
-                } finally {
-                  interruptKept.complete(Thread.currentThread().isInterrupted());
-                }
-              });
-      consumer.setDaemon(true);
-      consumer.start();
+      consumer = consuming(s::items, seen, first::countDown, outcome, interruptKept);
     }
     if (afterFirst) {
       assertThat(first.await(10, TimeUnit.SECONDS)).as("the first item arrived").isTrue();
@@ -383,27 +398,19 @@ class StreamContractHttpTest {
     CompletableFuture<AutoCloseable> opened = new CompletableFuture<>();
     List<Object> seen = new ArrayList<>();
     Thread consumer =
-        new Thread(
+        consuming(
             () -> {
-              try {
-                Iterable<?> items =
-                    kind == Kind.CHAT
-                        ? kimi.stream(HELLO)
-                        : kimi.requestEvents("GET", "events", null);
-                opened.complete((AutoCloseable) items);
-                Iterator<?> it = items.iterator();
-                while (it.hasNext()) {
-                  seen.add(it.next());
-                }
-                outcome.complete(null);
-              } catch (Throwable e) {
-                outcome.complete(e);
-              } finally {
-                interruptKept.complete(Thread.currentThread().isInterrupted());
-              }
-            });
-    consumer.setDaemon(true);
-    consumer.start();
+              Iterable<?> items =
+                  kind == Kind.CHAT
+                      ? kimi.stream(HELLO)
+                      : kimi.requestEvents("GET", "events", null);
+              opened.complete((AutoCloseable) items);
+              return items;
+            },
+            seen,
+            () -> {},
+            outcome,
+            interruptKept);
     AutoCloseable stream = opened.get(10, TimeUnit.SECONDS);
     server.takeRequest(); // the request is out, its headers held back
 

@@ -37,6 +37,15 @@ class CancellationHttpTest {
     this.kimi = kimi;
   }
 
+  /** A client of the fake whose every call is bounded to 300 ms overall. */
+  private KimiClient boundTo300Ms() {
+    return KimiClient.builder()
+        .apiKey("sk-test")
+        .baseUrl(server.baseUrl())
+        .timeouts(Timeouts.defaults().withOverall(Duration.ofMillis(300)))
+        .build();
+  }
+
   /** A chunk of a streamed answer, "Hi", as an event. */
   static final String HI_CHUNK =
       "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
@@ -96,12 +105,7 @@ class CancellationHttpTest {
   @Test
   void overallTimeoutAbortsAChatCall() throws Exception {
     server.enqueue(endlessDrip("application/json", "{"));
-    try (KimiClient strict =
-        KimiClient.builder()
-            .apiKey("sk-test")
-            .baseUrl(server.baseUrl())
-            .timeouts(Timeouts.defaults().withOverall(Duration.ofMillis(300)))
-            .build()) {
+    try (KimiClient strict = boundTo300Ms()) {
       Throwable t =
           catchThrowable(
               () -> {
@@ -119,12 +123,7 @@ class CancellationHttpTest {
   @Test
   void overallTimeoutAbortsABlockingChatSentOnTheCallersThreadAndLeavesNoInterrupt() {
     server.enqueue(endlessDrip("application/json", "{"));
-    try (KimiClient strict =
-        KimiClient.builder()
-            .apiKey("sk-test")
-            .baseUrl(server.baseUrl())
-            .timeouts(Timeouts.defaults().withOverall(Duration.ofMillis(300)))
-            .build()) {
+    try (KimiClient strict = boundTo300Ms()) {
       Throwable t = catchThrowable(() -> strict.chat(PING));
       assertThat(t).isInstanceOf(KimiTimeoutException.class).hasMessageContaining("300 ms");
       // the timeout interrupted the send on this thread; that interrupt was the call's, not ours
