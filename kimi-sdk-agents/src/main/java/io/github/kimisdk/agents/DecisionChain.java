@@ -85,22 +85,17 @@ final class DecisionChain {
       if (!(mac instanceof JsonString s)) {
         throw tampered(
             runId,
-            "its decision record #"
-                + seq
-                + " ("
-                + describe(e)
-                + ") carries no MAC, but this agent has a key: it was added or edited without the"
-                + " key");
+            seq,
+            e,
+            "carries no MAC, but this agent has a key: it was added or edited without the key");
       }
       if (!key.verifies(text(scope, previous, JsonObject.of(m)), s.value())) {
         throw tampered(
             runId,
-            "its decision record #"
-                + seq
-                + " ("
-                + describe(e)
-                + ") does not match its MAC under this agent's key: the record, or one before it,"
-                + " was edited");
+            seq,
+            e,
+            "does not match its MAC under this agent's key: the record, or one before it, was"
+                + " edited");
       }
       previous = s.value();
     }
@@ -127,6 +122,11 @@ final class DecisionChain {
       b.append(" by ").append(Texts.cut(by.value(), 200));
     }
     return b.toString();
+  }
+
+  /** A refusal of record {@code seq} ({@code e}) of run {@code runId}: {@code what} is wrong. */
+  private static RunTamperedException tampered(String runId, long seq, JsonObject e, String what) {
+    return tampered(runId, "its decision record #" + seq + " (" + describe(e) + ") " + what);
   }
 
   private static RunTamperedException tampered(String runId, String what) {
