@@ -7,6 +7,7 @@ import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
+import io.github.kimisdk.internal.http.CollectingSubscriber;
 import io.github.kimisdk.model.SamplingPolicy;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -110,32 +110,11 @@ class CallEventGenAiHttpTest {
 
   /** A stream consumed as a {@code Flow.Publisher}, asking for everything in onSubscribe. */
   static ChatCompletion subscribed(KimiClient kimi, ChatRequest request) {
+    CollectingSubscriber<ChatCompletionChunk> chunks = new CollectingSubscriber<>();
+    kimi.stream(request).subscribe(chunks);
     ChatAccumulator all = new ChatAccumulator();
-    CompletableFuture<ChatCompletion> done = new CompletableFuture<>();
-    ChatStream s = kimi.stream(request);
-    s.subscribe(
-        new Flow.Subscriber<ChatCompletionChunk>() {
-          @Override
-          public void onSubscribe(Flow.Subscription subscription) {
-            subscription.request(Long.MAX_VALUE);
-          }
-
-          @Override
-          public void onNext(ChatCompletionChunk chunk) {
-            all.add(chunk);
-          }
-
-          @Override
-          public void onError(Throwable error) {
-            done.completeExceptionally(error);
-          }
-
-          @Override
-          public void onComplete() {
-            done.complete(all.toCompletion());
-          }
-        });
-    return done.join();
+    chunks.end.join().forEach(all::add);
+    return all.toCompletion();
   }
 
   static Stream<Arguments> shapesAndProtocols() {
