@@ -1,19 +1,15 @@
 package io.github.kimisdk.chat;
 
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.LoopbackTck;
 import io.github.kimisdk.RateLimit;
-import io.github.kimisdk.base.flow.PublisherTck;
-import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
-import java.util.ArrayList;
-import java.util.List;
+import io.github.kimisdk.testing.RecordedRequest;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
 import org.testng.SkipException;
-import org.testng.annotations.AfterClass;
-import org.testng.annotations.BeforeClass;
 
 /**
  * The Reactive Streams TCK against {@link ChatStream} from a client with a rate limiter and the
@@ -21,57 +17,34 @@ import org.testng.annotations.BeforeClass;
  * Retry-After: 0}: each publisher takes a permit, fails, gives it back and attaches its second
  * attempt to the same subscription.
  */
-class RetriedChatStreamTckTest extends PublisherTck<ChatCompletionChunk> {
+class RetriedChatStreamTckTest extends LoopbackTck<ChatCompletionChunk> {
 
   private final AtomicLong ids = new AtomicLong();
   private final Set<String> refused = ConcurrentHashMap.newKeySet();
-  private FakeKimiServer server;
-  private KimiClient kimi;
 
   public RetriedChatStreamTckTest() {
-    super(loaded(300), 5000);
+    super(300);
   }
 
-  @BeforeClass
-  public void startServer() {
-    server =
-        new FakeKimiServer()
-            .respondWith(
-                r -> {
-                  String body = r.bodyText();
-                  if (body.contains("\"bad\"")) {
-                    return FakeResponse.error(
-                        400, "{\"error\":{\"type\":\"invalid_request_error\"}}");
-                  }
-                  int at = body.indexOf("n=");
-                  String prompt = body.substring(at, body.indexOf('"', at));
-                  if (refused.add(prompt)) {
-                    return FakeResponse.error(503, "{\"error\":{\"type\":\"server_error\"}}")
-                        .withHeader("Retry-After", "0");
-                  }
-                  long n = Long.parseLong(prompt.substring(2, prompt.indexOf(' ')));
-                  List<String> chunks = new ArrayList<>();
-                  for (long i = 0; i < n; i++) {
-                    chunks.add(
-                        "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
-                            + i
-                            + "\"},\"finish_reason\":null}]}");
-                  }
-                  return FakeResponse.stream(chunks);
-                })
-            .start();
-    kimi =
-        KimiClient.builder()
-            .apiKey("tck")
-            .baseUrl(server.baseUrl())
-            .rateLimit(RateLimit.builder().maxConcurrency(8).build())
-            .build();
+  /** A request's first attempt is refused (503, Retry-After: 0); "bad" is a 400. */
+  @Override
+  protected FakeResponse answer(RecordedRequest r) {
+    String body = r.bodyText();
+    if (body.contains("\"bad\"")) {
+      return FakeResponse.error(400, "{\"error\":{\"type\":\"invalid_request_error\"}}");
+    }
+    int at = body.indexOf("n=");
+    String prompt = body.substring(at, body.indexOf('"', at));
+    if (refused.add(prompt)) {
+      return FakeResponse.error(503, "{\"error\":{\"type\":\"server_error\"}}")
+          .withHeader("Retry-After", "0");
+    }
+    return chunks(Long.parseLong(prompt.substring(2, prompt.indexOf(' '))));
   }
 
-  @AfterClass
-  public void stopServer() {
-    kimi.close();
-    server.close();
+  @Override
+  protected KimiClient.Builder settings(KimiClient.Builder client) {
+    return client.rateLimit(RateLimit.builder().maxConcurrency(8).build());
   }
 
   @Override
@@ -82,11 +55,6 @@ class RetriedChatStreamTckTest extends PublisherTck<ChatCompletionChunk> {
   @Override
   public Flow.Publisher<ChatCompletionChunk> createFailedFlowPublisher() {
     return kimi.stream(ChatRequest.of("m", "bad"));
-  }
-
-  @Override
-  public long maxElementsFromPublisher() {
-    return 1024;
   }
 
   @Override
