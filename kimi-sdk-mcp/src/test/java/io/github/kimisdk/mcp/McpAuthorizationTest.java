@@ -34,7 +34,6 @@ class McpAuthorizationTest {
     return JsonObject.of("text", JsonString.of(t));
   }
 
-  /** A user agent that approves at once and counts how often a person was asked. */
   /** A client of {@code server} that authorizes as a headless agent would, every default kept. */
   private static McpClient headless(McpHttpTestServer server) {
     return McpClient.httpBuilder(server.url())
@@ -42,6 +41,7 @@ class McpAuthorizationTest {
         .build();
   }
 
+  /** A user agent that approves at once and counts how often a person was asked. */
   private static McpUserAgent counting(AtomicInteger asked) {
     McpUserAgent headless = McpUserAgent.headless(REDIRECT);
     return new McpUserAgent() {
