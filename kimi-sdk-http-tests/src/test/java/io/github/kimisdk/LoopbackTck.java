@@ -11,8 +11,9 @@ import org.testng.annotations.BeforeClass;
 
 /**
  * The Reactive Streams TCK against a publisher of the client's that is one HTTP call over loopback:
- * a fake Kimi, started for the class, answers each publisher's request as {@link #answer} says, and
- * {@link #kimi} is a client of it (with {@link #settings}). A publisher emits at most 1024 items.
+ * a fake Kimi, started for the class, answers a request that holds {@code "fail"} with {@link
+ * #failure()} and every other as {@link #answer} says, and {@link #kimi} is a client of it (with
+ * {@link #settings}). A publisher emits at most 1024 items.
  *
  * @param <T> what the publisher emits
  */
@@ -24,6 +25,11 @@ public abstract class LoopbackTck<T> extends PublisherTck<T> {
   /** The client of the fake. */
   protected KimiClient kimi;
 
+  /** The TCK on a loaded machine's timeouts, waiting 200 ms to be sure that no signal comes. */
+  protected LoopbackTck() {
+    this(200);
+  }
+
   /**
    * The TCK on a loaded machine's timeouts ({@link PublisherTck#loaded}).
    *
@@ -34,12 +40,22 @@ public abstract class LoopbackTck<T> extends PublisherTck<T> {
   }
 
   /**
-   * The fake's answer to a publisher's request.
+   * The fake's answer to a publisher's request that does not ask to fail.
    *
-   * @param request the request
+   * @param body the request's body
    * @return the answer
    */
-  protected abstract FakeResponse answer(RecordedRequest request);
+  protected abstract FakeResponse answer(String body);
+
+  /**
+   * The fake's answer to the failed publisher's request (one that holds {@code "fail"}): a 500 by
+   * default.
+   *
+   * @return the answer
+   */
+  protected FakeResponse failure() {
+    return FakeResponse.error(500, "{\"error\":{\"type\":\"server_error\"}}");
+  }
 
   /**
    * The client's settings beyond the fake's URL and a key: none unless a suite says.
@@ -54,8 +70,13 @@ public abstract class LoopbackTck<T> extends PublisherTck<T> {
   /** Starts the fake and its client. */
   @BeforeClass
   public void startServer() {
-    server = new FakeKimiServer().respondWith(this::answer).start();
+    server = new FakeKimiServer().respondWith(this::respond).start();
     kimi = settings(KimiClient.builder().apiKey("tck").baseUrl(server.baseUrl())).build();
+  }
+
+  private FakeResponse respond(RecordedRequest r) {
+    String body = r.bodyText();
+    return body.contains("\"fail\"") ? failure() : answer(body);
   }
 
   /** Closes the client and the fake. */

@@ -4,7 +4,6 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.LoopbackTck;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.testing.FakeResponse;
-import io.github.kimisdk.testing.RecordedRequest;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
@@ -26,13 +25,9 @@ class RetriedChatStreamTckTest extends LoopbackTck<ChatCompletionChunk> {
     super(300);
   }
 
-  /** A request's first attempt is refused (503, Retry-After: 0); "bad" is a 400. */
+  /** A request's first attempt is refused (503, Retry-After: 0). */
   @Override
-  protected FakeResponse answer(RecordedRequest r) {
-    String body = r.bodyText();
-    if (body.contains("\"bad\"")) {
-      return FakeResponse.error(400, "{\"error\":{\"type\":\"invalid_request_error\"}}");
-    }
+  protected FakeResponse answer(String body) {
     int at = body.indexOf("n=");
     String prompt = body.substring(at, body.indexOf('"', at));
     if (refused.add(prompt)) {
@@ -40,6 +35,12 @@ class RetriedChatStreamTckTest extends LoopbackTck<ChatCompletionChunk> {
           .withHeader("Retry-After", "0");
     }
     return chunks(Long.parseLong(prompt.substring(2, prompt.indexOf(' '))));
+  }
+
+  /** A 400, which no retry sends again. */
+  @Override
+  protected FakeResponse failure() {
+    return FakeResponse.error(400, "{\"error\":{\"type\":\"invalid_request_error\"}}");
   }
 
   @Override
@@ -54,7 +55,7 @@ class RetriedChatStreamTckTest extends LoopbackTck<ChatCompletionChunk> {
 
   @Override
   public Flow.Publisher<ChatCompletionChunk> createFailedFlowPublisher() {
-    return kimi.stream(ChatRequest.of("m", "bad"));
+    return kimi.stream(ChatRequest.of("m", "fail"));
   }
 
   @Override
