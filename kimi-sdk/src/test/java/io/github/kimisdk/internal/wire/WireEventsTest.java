@@ -11,8 +11,6 @@ import io.github.kimisdk.errors.ApiException;
 import io.github.kimisdk.errors.DecodingException;
 import io.github.kimisdk.errors.TestErrors;
 import io.github.kimisdk.errors.TruncatedStreamException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,28 +25,6 @@ class WireEventsTest {
   static final ResponseMetadata EVENT_STREAM =
       new ResponseMetadata(200, Map.of("content-type", List.of("text/event-stream")));
 
-  /** Records what a handler sends. */
-  static final class Recorder implements SseEventHandler.Emitter<ChatCompletionChunk> {
-    final List<ChatCompletionChunk> items = new ArrayList<>();
-    boolean complete;
-    Throwable failure;
-
-    @Override
-    public void emit(ChatCompletionChunk item) {
-      items.add(item);
-    }
-
-    @Override
-    public void complete() {
-      complete = true;
-    }
-
-    @Override
-    public void fail(Throwable error) {
-      failure = error;
-    }
-  }
-
   private static SseEventHandler<ChatCompletionChunk> handler(
       WireProtocol protocol, ResponseMetadata md) {
     return Wires.get(protocol, false)
@@ -56,17 +32,16 @@ class WireEventsTest {
   }
 
   private static void feed(
-      SseEventHandler<ChatCompletionChunk> h, String type, String payload, Recorder out)
+      SseEventHandler<ChatCompletionChunk> h, String type, String payload, ChunkRecorder out)
       throws Exception {
-    byte[] b = ("<" + payload + ">").getBytes(StandardCharsets.UTF_8);
-    h.onEvent(type, b, 1, b.length - 2, "", out);
+    out.feed(h, type, "<", payload, ">");
   }
 
   @ParameterizedTest
   @EnumSource(WireProtocol.class)
   void aBlankPayloadCarriesNothing(WireProtocol protocol) throws Exception {
     SseEventHandler<ChatCompletionChunk> h = handler(protocol, EVENT_STREAM);
-    Recorder out = new Recorder();
+    ChunkRecorder out = new ChunkRecorder();
     feed(h, "message", " \r\n\t ", out);
     feed(h, "ping", "", out);
     assertThat(out.items).isEmpty();
@@ -78,7 +53,7 @@ class WireEventsTest {
   @EnumSource(WireProtocol.class)
   void anEventNamedErrorFailsWithTheErrorItCarries(WireProtocol protocol) throws Exception {
     SseEventHandler<ChatCompletionChunk> h = handler(protocol, EVENT_STREAM);
-    Recorder out = new Recorder();
+    ChunkRecorder out = new ChunkRecorder();
     feed(
         h,
         "error",
@@ -91,7 +66,7 @@ class WireEventsTest {
   @EnumSource(WireProtocol.class)
   void doneEndsAChatStreamAndIsSkippedByTheOthers(WireProtocol protocol) throws Exception {
     SseEventHandler<ChatCompletionChunk> h = handler(protocol, EVENT_STREAM);
-    Recorder out = new Recorder();
+    ChunkRecorder out = new ChunkRecorder();
     feed(h, "message", " [DONE]\n", out);
     assertThat(out.failure).isNull();
     assertThat(out.complete).isEqualTo(protocol == WireProtocol.CHAT_COMPLETIONS);
@@ -101,7 +76,7 @@ class WireEventsTest {
   @EnumSource(WireProtocol.class)
   void anEndBeforeTheAnswerIsWholeIsATruncatedStream(WireProtocol protocol) {
     SseEventHandler<ChatCompletionChunk> h = handler(protocol, EVENT_STREAM);
-    Recorder out = new Recorder();
+    ChunkRecorder out = new ChunkRecorder();
     h.onEndOfInput(out);
     assertThat(out.complete).isFalse();
     assertThat(out.failure).isInstanceOf(TruncatedStreamException.class);
@@ -112,7 +87,7 @@ class WireEventsTest {
   void aBodyReadOnTrustWithNoEventIsADecodingError(WireProtocol protocol) {
     SseEventHandler<ChatCompletionChunk> h =
         handler(protocol, new ResponseMetadata(200, Map.of("content-type", List.of("text/plain"))));
-    Recorder out = new Recorder();
+    ChunkRecorder out = new ChunkRecorder();
     h.onEndOfInput(out);
     assertThat(out.failure)
         .isInstanceOf(DecodingException.class)

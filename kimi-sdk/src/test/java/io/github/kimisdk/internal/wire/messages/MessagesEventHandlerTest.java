@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.base.sse.SseEventHandler;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletionChunk;
@@ -20,8 +19,8 @@ import io.github.kimisdk.errors.MalformedChunkException;
 import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.errors.TestErrors;
 import io.github.kimisdk.errors.TruncatedStreamException;
+import io.github.kimisdk.internal.wire.ChunkRecorder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,26 +35,8 @@ class MessagesEventHandlerTest {
   static final ResponseMetadata METADATA = new ResponseMetadata(200, Map.of());
 
   /** Records what the handler sends; a throw from the handler is recorded as {@code thrown}. */
-  static final class Recorder implements SseEventHandler.Emitter<ChatCompletionChunk> {
-    final List<ChatCompletionChunk> items = new ArrayList<>();
-    boolean complete;
-    Throwable failure;
+  static final class Recorder extends ChunkRecorder {
     Throwable thrown;
-
-    @Override
-    public void emit(ChatCompletionChunk item) {
-      items.add(item);
-    }
-
-    @Override
-    public void complete() {
-      complete = true;
-    }
-
-    @Override
-    public void fail(Throwable error) {
-      failure = error;
-    }
   }
 
   final MessagesEventHandler handler = new MessagesEventHandler(METADATA, TestErrors.factory(), 64);
@@ -63,17 +44,8 @@ class MessagesEventHandlerTest {
 
   /** Feeds one event whose payload sits between other bytes, as the parser's buffer holds it. */
   void feed(String type, String payload) {
-    byte[] p = payload.getBytes(StandardCharsets.UTF_8);
-    byte[] data = new byte[p.length + 6];
-    data[0] = 'x';
-    data[1] = '{';
-    data[2] = ':';
-    System.arraycopy(p, 0, data, 3, p.length);
-    data[p.length + 3] = '}';
-    data[p.length + 4] = 'y';
-    data[p.length + 5] = '"';
     try {
-      handler.onEvent(type, data, 3, p.length, "", out);
+      out.feed(handler, type, "x{:", payload, "}y\"");
     } catch (Exception e) {
       out.thrown = e;
     }

@@ -3,8 +3,6 @@ package io.github.kimisdk.internal.wire.responses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.ResponseMetadata;
-import io.github.kimisdk.base.sse.SseEventHandler;
-import io.github.kimisdk.chat.ChatAccumulator;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.FinishReason;
@@ -14,6 +12,7 @@ import io.github.kimisdk.errors.MalformedChunkException;
 import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.errors.TestErrors;
 import io.github.kimisdk.errors.TruncatedStreamException;
+import io.github.kimisdk.internal.wire.ChunkRecorder;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonNumber;
@@ -44,48 +43,14 @@ class ResponsesEventHandlerTest {
 
   static final ResponseMetadata METADATA = new ResponseMetadata(200, Map.of());
 
-  static final class Recorder implements SseEventHandler.Emitter<ChatCompletionChunk> {
-    final List<ChatCompletionChunk> items = new ArrayList<>();
-    boolean complete;
-    Throwable failure;
-
-    @Override
-    public void emit(ChatCompletionChunk item) {
-      items.add(item);
-    }
-
-    @Override
-    public void complete() {
-      complete = true;
-    }
-
-    @Override
-    public void fail(Throwable error) {
-      failure = error;
-    }
-
-    ChatCompletion folded() {
-      ChatAccumulator acc = new ChatAccumulator();
-      items.forEach(acc::add);
-      return acc.toCompletion();
-    }
-  }
-
   final ResponsesEventHandler handler =
       new ResponsesEventHandler(METADATA, TestErrors.factory(), 64);
-  final Recorder out = new Recorder();
+  final ChunkRecorder out = new ChunkRecorder();
 
   /** Feeds one event whose payload sits between other bytes, as the parser's buffer holds it. */
   Throwable feed(String type, String payload) {
-    byte[] p = payload.getBytes(StandardCharsets.UTF_8);
-    byte[] data = new byte[p.length + 4];
-    data[0] = '{';
-    data[1] = '"';
-    System.arraycopy(p, 0, data, 2, p.length);
-    data[p.length + 2] = '}';
-    data[p.length + 3] = ']';
     try {
-      handler.onEvent(type, data, 2, p.length, "", out);
+      out.feed(handler, type, "{\"", payload, "}]");
       return null;
     } catch (Exception e) {
       return e;
@@ -437,7 +402,7 @@ class ResponsesEventHandlerTest {
     Random rnd = new Random(seed);
     for (int round = 0; round < 200; round++) {
       ResponsesEventHandler h = new ResponsesEventHandler(METADATA, TestErrors.factory(), 64);
-      Recorder rec = new Recorder();
+      ChunkRecorder rec = new ChunkRecorder();
       JsonObject r = randomResponse(rnd);
       for (String e : events(r, rnd, rotate)) {
         byte[] b = e.getBytes(StandardCharsets.UTF_8);
@@ -478,9 +443,9 @@ class ResponsesEventHandlerTest {
   }
 
   /** Feeds a whole event-stream body through the SSE parser into a fresh handler. */
-  static Recorder replay(byte[] body) {
+  static ChunkRecorder replay(byte[] body) {
     ResponsesEventHandler h = new ResponsesEventHandler(METADATA, TestErrors.factory(), 64);
-    Recorder rec = new Recorder();
+    ChunkRecorder rec = new ChunkRecorder();
     SseParser parser =
         new SseParser(
             e -> {
@@ -508,7 +473,7 @@ class ResponsesEventHandlerTest {
         "id-less-final-object.sse"
       })
   void oneItemStaysOneItemWhateverIdsNameIt(String name) {
-    Recorder rec = replay(recorded(name));
+    ChunkRecorder rec = replay(recorded(name));
 
     assertThat(rec.failure).as(name).isNull();
     assertThat(rec.complete).isTrue();
