@@ -13,17 +13,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Decodes the recorded Kimi stream chunks into records with {@code ChatCodec.decodeChunk}, beside
@@ -35,15 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * generic bean deserializer: on a busy two-core machine C2 needs 10 to 20 seconds to compile them
  * all, and iterations before that measure C1 code.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
-@Warmup(iterations = 10, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class ChunkDecodeBenchmark {
+public class ChunkDecodeBenchmark extends ChunkBenchmark {
 
   /** The recorded streams, one chunk JSON per line. */
   static final String[] STREAMS = {
@@ -54,9 +37,7 @@ public class ChunkDecodeBenchmark {
     "moonshotai-usage-live.chunks.txt",
   };
 
-  private byte[][] chunks;
   private byte[][] interleaved;
-  private int next;
   private int nextInterleaved;
   private ObjectMapper mapper;
 
@@ -145,19 +126,6 @@ public class ChunkDecodeBenchmark {
 
   static ObjectMapper newMapper() {
     return new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-  }
-
-  private byte[] nextChunk() {
-    int i = next;
-    next = i + 1 == chunks.length ? 0 : i + 1;
-    return chunks[i];
-  }
-
-  /** Decodes one chunk with the SDK's hand-written codec. */
-  @Benchmark
-  public ChatCompletionChunk kimiSdk() {
-    byte[] c = nextChunk();
-    return ChatCodec.decodeChunk(c, 0, c.length);
   }
 
   /**

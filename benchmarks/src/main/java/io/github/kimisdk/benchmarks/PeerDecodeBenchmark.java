@@ -9,17 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Decode only, on the same bytes: the recorded Kimi stream chunks (the 70 lines of the {@code
@@ -28,18 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * ObjectMappers.jsonMapper()} (what its streaming call runs per chunk), and by plain Jackson
  * databind into the plain classes of {@link ChunkDecodeBenchmark}. One operation is one chunk.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
-@Warmup(iterations = 10, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class PeerDecodeBenchmark {
+public class PeerDecodeBenchmark extends ChunkBenchmark {
 
-  private byte[][] chunks;
-  private int next;
   private JsonMapper openAiMapper;
   private ObjectMapper jackson;
 
@@ -66,19 +47,6 @@ public class PeerDecodeBenchmark {
             "decoders disagree on " + new String(c, StandardCharsets.UTF_8));
       }
     }
-  }
-
-  private byte[] nextChunk() {
-    int i = next;
-    next = i + 1 == chunks.length ? 0 : i + 1;
-    return chunks[i];
-  }
-
-  /** kimi-sdk's hand-written codec. */
-  @Benchmark
-  public ChatCompletionChunk kimiSdk() {
-    byte[] c = nextChunk();
-    return ChatCodec.decodeChunk(c, 0, c.length);
   }
 
   /** openai-java's {@code ChatCompletionChunk} through its own {@code JsonMapper}. */

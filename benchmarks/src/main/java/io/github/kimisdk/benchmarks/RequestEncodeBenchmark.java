@@ -9,16 +9,8 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -27,15 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * assistant turns with reasoning and tool calls, tool results, an image) with four tools. Run two
  * builds' jars one after the other, in turn, to compare an encode before and after a change.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 @Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class RequestEncodeBenchmark {
+public class RequestEncodeBenchmark extends CodecBenchmark {
 
   private ChatRequest question;
   private ChatRequest history;
