@@ -420,14 +420,7 @@ final class FaultServer implements AutoCloseable {
   /** Closes the listening socket and resets every connection, then listens again. */
   void restart(int downMillis) {
     long from = System.nanoTime();
-    try {
-      listener.close();
-    } catch (IOException e) {
-      // closing
-    }
-    for (Connection c : open) {
-      c.reset();
-    }
+    closeListenerAndReset();
     restarts.incrementAndGet();
     if (!sleepUntil(from + TimeUnit.MILLISECONDS.toNanos(downMillis))) {
       return;
@@ -450,13 +443,22 @@ final class FaultServer implements AutoCloseable {
   /** Closes the listening socket for good (a dead replica: connections refused). */
   void kill() {
     stopped = true;
+    closeListenerAndReset();
+  }
+
+  /** Closes the listening socket and resets every open connection. */
+  private void closeListenerAndReset() {
+    closeListener();
+    for (Connection c : open) {
+      c.reset();
+    }
+  }
+
+  private void closeListener() {
     try {
       listener.close();
     } catch (IOException e) {
       // closing
-    }
-    for (Connection c : open) {
-      c.reset();
     }
   }
 
@@ -520,11 +522,7 @@ final class FaultServer implements AutoCloseable {
   @Override
   public void close() {
     stopped = true;
-    try {
-      listener.close();
-    } catch (IOException e) {
-      // closing
-    }
+    closeListener();
     for (Connection c : open) {
       c.close();
     }
@@ -888,14 +886,7 @@ final class FaultServer implements AutoCloseable {
                 chunk(out, contentChunk(id, model, pieces.get(i)));
                 r.textSent += pieces.get(i).length();
               }
-              chunk(out, finishChunk(id, model, usageChunk));
-              if (usageChunk) {
-                chunk(out, usageOnlyChunk(id, model));
-              }
-              chunk(out, "data: [DONE]\n\n");
-              endChunks(out);
-              r.end(Outcome.COMPLETED);
-              return true;
+              return finish(r, usageChunk, model, id, out);
             }
             default -> throw new AssertionError(f);
           }
@@ -981,6 +972,16 @@ final class FaultServer implements AutoCloseable {
         chunk(out, contentChunk(id, model, p));
         r.textSent += p.length();
       }
+      return finish(r, usageChunk, model, id, out);
+    }
+
+    /**
+     * Ends a stream that completes: the finish chunk, the usage-only chunk when asked for, {@code
+     * [DONE]} and the last chunk of the body; returns true (the connection may serve another
+     * request).
+     */
+    private boolean finish(Req r, boolean usageChunk, String model, String id, OutputStream out)
+        throws IOException {
       chunk(out, finishChunk(id, model, usageChunk));
       if (usageChunk) {
         chunk(out, usageOnlyChunk(id, model));
