@@ -60,6 +60,21 @@ class OpenAiResponsesAgainstFakeTest {
     server.close();
   }
 
+  /**
+   * A stateless Responses call ({@code store: false}) of kimi-k2.6 with the history and the tool.
+   */
+  private Response create(List<ResponseInputItem> history, FunctionTool tool) {
+    return client
+        .responses()
+        .create(
+            ResponseCreateParams.builder()
+                .model("kimi-k2.6")
+                .inputOfResponse(history)
+                .addTool(tool)
+                .store(false)
+                .build());
+  }
+
   private static String outputText(List<ResponseOutputItem> output) {
     StringBuilder sb = new StringBuilder();
     for (ResponseOutputItem item : output) {
@@ -147,16 +162,7 @@ class OpenAiResponsesAgainstFakeTest {
                 .content("What is the weather in Paris?")
                 .build()));
 
-    Response first =
-        client
-            .responses()
-            .create(
-                ResponseCreateParams.builder()
-                    .model("kimi-k2.6")
-                    .inputOfResponse(history)
-                    .addTool(weather)
-                    .store(false)
-                    .build());
+    Response first = create(history, weather);
     first.validate();
     ResponseFunctionToolCall call =
         first.output().stream()
@@ -179,16 +185,7 @@ class OpenAiResponsesAgainstFakeTest {
                 .callId(call.callId())
                 .output("{\"forecast\":\"sunny\"}")
                 .build()));
-    Response second =
-        client
-            .responses()
-            .create(
-                ResponseCreateParams.builder()
-                    .model("kimi-k2.6")
-                    .inputOfResponse(history)
-                    .addTool(weather)
-                    .store(false)
-                    .build());
+    Response second = create(history, weather);
 
     second.validate();
     assertThat(outputText(second.output())).contains("sunny");
