@@ -9,26 +9,17 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
-import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Members the records do not model are kept, readable and replayed. */
-@ExtendWith(FakeKimiExtension.class)
-class AdditionalFieldsHttpTest {
+class AdditionalFieldsHttpTest extends FakeSuite {
 
-  private FakeKimiServer server;
-  private KimiClient kimi;
-
-  @BeforeEach
-  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
-    this.server = server;
-    kimi = clients.build(b -> b.apiKey("sk-test-0123456789abcdef").retryPolicy(RetryPolicy.none()));
+  @Override
+  protected KimiClient.Builder settings(KimiClient.Builder b) {
+    return b.apiKey("sk-test-0123456789abcdef").retryPolicy(RetryPolicy.none());
   }
 
   @Test

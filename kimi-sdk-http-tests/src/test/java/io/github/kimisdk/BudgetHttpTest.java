@@ -17,8 +17,6 @@ import io.github.kimisdk.model.ListedModel;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.model.ModelInfo;
 import io.github.kimisdk.model.SamplingPolicy;
-import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
 import io.github.kimisdk.token.ContextBudget;
@@ -28,22 +26,15 @@ import io.github.kimisdk.tool.ToolCall;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(FakeKimiExtension.class)
-class BudgetHttpTest {
+class BudgetHttpTest extends FakeSuite {
 
   static final String KEY = "sk-test-0123456789abcdefghijklmnop";
 
-  FakeKimiServer server;
-  KimiClient kimi;
-
-  @BeforeEach
-  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
-    this.server = server;
-    kimi = clients.build(b -> b.apiKey(KEY));
+  @Override
+  protected KimiClient.Builder settings(KimiClient.Builder b) {
+    return b.apiKey(KEY);
   }
 
   /** A client of the fake that checks each request before it is sent (the default budget). */

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.InvalidRequestException;
 import io.github.kimisdk.platform.ChatResult;
-import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,21 +14,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(FakeKimiExtension.class)
-class ChatAllHttpTest {
-
-  private FakeKimiServer server;
-  private KimiClient kimi;
-
-  @BeforeEach
-  void start(FakeKimiServer server, KimiClient kimi) {
-    this.server = server;
-    this.kimi = kimi;
-  }
+class ChatAllHttpTest extends FakeSuite {
 
   private static List<ChatRequest> requests(int n) {
     return IntStream.range(0, n).mapToObj(i -> ChatRequest.of("kimi-k2.6", "q" + i)).toList();

@@ -13,21 +13,16 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonOptional;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.tool.Description;
 import io.github.kimisdk.tool.JsonSchema;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Structured output over loopback: {@code kimi.chat(request, Class)} and parsing a stream. */
-@ExtendWith(FakeKimiExtension.class)
-class KimiClientStructuredOutputHttpTest {
+class KimiClientStructuredOutputHttpTest extends FakeSuite {
 
   @Description("Current weather at one place")
   record Weather(
@@ -36,13 +31,9 @@ class KimiClientStructuredOutputHttpTest {
       List<String> warnings,
       @JsonOptional LocalDate date) {}
 
-  FakeKimiServer server;
-  KimiClient kimi;
-
-  @BeforeEach
-  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
-    this.server = server;
-    kimi = clients.build(b -> b.apiKey("test-key"));
+  @Override
+  protected KimiClient.Builder settings(KimiClient.Builder b) {
+    return b.apiKey("test-key");
   }
 
   static String reply(String content, String finishReason) {

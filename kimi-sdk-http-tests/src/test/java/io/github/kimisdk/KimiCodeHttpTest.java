@@ -9,30 +9,19 @@ import io.github.kimisdk.platform.BoosterWallet;
 import io.github.kimisdk.platform.CodeUsage;
 import io.github.kimisdk.platform.UsageWindow;
 import io.github.kimisdk.platform.WebSearchResult;
-import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Kimi Code's /usages, /search and /fetch against the fake. */
-@ExtendWith(FakeKimiExtension.class)
-class KimiCodeHttpTest {
+class KimiCodeHttpTest extends FakeSuite {
 
-  private FakeKimiServer server;
-  private KimiClient kimi;
-
-  @BeforeEach
-  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
-    this.server = server;
-    kimi =
-        clients.build(
-            b -> b.apiKey("sk-kimi-test0123456789abcdef").retryPolicy(RetryPolicy.none()));
+  @Override
+  protected KimiClient.Builder settings(KimiClient.Builder b) {
+    return b.apiKey("sk-kimi-test0123456789abcdef").retryPolicy(RetryPolicy.none());
   }
 
   @Test

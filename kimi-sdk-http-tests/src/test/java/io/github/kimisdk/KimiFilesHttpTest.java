@@ -14,8 +14,6 @@ import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.platform.FileContent;
 import io.github.kimisdk.platform.FileObject;
 import io.github.kimisdk.platform.FilePurpose;
-import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
 import java.io.IOException;
@@ -27,23 +25,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-@ExtendWith(FakeKimiExtension.class)
-class KimiFilesHttpTest {
+class KimiFilesHttpTest extends FakeSuite {
 
   @TempDir Path dir;
-  private FakeKimiServer server;
-  private KimiClient kimi;
-
-  @BeforeEach
-  void start(FakeKimiServer server, KimiClient kimi) {
-    this.server = server;
-    this.kimi = kimi;
-  }
 
   @Test
   void uploadWritesMultipartByteForByteWithEscapedFilename() throws IOException {

@@ -14,8 +14,6 @@ import io.github.kimisdk.platform.Batch;
 import io.github.kimisdk.platform.BatchResult;
 import io.github.kimisdk.platform.FileObject;
 import io.github.kimisdk.platform.FilePurpose;
-import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -28,28 +26,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The asynchronous platform calls (files, batches, balance) and batch polling on virtual time. */
-@ExtendWith(FakeKimiExtension.class)
-class PlatformAsyncHttpTest {
+class PlatformAsyncHttpTest extends FakeSuite {
 
   @TempDir Path dir;
 
   private final ManualScheduler time = new ManualScheduler();
   private final CountingHttpClient http = new CountingHttpClient();
-  private FakeKimiServer server;
-  private KimiClient kimi;
 
-  @BeforeEach
-  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
-    this.server = server;
-    kimi = clients.build(b -> b.httpClient(http).scheduler(time));
+  @Override
+  protected KimiClient.Builder settings(KimiClient.Builder b) {
+    return b.httpClient(http).scheduler(time);
   }
 
   private static <T> T done(CompletableFuture<T> f) {

@@ -8,28 +8,14 @@ import io.github.kimisdk.errors.ConnectionException;
 import io.github.kimisdk.errors.DecodingException;
 import io.github.kimisdk.platform.Balance;
 import io.github.kimisdk.platform.PingResult;
-import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(FakeKimiExtension.class)
-class PlatformHttpTest {
-
-  private FakeKimiServer server;
-  private KimiClient kimi;
-
-  @BeforeEach
-  void start(FakeKimiServer server, KimiClient kimi) {
-    this.server = server;
-    this.kimi = kimi;
-  }
+class PlatformHttpTest extends FakeSuite {
 
   @Test
   void balanceKeepsExactDecimals() {

@@ -12,29 +12,20 @@ import io.github.kimisdk.model.Price;
 import io.github.kimisdk.model.PriceTable;
 import io.github.kimisdk.model.Spend;
 import io.github.kimisdk.platform.ChatResult;
-import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.testing.FakeKimiServer;
 import java.math.BigDecimal;
 import java.util.Currency;
 import java.util.Iterator;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What a client has spent: every reply counted once, priced with the client's table. */
-@ExtendWith(FakeKimiExtension.class)
-class SpendHttpTest {
+class SpendHttpTest extends FakeSuite {
 
   static final Currency USD = Currency.getInstance("USD");
 
-  FakeKimiServer server;
-  KimiClient kimi;
-
-  @BeforeEach
-  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
-    this.server = server;
-    kimi = clients.build(b -> b.apiKey("test-key"));
+  @Override
+  protected KimiClient.Builder settings(KimiClient.Builder b) {
+    return b.apiKey("test-key");
   }
 
   @Test

@@ -3,22 +3,19 @@ package io.github.kimisdk.internal.client;
 import static java.util.stream.Collectors.joining;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.FakeSuite;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.errors.ConnectionException;
 import io.github.kimisdk.errors.NotFoundException;
-import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.net.ConnectException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A failed blocking call throws an exception whose trace shows the line that called, as the JDK's
@@ -26,21 +23,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * frames follow the worker's, below one boundary frame, and the exception keeps its type, fields,
  * cause and suppressed exceptions.
  */
-@ExtendWith(FakeKimiExtension.class)
-class CallerStackHttpTest {
+class CallerStackHttpTest extends FakeSuite {
 
   static final String NOT_FOUND =
       "{\"error\":{\"type\":\"resource_not_found_error\",\"message\":\"nothing here\"}}";
 
-  private FakeKimiServer server;
-  private KimiClient kimi;
-
-  @BeforeEach
-  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
-    this.server = server;
-    kimi =
-        clients.build(
-            b -> b.apiKey("sk-kimi-test0123456789abcdef").retryPolicy(RetryPolicy.none()));
+  @Override
+  protected KimiClient.Builder settings(KimiClient.Builder b) {
+    return b.apiKey("sk-kimi-test0123456789abcdef").retryPolicy(RetryPolicy.none());
   }
 
   /**

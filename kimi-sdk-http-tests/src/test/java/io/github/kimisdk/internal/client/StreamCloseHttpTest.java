@@ -4,6 +4,7 @@ import static io.github.kimisdk.ClientInternals.content;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.ClientInternals;
+import io.github.kimisdk.FakeSuite;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.chat.ChatCompletionChunk;
@@ -12,8 +13,6 @@ import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.errors.CancelledException;
 import io.github.kimisdk.errors.KimiException;
 import io.github.kimisdk.errors.StreamAbortedException;
-import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.time.Duration;
 import java.util.Iterator;
@@ -22,9 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -33,19 +30,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * while its consumer waits: the consumer is told with a {@link KimiException} that says it was
  * closed, carrying what arrived, and the call is not retried.
  */
-@ExtendWith(FakeKimiExtension.class)
-class StreamCloseHttpTest {
+class StreamCloseHttpTest extends FakeSuite {
 
   static final ChatRequest HELLO = ChatRequest.of("kimi-k2.6", "Hello");
-
-  FakeKimiServer server;
-  KimiClient kimi;
-
-  @BeforeEach
-  void start(FakeKimiServer server, KimiClient kimi) {
-    this.server = server;
-    this.kimi = kimi;
-  }
 
   /**
    * How the consumer reads the stream; each returns what it ended with (a failure, or null) and

@@ -3,6 +3,7 @@ package io.github.kimisdk.internal.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.kimisdk.FakeSuite;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
@@ -11,11 +12,8 @@ import io.github.kimisdk.errors.AuthenticationException;
 import io.github.kimisdk.errors.ContextLengthExceededException;
 import io.github.kimisdk.errors.NotFoundException;
 import io.github.kimisdk.errors.ServerException;
-import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@code "k"}, the README's {@code "test"}, the examples' {@code "offline-demo-key"}) leaves the
  * server's words alone, and the classifier reads the server's text before any redaction.
  */
-class KeyRedactionHttpTest {
+class KeyRedactionHttpTest extends FakeSuite {
 
   /** A key of a real key's length: {@code sk-} and 48 characters. */
   static final String REAL_LENGTH_KEY = "sk-aB3dE5gH7jK9mN1pQ3sT5vW7yZ9aB3dE5gH7jK9mN1pQ3sT5v";
@@ -35,18 +33,6 @@ class KeyRedactionHttpTest {
   static final String OVERFLOW =
       "{\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Invalid request: Your request"
           + " exceeded model token limit: 262144, you requested 300000 tokens\"}}";
-
-  FakeKimiServer server;
-
-  @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
 
   KimiClient client(String key) {
     return KimiClient.builder()

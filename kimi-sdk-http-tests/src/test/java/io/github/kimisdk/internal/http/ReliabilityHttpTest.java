@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.kimisdk.CapturingLogger;
+import io.github.kimisdk.FakeSuite;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.Timeouts;
@@ -20,31 +21,17 @@ import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The transport's reliability settings over loopback: plain-HTTP rule and its opt-out, HTTP
  * version, JSON depth limit, body idle timeout, and per-attempt debug logging.
  */
-class ReliabilityHttpTest {
+class ReliabilityHttpTest extends FakeSuite {
 
   static final String KEY = "sk-test-0123456789abcdefghijklmnop";
   static final ChatRequest HELLO = ChatRequest.of("kimi-k2.6", "Hello there");
-
-  FakeKimiServer server;
-
-  @BeforeEach
-  void start() {
-    server = new FakeKimiServer().start();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
 
   KimiClient.Builder client() {
     return client(server);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.kimisdk.FakeSuite;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.AssistantMessage;
@@ -27,35 +28,24 @@ import io.github.kimisdk.errors.RateLimitException;
 import io.github.kimisdk.errors.ServerException;
 import io.github.kimisdk.errors.StreamAbortedException;
 import io.github.kimisdk.errors.TruncatedStreamException;
-import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Anthropic Messages specifics over loopback: events written in Messages' own shapes (which the
  * fake sends unchanged), error envelopes, signatures, and what only Messages refuses.
  */
-@ExtendWith(FakeKimiExtension.class)
-class MessagesStreamHttpTest {
+class MessagesStreamHttpTest extends FakeSuite {
 
   static final String KEY = "sk-test-0123456789abcdefghijklmnop";
   static final ChatRequest HELLO = ChatRequest.of("kimi-k2.6", "Hello there");
 
-  FakeKimiServer server;
-  KimiClient kimi;
-
-  @BeforeEach
-  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
-    this.server = server;
-    kimi =
-        clients.build(
-            b -> b.apiKey(KEY).baseUrl(server.anthropicBaseUrl()).retryPolicy(RetryPolicy.none()));
+  @Override
+  protected KimiClient.Builder settings(KimiClient.Builder b) {
+    return b.apiKey(KEY).baseUrl(server.anthropicBaseUrl()).retryPolicy(RetryPolicy.none());
   }
 
   static String event(String type, String data) {

@@ -8,6 +8,7 @@ import static io.github.kimisdk.internal.wire.messages.MessagesStreamHttpTest.de
 import static io.github.kimisdk.internal.wire.messages.MessagesStreamHttpTest.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.FakeSuite;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.AssistantMessage;
@@ -15,12 +16,8 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonString;
-import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Kimi Code's K3 over Messages signs its thinking blocks its own way (kimi-api.md, "Changes of
@@ -28,23 +25,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * signature_delta} events. Each reply is read from such a stream and sent back in the next turn,
  * where the fake, as Kimi, takes the signature back only as it came.
  */
-@ExtendWith(FakeKimiExtension.class)
-class ThinkingSignatureHttpTest {
+class ThinkingSignatureHttpTest extends FakeSuite {
 
   static final ChatRequest THINKING = HELLO.toBuilder().thinking(Thinking.enabled()).build();
 
-  FakeKimiServer server;
-  KimiClient kimi;
-
-  @BeforeEach
-  void start(FakeKimiServer server, FakeKimiExtension.Clients clients) {
-    this.server = server;
-    kimi =
-        clients.build(
-            b ->
-                b.apiKey(MessagesStreamHttpTest.KEY)
-                    .baseUrl(server.anthropicBaseUrl())
-                    .retryPolicy(RetryPolicy.none()));
+  @Override
+  protected KimiClient.Builder settings(KimiClient.Builder b) {
+    return b.apiKey(MessagesStreamHttpTest.KEY)
+        .baseUrl(server.anthropicBaseUrl())
+        .retryPolicy(RetryPolicy.none());
   }
 
   /** A K3 reply whose thinking block starts as {@code block} and whose signature comes in parts. */
