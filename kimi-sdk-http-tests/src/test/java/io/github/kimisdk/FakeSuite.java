@@ -33,6 +33,21 @@ public abstract class FakeSuite {
     return b;
   }
 
+  /**
+   * Sets {@code b} to call {@code server} over {@code wire}, at the fake's base URL for that wire.
+   *
+   * @param b a client's builder
+   * @param server the fake
+   * @param wire the wire protocol
+   * @return {@code b}
+   */
+  public static KimiClient.Builder over(
+      KimiClient.Builder b, FakeKimiServer server, WireProtocol wire) {
+    return b.baseUrl(
+            wire == WireProtocol.ANTHROPIC_MESSAGES ? server.anthropicBaseUrl() : server.baseUrl())
+        .wireProtocol(wire);
+  }
+
   @BeforeEach
   void startTheFake(FakeKimiServer server, FakeKimiExtension.Clients clients) {
     this.server = server;

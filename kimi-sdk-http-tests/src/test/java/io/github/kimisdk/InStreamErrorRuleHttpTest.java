@@ -115,11 +115,8 @@ class InStreamErrorRuleHttpTest {
   }
 
   private static KimiClient client(FakeKimiServer server, WireProtocol wire, RetryPolicy policy) {
-    return ClientInternals.builder(new VirtualScheduler())
-        .apiKey("sk-test")
-        .baseUrl(
-            wire == WireProtocol.ANTHROPIC_MESSAGES ? server.anthropicBaseUrl() : server.baseUrl())
-        .wireProtocol(wire)
+    return FakeSuite.over(
+            ClientInternals.builder(new VirtualScheduler()).apiKey("sk-test"), server, wire)
         .retryPolicy(policy)
         .build();
   }

@@ -48,14 +48,7 @@ class KeyHeldOnceHttpTest {
     for (WireProtocol wire : WireProtocol.values()) {
       try (FakeKimiServer server = new FakeKimiServer().start();
           KimiClient kimi =
-              KimiClient.builder()
-                  .apiKey(KEY)
-                  .baseUrl(
-                      wire == WireProtocol.ANTHROPIC_MESSAGES
-                          ? server.anthropicBaseUrl()
-                          : server.baseUrl())
-                  .wireProtocol(wire)
-                  .build()) {
+              FakeSuite.over(KimiClient.builder().apiKey(KEY), server, wire).build()) {
         server.enqueue(FakeResponse.reply("Hi"));
         server.enqueue(FakeResponse.reply("Hi"));
         assertThat(kimi.chat(ChatRequest.of("kimi-k2.6", "Hi")).text()).isEqualTo("Hi");

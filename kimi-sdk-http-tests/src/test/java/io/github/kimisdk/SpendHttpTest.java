@@ -115,14 +115,7 @@ class SpendHttpTest extends FakeSuite {
       names = {"ANTHROPIC_MESSAGES", "RESPONSES"})
   void callsOverTheOtherWiresCountTheSameWay(WireProtocol wire) {
     try (KimiClient messages =
-        KimiClient.builder()
-            .apiKey("test-key")
-            .baseUrl(
-                wire == WireProtocol.ANTHROPIC_MESSAGES
-                    ? server.anthropicBaseUrl()
-                    : server.baseUrl())
-            .wireProtocol(wire)
-            .build()) {
+        over(KimiClient.builder().apiKey("test-key"), server, wire).build()) {
       ChatCompletion one = messages.chat(ChatRequest.of("kimi-k3", "Name a river"));
       ChatCompletion two;
       try (ChatStream s = messages.stream(ChatRequest.of("kimi-k3", "Name a lake"))) {

@@ -2,6 +2,7 @@ package io.github.kimisdk.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.FakeSuite;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.WireProtocol;
 import io.github.kimisdk.testing.FakeKimiExtension;
@@ -35,9 +36,7 @@ class ChatToStringHttpTest {
   /** A client over {@code wire}, on the fake's face for it. */
   static KimiClient client(
       WireProtocol wire, FakeKimiServer server, FakeKimiExtension.Clients clients) {
-    String base =
-        wire == WireProtocol.ANTHROPIC_MESSAGES ? server.anthropicBaseUrl() : server.baseUrl();
-    return clients.build(b -> b.baseUrl(base).wireProtocol(wire));
+    return clients.build(b -> FakeSuite.over(b, server, wire));
   }
 
   static int count(String text, String part) {
