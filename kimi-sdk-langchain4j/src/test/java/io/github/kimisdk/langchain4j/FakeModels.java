@@ -36,20 +36,29 @@ final class FakeModels {
 
   /** A handler that completes {@code done} with the response, or with the error. */
   static StreamingChatResponseHandler completing(CompletableFuture<ChatResponse> done) {
-    return new StreamingChatResponseHandler() {
-      @Override
-      public void onPartialResponse(String partial) {}
+    return new Completing(done);
+  }
 
-      @Override
-      public void onCompleteResponse(ChatResponse response) {
-        done.complete(response);
-      }
+  /** A handler that completes its future with the response, or with the error. */
+  static class Completing implements StreamingChatResponseHandler {
+    final CompletableFuture<ChatResponse> done;
 
-      @Override
-      public void onError(Throwable error) {
-        done.completeExceptionally(error);
-      }
-    };
+    Completing(CompletableFuture<ChatResponse> done) {
+      this.done = done;
+    }
+
+    @Override
+    public void onPartialResponse(String partial) {}
+
+    @Override
+    public void onCompleteResponse(ChatResponse response) {
+      done.complete(response);
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      done.completeExceptionally(error);
+    }
   }
 
   /**

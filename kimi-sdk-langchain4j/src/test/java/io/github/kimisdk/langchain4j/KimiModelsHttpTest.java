@@ -16,7 +16,6 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.CompleteToolCall;
 import dev.langchain4j.model.chat.response.PartialToolCall;
 import dev.langchain4j.model.chat.response.PartialToolCallContext;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.Logprobs;
 import io.github.kimisdk.chat.Prediction;
@@ -84,6 +83,26 @@ class KimiModelsHttpTest {
         .toList();
   }
 
+  /** Streams a request of the messages, with the weather tool, into a new recorder. */
+  private static Recorder stream(
+      KimiStreamingChatModel model, dev.langchain4j.data.message.ChatMessage... messages) {
+    Recorder recorder = new Recorder();
+    model.chat(request(List.of(messages)), recorder);
+    return recorder;
+  }
+
+  /**
+   * Streams the next turn: the question, the model's tool call and the result of its first call.
+   */
+  private static Recorder streamResult(
+      KimiStreamingChatModel model, UserMessage question, AiMessage call, String result) {
+    return stream(
+        model,
+        question,
+        call,
+        ToolExecutionResultMessage.from(call.toolExecutionRequests().get(0), result));
+  }
+
   private static String string(JsonValue v) {
     return ((JsonString) v).value();
   }
@@ -112,19 +131,11 @@ class KimiModelsHttpTest {
   void streamedThinkingGoesBackVerbatimToo() throws Exception {
     KimiStreamingChatModel model = streaming().build();
     UserMessage question = UserMessage.from("What is the weather in city=Paris?");
-    Recorder first = new Recorder();
-    model.chat(request(List.of(question)), first);
+    Recorder first = stream(model, question);
     AiMessage call = first.response().aiMessage();
     assertThat(call.thinking()).isNotBlank().isEqualTo(String.join("", first.thinking));
 
-    Recorder second = new Recorder();
-    model.chat(
-        request(
-            List.of(
-                question,
-                call,
-                ToolExecutionResultMessage.from(call.toolExecutionRequests().get(0), "rain"))),
-        second);
+    Recorder second = streamResult(model, question, call, "rain");
 
     assertThat(second.response().aiMessage().text()).contains("rain");
     JsonObject sent = assistantMessages(server.requests().get(1)).get(0);
@@ -138,8 +149,7 @@ class KimiModelsHttpTest {
         .streamedToolCallIds(FakeKimiServer.StreamedToolCallIds.BLANK);
     KimiStreamingChatModel model = streaming().build();
     UserMessage question = UserMessage.from("What is the weather in city=Oslo?");
-    Recorder first = new Recorder();
-    model.chat(request(List.of(question)), first);
+    Recorder first = stream(model, question);
     AiMessage call = first.response().aiMessage();
     String id = call.toolExecutionRequests().get(0).id();
 
@@ -152,14 +162,7 @@ class KimiModelsHttpTest {
                 assertThat(c.toolExecutionRequest())
                     .isEqualTo(call.toolExecutionRequests().get(0)));
 
-    Recorder second = new Recorder();
-    model.chat(
-        request(
-            List.of(
-                question,
-                call,
-                ToolExecutionResultMessage.from(call.toolExecutionRequests().get(0), "snow"))),
-        second);
+    Recorder second = streamResult(model, question, call, "snow");
     assertThat(second.response().aiMessage().text()).contains("snow");
   }
 
@@ -329,11 +332,14 @@ class KimiModelsHttpTest {
   }
 
   /** Records a stream's callbacks. */
-  private static final class Recorder implements StreamingChatResponseHandler {
+  private static final class Recorder extends FakeModels.Completing {
     final List<String> thinking = new CopyOnWriteArrayList<>();
     final List<PartialToolCall> partials = new CopyOnWriteArrayList<>();
     final List<CompleteToolCall> completes = new CopyOnWriteArrayList<>();
-    final CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+
+    Recorder() {
+      super(new CompletableFuture<>());
+    }
 
     @Override
     public void onPartialThinking(dev.langchain4j.model.chat.response.PartialThinking t) {
@@ -348,16 +354,6 @@ class KimiModelsHttpTest {
     @Override
     public void onCompleteToolCall(CompleteToolCall c) {
       completes.add(c);
-    }
-
-    @Override
-    public void onCompleteResponse(ChatResponse response) {
-      done.complete(response);
-    }
-
-    @Override
-    public void onError(Throwable error) {
-      done.completeExceptionally(error);
     }
 
     ChatResponse response() throws Exception {
