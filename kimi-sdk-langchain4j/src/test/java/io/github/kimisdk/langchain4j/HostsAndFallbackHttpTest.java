@@ -49,6 +49,16 @@ class HostsAndFallbackHttpTest {
     return Target.of(Host.moonshot(Endpoint.of(second.baseUrl()))).apiKey("sk-second");
   }
 
+  /** The builder set for kimi-k2.6 on the first fake, with no retries, then {@link #fallback()}. */
+  private <B extends KimiModelBuilder<B>> B withFallback(B builder) {
+    return builder
+        .apiKey("sk-first")
+        .baseUrl(first.baseUrl())
+        .fallback(fallback())
+        .maxRetries(0)
+        .modelName("kimi-k2.6");
+  }
+
   private static long chats(FakeKimiServer server) {
     return server.requests().stream().filter(r -> r.path().endsWith("/chat/completions")).count();
   }
@@ -56,14 +66,7 @@ class HostsAndFallbackHttpTest {
   @Test
   void aModelBuiltWithAFallbackAnswersFromTheSecondTargetWhenTheFirstIsOverloaded() {
     first.failCalls("overloaded=1");
-    KimiChatModel model =
-        KimiChatModel.builder()
-            .apiKey("sk-first")
-            .baseUrl(first.baseUrl())
-            .fallback(fallback())
-            .maxRetries(0)
-            .modelName("kimi-k2.6")
-            .build();
+    KimiChatModel model = withFallback(KimiChatModel.builder()).build();
 
     ChatResponse response =
         model.chat(
@@ -82,14 +85,7 @@ class HostsAndFallbackHttpTest {
   @Test
   void aStreamingModelBuiltWithAFallbackAnswersFromTheSecondTargetToo() throws Exception {
     first.failCalls("overloaded=1");
-    KimiStreamingChatModel model =
-        KimiStreamingChatModel.builder()
-            .apiKey("sk-first")
-            .baseUrl(first.baseUrl())
-            .fallback(fallback())
-            .maxRetries(0)
-            .modelName("kimi-k2.6")
-            .build();
+    KimiStreamingChatModel model = withFallback(KimiStreamingChatModel.builder()).build();
     CompletableFuture<ChatResponse> done = new CompletableFuture<>();
 
     model.chat("Hi", FakeModels.completing(done));

@@ -108,14 +108,7 @@ class KimiErrorsHttpTest {
   @Test
   void aResponseLaterThanTheTimeoutIsATimeout() throws Exception {
     server.enqueue(FakeResponse.reply("late").withHeadersDelay(Duration.ofSeconds(3)));
-    KimiChatModel model =
-        KimiChatModel.builder()
-            .apiKey("sk-test")
-            .baseUrl(server.baseUrl())
-            .maxRetries(0)
-            .timeout(Duration.ofMillis(300))
-            .modelName("kimi-k3")
-            .build();
+    KimiChatModel model = FakeModels.chat(server).timeout(Duration.ofMillis(300)).build();
     Throwable thrown = catchThrowable(() -> model.chat("Hi"));
     assertThat(thrown).isExactlyInstanceOf(TimeoutException.class);
     assertThat(thrown.getCause()).isInstanceOf(KimiTimeoutException.class);
@@ -125,13 +118,7 @@ class KimiErrorsHttpTest {
   void aStreamLaterThanTheTimeoutIsATimeout() throws Exception {
     server.enqueue(FakeResponse.reply("late").withHeadersDelay(Duration.ofSeconds(3)));
     KimiStreamingChatModel model =
-        KimiStreamingChatModel.builder()
-            .apiKey("sk-test")
-            .baseUrl(server.baseUrl())
-            .maxRetries(0)
-            .timeout(Duration.ofMillis(300))
-            .modelName("kimi-k3")
-            .build();
+        FakeModels.streaming(server).timeout(Duration.ofMillis(300)).build();
     assertThat(streamError(model, "Hi")).isExactlyInstanceOf(TimeoutException.class);
   }
 
@@ -147,13 +134,7 @@ class KimiErrorsHttpTest {
                     + "\"delta\":{\"content\":\"late\"},\"finish_reason\":\"stop\"}]}"),
             Duration.ofSeconds(3)));
     KimiStreamingChatModel model =
-        KimiStreamingChatModel.builder()
-            .apiKey("sk-test")
-            .baseUrl(server.baseUrl())
-            .maxRetries(0)
-            .timeout(Duration.ofMillis(300))
-            .modelName("kimi-k3")
-            .build();
+        FakeModels.streaming(server).timeout(Duration.ofMillis(300)).build();
     // cut at the timeout, not answered 3 s later: the stream's idle cut, as the SDK reports it
     assertThat(streamError(model, "Hi"))
         .isInstanceOf(dev.langchain4j.exception.LangChain4jException.class)
