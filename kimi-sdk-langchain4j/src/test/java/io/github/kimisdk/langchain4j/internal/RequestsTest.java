@@ -25,6 +25,7 @@ import dev.langchain4j.model.chat.request.ToolChoice;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonRawSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.CacheTtl;
 import io.github.kimisdk.chat.ChatRequest;
@@ -49,6 +50,18 @@ class RequestsTest {
 
   private static ChatRequest map(ChatRequestParameters p, ChatMessage... messages) {
     return Requests.toKimi(List.of(messages), p, false);
+  }
+
+  /** Maps "Capital?" asked of kimi-k3 with a JSON response format of the schema, named Answer. */
+  private static ChatRequest capitalAsAnswer(JsonSchemaElement root) {
+    ResponseFormat f =
+        ResponseFormat.builder()
+            .type(ResponseFormatType.JSON)
+            .jsonSchema(JsonSchema.builder().name("Answer").rootElement(root).build())
+            .build();
+    return map(
+        ChatRequestParameters.builder().modelName("kimi-k3").responseFormat(f).build(),
+        UserMessage.from("Capital?"));
   }
 
   @Test
@@ -235,23 +248,9 @@ class RequestsTest {
 
   @Test
   void jsonWithASchemaIsAJsonSchemaFormatNamedAsGiven() {
-    ResponseFormat f =
-        ResponseFormat.builder()
-            .type(ResponseFormatType.JSON)
-            .jsonSchema(
-                JsonSchema.builder()
-                    .name("Answer")
-                    .rootElement(
-                        JsonObjectSchema.builder()
-                            .addStringProperty("city")
-                            .required("city")
-                            .build())
-                    .build())
-            .build();
     ChatRequest r =
-        map(
-            ChatRequestParameters.builder().modelName("kimi-k3").responseFormat(f).build(),
-            UserMessage.from("Capital?"));
+        capitalAsAnswer(
+            JsonObjectSchema.builder().addStringProperty("city").required("city").build());
     assertThat(r.responseFormat().type())
         .isEqualTo(io.github.kimisdk.chat.ResponseFormat.Type.JSON_SCHEMA);
     assertThat(r.responseFormat().name()).isEqualTo("Answer");
@@ -263,23 +262,12 @@ class RequestsTest {
 
   @Test
   void aRawSchemaIsNormalisedToWhatKimiTakes() {
-    ResponseFormat f =
-        ResponseFormat.builder()
-            .type(ResponseFormatType.JSON)
-            .jsonSchema(
-                JsonSchema.builder()
-                    .name("Answer")
-                    .rootElement(
-                        JsonRawSchema.from(
-                            "{\"$schema\":\"http://json-schema.org/draft-07/schema#\","
-                                + "\"type\":\"object\",\"properties\":{\"city\":"
-                                + "{\"type\":\"string\"}},\"required\":[\"city\"]}"))
-                    .build())
-            .build();
     ChatRequest r =
-        map(
-            ChatRequestParameters.builder().modelName("kimi-k3").responseFormat(f).build(),
-            UserMessage.from("Capital?"));
+        capitalAsAnswer(
+            JsonRawSchema.from(
+                "{\"$schema\":\"http://json-schema.org/draft-07/schema#\","
+                    + "\"type\":\"object\",\"properties\":{\"city\":"
+                    + "{\"type\":\"string\"}},\"required\":[\"city\"]}"));
     assertThat(Json.write(r.responseFormat().schema()))
         .doesNotContain("$schema")
         .contains("\"city\":{\"type\":\"string\"}");
