@@ -53,6 +53,15 @@ class StreamStallHttpTest {
         .withBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
   }
 
+  /**
+   * A client of three attempts within {@code timeouts}, counting its requests in {@code requests}.
+   */
+  static KimiClient client(
+      FakeKimiExtension.Clients clients, Timeouts timeouts, AtomicInteger requests) {
+    return clients.build(
+        b -> b.retryPolicy(threeAttempts()).timeouts(timeouts).listener(counting(requests)));
+  }
+
   @Test
   void everyStalledAttemptIsDroppedByItsOwnIdleTimeoutAndTheThirdAnswers(
       FakeKimiServer server, FakeKimiExtension.Clients clients) {
@@ -61,14 +70,12 @@ class StreamStallHttpTest {
     server.enqueue(FakeResponse.reply("Hello back"));
     AtomicInteger requests = new AtomicInteger();
     KimiClient kimi =
-        clients.build(
-            b ->
-                b.retryPolicy(threeAttempts())
-                    .timeouts(
-                        Timeouts.defaults()
-                            .withStreamIdle(Duration.ofMillis(300))
-                            .withFirstEvent(Duration.ofMillis(300)))
-                    .listener(counting(requests)));
+        client(
+            clients,
+            Timeouts.defaults()
+                .withStreamIdle(Duration.ofMillis(300))
+                .withFirstEvent(Duration.ofMillis(300)),
+            requests);
 
     String text =
         assertTimeoutPreemptively(
@@ -99,16 +106,14 @@ class StreamStallHttpTest {
     server.enqueue(FakeResponse.sse().comment("thinking").build().holdingOpen());
     AtomicInteger requests = new AtomicInteger();
     KimiClient kimi =
-        clients.build(
-            b ->
-                b.retryPolicy(threeAttempts())
-                    .timeouts(
-                        Timeouts.defaults()
-                            .withIdleClock(Timeouts.IdleClock.ANY_BYTES)
-                            .withStreamIdle(Duration.ofMillis(300))
-                            .withFirstEvent(Duration.ofMillis(300))
-                            .withStreamTotal(Duration.ofMillis(1500)))
-                    .listener(counting(requests)));
+        client(
+            clients,
+            Timeouts.defaults()
+                .withIdleClock(Timeouts.IdleClock.ANY_BYTES)
+                .withStreamIdle(Duration.ofMillis(300))
+                .withFirstEvent(Duration.ofMillis(300))
+                .withStreamTotal(Duration.ofMillis(1500)),
+            requests);
 
     Throwable t =
         assertTimeoutPreemptively(
