@@ -50,10 +50,7 @@ class CallListenerHttpTest {
         KimiClient.builder()
             .apiKey(KEY)
             .baseUrl(server.baseUrl())
-            .retryPolicy(
-                RetryPolicy.defaults()
-                    .withMaxRetries(2)
-                    .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5)))
+            .retryPolicy(FakeSuite.fastRetries())
             .listener(client);
     for (CallListener l : more) {
       b.listener(l);

@@ -65,10 +65,7 @@ class ContextPropagationHttpTest {
   private KimiClient.Builder builder() {
     return KimiClient.builder()
         .baseUrl(server.baseUrl())
-        .retryPolicy(
-            RetryPolicy.defaults()
-                .withMaxRetries(2)
-                .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5)))
+        .retryPolicy(FakeSuite.fastRetries())
         .contextPropagator(TENANTS);
   }
 

@@ -2,6 +2,7 @@ package io.github.kimisdk;
 
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,6 +32,17 @@ public abstract class FakeSuite {
    */
   protected KimiClient.Builder settings(KimiClient.Builder b) {
     return b;
+  }
+
+  /**
+   * Two retries after 1 to 5 ms: a policy that retries without slowing a test.
+   *
+   * @return the policy
+   */
+  public static RetryPolicy fastRetries() {
+    return RetryPolicy.defaults()
+        .withMaxRetries(2)
+        .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.github.kimisdk;
 
+import static io.github.kimisdk.FakeSuite.fastRetries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,12 +57,6 @@ class RequestOptionsHttpTest {
   private KimiClient client() {
     return client(
         KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).retryPolicy(RetryPolicy.none()));
-  }
-
-  private static RetryPolicy fastRetries() {
-    return RetryPolicy.defaults()
-        .withMaxRetries(2)
-        .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5));
   }
 
   @Test

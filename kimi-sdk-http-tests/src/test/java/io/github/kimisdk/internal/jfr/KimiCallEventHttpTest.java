@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.CallEvent;
 import io.github.kimisdk.CallListener;
+import io.github.kimisdk.FakeSuite;
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
@@ -42,10 +42,7 @@ class KimiCallEventHttpTest {
             KimiClient.builder()
                 .apiKey(KEY)
                 .baseUrl(server.baseUrl())
-                .retryPolicy(
-                    RetryPolicy.defaults()
-                        .withMaxRetries(2)
-                        .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5)))
+                .retryPolicy(FakeSuite.fastRetries())
                 .build();
         Recording recording = new Recording()) {
       recording.enable(KimiCallEvent.NAME);
