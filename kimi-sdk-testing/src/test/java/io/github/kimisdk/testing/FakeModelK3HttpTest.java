@@ -10,15 +10,12 @@ import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.token.TokenEstimator;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -30,25 +27,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the messages the official clients send (no tool name, text parts), answers in the shape of the
  * response format, and dynamic tools counted in the prompt.
  */
-@ExtendWith(FakeKimiExtension.class)
-class FakeModelK3HttpTest {
+class FakeModelK3HttpTest extends RawChatSuite {
 
   static final String WEATHER =
       "{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":"
           + "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
           + "\"required\":[\"city\"]}}}";
-
-  FakeKimiServer server;
-  final HttpClient http = RawChat.HTTP;
-
-  @BeforeEach
-  void start(FakeKimiServer server) {
-    this.server = server;
-  }
-
-  HttpResponse<String> chat(String body) throws Exception {
-    return RawChat.chat(server, body);
-  }
 
   /** One assistant turn as the client rebuilds it: the message to send back, and its call ids. */
   record Turn(JsonObject message, List<String> streamedIds, String finish) {}
@@ -232,7 +216,7 @@ class FakeModelK3HttpTest {
             + "\"get_weather\",\"input_schema\":{\"type\":\"object\",\"properties\":{\"city\":"
             + "{\"type\":\"string\"}}}}]}";
     HttpResponse<String> r =
-        http.send(
+        HTTP.send(
             HttpRequest.newBuilder(URI.create(server.anthropicBaseUrl() + "/v1/messages"))
                 .header("x-api-key", "k")
                 .header("anthropic-version", "2023-06-01")
@@ -310,7 +294,7 @@ class FakeModelK3HttpTest {
 
   int estimate(String body) throws Exception {
     HttpResponse<String> r =
-        http.send(
+        HTTP.send(
             HttpRequest.newBuilder(
                     URI.create(server.baseUrl() + "/tokenizers/estimate-token-count"))
                 .header("Authorization", "Bearer k")

@@ -6,36 +6,20 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.model.ModelCatalog;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The fake as an agent's compaction meets it: a small window refused in Kimi's words, a body over
  * Kimi Code's limit refused in Kimi Code's, a request for a summary answered with one, and the task
  * gone on with from the turn after those a summary counts.
  */
-@ExtendWith(FakeKimiExtension.class)
-class FakeModelSummaryHttpTest {
+class FakeModelSummaryHttpTest extends RawChatSuite {
   static final String TOOLS =
       "[{\"type\":\"function\",\"function\":{\"name\":\"read_file\",\"parameters\":{\"type\":"
           + "\"object\",\"properties\":{\"path\":{\"type\":\"string\"}},\"required\":[\"path\"]}}}]";
   static final String TASK =
       "read_file path=a.txt then read_file path=b.txt then read_file path=c.txt";
-
-  FakeKimiServer server;
-  final HttpClient http = RawChat.HTTP;
-
-  @BeforeEach
-  void start(FakeKimiServer server) {
-    this.server = server;
-  }
-
-  HttpResponse<String> chat(String body) throws Exception {
-    return RawChat.chat(server, body);
-  }
 
   static String body(String messages, String extra) {
     return "{\"model\":\"kimi-k3\",\"tools\":"

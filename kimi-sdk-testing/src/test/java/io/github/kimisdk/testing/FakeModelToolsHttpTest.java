@@ -7,31 +7,20 @@ import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.model.ModelCatalog;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-@ExtendWith(FakeKimiExtension.class)
-class FakeModelToolsHttpTest {
-
-  FakeKimiServer server;
-  final HttpClient http = RawChat.HTTP;
+class FakeModelToolsHttpTest extends RawChatSuite {
 
   @BeforeEach
-  void start(FakeKimiServer server) {
-    this.server = server;
+  void listRetired() {
     // retired: listed as a proxy would list it, for its small window and plain answers
     server.addModel(ModelCatalog.defaults().lookup("moonshot-v1-8k"));
-  }
-
-  HttpResponse<String> chat(String body) throws Exception {
-    return RawChat.chat(server, body);
   }
 
   static String fn(String name, String params) {

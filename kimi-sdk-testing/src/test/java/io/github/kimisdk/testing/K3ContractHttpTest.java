@@ -11,7 +11,6 @@ import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,9 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,8 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (the tests check no message), and a 200 answer that passes what the test asserts of the request's
  * form. The cases are data: {@code /kvv/k3-contract.jsonl}, with its licence and source beside it.
  */
-@ExtendWith(FakeKimiExtension.class)
-class K3ContractHttpTest {
+class K3ContractHttpTest extends RawChatSuite {
 
   /** Why the fake refuses each refused case: a fragment of its 400 message. */
   static final Map<String, String> REFUSALS =
@@ -171,14 +167,6 @@ class K3ContractHttpTest {
               "test_default_param_accepted[thinking]#2",
               "invalid temperature: only 1 is allowed for this model"));
 
-  FakeKimiServer server;
-  final HttpClient http = RawChat.HTTP;
-
-  @BeforeEach
-  void start(FakeKimiServer server) {
-    this.server = server;
-  }
-
   static List<JsonObject> cases() throws IOException {
     List<JsonObject> out = new ArrayList<>();
     try (InputStream in = K3ContractHttpTest.class.getResourceAsStream("/kvv/k3-contract.jsonl")) {
@@ -281,10 +269,6 @@ class K3ContractHttpTest {
       checked++;
     }
     assertThat(checked).isEqualTo(9);
-  }
-
-  HttpResponse<String> chat(String body) throws Exception {
-    return RawChat.chat(server, body);
   }
 
   static String str(JsonValue v) {

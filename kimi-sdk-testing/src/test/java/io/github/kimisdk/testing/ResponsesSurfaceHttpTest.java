@@ -474,12 +474,7 @@ class ResponsesSurfaceHttpTest {
   }
 
   HttpResponse<String> chatCall(String body) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
-            .header("Authorization", "Bearer test")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return RawChatSuite.chat(server, body);
   }
 
   @Test
