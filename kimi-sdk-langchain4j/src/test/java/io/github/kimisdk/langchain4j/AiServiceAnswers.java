@@ -1,5 +1,9 @@
 package io.github.kimisdk.langchain4j;
 
+import static io.github.kimisdk.langchain4j.ChatBodies.role;
+import static io.github.kimisdk.langchain4j.ChatBodies.text;
+import static io.github.kimisdk.langchain4j.ChatBodies.tools;
+
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
@@ -334,38 +338,5 @@ final class AiServiceAnswers implements Function<RecordedRequest, FakeResponse> 
       return null;
     }
     return FakeResponse.reply(answer);
-  }
-
-  /** The declared tools by name: each one's {@code function} object. */
-  private static Map<String, JsonObject> tools(JsonObject body) {
-    Map<String, JsonObject> out = new LinkedHashMap<>();
-    if (body.get("tools") instanceof JsonArray tools) {
-      for (JsonValue t : tools.values()) {
-        JsonObject f = (JsonObject) ((JsonObject) t).get("function");
-        out.put(((JsonString) f.get("name")).value(), f);
-      }
-    }
-    return out;
-  }
-
-  private static String role(JsonObject m) {
-    return ((JsonString) m.get("role")).value();
-  }
-
-  /** A message's text: its string content, or its text parts joined. */
-  private static String text(JsonObject m) {
-    JsonValue c = m.get("content");
-    if (c instanceof JsonString s) {
-      return s.value();
-    }
-    StringBuilder sb = new StringBuilder();
-    if (c instanceof JsonArray parts) {
-      for (JsonValue p : parts.values()) {
-        if (p instanceof JsonObject part && part.get("text") instanceof JsonString t) {
-          sb.append(t.value());
-        }
-      }
-    }
-    return sb.toString();
   }
 }

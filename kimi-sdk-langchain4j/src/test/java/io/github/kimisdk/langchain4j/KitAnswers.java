@@ -1,5 +1,9 @@
 package io.github.kimisdk.langchain4j;
 
+import static io.github.kimisdk.langchain4j.ChatBodies.role;
+import static io.github.kimisdk.langchain4j.ChatBodies.text;
+import static io.github.kimisdk.langchain4j.ChatBodies.tools;
+
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;
@@ -11,6 +15,7 @@ import io.github.kimisdk.tool.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,7 +55,7 @@ final class KitAnswers implements Function<RecordedRequest, FakeResponse> {
       return null;
     }
     String user = text(last);
-    List<String> tools = toolNames(body);
+    Set<String> tools = tools(body).keySet();
     if (!tools.isEmpty()) {
       return toolTurn(body, user, tools);
     }
@@ -98,7 +103,7 @@ final class KitAnswers implements Function<RecordedRequest, FakeResponse> {
     return null;
   }
 
-  private static FakeResponse toolTurn(JsonObject body, String user, List<String> tools) {
+  private static FakeResponse toolTurn(JsonObject body, String user, Set<String> tools) {
     boolean required =
         body.get("tool_choice") instanceof JsonString c && c.value().equals("required");
     if (user.contains("weather in Munich and time in France") && tools.contains("getTime")) {
@@ -188,38 +193,6 @@ final class KitAnswers implements Function<RecordedRequest, FakeResponse> {
             && f.get("type") instanceof JsonString t
         ? t.value()
         : "text";
-  }
-
-  private static List<String> toolNames(JsonObject body) {
-    List<String> names = new ArrayList<>();
-    if (body.get("tools") instanceof JsonArray tools) {
-      for (JsonValue t : tools.values()) {
-        JsonObject f = (JsonObject) ((JsonObject) t).get("function");
-        names.add(((JsonString) f.get("name")).value());
-      }
-    }
-    return names;
-  }
-
-  private static String role(JsonObject m) {
-    return ((JsonString) m.get("role")).value();
-  }
-
-  /** A message's text: its string content, or its text parts joined. */
-  private static String text(JsonObject m) {
-    JsonValue c = m.get("content");
-    if (c instanceof JsonString s) {
-      return s.value();
-    }
-    StringBuilder sb = new StringBuilder();
-    if (c instanceof JsonArray parts) {
-      for (JsonValue p : parts.values()) {
-        if (p instanceof JsonObject part && part.get("text") instanceof JsonString t) {
-          sb.append(t.value());
-        }
-      }
-    }
-    return sb.toString();
   }
 
   private static int images(JsonObject m) {
