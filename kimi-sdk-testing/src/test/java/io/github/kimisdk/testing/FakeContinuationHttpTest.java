@@ -9,10 +9,8 @@ import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,18 +23,7 @@ class FakeContinuationHttpTest {
   static final String USER = "alpha bravo charlie delta";
   static final String REPLY = "You said: " + USER;
 
-  final List<FakeKimiServer> servers = new ArrayList<>();
-
-  @AfterEach
-  void stop() {
-    servers.forEach(FakeKimiServer::close);
-  }
-
-  FakeKimiServer fake(String dialect) {
-    FakeKimiServer s = new FakeKimiServer().dialect(dialect).start();
-    servers.add(s);
-    return s;
-  }
+  @RegisterExtension final DialectFakes fakes = new DialectFakes();
 
   /**
    * A call that ends with the assistant's {@code prefix}: {@code last} its members, {@code more}
@@ -76,7 +63,7 @@ class FakeContinuationHttpTest {
       })
   void theHostsFormContinuesTheReplyWithoutRepeatingIt(String dialect, String last, String more)
       throws Exception {
-    FakeKimiServer server = fake(dialect);
+    FakeKimiServer server = fakes.start(dialect);
     FakeDialectHttpTest.Answer a =
         chat(server, call(dialect, "You said: alpha", nul(last), nul(more)));
 
@@ -89,7 +76,7 @@ class FakeContinuationHttpTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({"vllm", "sglang", "fireworks", "together"})
   void moonshotsPartialIsNotReadElsewhere(String dialect) throws Exception {
-    FakeKimiServer server = fake(dialect);
+    FakeKimiServer server = fakes.start(dialect);
     String last = dialect.equals("fireworks") ? "" : "\"partial\":true";
     FakeDialectHttpTest.Answer a = chat(server, call(dialect, "You said: alpha", last, ""));
 
@@ -107,7 +94,7 @@ class FakeContinuationHttpTest {
 
   @Test
   void vllmRefusesBothFlagsInItsOwnWords() throws Exception {
-    FakeKimiServer server = fake("vllm");
+    FakeKimiServer server = fakes.start("vllm");
     FakeDialectHttpTest.Answer a =
         chat(
             server,
@@ -126,7 +113,7 @@ class FakeContinuationHttpTest {
   @Test
   void fireworksStrictSchemaRefusesPartial() throws Exception {
     FakeDialectHttpTest.Answer a =
-        chat(fake("fireworks"), call("fireworks", "You said:", "\"partial\":true", ""));
+        chat(fakes.start("fireworks"), call("fireworks", "You said:", "\"partial\":true", ""));
     assertThat(a.status()).isEqualTo(400);
     assertThat(a.body()).contains("Extra inputs are not permitted");
   }
@@ -134,7 +121,7 @@ class FakeContinuationHttpTest {
   @Test
   void aContinuationStreamsOnlyTheRestAndItsPrefixIsCachedByTheReplicaThatServedIt()
       throws Exception {
-    FakeKimiServer server = fake("vllm");
+    FakeKimiServer server = fakes.start("vllm");
     String system = FakePromptCacheHttpTest.LONG_SYSTEM;
     String first =
         "{\"model\":\"moonshotai/Kimi-K3\",\"messages\":[{\"role\":\"system\",\"content\":\""
@@ -164,7 +151,7 @@ class FakeContinuationHttpTest {
   @Test
   void aPrefixTheModelWouldNotHaveWrittenIsFollowedByItsWholeReply() throws Exception {
     FakeDialectHttpTest.Answer a =
-        chat(fake("moonshot"), call("moonshot", "Once upon a time", "\"partial\":true", ""));
+        chat(fakes.start("moonshot"), call("moonshot", "Once upon a time", "\"partial\":true", ""));
     assertThat(content(a)).isEqualTo(REPLY);
   }
 

@@ -13,10 +13,8 @@ import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.testing.FakeDialectHttpTest.Answer;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,17 +29,10 @@ class FakeMisconfigurationHttpTest {
   private static final String REASONING = "The user wrote \"hi\". I will repeat it back.";
   private static final String REPLY = "You said: hi";
 
-  private final List<FakeKimiServer> servers = new ArrayList<>();
-
-  @AfterEach
-  void stop() {
-    servers.forEach(FakeKimiServer::close);
-  }
+  @RegisterExtension final DialectFakes fakes = new DialectFakes();
 
   private FakeKimiServer server(String dialect, String misconfigure) {
-    FakeKimiServer s = new FakeKimiServer().dialect(dialect).misconfigure(misconfigure).start();
-    servers.add(s);
-    return s;
+    return fakes.track(new FakeKimiServer().dialect(dialect).misconfigure(misconfigure).start());
   }
 
   /** A call in vLLM's and SGLang's form: their model id, their thinking switch. */
@@ -275,7 +266,7 @@ class FakeMisconfigurationHttpTest {
         FakeKimiCommand.start(
             FakeKimiCommand.parse("--dialect", "vllm", "--misconfigure", "retired=kimi-k3"),
             System.err);
-    servers.add(s);
+    fakes.track(s);
     assertThat(post(s, call("moonshotai/Kimi-K3", false, false, "")).status()).isEqualTo(404);
   }
 }

@@ -24,8 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Replicas and how they serve ({@link FakeKimiServer#replicas}, {@link FakeKimiServer#serviceTime},
@@ -37,18 +37,7 @@ class FakeServingHttpTest {
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static final String TEN_WORDS = "one two three four five six seven eight nine ten";
 
-  final List<FakeKimiServer> servers = new ArrayList<>();
-
-  @AfterEach
-  void stop() {
-    servers.forEach(FakeKimiServer::close);
-  }
-
-  FakeKimiServer fake(String dialect) {
-    FakeKimiServer s = new FakeKimiServer().dialect(dialect).start();
-    servers.add(s);
-    return s;
-  }
+  @RegisterExtension final DialectFakes fakes = new DialectFakes();
 
   static KimiClient vllm(FakeKimiServer server) {
     return KimiClient.builder().host(Host.vllm(server.baseUrl())).build();
@@ -60,7 +49,7 @@ class FakeServingHttpTest {
 
   @Test
   void everySecondStreamIsCutAfterItsChunksAndItsContinuationFinishesItEachWordOnce() {
-    FakeKimiServer server = fake("vllm").cutStreams(2, 5);
+    FakeKimiServer server = fakes.start("vllm").cutStreams(2, 5);
     List<String> texts = new ArrayList<>();
     int cut = 0;
     try (KimiClient kimi = vllm(server)) {
@@ -93,7 +82,7 @@ class FakeServingHttpTest {
 
   @Test
   void aCutStreamSendsNoDoneAndEndsTheConnection() throws Exception {
-    FakeKimiServer server = fake("moonshot").cutStreams(1, 2);
+    FakeKimiServer server = fakes.start("moonshot").cutStreams(1, 2);
     String body =
         "{\"model\":\"kimi-k3\",\"stream\":true,\"thinking\":{\"type\":\"disabled\"},"
             + "\"messages\":[{\"role\":\"user\",\"content\":\""
@@ -120,7 +109,8 @@ class FakeServingHttpTest {
 
   @Test
   void anAnswerTakesItsServiceTimeHoldingItsSlotWhileARefusalComesAtOnce() throws Exception {
-    FakeKimiServer server = fake("vllm").maxConcurrency(1).serviceTime(Duration.ofMillis(1_500));
+    FakeKimiServer server =
+        fakes.start("vllm").maxConcurrency(1).serviceTime(Duration.ofMillis(1_500));
     try (KimiClient kimi =
         KimiClient.builder()
             .host(Host.vllm(server.baseUrl()))
@@ -157,7 +147,7 @@ class FakeServingHttpTest {
   @Test
   void everySecondStreamIsSlowToItsFirstChunkWithItsHeadersAtOnce() throws Exception {
     Duration slow = Duration.ofSeconds(2);
-    FakeKimiServer server = fake("moonshot").slowFirstToken(2, slow);
+    FakeKimiServer server = fakes.start("moonshot").slowFirstToken(2, slow);
     String body =
         "{\"model\":\"kimi-k3\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     List<Duration> firstData = new ArrayList<>();
@@ -193,7 +183,7 @@ class FakeServingHttpTest {
   void eachReplicaKeepsItsOwnPrefixCache() {
     List<FakeKimiServer> replicas =
         FakeKimiServer.replicas(2, s -> s.dialect("vllm").maxConcurrency(2));
-    servers.addAll(replicas);
+    replicas.forEach(fakes::track);
     Conversation chat =
         Conversation.create().addSystem(FakePromptCacheHttpTest.LONG_SYSTEM).addUser("Lisbon?");
     try (KimiClient a = vllm(replicas.get(0));
