@@ -61,22 +61,6 @@ class BlockingSubscriberTest {
     assertThat(source.pulledOn).containsOnly(Thread.currentThread()).hasSize(3);
   }
 
-  /** A subscription that records what the subscriber asks of it. */
-  static final class Recorded implements Flow.Subscription {
-    final List<Long> requests = new ArrayList<>();
-    int cancels;
-
-    @Override
-    public synchronized void request(long n) {
-      requests.add(n);
-    }
-
-    @Override
-    public synchronized void cancel() {
-      cancels++;
-    }
-  }
-
   /**
    * A thread that waits in {@code hasNext()} and keeps what it threw and whether it was still
    * interrupted then.
@@ -103,7 +87,7 @@ class BlockingSubscriberTest {
   }
 
   private final BlockingSubscriber<String> it = new BlockingSubscriber<>(4);
-  private final Recorded subscription = new Recorded();
+  private final RecordedSubscription subscription = new RecordedSubscription();
 
   @Test
   void requestsPrefetchThenHalfAgainAsItemsAreTaken() {
@@ -188,7 +172,7 @@ class BlockingSubscriberTest {
   @Test
   void secondSubscriptionIsCancelled() {
     it.onSubscribe(subscription);
-    Recorded second = new Recorded();
+    RecordedSubscription second = new RecordedSubscription();
     it.onSubscribe(second);
     assertThat(second.cancels).isEqualTo(1);
     assertThat(subscription.cancels).isZero();

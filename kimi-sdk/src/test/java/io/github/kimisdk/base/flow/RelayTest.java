@@ -86,22 +86,6 @@ class RelayTest {
     }
   }
 
-  /** An upstream subscription that records what the relay asked of it. */
-  static final class Upstream implements Flow.Subscription {
-    final List<Long> requests = new ArrayList<>();
-    int cancels;
-
-    @Override
-    public synchronized void request(long n) {
-      requests.add(n);
-    }
-
-    @Override
-    public synchronized void cancel() {
-      cancels++;
-    }
-  }
-
   /** An owner that records the end and retries as told. */
   static final class Owner implements Relay.Owner {
     final List<String> ends = new ArrayList<>();
@@ -133,7 +117,7 @@ class RelayTest {
     Recorder r = new Recorder(3);
     Relay<Integer> relay = started(r);
     r.subscription.request(4);
-    Upstream up = new Upstream();
+    RecordedSubscription up = new RecordedSubscription();
     relay.onSubscribe(up);
     assertThat(up.requests).containsExactly(7L);
   }
@@ -142,7 +126,7 @@ class RelayTest {
   void demandAfterAttachGoesStraightThrough() {
     Recorder r = new Recorder(0);
     Relay<Integer> relay = started(r);
-    Upstream up = new Upstream();
+    RecordedSubscription up = new RecordedSubscription();
     relay.onSubscribe(up);
     r.subscription.request(2);
     r.subscription.request(5);
@@ -153,7 +137,7 @@ class RelayTest {
   void demandAfterTheFirstItemGoesStraightThroughAndNotAfterCancel() {
     Recorder r = new Recorder(1);
     Relay<Integer> relay = started(r);
-    Upstream up = new Upstream();
+    RecordedSubscription up = new RecordedSubscription();
     relay.onSubscribe(up);
     relay.onNext(1);
     r.subscription.request(3);
@@ -170,7 +154,7 @@ class RelayTest {
     relay.continuable();
     relay.start();
     owner.retry = true;
-    Upstream first = new Upstream();
+    RecordedSubscription first = new RecordedSubscription();
     relay.onSubscribe(first);
     relay.onNext(1);
     r.subscription.request(3); // through the lock: counted for a continuing upstream
@@ -178,7 +162,7 @@ class RelayTest {
     relay.onError(new IllegalStateException("cut"));
     assertThat(owner.deliveredAtFailure).isTrue();
     r.subscription.request(1); // between the two upstreams
-    Upstream next = new Upstream();
+    RecordedSubscription next = new RecordedSubscription();
     relay.onSubscribe(next);
     relay.onNext(3);
     assertThat(first.requests).containsExactly(2L, 3L);
@@ -194,10 +178,10 @@ class RelayTest {
     relay.continuable();
     relay.start();
     owner.retry = true;
-    relay.onSubscribe(new Upstream());
+    relay.onSubscribe(new RecordedSubscription());
     relay.onNext(1);
     relay.onError(new IllegalStateException("cut"));
-    Upstream next = new Upstream();
+    RecordedSubscription next = new RecordedSubscription();
     relay.onSubscribe(next);
     assertThat(next.requests).containsExactly(Long.MAX_VALUE);
   }
@@ -207,7 +191,7 @@ class RelayTest {
     Recorder r = new Recorder(Long.MAX_VALUE);
     Relay<Integer> relay = started(r);
     r.subscription.request(Long.MAX_VALUE);
-    Upstream up = new Upstream();
+    RecordedSubscription up = new RecordedSubscription();
     relay.onSubscribe(up);
     assertThat(up.requests).containsExactly(Long.MAX_VALUE);
   }
@@ -217,7 +201,7 @@ class RelayTest {
     Recorder r = new Recorder(1);
     Relay<Integer> relay = started(r);
     r.subscription.cancel();
-    Upstream up = new Upstream();
+    RecordedSubscription up = new RecordedSubscription();
     relay.onSubscribe(up);
     relay.onNext(1);
     relay.onComplete();
@@ -231,7 +215,7 @@ class RelayTest {
   void cancelAfterAttachCancelsTheUpstreamAndDropsLateSignals() {
     Recorder r = new Recorder(1);
     Relay<Integer> relay = started(r);
-    Upstream up = new Upstream();
+    RecordedSubscription up = new RecordedSubscription();
     relay.onSubscribe(up);
     r.subscription.cancel();
     r.subscription.cancel();
@@ -247,7 +231,7 @@ class RelayTest {
   void requestOfZeroFailsOnceAndCancelsTheUpstream() {
     Recorder r = new Recorder(0);
     Relay<Integer> relay = started(r);
-    Upstream up = new Upstream();
+    RecordedSubscription up = new RecordedSubscription();
     relay.onSubscribe(up);
     r.subscription.request(0);
     r.subscription.request(-1);
@@ -262,7 +246,7 @@ class RelayTest {
   void aNegativeRequestBeforeAnyUpstreamFailsToo() {
     Recorder r = new Recorder(-5);
     Relay<Integer> relay = started(r);
-    Upstream up = new Upstream();
+    RecordedSubscription up = new RecordedSubscription();
     relay.onSubscribe(up);
     assertThat(r.signals).containsExactly("subscribe", "error:" + r.error.getMessage());
     assertThat(up.cancels).as("an upstream after the end is refused").isEqualTo(1);
@@ -312,7 +296,7 @@ class RelayTest {
     owner.retry = true;
     Recorder r = new Recorder(4);
     Relay<Integer> relay = started(r);
-    Upstream first = new Upstream();
+    RecordedSubscription first = new RecordedSubscription();
     relay.onSubscribe(first);
     relay.onError(new IllegalStateException("attempt 1"));
     assertThat(owner.deliveredAtFailure).isFalse();
@@ -340,7 +324,7 @@ class RelayTest {
     Recorder r = new Recorder(5);
     Relay<Integer> relay = new Relay<>(r, rename);
     relay.start();
-    relay.onSubscribe(new Upstream());
+    relay.onSubscribe(new RecordedSubscription());
     relay.onNext(7);
     relay.onError(new IllegalStateException("boom"));
     assertThat(r.signals).containsExactly("subscribe", "error:final: boom true");
@@ -350,7 +334,7 @@ class RelayTest {
   void theOwnersFailureEndsTheStreamOnceAndCancelsTheUpstream() {
     Recorder r = new Recorder(5);
     Relay<Integer> relay = started(r);
-    Upstream up = new Upstream();
+    RecordedSubscription up = new RecordedSubscription();
     relay.onSubscribe(up);
     assertThat(relay.fail(new IllegalStateException("closed"))).isTrue();
     assertThat(relay.fail(new IllegalStateException("again"))).isFalse();
@@ -393,8 +377,8 @@ class RelayTest {
   void aSecondUpstreamWhileOneIsAttachedIsRefused() {
     Recorder r = new Recorder(1);
     Relay<Integer> relay = started(r);
-    Upstream first = new Upstream();
-    Upstream second = new Upstream();
+    RecordedSubscription first = new RecordedSubscription();
+    RecordedSubscription second = new RecordedSubscription();
     relay.onSubscribe(first);
     relay.onSubscribe(second);
     assertThat(second.cancels).isEqualTo(1);
@@ -418,7 +402,7 @@ class RelayTest {
     int n = 2_000;
     Recorder r = new Recorder(Long.MAX_VALUE);
     Relay<Integer> relay = started(r);
-    relay.onSubscribe(new Upstream());
+    relay.onSubscribe(new RecordedSubscription());
     CyclicBarrier go = new CyclicBarrier(2);
     CountDownLatch done = new CountDownLatch(1);
     int failAfter = random.nextInt(n);
