@@ -108,12 +108,17 @@ class KimiChatClientHttpTest {
     assertThat(text).isEqualTo("Pieces of a reply");
   }
 
-  @Test
-  void toolLoopRunsTheToolAndSendsItsResultBackWithTheReasoning() {
-    Weather weather = new Weather();
+  /** The fake's two answers to Paris's weather: a call of the weather tool, then the reply. */
+  private void enqueueParisWeather() {
     kimi.server.enqueue(
         FakeResponse.toolCalls(ToolCall.function(null, "weather", "{\"city\":\"Paris\"}")));
     kimi.server.enqueue(FakeResponse.reply("It is sunny in Paris."));
+  }
+
+  @Test
+  void toolLoopRunsTheToolAndSendsItsResultBackWithTheReasoning() {
+    Weather weather = new Weather();
+    enqueueParisWeather();
 
     String answer = chat.prompt("What is the weather in Paris?").tools(weather).call().content();
 
@@ -125,9 +130,7 @@ class KimiChatClientHttpTest {
   @Test
   void streamedToolLoopRunsTheToolAndSendsItsResultBackWithTheReasoning() {
     Weather weather = new Weather();
-    kimi.server.enqueue(
-        FakeResponse.toolCalls(ToolCall.function(null, "weather", "{\"city\":\"Paris\"}")));
-    kimi.server.enqueue(FakeResponse.reply("It is sunny in Paris."));
+    enqueueParisWeather();
 
     String answer =
         chat.prompt("What is the weather in Paris?").tools(weather).stream()
@@ -194,27 +197,32 @@ class KimiChatClientHttpTest {
         .containsExactlyInAnyOrder("name", "population");
   }
 
+  /** A client whose memory advisor keeps its conversations in {@code memory}. */
+  private ChatClient remembering(ChatMemory memory) {
+    return ChatClient.builder(kimi.model())
+        .defaultAdvisors(MessageChatMemoryAdvisor.builder(memory).build())
+        .build();
+  }
+
+  /** A client with memory, whose fake answers Ada's two turns: her name, then her question. */
+  private ChatClient rememberingAda(ChatMemory memory) {
+    kimi.server.enqueue(FakeResponse.reply("Nice to meet you, Ada."));
+    kimi.server.enqueue(FakeResponse.reply("Your name is Ada."));
+    return remembering(memory);
+  }
+
+  /** Ada's turn, in her conversation. */
+  private static ChatClient.ChatClientRequestSpec ada(ChatClient client, String text) {
+    return client.prompt(text).advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "ada"));
+  }
+
   @Test
   void chatMemorySendsTheFirstExchangeWithTheSecondQuestion() {
     ChatMemory memory = MessageWindowChatMemory.builder().build();
-    ChatClient remembering =
-        ChatClient.builder(kimi.model())
-            .defaultAdvisors(MessageChatMemoryAdvisor.builder(memory).build())
-            .build();
-    kimi.server.enqueue(FakeResponse.reply("Nice to meet you, Ada."));
-    kimi.server.enqueue(FakeResponse.reply("Your name is Ada."));
+    ChatClient remembering = rememberingAda(memory);
 
-    remembering
-        .prompt("My name is Ada.")
-        .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "ada"))
-        .call()
-        .content();
-    String second =
-        remembering
-            .prompt("What is my name?")
-            .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "ada"))
-            .call()
-            .content();
+    ada(remembering, "My name is Ada.").call().content();
+    String second = ada(remembering, "What is my name?").call().content();
 
     assertThat(second).isEqualTo("Your name is Ada.");
     List<JsonObject> sent = FakeKimi.messages(kimi.requests().get(1));
@@ -244,21 +252,21 @@ class KimiChatClientHttpTest {
         .build();
   }
 
+  /** Paris's weather asked of the agent with memory inside the tool loop, in conversation agent. */
+  private ChatClient.ChatClientRequestSpec askParisWeather(ChatMemory memory, Weather weather) {
+    return agentWithMemoryInsideTheToolLoop(memory)
+        .prompt("What is the weather in Paris?")
+        .tools(weather)
+        .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "agent"));
+  }
+
   @Test
   void memoryInsideTheToolLoopWithoutASystemMessageRunsTheLoopAndSendsNoEmptySystemMessage() {
     ChatMemory memory = MessageWindowChatMemory.builder().build();
     Weather weather = new Weather();
-    kimi.server.enqueue(
-        FakeResponse.toolCalls(ToolCall.function(null, "weather", "{\"city\":\"Paris\"}")));
-    kimi.server.enqueue(FakeResponse.reply("It is sunny in Paris."));
+    enqueueParisWeather();
 
-    String answer =
-        agentWithMemoryInsideTheToolLoop(memory)
-            .prompt("What is the weather in Paris?")
-            .tools(weather)
-            .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "agent"))
-            .call()
-            .content();
+    String answer = askParisWeather(memory, weather).call().content();
 
     assertThat(answer).isEqualTo("It is sunny in Paris.");
     assertThat(weather.asked).containsExactly("Paris");
@@ -269,19 +277,10 @@ class KimiChatClientHttpTest {
   void streamedMemoryInsideTheToolLoopWithoutASystemMessageRunsTheLoop() {
     ChatMemory memory = MessageWindowChatMemory.builder().build();
     Weather weather = new Weather();
-    kimi.server.enqueue(
-        FakeResponse.toolCalls(ToolCall.function(null, "weather", "{\"city\":\"Paris\"}")));
-    kimi.server.enqueue(FakeResponse.reply("It is sunny in Paris."));
+    enqueueParisWeather();
 
     String answer =
-        agentWithMemoryInsideTheToolLoop(memory)
-            .prompt("What is the weather in Paris?")
-            .tools(weather)
-            .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "agent"))
-            .stream()
-            .content()
-            .collect(Collectors.joining())
-            .block();
+        askParisWeather(memory, weather).stream().content().collect(Collectors.joining()).block();
 
     assertThat(answer).isEqualTo("It is sunny in Paris.");
     assertToolLoopRequests();
@@ -290,9 +289,7 @@ class KimiChatClientHttpTest {
   @Test
   void memoryInsideTheToolLoopKeepsTheApplicationsSystemMessage() {
     ChatMemory memory = MessageWindowChatMemory.builder().build();
-    kimi.server.enqueue(
-        FakeResponse.toolCalls(ToolCall.function(null, "weather", "{\"city\":\"Paris\"}")));
-    kimi.server.enqueue(FakeResponse.reply("It is sunny in Paris."));
+    enqueueParisWeather();
 
     agentWithMemoryInsideTheToolLoop(memory)
         .prompt()
@@ -313,25 +310,10 @@ class KimiChatClientHttpTest {
   @Test
   void streamedChatMemoryKeepsTheWholeReasoningAndSendsItBack() {
     ChatMemory memory = MessageWindowChatMemory.builder().build();
-    ChatClient remembering =
-        ChatClient.builder(kimi.model())
-            .defaultAdvisors(MessageChatMemoryAdvisor.builder(memory).build())
-            .build();
-    kimi.server.enqueue(FakeResponse.reply("Nice to meet you, Ada."));
-    kimi.server.enqueue(FakeResponse.reply("Your name is Ada."));
+    ChatClient remembering = rememberingAda(memory);
 
-    remembering
-        .prompt("My name is Ada.")
-        .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "ada"))
-        .stream()
-        .content()
-        .blockLast();
-    remembering
-        .prompt("What is my name?")
-        .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "ada"))
-        .stream()
-        .content()
-        .blockLast();
+    ada(remembering, "My name is Ada.").stream().content().blockLast();
+    ada(remembering, "What is my name?").stream().content().blockLast();
 
     org.springframework.ai.chat.messages.Message kept = memory.get("ada").get(1);
     assertThat(kept.getMetadata().get("reasoningContent"))
@@ -340,6 +322,17 @@ class KimiChatClientHttpTest {
     assertThat(sent.get(1).get("content").asString()).isEqualTo("Nice to meet you, Ada.");
     assertThat(sent.get(1).get("reasoning_content").asString())
         .isEqualTo("I will answer with the reply I was given.");
+  }
+
+  /** The weather tool's result for the call {@code id}. */
+  private static org.springframework.ai.chat.messages.ToolResponseMessage weatherResult(
+      String id, String result) {
+    return org.springframework.ai.chat.messages.ToolResponseMessage.builder()
+        .responses(
+            List.of(
+                new org.springframework.ai.chat.messages.ToolResponseMessage.ToolResponse(
+                    id, "weather", result)))
+        .build();
   }
 
   @Test
@@ -355,29 +348,17 @@ class KimiChatClientHttpTest {
             MappingTest.asSpringAisOpenAiModuleBuildsIt(
                 "K3 reasoned through the OpenAI module",
                 ToolCall.function("call_1", "weather", "{\"city\":\"Paris\"}")),
-            org.springframework.ai.chat.messages.ToolResponseMessage.builder()
-                .responses(
-                    List.of(
-                        new org.springframework.ai.chat.messages.ToolResponseMessage.ToolResponse(
-                            "call_1", "weather", "sunny")))
-                .build(),
+            weatherResult("call_1", "sunny"),
             new AssistantMessage("Sunny in Paris."),
             new org.springframework.ai.chat.messages.UserMessage("And in Lyon?"),
             MappingTest.asSpringAisOpenAiModuleBuildsIt(
                 "", ToolCall.function("call_2", "weather", "{\"city\":\"Lyon\"}")),
-            org.springframework.ai.chat.messages.ToolResponseMessage.builder()
-                .responses(
-                    List.of(
-                        new org.springframework.ai.chat.messages.ToolResponseMessage.ToolResponse(
-                            "call_2", "weather", "rain")))
-                .build(),
+            weatherResult("call_2", "rain"),
             new AssistantMessage("Rain in Lyon.")));
     kimi.server.enqueue(FakeResponse.reply("Take an umbrella to Lyon."));
 
     String answer =
-        ChatClient.builder(kimi.model())
-            .defaultAdvisors(MessageChatMemoryAdvisor.builder(memory).build())
-            .build()
+        remembering(memory)
             .prompt("Where do I need an umbrella?")
             .advisors(a -> a.param(ChatMemory.CONVERSATION_ID, "mixed"))
             .call()
