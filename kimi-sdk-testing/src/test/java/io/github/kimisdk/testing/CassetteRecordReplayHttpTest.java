@@ -11,11 +11,9 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ChatStream;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.errors.KimiException;
-import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.platform.FileObject;
 import io.github.kimisdk.platform.FilePurpose;
-import io.github.kimisdk.tool.FunctionTool;
 import io.github.kimisdk.tool.ToolCall;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,15 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CassetteRecordReplayHttpTest {
 
   static final String SECRET = "sk-live-0123456789abcdef-do-not-write";
-
-  static final FunctionTool WEATHER =
-      new FunctionTool(
-          "get_weather",
-          "The weather in a city",
-          Json.parse(
-              "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},"
-                  + "\"required\":[\"city\"]}"),
-          null);
 
   @TempDir Path dir;
   FakeKimiServer kimi; // stands in for Kimi
@@ -86,7 +75,7 @@ class CassetteRecordReplayHttpTest {
         KimiClient responses = client(server.baseUrl(), WireProtocol.RESPONSES, key, http)) {
       ChatRequest ask =
           ChatRequest.builder("kimi-k3")
-              .addTool(WEATHER)
+              .addTool(FakeRulesTableHttpTest.WEATHER)
               .addUser("What is the weather in city=Paris?")
               .build();
       ChatCompletion called;

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(FakeKimiExtension.class)
 class FakeRulesTableHttpTest {
 
+  /** A weather tool with one required argument, {@code city} (the cassette suite's too). */
   static final FunctionTool WEATHER =
       new FunctionTool(
           "get_weather",
