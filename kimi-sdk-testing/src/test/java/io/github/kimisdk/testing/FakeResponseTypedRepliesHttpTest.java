@@ -17,7 +17,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -29,37 +28,43 @@ import org.junit.jupiter.params.provider.MethodSource;
 @ExtendWith(FakeKimiExtension.class)
 class FakeResponseTypedRepliesHttpTest {
 
-  static Stream<Arguments> streamedAndProtocols() {
+  /** A way to send a chat: streamed or not, over Chat Completions or Messages. */
+  record Way(String name, boolean streamed, Function<FakeKimiServer, String> baseUrl) {
+    /** Sends {@code request} to {@code server} this way, through a client of {@code clients}. */
+    ChatCompletion send(
+        FakeKimiServer server, FakeKimiExtension.Clients clients, ChatRequest request) {
+      KimiClient kimi = clients.build(b -> b.baseUrl(baseUrl.apply(server)));
+      if (!streamed) {
+        return kimi.chat(request);
+      }
+      try (ChatStream s = kimi.stream(request)) {
+        return s.toCompletion();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Way> streamedAndProtocols() {
     Function<FakeKimiServer, String> chat = FakeKimiServer::baseUrl;
     Function<FakeKimiServer, String> messages = FakeKimiServer::anthropicBaseUrl;
     return Stream.of(
-        Arguments.of("not streamed", false, chat),
-        Arguments.of("streamed", true, chat),
-        Arguments.of("not streamed, Messages", false, messages),
-        Arguments.of("streamed, Messages", true, messages));
-  }
-
-  static ChatCompletion send(KimiClient kimi, ChatRequest request, boolean streamed) {
-    if (!streamed) {
-      return kimi.chat(request);
-    }
-    try (ChatStream s = kimi.stream(request)) {
-      return s.toCompletion();
-    }
+        new Way("not streamed", false, chat),
+        new Way("streamed", true, chat),
+        new Way("not streamed, Messages", false, messages),
+        new Way("streamed, Messages", true, messages));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("streamedAndProtocols")
   void aReplyIsTheCompletionTheModelWouldSendWithItsUsage(
-      String name,
-      boolean streamed,
-      Function<FakeKimiServer, String> baseUrl,
-      FakeKimiServer server,
-      FakeKimiExtension.Clients clients) {
-    KimiClient kimi = clients.build(b -> b.baseUrl(baseUrl.apply(server)));
+      Way way, FakeKimiServer server, FakeKimiExtension.Clients clients) {
     server.enqueue(FakeResponse.reply("Paris, on the Seine.").withHeader("X-Test", "1"));
 
-    ChatCompletion c = send(kimi, ChatRequest.of("kimi-k2.6", "Which city?"), streamed);
+    ChatCompletion c = way.send(server, clients, ChatRequest.of("kimi-k2.6", "Which city?"));
 
     assertThat(c.text()).isEqualTo("Paris, on the Seine.");
     assertThat(c.finishReason()).isEqualTo(FinishReason.STOP);
@@ -72,18 +77,13 @@ class FakeResponseTypedRepliesHttpTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("streamedAndProtocols")
   void toolCallsKeepTheirIdsOrGetTheModelsAndAreSentInParallel(
-      String name,
-      boolean streamed,
-      Function<FakeKimiServer, String> baseUrl,
-      FakeKimiServer server,
-      FakeKimiExtension.Clients clients) {
-    KimiClient kimi = clients.build(b -> b.baseUrl(baseUrl.apply(server)));
+      Way way, FakeKimiServer server, FakeKimiExtension.Clients clients) {
     server.enqueue(
         FakeResponse.toolCalls(
             ToolCall.function("call_7", "get_weather", "{\"city\":\"Oslo\"}"),
             ToolCall.function(null, "get_time", "")));
 
-    ChatCompletion c = send(kimi, ChatRequest.of("kimi-k3", "Weather and time?"), streamed);
+    ChatCompletion c = way.send(server, clients, ChatRequest.of("kimi-k3", "Weather and time?"));
 
     assertThat(c.finishReason()).isEqualTo(FinishReason.TOOL_CALLS);
     AssistantMessage m = c.choices().get(0).message();
