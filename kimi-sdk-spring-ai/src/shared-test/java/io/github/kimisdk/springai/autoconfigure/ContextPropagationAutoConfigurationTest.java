@@ -22,7 +22,6 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
@@ -71,12 +70,8 @@ class ContextPropagationAutoConfigurationTest {
   }
 
   private ApplicationContextRunner runner(ExecutorService executor) {
-    return Contexts.withoutEnvironmentVariables()
-        .withConfiguration(
-            AutoConfigurations.of(
-                KimiOpenTelemetryAutoConfiguration.class, KimiAutoConfiguration.class))
-        .withPropertyValues(
-            "spring.ai.kimi.api-key=sk-boot", "spring.ai.kimi.base-url=" + server.baseUrl())
+    return Contexts.onFake(
+            server, KimiOpenTelemetryAutoConfiguration.class, KimiAutoConfiguration.class)
         .withBean("openTelemetry", OpenTelemetrySdk.class, () -> otel)
         .withBean(
             "callbackTour",

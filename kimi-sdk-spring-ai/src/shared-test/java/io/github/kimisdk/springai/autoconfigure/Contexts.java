@@ -2,8 +2,10 @@ package io.github.kimisdk.springai.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.testing.FakeKimiServer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.MapPropertySource;
@@ -27,6 +29,17 @@ final class Contexts {
                     .getEnvironment()
                     .getPropertySources()
                     .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME));
+  }
+
+  /**
+   * A runner as {@link #withoutEnvironmentVariables()} with the given auto-configurations, whose
+   * Kimi client has the key {@code sk-boot} and calls the fake.
+   */
+  static ApplicationContextRunner onFake(FakeKimiServer server, Class<?>... autoConfigurations) {
+    return withoutEnvironmentVariables()
+        .withConfiguration(AutoConfigurations.of(autoConfigurations))
+        .withPropertyValues(
+            "spring.ai.kimi.api-key=sk-boot", "spring.ai.kimi.base-url=" + server.baseUrl());
   }
 
   /**

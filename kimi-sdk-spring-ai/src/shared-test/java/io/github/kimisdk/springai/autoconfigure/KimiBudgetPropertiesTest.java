@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -32,12 +31,8 @@ class KimiBudgetPropertiesTest {
   private final FakeKimiServer server = new FakeKimiServer().start();
 
   private final ApplicationContextRunner runner =
-      Contexts.withoutEnvironmentVariables()
-          .withConfiguration(
-              AutoConfigurations.of(
-                  KimiOpenTelemetryAutoConfiguration.class, KimiAutoConfiguration.class))
-          .withPropertyValues(
-              "spring.ai.kimi.api-key=sk-boot", "spring.ai.kimi.base-url=" + server.baseUrl());
+      Contexts.onFake(
+          server, KimiOpenTelemetryAutoConfiguration.class, KimiAutoConfiguration.class);
 
   static final InMemoryMetricReader METRICS = InMemoryMetricReader.create();
 

@@ -15,7 +15,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.model.ChatModel;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -29,12 +28,8 @@ class KimiOpenTelemetryAutoConfigurationTest {
   private final FakeKimiServer server = new FakeKimiServer().start();
 
   private final ApplicationContextRunner runner =
-      Contexts.withoutEnvironmentVariables()
-          .withConfiguration(
-              AutoConfigurations.of(
-                  KimiOpenTelemetryAutoConfiguration.class, KimiAutoConfiguration.class))
-          .withPropertyValues(
-              "spring.ai.kimi.api-key=sk-boot", "spring.ai.kimi.base-url=" + server.baseUrl());
+      Contexts.onFake(
+          server, KimiOpenTelemetryAutoConfiguration.class, KimiAutoConfiguration.class);
 
   /** The application's OpenTelemetry, its spans in memory. */
   @Configuration(proxyBeanMethods = false)

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.retry.autoconfigure.SpringAiRetryAutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 
 /**
  * Spring AI's retry stays out of Kimi's calls, on both lines (Spring AI 2 retries with Spring
@@ -32,13 +31,8 @@ class SpringAiRetryTest {
       server.enqueue(FakeResponse.error(503, "{\"error\":{\"type\":\"server_error\"}}"));
     }
 
-    Contexts.withoutEnvironmentVariables()
-        .withConfiguration(
-            AutoConfigurations.of(
-                KimiAutoConfiguration.class, SpringAiRetryAutoConfiguration.class))
+    Contexts.onFake(server, KimiAutoConfiguration.class, SpringAiRetryAutoConfiguration.class)
         .withPropertyValues(
-            "spring.ai.kimi.api-key=sk-boot",
-            "spring.ai.kimi.base-url=" + server.baseUrl(),
             "spring.ai.kimi.retry.max-retries=2",
             "spring.ai.kimi.retry.initial-backoff=1ms",
             "spring.ai.kimi.retry.max-backoff=2ms",

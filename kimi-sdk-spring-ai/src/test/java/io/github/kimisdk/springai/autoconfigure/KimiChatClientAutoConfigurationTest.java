@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration;
 import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -23,15 +22,12 @@ class KimiChatClientAutoConfigurationTest {
   private final FakeKimiServer server = new FakeKimiServer().start();
 
   private final ApplicationContextRunner runner =
-      Contexts.withoutEnvironmentVariables()
-          .withConfiguration(
-              AutoConfigurations.of(
-                  KimiAutoConfiguration.class,
-                  KimiChatClientAutoConfiguration.class,
-                  ToolCallingAutoConfiguration.class,
-                  ChatClientAutoConfiguration.class))
-          .withPropertyValues("spring.ai.kimi.api-key=sk-boot")
-          .withPropertyValues("spring.ai.kimi.base-url=" + server.baseUrl());
+      Contexts.onFake(
+          server,
+          KimiAutoConfiguration.class,
+          KimiChatClientAutoConfiguration.class,
+          ToolCallingAutoConfiguration.class,
+          ChatClientAutoConfiguration.class);
 
   @AfterEach
   void close() {
