@@ -710,18 +710,20 @@ class ResponsesSurfaceHttpTest {
     return new Folded(reasoning.toString(), text(response), calls, response.get("usage"));
   }
 
-  static void assertSequenced(List<JsonObject> events) {
+  /** Streams {@code body} (a request left open), asserts its events are numbered in order. */
+  List<JsonObject> sequencedEvents(String body) throws Exception {
+    List<JsonObject> events = events(streamed(body + ",\"stream\":true}"));
     for (int i = 0; i < events.size(); i++) {
       assertThat(events.get(i).get("sequence_number").asLong()).isEqualTo(i);
     }
+    return events;
   }
 
   @Test
   void aStreamedTextAnswerIsTheResponsesEventSequence() throws Exception {
     String body = "{\"model\":\"moonshot-v1-8k\",\"input\":\"Hi there\"";
-    List<JsonObject> events = events(streamed(body + ",\"stream\":true}"));
+    List<JsonObject> events = sequencedEvents(body);
 
-    assertSequenced(events);
     List<String> types = types(events);
     assertThat(types.subList(0, 4))
         .containsExactly(
@@ -763,9 +765,8 @@ class ResponsesSurfaceHttpTest {
   @Test
   void aStreamedThinkingAnswerHasItsReasoningItemFirst() throws Exception {
     String body = "{\"model\":\"kimi-k2.6\",\"input\":\"Hi there\"";
-    List<JsonObject> events = events(streamed(body + ",\"stream\":true}"));
+    List<JsonObject> events = sequencedEvents(body);
 
-    assertSequenced(events);
     List<String> types = types(events);
     assertThat(types.subList(2, 5))
         .containsExactly(
@@ -798,9 +799,8 @@ class ResponsesSurfaceHttpTest {
             + "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":"
             + "\"string\"}}}},{\"type\":\"function\",\"name\":\"get_time\",\"parameters\":"
             + "{\"type\":\"object\",\"properties\":{\"zone\":{\"type\":\"string\"}}}}]";
-    List<JsonObject> events = events(streamed(body + ",\"stream\":true}"));
+    List<JsonObject> events = sequencedEvents(body);
 
-    assertSequenced(events);
     List<String> types = types(events);
     assertThat(types)
         .containsSubsequence(
