@@ -44,6 +44,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -52,6 +53,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -751,78 +753,66 @@ class KimiClientHttpTest {
   }
 
   @Test
-  void interruptedBlockingCallFailsAndKeepsTheInterruptFlag() {
+  void interruptedBlockingCallFailsAndKeepsTheInterruptFlag() throws Exception {
     server.enqueue(FakeResponse.json("{}").withHeadersDelay(Duration.ofSeconds(2)));
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    AtomicReference<Boolean> flag = new AtomicReference<>();
-    Thread t =
-        new Thread(
-            () -> {
-              failure.set(catchThrowable(() -> kimi.chat(HELLO)));
-              flag.set(Thread.currentThread().isInterrupted());
-            });
-    t.start();
-    server.takeRequest();
-    t.interrupt();
-    assertThat(joined(t)).isTrue();
-    assertThat(failure.get())
+    assertThat(interruptedAfter(server::takeRequest, () -> kimi.chat(HELLO)))
         .isInstanceOf(CancelledException.class)
         .hasMessageContaining("interrupted");
-    assertThat(flag.get()).isTrue();
   }
 
   @Test
-  void interruptedStreamIterationFailsLikeAnInterruptedCallAndKeepsTheFlag() {
+  void interruptedStreamIterationFailsLikeAnInterruptedCallAndKeepsTheFlag() throws Exception {
     server.enqueue(
         FakeResponse.sse()
             .data(content("late"))
             .done()
             .build()
             .withHeadersDelay(Duration.ofSeconds(2)));
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    AtomicReference<Boolean> flag = new AtomicReference<>();
-    Thread t =
-        new Thread(
-            () -> {
-              failure.set(catchThrowable(() -> kimi.stream(HELLO).iterator().hasNext()));
-              flag.set(Thread.currentThread().isInterrupted());
-            });
-    t.start();
-    server.takeRequest();
-    t.interrupt();
-    assertThat(joined(t)).isTrue();
-    assertThat(failure.get())
+    assertThat(interruptedAfter(server::takeRequest, () -> kimi.stream(HELLO).iterator().hasNext()))
         .isInstanceOf(CancelledException.class)
         .hasMessageContaining("interrupted");
-    assertThat(flag.get()).isTrue();
   }
 
   @Test
   void interruptedToCompletionAfterAChunkKeepsWhatArrivedAndTheFlag() throws Exception {
     server.enqueue(FakeResponse.sse().data(content("first")).build().holdingOpen());
+    java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
+    Throwable failure =
+        interruptedAfter(
+            // the consumer waits for the next chunk
+            () -> assertThat(first.await(10, TimeUnit.SECONDS)).isTrue(),
+            // forEachText is toCompletion with a sink: it says when the chunk arrived
+            () -> kimi.stream(HELLO).forEachText(text -> first.countDown()));
+    assertThat(failure)
+        .isInstanceOf(StreamAbortedException.class)
+        .hasMessageContaining("interrupted");
+    StreamAbortedException e = (StreamAbortedException) failure;
+    assertThat(e.partial().text()).isEqualTo("first");
+    assertThat(e.reason()).isInstanceOf(CancelledException.class);
+    assertThat(server.awaitDisconnect(Duration.ofSeconds(10))).isTrue();
+  }
+
+  /**
+   * Runs {@code call} on a thread of its own and interrupts that thread once {@code ready} has
+   * returned; asserts that the thread ends and keeps its interrupt flag, and returns what the call
+   * threw.
+   */
+  private static Throwable interruptedAfter(Callable<?> ready, ThrowingCallable call)
+      throws Exception {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     AtomicReference<Boolean> flag = new AtomicReference<>();
-    java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
     Thread t =
         new Thread(
             () -> {
-              // forEachText is toCompletion with a sink: it says when the chunk arrived
-              failure.set(
-                  catchThrowable(() -> kimi.stream(HELLO).forEachText(text -> first.countDown())));
+              failure.set(catchThrowable(call));
               flag.set(Thread.currentThread().isInterrupted());
             });
     t.start();
-    assertThat(first.await(10, TimeUnit.SECONDS)).isTrue(); // the consumer waits for the next
+    ready.call();
     t.interrupt();
     assertThat(joined(t)).isTrue();
-    assertThat(failure.get())
-        .isInstanceOf(StreamAbortedException.class)
-        .hasMessageContaining("interrupted");
-    StreamAbortedException e = (StreamAbortedException) failure.get();
-    assertThat(e.partial().text()).isEqualTo("first");
-    assertThat(e.reason()).isInstanceOf(CancelledException.class);
-    assertThat(flag.get()).isTrue();
-    assertThat(server.awaitDisconnect(Duration.ofSeconds(10))).isTrue();
+    assertThat(flag.get()).as("the interrupt flag").isTrue();
+    return failure.get();
   }
 
   private static boolean joined(Thread t) {
