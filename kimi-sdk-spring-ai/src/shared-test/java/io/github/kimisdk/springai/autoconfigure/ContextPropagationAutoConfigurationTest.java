@@ -128,26 +128,30 @@ class ContextPropagationAutoConfigurationTest {
         .allSatisfy(s -> assertThat(s.context()).as(s.toString()).startsWith(trace + "/"));
   }
 
-  @Test
-  void theRequestsMdcAndSpanReachEveryCallbackOnTheClientsPool() {
-    runner(null)
+  /**
+   * Runs a request in a context of {@link #runner(ExecutorService)} and checks what every callback
+   * saw, on the client threads {@code clientThread} names.
+   */
+  private void assertARequestReachesEveryCallback(
+      ExecutorService executor, Predicate<String> clientThread) {
+    runner(executor)
         .run(
             context -> {
               String expected = runAsARequest(context);
-              assertSeenEverywhere(expected, t -> t.startsWith("kimi-http-"));
+              assertSeenEverywhere(expected, clientThread);
             });
+  }
+
+  @Test
+  void theRequestsMdcAndSpanReachEveryCallbackOnTheClientsPool() {
+    assertARequestReachesEveryCallback(null, t -> t.startsWith("kimi-http-"));
   }
 
   @Test
   void theRequestsMdcAndSpanReachEveryCallbackOnAnExecutorTheApplicationGives() {
     AtomicInteger n = new AtomicInteger();
     pool = Executors.newFixedThreadPool(3, r -> new Thread(r, "app-pool-" + n.incrementAndGet()));
-    runner(pool)
-        .run(
-            context -> {
-              String expected = runAsARequest(context);
-              assertSeenEverywhere(expected, t -> t.startsWith("app-pool-"));
-            });
+    assertARequestReachesEveryCallback(pool, t -> t.startsWith("app-pool-"));
   }
 
   @Test
