@@ -7,6 +7,7 @@ import io.github.kimisdk.Target;
 import io.github.kimisdk.host.TargetStatus;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonValue;
+import io.github.kimisdk.springai.autoconfigure.Contexts;
 import io.github.kimisdk.springai.autoconfigure.KimiAutoConfiguration;
 import io.github.kimisdk.springai.autoconfigure.KimiConnectionProperties;
 import java.beans.PropertyDescriptor;
@@ -25,8 +26,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.BeanUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.core.env.StandardEnvironment;
 
 /**
  * README.md's "Hosts and fallback targets" and "Retries": their tables name every property of the
@@ -191,13 +190,7 @@ class HostPropertiesReadmeTest {
   private static Chain chainOf(List<String> properties) {
     List<Target> targets = new ArrayList<>();
     Duration[] cooldown = new Duration[1];
-    new ApplicationContextRunner()
-        .withInitializer(
-            context ->
-                context
-                    .getEnvironment()
-                    .getPropertySources()
-                    .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME))
+    Contexts.withoutEnvironmentVariables()
         .withConfiguration(AutoConfigurations.of(KimiAutoConfiguration.class))
         .withPropertyValues("MOONSHOT_API_KEY=sk-readme")
         .withPropertyValues(properties.toArray(String[]::new))

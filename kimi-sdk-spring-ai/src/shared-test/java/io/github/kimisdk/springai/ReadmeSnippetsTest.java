@@ -3,6 +3,7 @@ package io.github.kimisdk.springai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.kimisdk.springai.autoconfigure.Contexts;
 import io.github.kimisdk.springai.autoconfigure.KimiAutoConfiguration;
 import io.github.kimisdk.springai.autoconfigure.KimiChatClientAutoConfiguration;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -34,8 +35,6 @@ import org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConf
 import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
 import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.core.env.StandardEnvironment;
 
 /**
  * The Spring AI snippets compile against this module's test class path (on each Spring line: the
@@ -172,13 +171,7 @@ class ReadmeSnippetsTest {
     try (FakeKimiServer kimi = new FakeKimiServer().start();
         URLClassLoader loader =
             new URLClassLoader(new URL[] {out.toUri().toURL()}, getClass().getClassLoader())) {
-      new ApplicationContextRunner()
-          .withInitializer(
-              context ->
-                  context
-                      .getEnvironment()
-                      .getPropertySources()
-                      .remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME))
+      Contexts.withoutEnvironmentVariables()
           .withConfiguration(
               AutoConfigurations.of(
                   KimiAutoConfiguration.class,

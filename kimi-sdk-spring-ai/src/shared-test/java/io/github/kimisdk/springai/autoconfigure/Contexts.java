@@ -11,8 +11,11 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
-/** The contexts the auto-configuration tests of both Spring lines start. */
-final class Contexts {
+/**
+ * The contexts the auto-configuration tests of both Spring lines start (public for the README
+ * suites of {@code io.github.kimisdk.springai}).
+ */
+public final class Contexts {
 
   private Contexts() {}
 
@@ -21,7 +24,7 @@ final class Contexts {
    * set where the tests run changes nothing; a test sets such a variable as a property of that
    * name.
    */
-  static ApplicationContextRunner withoutEnvironmentVariables() {
+  public static ApplicationContextRunner withoutEnvironmentVariables() {
     return new ApplicationContextRunner()
         .withInitializer(
             context ->
