@@ -10,8 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -386,7 +384,7 @@ final class FakePlatform implements AutoCloseable {
       return FakeResponse.body(
           200, "application/octet-stream", new String(f.read(), StandardCharsets.UTF_8));
     }
-    String text = utf8(f.read());
+    String text = CassetteFormat.utf8(f.read());
     if (text == null) {
       return FakeModel.error(
           400, "invalid_request_error", "File extraction failed: not a text document");
@@ -413,19 +411,6 @@ final class FakePlatform implements AutoCloseable {
     w.name("status").value("ok");
     w.name("status_details").value("");
     return w.endObject().toString();
-  }
-
-  private static String utf8(byte[] b) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(b))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
   }
 
   private static void deleteQuietly(Path p) {
