@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,23 +89,7 @@ class HostileServerHttpTest {
                     + chunk(0, "lo", "stop")
                     + "\n\n"
                     + "data: [DONE]\n\n"));
-    try (KimiClient kimi =
-        client()
-            .retryPolicy(
-                RetryPolicy.defaults()
-                    .withMaxRetries(2)
-                    .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5)))
-            .timeouts(
-                Timeouts.defaults()
-                    .withStreamIdle(Duration.ofMillis(300))
-                    .withFirstEvent(Duration.ofMillis(300)))
-            .build()) {
-      // without its own idle timeout the second attempt would wait for the test's end
-      ChatCompletion c =
-          org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
-              Duration.ofSeconds(20), () -> kimi.stream(HELLO).toCompletion());
-      assertThat(c.text()).isEqualTo("Hello");
-    }
+    assertThat(afterTwoStalls(b -> b).text()).isEqualTo("Hello");
     assertThat(server.requests()).hasSize(3);
   }
 
@@ -126,24 +111,10 @@ class HostileServerHttpTest {
                     + "{\"id\":\"resp_1\",\"status\":\"completed\",\"output\":[{\"type\":\"message\","
                     + "\"id\":\"msg_1\",\"content\":[{\"type\":\"output_text\",\"text\":\"Hello\"}]}],"
                     + "\"usage\":{\"input_tokens\":3,\"output_tokens\":2}}}\n\n"));
-    try (KimiClient kimi =
-        client()
-            .wireProtocol(io.github.kimisdk.WireProtocol.RESPONSES)
-            .retryPolicy(
-                RetryPolicy.defaults()
-                    .withMaxRetries(2)
-                    .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5)))
-            .timeouts(
-                Timeouts.defaults()
-                    .withStreamIdle(Duration.ofMillis(300))
-                    .withFirstEvent(Duration.ofMillis(300)))
-            .build()) {
-      ChatCompletion c =
-          org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
-              Duration.ofSeconds(20), () -> kimi.stream(HELLO).toCompletion());
-      assertThat(c.text()).isEqualTo("Hello");
-      assertThat(c.usage().totalTokens()).isEqualTo(5);
-    }
+    ChatCompletion c =
+        afterTwoStalls(b -> b.wireProtocol(io.github.kimisdk.WireProtocol.RESPONSES));
+    assertThat(c.text()).isEqualTo("Hello");
+    assertThat(c.usage().totalTokens()).isEqualTo(5);
     assertThat(server.requests()).hasSize(3);
     assertThat(server.requests()).allSatisfy(r -> assertThat(r).startsWith("POST /v1/responses "));
   }
@@ -164,6 +135,30 @@ class HostileServerHttpTest {
       assertThatThrownBy(() -> kimi.chat(HELLO))
           .isInstanceOf(ApiException.class)
           .hasMessageContaining("the engine failed");
+    }
+  }
+
+  /**
+   * Streams {@link #HELLO} with a client of {@code settings} that retries twice within idle and
+   * first-event bounds of 300 ms, for a server that stalls twice and then replies; fails if that
+   * takes 20 s (without its own idle timeout the second attempt would wait for the test's end).
+   */
+  ChatCompletion afterTwoStalls(UnaryOperator<KimiClient.Builder> settings) {
+    try (KimiClient kimi =
+        settings
+            .apply(
+                client()
+                    .retryPolicy(
+                        RetryPolicy.defaults()
+                            .withMaxRetries(2)
+                            .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5)))
+                    .timeouts(
+                        Timeouts.defaults()
+                            .withStreamIdle(Duration.ofMillis(300))
+                            .withFirstEvent(Duration.ofMillis(300))))
+            .build()) {
+      return org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+          Duration.ofSeconds(20), () -> kimi.stream(HELLO).toCompletion());
     }
   }
 
