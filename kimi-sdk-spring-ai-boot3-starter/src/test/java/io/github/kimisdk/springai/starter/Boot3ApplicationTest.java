@@ -146,13 +146,18 @@ class Boot3ApplicationTest {
     assertThat(kimi.requests().get(0).header("Authorization")).hasValue("Bearer sk-boot3");
   }
 
+  /** The fake's two answers to Paris's weather: a call of the weather tool, then the reply. */
+  private void enqueueParisWeather() {
+    kimi.enqueue(
+        FakeResponse.toolCalls(ToolCall.function(null, "weather", "{\"city\":\"Paris\"}")));
+    kimi.enqueue(FakeResponse.reply("It is sunny in Paris."));
+  }
+
   @Test
   void theToolLoopRunsTheToolAndSendsTheReasoningBack() {
     try (ConfigurableApplicationContext context = start(properties())) {
       Weather weather = context.getBean(Weather.class);
-      kimi.enqueue(
-          FakeResponse.toolCalls(ToolCall.function(null, "weather", "{\"city\":\"Paris\"}")));
-      kimi.enqueue(FakeResponse.reply("It is sunny in Paris."));
+      enqueueParisWeather();
 
       String answer =
           context
@@ -172,9 +177,7 @@ class Boot3ApplicationTest {
   void aStreamedToolLoopRunsTheToolAndStreamsTheAnswer() {
     try (ConfigurableApplicationContext context = start(properties())) {
       Weather weather = context.getBean(Weather.class);
-      kimi.enqueue(
-          FakeResponse.toolCalls(ToolCall.function(null, "weather", "{\"city\":\"Paris\"}")));
-      kimi.enqueue(FakeResponse.reply("It is sunny in Paris."));
+      enqueueParisWeather();
 
       String answer =
           context.getBean(ChatClient.class).prompt("Weather in Paris?").tools(weather).stream()
