@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -307,62 +308,41 @@ final class FakeModel {
     FakeResponse.SseBuilder sse = FakeResponse.sse();
     for (int choice = 0; choice < choices; choice++) {
       int ci = choice;
-      sse.data(
-          chunk(
-              id,
-              created,
-              model,
-              ci,
-              w -> w.name("role").value("assistant").name("content").value(""),
-              null,
-              null));
+      // a chunk of this choice that carries only a delta
+      Consumer<DeltaWriter> delta = d -> sse.data(chunk(id, created, model, ci, d, null, null));
+      delta.accept(w -> w.name("role").value("assistant").name("content").value(""));
       for (String r : reasoning) {
-        sse.data(
-            chunk(id, created, model, ci, w -> w.name("reasoning_content").value(r), null, null));
+        delta.accept(w -> w.name("reasoning_content").value(r));
       }
       for (String c : content) {
-        sse.data(chunk(id, created, model, ci, w -> w.name("content").value(c), null, null));
+        delta.accept(w -> w.name("content").value(c));
       }
       for (int i = 0; i < calls.size(); i++) {
         Call call = calls.get(i);
         int index = i;
         int half = call.arguments.length() / 2;
-        sse.data(
-            chunk(
-                id,
-                created,
-                model,
-                ci,
-                w -> {
-                  w.name("tool_calls").beginArray().beginObject();
-                  w.name("index").value(index);
-                  switch (idsOverride != null ? idsOverride : streamedIds) {
-                    case SENT -> w.name("id").value(call.id);
-                    case BLANK -> w.name("id").value("");
-                    case OMITTED -> {}
-                  }
-                  w.name("type").value("function").name("function").beginObject();
-                  w.name("name").value(call.name).name("arguments").value("");
-                  w.endObject().endObject().endArray();
-                },
-                null,
-                null));
+        delta.accept(
+            w -> {
+              w.name("tool_calls").beginArray().beginObject();
+              w.name("index").value(index);
+              switch (idsOverride != null ? idsOverride : streamedIds) {
+                case SENT -> w.name("id").value(call.id);
+                case BLANK -> w.name("id").value("");
+                case OMITTED -> {}
+              }
+              w.name("type").value("function").name("function").beginObject();
+              w.name("name").value(call.name).name("arguments").value("");
+              w.endObject().endObject().endArray();
+            });
         for (String part :
             List.of(call.arguments.substring(0, half), call.arguments.substring(half))) {
-          sse.data(
-              chunk(
-                  id,
-                  created,
-                  model,
-                  ci,
-                  w -> {
-                    w.name("tool_calls").beginArray().beginObject();
-                    w.name("index").value(index).name("function").beginObject();
-                    w.name("arguments").value(part).endObject();
-                    w.endObject().endArray();
-                  },
-                  null,
-                  null));
+          delta.accept(
+              w -> {
+                w.name("tool_calls").beginArray().beginObject();
+                w.name("index").value(index).name("function").beginObject();
+                w.name("arguments").value(part).endObject();
+                w.endObject().endArray();
+              });
         }
       }
       // Kimi puts usage inside the finishing choice; with n > 1 the last one carries the total
