@@ -120,6 +120,19 @@ class ClientRetriesHttpTest {
     return f;
   }
 
+  /**
+   * Fails every call with a 500 to retry at once, whose request id is {@code requestIds} and the
+   * call's number from 1.
+   */
+  private static void failEveryCall(FakeKimiServer server, String requestIds) {
+    AtomicInteger n = new AtomicInteger();
+    server.respondWith(
+        r ->
+            FakeResponse.error(500, SERVER_ERROR)
+                .withHeader("Retry-After", "0")
+                .withHeader("Msh-Request-Id", requestIds + n.incrementAndGet()));
+  }
+
   private static RowData predict(KimiPredictFunction f) throws Exception {
     Collection<RowData> rows =
         f.asyncPredict(GenericRowData.of(StringData.fromString("Classify: the app crashes")))
@@ -243,12 +256,7 @@ class ClientRetriesHttpTest {
 
   @Test
   void theFinalErrorCarriesTheEarlierFailures(FakeKimiServer server) {
-    AtomicInteger n = new AtomicInteger();
-    server.respondWith(
-        r ->
-            FakeResponse.error(500, SERVER_ERROR)
-                .withHeader("Retry-After", "0")
-                .withHeader("Msh-Request-Id", "req-" + n.incrementAndGet()));
+    failEveryCall(server, "req-");
     KimiPredictFunction f = function(settings(server, "retry-num", "2"));
 
     Throwable failure =
@@ -276,12 +284,7 @@ class ClientRetriesHttpTest {
   /** The same through a Flink job: the failed job's trace holds every attempt's request id. */
   @Test
   void aFailedJobCarriesEveryAttemptsError(FakeKimiServer server) {
-    AtomicInteger n = new AtomicInteger();
-    server.respondWith(
-        r ->
-            FakeResponse.error(500, SERVER_ERROR)
-                .withHeader("Retry-After", "0")
-                .withHeader("Msh-Request-Id", "req-job-" + n.incrementAndGet()));
+    failEveryCall(server, "req-job-");
     Map<String, String> o = LocalFlink.kimi(server, KEY);
     o.put("retry-num", "2");
     String model = createModel(o);
