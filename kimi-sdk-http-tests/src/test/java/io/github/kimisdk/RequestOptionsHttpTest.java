@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -54,9 +55,18 @@ class RequestOptionsHttpTest {
     return c;
   }
 
-  private KimiClient client() {
+  /** A client of the fake with key {@link #KEY} that does not retry, then {@code settings}. */
+  private KimiClient client(UnaryOperator<KimiClient.Builder> settings) {
     return client(
-        KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).retryPolicy(RetryPolicy.none()));
+        settings.apply(
+            KimiClient.builder()
+                .apiKey(KEY)
+                .baseUrl(server.baseUrl())
+                .retryPolicy(RetryPolicy.none())));
+  }
+
+  private KimiClient client() {
+    return client(b -> b);
   }
 
   @Test
@@ -184,13 +194,7 @@ class RequestOptionsHttpTest {
 
   @Test
   void aDerivedClientsCallsCountAgainstTheParentsRateLimitAndSurviveItsClose() throws Exception {
-    KimiClient kimi =
-        client(
-            KimiClient.builder()
-                .apiKey(KEY)
-                .baseUrl(server.baseUrl())
-                .retryPolicy(RetryPolicy.none())
-                .rateLimit(RateLimit.builder().maxConcurrency(1).build()));
+    KimiClient kimi = client(b -> b.rateLimit(RateLimit.builder().maxConcurrency(1).build()));
     KimiClient derived = kimi.withOptions(RequestOptions.builder().header("X-D", "1").build());
     assertThat(derived.core().limiter()).isSameAs(kimi.core().limiter());
     server.enqueue(slowCompletion(Duration.ofMillis(800)));
@@ -259,9 +263,7 @@ class RequestOptionsHttpTest {
 
   @Test
   void requestRetriesA429AsChatDoes() {
-    KimiClient kimi =
-        client(
-            KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).retryPolicy(fastRetries()));
+    KimiClient kimi = client(b -> b.retryPolicy(fastRetries()));
     server.enqueue(
         FakeResponse.error(429, err("rate_limit_reached_error", "slow down"))
             .withHeader("Retry-After-Ms", "5"));
@@ -317,9 +319,7 @@ class RequestOptionsHttpTest {
 
   @Test
   void requestEventsRetriesBeforeTheStreamStartsAndClassifiesErrors() {
-    KimiClient kimi =
-        client(
-            KimiClient.builder().apiKey(KEY).baseUrl(server.baseUrl()).retryPolicy(fastRetries()));
+    KimiClient kimi = client(b -> b.retryPolicy(fastRetries()));
     server.enqueue(FakeResponse.error(503, err("server_error", "busy")));
     server.enqueue(FakeResponse.rawSse("data: one\n\n"));
     try (EventStream events = kimi.requestEvents("GET", "events", null)) {
@@ -334,13 +334,7 @@ class RequestOptionsHttpTest {
 
   @Test
   void anEventStreamHoldsItsRateLimitSlotUntilItEndsAndClosingTheClientEndsIt() throws Exception {
-    KimiClient kimi =
-        client(
-            KimiClient.builder()
-                .apiKey(KEY)
-                .baseUrl(server.baseUrl())
-                .retryPolicy(RetryPolicy.none())
-                .rateLimit(RateLimit.builder().maxConcurrency(1).build()));
+    KimiClient kimi = client(b -> b.rateLimit(RateLimit.builder().maxConcurrency(1).build()));
     server.enqueue(
         FakeResponse.sse().data("first").pause(Duration.ofSeconds(30)).data("never").build());
     EventStream open = kimi.requestEvents("GET", "events", null);
@@ -375,13 +369,7 @@ class RequestOptionsHttpTest {
 
   @Test
   void aBodyOverTheRequestLimitFailsBeforeAnythingIsSent() {
-    KimiClient kimi =
-        client(
-            KimiClient.builder()
-                .apiKey(KEY)
-                .baseUrl(server.baseUrl())
-                .retryPolicy(RetryPolicy.none())
-                .maxRequestBytes(1000));
+    KimiClient kimi = client(b -> b.maxRequestBytes(1000));
     ChatRequest big = ChatRequest.of("kimi-k3", "x".repeat(2000));
     assertThatThrownBy(() -> kimi.chat(big))
         .isInstanceOf(PreflightException.class)
@@ -405,12 +393,7 @@ class RequestOptionsHttpTest {
     assertThatThrownBy(() -> code.chat(big))
         .isInstanceOf(PreflightException.class)
         .hasMessageContaining("Kimi Code's request size limit of 2097152 bytes");
-    KimiClient unlimited =
-        client(
-            KimiClient.builder()
-                .apiKey(KEY)
-                .baseUrl(server.baseUrl())
-                .retryPolicy(RetryPolicy.none()));
+    KimiClient unlimited = client();
     server.enqueue(FakeResponse.json(completionJson("fine")));
     assertThat(unlimited.chat(ChatRequest.of("kimi-k3", huge)).text()).isEqualTo("fine");
   }
@@ -420,13 +403,7 @@ class RequestOptionsHttpTest {
   @Test
   void aClientThatAdaptsDropsAFixedTemperatureThatOneThatRefusesSends() {
     ChatRequest hot = ChatRequest.builder("kimi-k3").addUser("Hi").temperature(0.3).build();
-    KimiClient refusing =
-        client(
-            KimiClient.builder()
-                .apiKey(KEY)
-                .baseUrl(server.baseUrl())
-                .retryPolicy(RetryPolicy.none())
-                .modelChecks(false));
+    KimiClient refusing = client(b -> b.modelChecks(false));
     assertThatThrownBy(() -> refusing.chat(hot)).isInstanceOf(InvalidRequestException.class);
     assertThat(server.takeRequest().bodyText()).contains("\"temperature\":0.3");
     RequestOptions adaptThisCall =
@@ -435,13 +412,7 @@ class RequestOptionsHttpTest {
     assertThat(server.takeRequest().bodyText())
         .as("a call's policy wins over the client's")
         .doesNotContain("temperature");
-    KimiClient adapting =
-        client(
-            KimiClient.builder()
-                .apiKey(KEY)
-                .baseUrl(server.baseUrl())
-                .retryPolicy(RetryPolicy.none())
-                .samplingPolicy(SamplingPolicy.ADAPT));
+    KimiClient adapting = client(b -> b.samplingPolicy(SamplingPolicy.ADAPT));
     assertThat(adapting.chat(hot).text()).isNotEmpty();
     assertThat(server.takeRequest().bodyText()).doesNotContain("temperature");
   }
