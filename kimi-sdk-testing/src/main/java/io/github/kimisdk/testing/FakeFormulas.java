@@ -184,12 +184,10 @@ final class FakeFormulas {
       String zone = args.get("timezone") instanceof JsonString z ? z.value() : "UTC";
       try {
         ZonedDateTime now = ZonedDateTime.now(ZoneId.of(zone));
-        return fiber(
+        return succeeded(
             id,
             uri,
-            "succeeded",
             arguments,
-            "output",
             now.withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
                 + " ("
                 + now.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH)
@@ -219,21 +217,17 @@ final class FakeFormulas {
     }
     switch (name) {
       case "base64_encode":
-        return fiber(
+        return succeeded(
             id,
             uri,
-            "succeeded",
             arguments,
-            "output",
             Base64.getEncoder().encodeToString(data.value().getBytes(StandardCharsets.UTF_8)));
       case "base64_decode":
         try {
-          return fiber(
+          return succeeded(
               id,
               uri,
-              "succeeded",
               arguments,
-              "output",
               new String(Base64.getDecoder().decode(data.value()), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
           return failed(id, uri, arguments, "invalid base64: " + e.getMessage());
@@ -241,6 +235,10 @@ final class FakeFormulas {
       default:
         return failed(id, uri, arguments, "unknown function: " + name);
     }
+  }
+
+  private static String succeeded(String id, String uri, String arguments, String output) {
+    return fiber(id, uri, "succeeded", arguments, "output", output);
   }
 
   private static String failed(String id, String uri, String arguments, String error) {
