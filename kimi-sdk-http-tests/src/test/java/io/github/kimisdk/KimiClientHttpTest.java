@@ -233,13 +233,7 @@ class KimiClientHttpTest {
     server.enqueue(FakeResponse.stream(List.of(content("a"), content("b"), content("c"))));
     CountDownLatch first = new CountDownLatch(1);
     Recorder rec =
-        new Recorder() {
-          @Override
-          public void onSubscribe(Flow.Subscription s) {
-            super.onSubscribe(s);
-            s.request(1);
-          }
-
+        new Recorder(1) {
           @Override
           public void onNext(ChatCompletionChunk item) {
             super.onNext(item);
@@ -258,14 +252,7 @@ class KimiClientHttpTest {
 
   @Test
   void requestingZeroIsAnErrorPerReactiveStreams() {
-    Recorder rec =
-        new Recorder() {
-          @Override
-          public void onSubscribe(Flow.Subscription s) {
-            super.onSubscribe(s);
-            s.request(0);
-          }
-        };
+    Recorder rec = new Recorder(0);
     kimi.stream(HELLO).subscribe(rec);
     assertThat(rec.await())
         .isInstanceOf(IllegalArgumentException.class)
@@ -278,14 +265,7 @@ class KimiClientHttpTest {
         FakeResponse.stream(List.of(content("late")))
             .withHeadersDelay(Duration.ofMillis(300))
             .holdingOpen());
-    Recorder rec =
-        new Recorder() {
-          @Override
-          public void onSubscribe(Flow.Subscription s) {
-            super.onSubscribe(s);
-            s.request(5);
-          }
-        };
+    Recorder rec = new Recorder(5);
     ChatStream s = kimi.stream(HELLO);
     s.subscribe(rec);
     server.takeRequest();
@@ -830,10 +810,24 @@ class KimiClientHttpTest {
     final CountDownLatch done = new CountDownLatch(1);
     volatile Throwable error;
     volatile Flow.Subscription subscription;
+    private final Long initial;
+
+    /** Asks for nothing until the test does. */
+    Recorder() {
+      this.initial = null;
+    }
+
+    /** Asks for {@code initial} items when subscribed. */
+    Recorder(long initial) {
+      this.initial = initial;
+    }
 
     @Override
     public void onSubscribe(Flow.Subscription s) {
       subscription = s;
+      if (initial != null) {
+        s.request(initial);
+      }
     }
 
     @Override
