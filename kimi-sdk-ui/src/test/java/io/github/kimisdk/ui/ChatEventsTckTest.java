@@ -1,7 +1,6 @@
 package io.github.kimisdk.ui;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.base.flow.PublisherTck;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.testing.FakeKimiServer;
@@ -25,7 +24,7 @@ import org.testng.annotations.BeforeClass;
  * publisher in {@link RunEventsTckTest}, whose source gives any size. A failed publisher is one
  * whose one subscriber was taken.
  */
-class ChatEventsTckTest extends PublisherTck<String> {
+class ChatEventsTckTest extends UiEventsTck {
 
   private FakeKimiServer server;
   private KimiClient kimi;
@@ -93,27 +92,12 @@ class ChatEventsTckTest extends PublisherTck<String> {
 
   @Override
   public Flow.Publisher<String> createFailedFlowPublisher() {
-    return RunEventsTckTest.taken(chat(0));
+    return taken(chat(0));
   }
 
   /** Rule 3.13 checked on a chat of one content chunk: a chat stream has no 3 events. */
   @Override
   protected long dropCheckElements() {
     return 8;
-  }
-
-  @Override
-  public long maxElementsFromPublisher() {
-    return 1024;
-  }
-
-  @Override
-  public void optional_spec105_emptyStreamMustTerminateBySignallingOnComplete() {
-    throw new SkipException("no stream is empty: each ends with [DONE]");
-  }
-
-  @Override
-  public void optional_spec111_maySupportMultiSubscribe() {
-    throw new SkipException("a response's body is sent once, to one subscriber, by design");
   }
 }

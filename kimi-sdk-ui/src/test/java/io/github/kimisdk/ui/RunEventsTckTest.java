@@ -1,11 +1,9 @@
 package io.github.kimisdk.ui;
 
-import io.github.kimisdk.base.flow.PublisherTck;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import org.reactivestreams.tck.TestEnvironment;
-import org.testng.SkipException;
 import org.testng.annotations.AfterClass;
 
 /**
@@ -17,7 +15,7 @@ import org.testng.annotations.AfterClass;
  * optional case that needs an empty stream is skipped. A failed publisher is one whose one
  * subscriber was taken: the next is sent {@code onSubscribe}, then {@code onError}.
  */
-class RunEventsTckTest extends PublisherTck<String> {
+class RunEventsTckTest extends UiEventsTck {
 
   private final ExecutorService writers = Executors.newCachedThreadPool();
 
@@ -51,43 +49,5 @@ class RunEventsTckTest extends PublisherTck<String> {
     PartLog log = new PartLog(Long.MAX_VALUE);
     log.end();
     return taken(UiResponse.stream(log.reader(0)).events());
-  }
-
-  /**
-   * {@code events} with its one subscriber taken (one that cancels at once): a failed publisher.
-   */
-  static Flow.Publisher<String> taken(Flow.Publisher<String> events) {
-    events.subscribe(
-        new Flow.Subscriber<>() {
-          @Override
-          public void onSubscribe(Flow.Subscription s) {
-            s.cancel();
-          }
-
-          @Override
-          public void onNext(String item) {}
-
-          @Override
-          public void onError(Throwable t) {}
-
-          @Override
-          public void onComplete() {}
-        });
-    return events;
-  }
-
-  @Override
-  public long maxElementsFromPublisher() {
-    return 1024;
-  }
-
-  @Override
-  public void optional_spec105_emptyStreamMustTerminateBySignallingOnComplete() {
-    throw new SkipException("no stream is empty: each ends with [DONE]");
-  }
-
-  @Override
-  public void optional_spec111_maySupportMultiSubscribe() {
-    throw new SkipException("a response's body is sent once, to one subscriber, by design");
   }
 }
