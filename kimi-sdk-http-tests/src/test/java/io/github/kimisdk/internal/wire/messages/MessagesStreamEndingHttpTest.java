@@ -1,5 +1,10 @@
 package io.github.kimisdk.internal.wire.messages;
 
+import static io.github.kimisdk.internal.wire.messages.MessagesStreamHttpTest.blockStart;
+import static io.github.kimisdk.internal.wire.messages.MessagesStreamHttpTest.blockStop;
+import static io.github.kimisdk.internal.wire.messages.MessagesStreamHttpTest.delta;
+import static io.github.kimisdk.internal.wire.messages.MessagesStreamHttpTest.event;
+import static io.github.kimisdk.internal.wire.messages.MessagesStreamHttpTest.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -30,27 +35,12 @@ class MessagesStreamEndingHttpTest {
 
   static final ChatRequest HELLO = ChatRequest.of("kimi-k2.6", "Hello there");
 
-  static String event(String type, String data) {
-    return "event: " + type + "\ndata: " + data + "\n\n";
-  }
-
-  static final String START =
-      event(
-          "message_start",
-          "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_7\",\"type\":\"message\","
-              + "\"role\":\"assistant\",\"model\":\"kimi-k2.6\",\"content\":[],"
-              + "\"stop_reason\":null,\"usage\":{\"input_tokens\":12,\"output_tokens\":1}}}");
+  static final String START = start("msg_7", 12);
 
   static final String TEXT =
-      event(
-              "content_block_start",
-              "{\"type\":\"content_block_start\",\"index\":0,"
-                  + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}")
-          + event(
-              "content_block_delta",
-              "{\"type\":\"content_block_delta\",\"index\":0,"
-                  + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Done here.\"}}")
-          + event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
+      blockStart(0, "{\"type\":\"text\",\"text\":\"\"}")
+          + delta(0, "{\"type\":\"text_delta\",\"text\":\"Done here.\"}")
+          + blockStop(0);
 
   static final String STOP_DELTA =
       event(

@@ -52,12 +52,20 @@ class MessagesStreamHttpTest extends FakeSuite {
     return "event: " + type + "\ndata: " + data + "\n\n";
   }
 
-  static final String START =
-      event(
-          "message_start",
-          "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_9\",\"type\":\"message\","
-              + "\"role\":\"assistant\",\"model\":\"kimi-k2.6\",\"content\":[],"
-              + "\"stop_reason\":null,\"usage\":{\"input_tokens\":21,\"output_tokens\":1}}}");
+  /** The {@code message_start} event of message {@code id}, whose input was {@code inputTokens}. */
+  static String start(String id, int inputTokens) {
+    return event(
+        "message_start",
+        "{\"type\":\"message_start\",\"message\":{\"id\":\""
+            + id
+            + "\",\"type\":\"message\","
+            + "\"role\":\"assistant\",\"model\":\"kimi-k2.6\",\"content\":[],"
+            + "\"stop_reason\":null,\"usage\":{\"input_tokens\":"
+            + inputTokens
+            + ",\"output_tokens\":1}}}");
+  }
+
+  static final String START = start("msg_9", 21);
 
   static String blockStart(int index, String block) {
     return event(
