@@ -217,7 +217,7 @@ public final class CpuPerCall {
       Path raw = out.resolve("samples.txt");
       try (PrintStream log = new PrintStream(Files.newOutputStream(raw), true, "UTF-8")) {
         for (int r = 1; r <= rounds; r++) {
-          String before = load();
+          String before = LoadAverage.now();
           for (Spec spec : specs) {
             // Alternate which of the pair runs first, so drift within a round cancels too.
             Result small;
@@ -272,7 +272,7 @@ public final class CpuPerCall {
                   f.wallNanos() / 1e9);
             }
           }
-          String after = load();
+          String after = LoadAverage.now();
           loads.add("round " + r + ": " + before + " -> " + after);
           System.out.printf("round %d done; load average %s -> %s%n", r, before, after);
         }
@@ -337,12 +337,9 @@ public final class CpuPerCall {
     cmd.add(Long.toString(expected[1]));
     Path err = out.resolve(spec.label().replaceAll("[^A-Za-z0-9@._-]", "_") + ".err");
     long t0 = System.nanoTime();
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()))
-            .start();
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int code = p.waitFor();
+    ClientRun child = ClientRun.of(cmd, err);
+    String text = child.stdout();
+    int code = child.status();
     long wall = System.nanoTime() - t0;
     Map<String, Long> values = new HashMap<>();
     for (String line : text.split("\n")) {
@@ -361,15 +358,6 @@ public final class CpuPerCall {
           spec.label() + " exited " + code + ": " + text + " (stderr in " + err + ")");
     }
     return new Result(values, wall);
-  }
-
-  private static String load() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException e) {
-      return "?";
-    }
   }
 
   private static Double median(Map<String, List<double[]>> samples, String label) {

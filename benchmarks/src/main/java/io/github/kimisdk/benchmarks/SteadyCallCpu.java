@@ -217,7 +217,7 @@ public final class SteadyCallCpu {
       Path raw = out.resolve("samples.txt");
       try (PrintStream log = new PrintStream(Files.newOutputStream(raw), true, "UTF-8")) {
         for (int r = 0; r < rounds; r++) {
-          String before = load();
+          String before = LoadAverage.now();
           List<List<CpuPerCall.Spec>> order = new ArrayList<>(groups.values());
           if (r % 2 == 1) {
             Collections.reverse(order);
@@ -254,7 +254,7 @@ public final class SteadyCallCpu {
                   };
             }
           }
-          String after = load();
+          String after = LoadAverage.now();
           loads.add("round " + (r + 1) + ": " + before + " -> " + after);
           System.out.printf("round %d done; load average %s -> %s%n", r + 1, before, after);
         }
@@ -313,12 +313,9 @@ public final class SteadyCallCpu {
     cmd.add(Integer.toString(counts[3])); // quiet runs
     cmd.add(counts[4] == 1 ? "gc" : "nogc"); // a full collection before every slice
     Path err = out.resolve(first.label().replaceAll("[^A-Za-z0-9@._-]", "_") + ".err");
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()))
-            .start();
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int code = p.waitFor();
+    ClientRun child = ClientRun.of(cmd, err);
+    String text = child.stdout();
+    int code = child.status();
     Map<String, Map<String, Double>> values = new HashMap<>();
     Map<String, List<Double>> slices = new HashMap<>();
     for (String line : text.split("\n")) {
@@ -561,14 +558,5 @@ public final class SteadyCallCpu {
     Arrays.sort(v);
     int n = v.length;
     return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  }
-
-  private static String load() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException e) {
-      return "?";
-    }
   }
 }

@@ -177,9 +177,9 @@ public final class ToolLoopCost {
       try (PrintStream log =
           new PrintStream(Files.newOutputStream(o.out.resolve("samples.txt")), true, "UTF-8")) {
         for (int r = 0; r < o.rounds; r++) {
-          String before = load();
+          String before = LoadAverage.now();
           round(java, jvm, own, o, clientArgs, r, slices, notes, log);
-          String after = load();
+          String after = LoadAverage.now();
           loads.add("round " + (r + 1) + ": " + before + " -> " + after);
           System.out.printf("round %d done; load average %s -> %s%n", r + 1, before, after);
         }
@@ -331,12 +331,9 @@ public final class ToolLoopCost {
     }
     cmd.addAll(ordered);
     Path err = o.out.resolve("client.err");
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()))
-            .start();
-    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int code = p.waitFor();
+    ClientRun child = ClientRun.of(cmd, err);
+    String text = child.stdout();
+    int code = child.status();
     Map<String, List<double[]>> seen = new LinkedHashMap<>();
     for (String line : text.split("\n")) {
       if (!line.startsWith("SLICE ")
@@ -600,15 +597,6 @@ public final class ToolLoopCost {
 
   private static double max(double[] v) {
     return Arrays.stream(v).max().orElse(0);
-  }
-
-  private static String load() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException e) {
-      return "?";
-    }
   }
 
   /** The command line. */
