@@ -9,7 +9,6 @@ import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.testing.FakeKimiServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.ResourceBundle;
@@ -46,7 +45,7 @@ class FirstRefusalPausesFirstTest {
   @Test
   void aFreshJvmsFirst429PausesTheStoreBeforeItClassifiesBuildsLogsOrTellsTheFailure(
       @TempDir Path dir) throws Exception {
-    Path log = dir.resolve("classes.log");
+    List<String> loaded;
     try (FakeKimiServer server =
         new FakeKimiServer()
             .respondWith(
@@ -54,14 +53,10 @@ class FirstRefusalPausesFirstTest {
                     RefusalPausesFirstHttpTest.refusal("max concurrency: 2", 5)
                         .withHeader("Retry-After", "5"))
             .start()) {
-      String out =
-          ChildJvm.run(
-              Child.class,
-              "-Xlog:class+load=info:file=" + log,
-              "-Dkimi.test.url=" + server.baseUrl());
-      assertThat(out).contains("refused: RateLimitException");
+      loaded =
+          FirstReplyLoadsTest.classesLoaded(
+              Child.class, server, dir.resolve("classes.log"), "refused: RateLimitException");
     }
-    List<String> loaded = Files.readAllLines(log);
     int sent = FirstReplyLoadsTest.indexOf(loaded, MARK + "Sent ");
     int paused = FirstReplyLoadsTest.indexOf(loaded, MARK + "Paused ");
     assertThat(sent).as("the mark before the call").isPositive();

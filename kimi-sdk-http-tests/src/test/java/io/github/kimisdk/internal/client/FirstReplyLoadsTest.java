@@ -33,16 +33,10 @@ class FirstReplyLoadsTest {
   @Test
   void aFreshJvmsFirstReplyMakesNoPriceTableUntilTheSpendIsRead(@TempDir Path dir)
       throws Exception {
-    Path log = dir.resolve("classes.log");
+    List<String> loaded;
     try (FakeKimiServer server = new FakeKimiServer().start()) {
-      String out =
-          ChildJvm.run(
-              Child.class,
-              "-Xlog:class+load=info:file=" + log,
-              "-Dkimi.test.url=" + server.baseUrl());
-      assertThat(out).contains("chunks: ");
+      loaded = classesLoaded(Child.class, server, dir.resolve("classes.log"), "chunks: ");
     }
-    List<String> loaded = Files.readAllLines(log);
     int built = indexOf(loaded, BUILT);
     int lastChunk = indexOf(loaded, LAST_CHUNK);
     int spendRead = indexOf(loaded, SPEND_READ);
@@ -74,6 +68,19 @@ class FirstReplyLoadsTest {
           "io.github.kimisdk.errors.ConnectionException ",
           "io.github.kimisdk.model.Spend ",
           "io.github.kimisdk.model.PriceTable ");
+
+  /**
+   * Runs {@code child} in a fresh JVM against {@code server}, logging each class it loads to {@code
+   * log}; asserts that it printed {@code says} and returns the log's lines, in load order.
+   */
+  static List<String> classesLoaded(Class<?> child, FakeKimiServer server, Path log, String says)
+      throws Exception {
+    String out =
+        ChildJvm.run(
+            child, "-Xlog:class+load=info:file=" + log, "-Dkimi.test.url=" + server.baseUrl());
+    assertThat(out).contains(says);
+    return Files.readAllLines(log);
+  }
 
   /** Returns the line of the class-load log that names {@code className}'s load, or -1. */
   static int indexOf(List<String> lines, String className) {
