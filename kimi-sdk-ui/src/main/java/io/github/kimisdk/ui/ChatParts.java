@@ -20,8 +20,7 @@ final class ChatParts {
   private final PartLog log;
   private final PriceTable prices;
   private final Map<Integer, Tool> tools = new TreeMap<>();
-  private PartLog.Flowing reasoning;
-  private PartLog.Flowing text;
+  private final StreamedBlocks open;
   private int blocks;
   private FinishReason finishReason;
   private Usage usage;
@@ -37,6 +36,7 @@ final class ChatParts {
   ChatParts(PartLog log, String messageId, PriceTable prices) {
     this.log = log;
     this.prices = prices;
+    this.open = new StreamedBlocks(log);
     log.single(Parts.start(messageId));
     log.single(Parts.startStep());
   }
@@ -54,18 +54,10 @@ final class ChatParts {
     ChatCompletionChunk.ChunkChoice choice = c.choices().get(0);
     ChatCompletionChunk.Delta d = choice.delta();
     if (d.reasoningContent() != null && !d.reasoningContent().isEmpty()) {
-      if (reasoning == null) {
-        endText();
-        reasoning = log.openReasoning("reasoning-" + blocks++);
-      }
-      log.append(reasoning, d.reasoningContent());
+      open.reasoning(d.reasoningContent(), () -> "reasoning-" + blocks++);
     }
     if (d.content() != null && !d.content().isEmpty()) {
-      if (text == null) {
-        endReasoning();
-        text = log.openText("text-" + blocks++);
-      }
-      log.append(text, d.content());
+      open.text(d.content(), () -> "text-" + blocks++);
     }
     for (ChatCompletionChunk.ToolCallDelta t : d.toolCalls()) {
       int index = t.index() == null ? tools.size() : t.index();
@@ -77,8 +69,7 @@ final class ChatParts {
         tool.name = t.name();
       }
       if (tool.block == null && tool.name != null) {
-        endReasoning();
-        endText();
+        open.end();
         if (tool.id == null) {
           tool.id = "call-" + index;
         }
@@ -97,8 +88,7 @@ final class ChatParts {
 
   /** Ends the message: the stream completed. */
   void complete() {
-    endReasoning();
-    endText();
+    open.end();
     for (Tool t : tools.values()) {
       if (t.block == null) {
         t.id = t.id == null ? "call-" + blocks++ : t.id;
@@ -124,8 +114,7 @@ final class ChatParts {
 
   /** Ends the message: the stream failed. */
   void fail(Throwable error) {
-    endReasoning();
-    endText();
+    open.end();
     for (Tool t : tools.values()) {
       if (t.block != null) {
         log.close(t.block, Parts.toolInputAvailable(t.id, t.block.toolName, Parts.input("")));
@@ -134,16 +123,6 @@ final class ChatParts {
     log.single(Parts.error(Texts.error(error)));
     log.single(Parts.finish("error", null));
     log.end();
-  }
-
-  private void endReasoning() {
-    log.close(reasoning);
-    reasoning = null;
-  }
-
-  private void endText() {
-    log.close(text);
-    text = null;
   }
 
   /** Kimi's finish reason as the AI SDK names it. */

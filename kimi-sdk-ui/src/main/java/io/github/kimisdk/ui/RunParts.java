@@ -37,8 +37,7 @@ final class RunParts {
   private final Set<String> denied = new HashSet<>();
   private final Set<Integer> streamed = new HashSet<>();
   private boolean stepOpen;
-  private PartLog.Flowing reasoning;
-  private PartLog.Flowing text;
+  private final StreamedBlocks open;
   private int blocks;
 
   /** Completes when the run is claimed (never when the drive ends without claiming it). */
@@ -92,6 +91,7 @@ final class RunParts {
     this.kimi = kimi;
     this.written = written;
     this.stepOpen = stepOpen;
+    this.open = new StreamedBlocks(log);
   }
 
   /** Writes what an event of the run shows; events of other runs are not this writer's. */
@@ -102,7 +102,7 @@ final class RunParts {
     if (e instanceof RunEvent.Claimed) {
       claimed.complete(true);
     } else if (e instanceof RunEvent.ModelCalled m) {
-      endBlocks();
+      open.end();
       if (stepOpen) {
         log.single(Parts.finishStep());
       }
@@ -111,20 +111,12 @@ final class RunParts {
     } else if (e instanceof RunEvent.Streamed s) {
       streamed.add(s.step());
       if (s.reasoning()) {
-        if (reasoning == null) {
-          endText();
-          reasoning = log.openReasoning("reasoning-" + s.step() + "-" + blocks++);
-        }
-        log.append(reasoning, s.text());
+        open.reasoning(s.text(), () -> "reasoning-" + s.step() + "-" + blocks++);
       } else {
-        if (text == null) {
-          endReasoning();
-          text = log.openText("text-" + s.step() + "-" + blocks++);
-        }
-        log.append(text, s.text());
+        open.text(s.text(), () -> "text-" + s.step() + "-" + blocks++);
       }
     } else if (e instanceof RunEvent.Replied r) {
-      endBlocks();
+      open.end();
       AssistantMessage a = r.completion().message();
       if (!streamed.contains(r.step())) {
         whole(r.step(), a);
@@ -171,7 +163,7 @@ final class RunParts {
 
   /** Ends the message with how the drive ended. */
   synchronized void end(RunResult result) {
-    endBlocks();
+    open.end();
     RunState state = null;
     String reason;
     JsonObject.Builder meta;
@@ -228,7 +220,7 @@ final class RunParts {
 
   /** Ends the message with a failure of the drive itself (the store, a refused resume). */
   synchronized void fail(Throwable error) {
-    endBlocks();
+    open.end();
     log.single(Parts.error(Texts.error(error)));
     if (stepOpen) {
       log.single(Parts.finishStep());
@@ -242,20 +234,5 @@ final class RunParts {
   static JsonObject.Builder metadata(RunState state, KimiClient kimi) {
     return Texts.metadata(state.spend(kimi.prices()))
         .put("status", state.status().name().toLowerCase(Locale.ROOT));
-  }
-
-  private void endBlocks() {
-    endReasoning();
-    endText();
-  }
-
-  private void endReasoning() {
-    log.close(reasoning);
-    reasoning = null;
-  }
-
-  private void endText() {
-    log.close(text);
-    text = null;
   }
 }
