@@ -65,7 +65,8 @@ class AttemptsOnEveryEndingHttpTest {
   }
 
   static void endsAfterTwoAttempts(
-      Shape shape, Ending ending, FakeKimiServer server, KimiClient kimi) {
+      Shape shape, Ending ending, FakeKimiServer server, FakeKimiExtension.Clients clients) {
+    KimiClient kimi = clients.build(b -> b.retryPolicy(policy()));
     server.enqueue(
         FakeResponse.error(503, "{\"error\":{\"type\":\"server_error\",\"message\":\"busy\"}}"));
     server.enqueue(FakeResponse.reply("late").withHeadersDelay(Duration.ofSeconds(60)));
@@ -99,16 +100,14 @@ class AttemptsOnEveryEndingHttpTest {
   @EnumSource(Shape.class)
   void aWholeCallTimeoutCountsBothAttempts(
       Shape shape, FakeKimiServer server, FakeKimiExtension.Clients clients) {
-    KimiClient kimi = clients.build(b -> b.retryPolicy(policy()));
-    endsAfterTwoAttempts(shape, Ending.WHOLE_CALL_TIMEOUT, server, kimi);
+    endsAfterTwoAttempts(shape, Ending.WHOLE_CALL_TIMEOUT, server, clients);
   }
 
   @ParameterizedTest
   @EnumSource(Shape.class)
   void aClientClosedDuringTheSecondAttemptCountsBothAttempts(
       Shape shape, FakeKimiServer server, FakeKimiExtension.Clients clients) {
-    KimiClient kimi = clients.build(b -> b.retryPolicy(policy()));
-    endsAfterTwoAttempts(shape, Ending.CLIENT_CLOSED, server, kimi);
+    endsAfterTwoAttempts(shape, Ending.CLIENT_CLOSED, server, clients);
   }
 
   static RetryPolicy policy() {
