@@ -88,6 +88,17 @@ class ClientGoneHttpTest {
     }
   }
 
+  /** A page subscribed to a slow chat's events, once it has seen a text-delta. */
+  static UntilText pageAtText(FakeKimiServer fake, KimiClient kimi) throws InterruptedException {
+    fake.enqueue(slowChat());
+    ChatRequest request =
+        ChatRequest.builder("kimi-k2.6").thinking(Thinking.disabled()).addUser("Hi").build();
+    UntilText page = new UntilText();
+    UiResponse.of(kimi.stream(request)).events().subscribe(page);
+    assertThat(page.sawText.await(30, TimeUnit.SECONDS)).isTrue();
+    return page;
+  }
+
   /** Waits, bounded, for the agent to tell that the run ended, and reads its saved state. */
   static RunState awaitEnd(ChatRig rig, String runId) throws Exception {
     rig.ended(runId).get(60, TimeUnit.SECONDS);
@@ -97,13 +108,7 @@ class ClientGoneHttpTest {
   @Test
   void aChatStreamsSubscriberThatCancelsCancelsKimisCall(FakeKimiServer fake, KimiClient kimi)
       throws Exception {
-    fake.enqueue(slowChat());
-    ChatRequest request =
-        ChatRequest.builder("kimi-k2.6").thinking(Thinking.disabled()).addUser("Hi").build();
-    UntilText page = new UntilText();
-
-    UiResponse.of(kimi.stream(request)).events().subscribe(page);
-    assertThat(page.sawText.await(30, TimeUnit.SECONDS)).isTrue();
+    UntilText page = pageAtText(fake, kimi);
     page.subscription.cancel(); // the page goes away mid-answer
 
     assertThat(fake.awaitDisconnect(Duration.ofSeconds(30)))
@@ -116,13 +121,7 @@ class ClientGoneHttpTest {
   @Test
   void aChatStreamsSubscriberThatRequestsZeroIsSentAnErrorAndKimisCallIsCancelled(
       FakeKimiServer fake, KimiClient kimi) throws Exception {
-    fake.enqueue(slowChat());
-    ChatRequest request =
-        ChatRequest.builder("kimi-k2.6").thinking(Thinking.disabled()).addUser("Hi").build();
-    UntilText page = new UntilText();
-
-    UiResponse.of(kimi.stream(request)).events().subscribe(page);
-    assertThat(page.sawText.await(30, TimeUnit.SECONDS)).isTrue();
+    UntilText page = pageAtText(fake, kimi);
     page.subscription.request(0); // rule 3.9
 
     assertThat(page.ended)
