@@ -45,18 +45,7 @@ class CutsStayWhereTheyWereHttpTest {
             Timeouts.defaults()
                 .withStreamIdle(Duration.ofMillis(500))
                 .withFirstEvent(Duration.ofMillis(500)))
-        .listener(
-            new CallListener() {
-              @Override
-              public void onRerouted(CallEvent.Rerouted event) {
-                moves.add(event);
-              }
-
-              @Override
-              public void onFallback(CallEvent.Fallback event) {
-                moves.add(event);
-              }
-            })
+        .listener(ReplicaGroupHttpTest.hearing(moves::add, moves::add))
         .build();
   }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,24 @@ class ReplicaGroupHttpTest {
       b.replica(Target.of(Host.vllm(r.baseUrl())));
     }
     return b;
+  }
+
+  /**
+   * A listener that hands each reroute to {@code rerouted} and each fallback to {@code fellBack}.
+   */
+  static CallListener hearing(
+      Consumer<CallEvent.Rerouted> rerouted, Consumer<CallEvent.Fallback> fellBack) {
+    return new CallListener() {
+      @Override
+      public void onRerouted(CallEvent.Rerouted event) {
+        rerouted.accept(event);
+      }
+
+      @Override
+      public void onFallback(CallEvent.Fallback event) {
+        fellBack.accept(event);
+      }
+    };
   }
 
   private static ChatRequest.Builder turn(List<Message> history) {
@@ -150,18 +169,7 @@ class ReplicaGroupHttpTest {
     replicas = FakeKimiServer.replicas(2, s -> s.dialect("vllm"));
     List<CallEvent.Rerouted> moves = new CopyOnWriteArrayList<>();
     List<CallEvent.Fallback> fallbacks = new CopyOnWriteArrayList<>();
-    CallListener heard =
-        new CallListener() {
-          @Override
-          public void onRerouted(CallEvent.Rerouted event) {
-            moves.add(event);
-          }
-
-          @Override
-          public void onFallback(CallEvent.Fallback event) {
-            fallbacks.add(event);
-          }
-        };
+    CallListener heard = hearing(moves::add, fallbacks::add);
     try (KimiClient kimi =
         group(
                 replicas,
