@@ -7,7 +7,6 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.AgentTool;
 import io.github.kimisdk.agents.RunStore;
 import io.github.kimisdk.chat.ChatRequest;
-import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.foreign.ForeignProcess;
 import io.github.kimisdk.foreign.Npm;
 import io.github.kimisdk.json.Json;
@@ -157,15 +156,7 @@ class AiSdkClientNodeTest {
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       ExecutorService threads = Executors.newCachedThreadPool();
       server.setExecutor(threads);
-      server.createContext(
-          "/plain",
-          UiHttpHandler.forChat(
-              r ->
-                  kimi.stream(
-                      ChatRequest.builder("kimi-k2.6")
-                          .thinking(Thinking.disabled())
-                          .messages(r.textHistory())
-                          .build())));
+      server.createContext("/plain", ChatRig.plainChat(kimi));
       server.createContext(
           "/thinking",
           UiHttpHandler.forChat(

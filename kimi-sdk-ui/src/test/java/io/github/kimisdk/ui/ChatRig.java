@@ -9,6 +9,8 @@ import io.github.kimisdk.agents.RunEvent;
 import io.github.kimisdk.agents.RunKey;
 import io.github.kimisdk.agents.RunStore;
 import io.github.kimisdk.agents.ToolContext;
+import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
@@ -219,6 +221,19 @@ final class ChatRig implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The JDK server's handler of a plain chat: the page's text history to kimi-k2.6, not thinking.
+   */
+  static UiHttpHandler plainChat(KimiClient kimi) {
+    return UiHttpHandler.forChat(
+        r ->
+            kimi.stream(
+                ChatRequest.builder("kimi-k2.6")
+                    .thinking(Thinking.disabled())
+                    .messages(r.textHistory())
+                    .build()));
   }
 
   /** The request the AI SDK's client sends with a new user message. */

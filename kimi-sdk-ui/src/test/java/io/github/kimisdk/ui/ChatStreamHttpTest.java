@@ -211,15 +211,7 @@ class ChatStreamHttpTest {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     ExecutorService threads = Executors.newCachedThreadPool();
     server.setExecutor(threads);
-    server.createContext(
-        "/api/chat",
-        UiHttpHandler.forChat(
-            r ->
-                kimi.stream(
-                    ChatRequest.builder("kimi-k2.6")
-                        .thinking(Thinking.disabled())
-                        .messages(r.textHistory())
-                        .build())));
+    server.createContext("/api/chat", ChatRig.plainChat(kimi));
     server.start();
     try {
       HttpClient http = HttpClient.newHttpClient();
