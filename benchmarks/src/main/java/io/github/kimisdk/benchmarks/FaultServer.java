@@ -1,10 +1,13 @@
 package io.github.kimisdk.benchmarks;
 
+import static io.github.kimisdk.benchmarks.LoopbackHttp.chunk;
+import static io.github.kimisdk.benchmarks.LoopbackHttp.endChunks;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.kimisdk.benchmarks.LoopbackHttp.Request;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -173,7 +175,6 @@ final class FaultServer implements AutoCloseable {
 
   private static final Pattern TAG = Pattern.compile("fc-(\\d+)(-bad)?");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final int MAX_HEADER_BYTES = 64 * 1024;
   private static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
   private static final String[] WORDS = {
     "amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "heath", "iris", "juniper",
@@ -605,7 +606,7 @@ final class FaultServer implements AutoCloseable {
         boolean keepAlive = true;
         while (keepAlive && !stopped) {
           idle = true;
-          Request request = Request.read(in, () -> idle = false);
+          Request request = Request.read(in, () -> idle = false, MAX_BODY_BYTES);
           if (request == null) {
             byClient = true; // the client closed an idle connection
             break;
@@ -854,7 +855,7 @@ final class FaultServer implements AutoCloseable {
             }
             case CUT_MID_EVENT -> {
               String next = contentChunk(id, model, pieces.get(keep));
-              rawChunk(out, next.substring(0, next.length() / 2));
+              chunk(out, next.substring(0, next.length() / 2));
               r.end(Outcome.CUT);
               return false;
             }
@@ -1132,25 +1133,6 @@ final class FaultServer implements AutoCloseable {
     }
   }
 
-  private static void chunk(OutputStream out, String text) throws IOException {
-    rawChunk(out, text);
-  }
-
-  private static void rawChunk(OutputStream out, String text) throws IOException {
-    byte[] b = text.getBytes(StandardCharsets.UTF_8);
-    out.write((Integer.toHexString(b.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    out.write(b);
-    out.write(CRLF);
-    out.flush();
-  }
-
-  private static void endChunks(OutputStream out) throws IOException {
-    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-    out.flush();
-  }
-
-  private static final byte[] CRLF = {'\r', '\n'};
-
   private static String head(String id, String model) {
     return "data: {\"id\":\""
         + id
@@ -1196,69 +1178,5 @@ final class FaultServer implements AutoCloseable {
         + "},\"finish_reason\":\"stop\"}],\"usage\":"
         + USAGE
         + "}";
-  }
-
-  /** One HTTP/1.1 request: method, path, body, and whether the connection stays open. */
-  private static final class Request {
-    final String method;
-    final String path;
-    final byte[] body;
-    final boolean keepAlive;
-
-    private Request(String method, String path, byte[] body, boolean keepAlive) {
-      this.method = method;
-      this.path = path;
-      this.body = body;
-      this.keepAlive = keepAlive;
-    }
-
-    static Request read(InputStream in, Runnable started) throws IOException {
-      int first = in.read();
-      if (first < 0) {
-        return null;
-      }
-      started.run();
-      ByteArrayOutputStream head = new ByteArrayOutputStream(512);
-      head.write(first);
-      for (int last = first; last != 0x0D0A0D0A; ) {
-        int b = in.read();
-        if (b < 0) {
-          throw new IOException("the request ended in its headers");
-        }
-        head.write(b);
-        if (head.size() > MAX_HEADER_BYTES) {
-          throw new IOException("request headers over " + MAX_HEADER_BYTES + " bytes");
-        }
-        last = (last << 8) | b;
-      }
-      String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
-      String[] requestLine = lines[0].split(" ");
-      if (requestLine.length != 3) {
-        throw new IOException("bad request line: " + lines[0]);
-      }
-      long length = 0;
-      boolean keepAlive = true;
-      for (int i = 1; i < lines.length; i++) {
-        int colon = lines[i].indexOf(':');
-        if (colon < 0) {
-          continue;
-        }
-        String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
-        String value = lines[i].substring(colon + 1).trim();
-        if (name.equals("content-length")) {
-          length = Long.parseLong(value);
-        } else if (name.equals("connection")) {
-          keepAlive = !value.toLowerCase(Locale.ROOT).contains("close");
-        }
-      }
-      if (length > MAX_BODY_BYTES) {
-        throw new IOException("request body over " + MAX_BODY_BYTES + " bytes");
-      }
-      byte[] body = in.readNBytes((int) length);
-      if (body.length != length) {
-        throw new IOException("the request body ended early");
-      }
-      return new Request(requestLine[0], requestLine[1], body, keepAlive);
-    }
   }
 }
