@@ -70,15 +70,7 @@ class McpClientHttpTest {
     List<McpProgress> progress = new CopyOnWriteArrayList<>();
     try (McpHttpTestServer server = McpHttpTestServer.start();
         McpClient mcp =
-            McpClient.httpBuilder(server.url())
-                .listener(
-                    new McpListener() {
-                      @Override
-                      public void onProgress(McpClient client, McpProgress p) {
-                        progress.add(p);
-                      }
-                    })
-                .build()) {
+            McpClient.httpBuilder(server.url()).listener(Listeners.progressTo(progress)).build()) {
       assertThat(mcp.call("slow", JsonObject.of("steps", JsonNumber.of(2))).text())
           .isEqualTo("done after 2 steps");
       assertThat(progress)
@@ -111,15 +103,7 @@ class McpClientHttpTest {
     CountDownLatch changed = new CountDownLatch(1);
     try (McpHttpTestServer server = McpHttpTestServer.start();
         McpClient mcp =
-            McpClient.httpBuilder(server.url())
-                .listener(
-                    new McpListener() {
-                      @Override
-                      public void onToolsChanged(McpClient client) {
-                        changed.countDown();
-                      }
-                    })
-                .build()) {
+            McpClient.httpBuilder(server.url()).listener(Listeners.toolsChanged(changed)).build()) {
       assertThat(server.listening.await(10, TimeUnit.SECONDS)).as("listening").isTrue();
       assertThat(McpToolset.of(mcp).tools())
           .extracting(FunctionTool::name)

@@ -187,13 +187,7 @@ class McpClientStdioTest {
   @Test
   void progressReachesTheListener() {
     List<McpProgress> progress = new CopyOnWriteArrayList<>();
-    McpListener listener =
-        new McpListener() {
-          @Override
-          public void onProgress(McpClient client, McpProgress p) {
-            progress.add(p);
-          }
-        };
+    McpListener listener = Listeners.progressTo(progress);
     try (McpClient mcp = McpClient.stdioBuilder(stdio()).listener(listener).build()) {
       assertThat(mcp.call("slow", args("steps", 3)).text()).isEqualTo("done after 3 steps");
       assertThat(progress)
@@ -361,13 +355,7 @@ class McpClientStdioTest {
   @Test
   void aToolListChangeIsSeenByTheNextListing() throws Exception {
     CountDownLatch changed = new CountDownLatch(1);
-    McpListener listener =
-        new McpListener() {
-          @Override
-          public void onToolsChanged(McpClient client) {
-            changed.countDown();
-          }
-        };
+    McpListener listener = Listeners.toolsChanged(changed);
     try (McpClient mcp = McpClient.stdioBuilder(stdio()).listener(listener).build()) {
       assertThat(McpToolset.of(mcp).tools())
           .extracting(FunctionTool::name)

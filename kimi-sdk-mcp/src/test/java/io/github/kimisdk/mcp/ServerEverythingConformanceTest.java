@@ -137,13 +137,7 @@ class ServerEverythingConformanceTest {
   @ValueSource(strings = {"stdio", "http"})
   void progressOfALongOperationReachesTheListener(String transport) {
     List<McpProgress> progress = new CopyOnWriteArrayList<>();
-    McpListener listener =
-        new McpListener() {
-          @Override
-          public void onProgress(McpClient client, McpProgress p) {
-            progress.add(p);
-          }
-        };
+    McpListener listener = Listeners.progressTo(progress);
     try (McpClient mcp = connect(transport, listener)) {
       JsonValue args = JsonObject.of("duration", JsonNumber.of(1), "steps", JsonNumber.of(2));
       assertThat(mcp.call("trigger-long-running-operation", args).text())
