@@ -282,45 +282,20 @@ public final class RunStoreCost {
     }
     int port = freePort();
     List<String> as = root ? List.of("runuser", "-u", "postgres", "--") : List.of();
-    run(
-        concat(
-            as,
-            List.of(
-                bin.resolve("initdb").toString(),
-                "-D",
-                dir.resolve("data").toString(),
-                "-U",
-                "kimi",
-                "--auth=trust",
-                "-E",
-                "UTF8")));
-    run(
-        concat(
-            as,
-            List.of(
-                bin.resolve("pg_ctl").toString(),
-                "-D",
-                dir.resolve("data").toString(),
-                "-o",
-                "-p " + port + " -k " + dir.resolve("sockets") + " -c listen_addresses=127.0.0.1",
-                "-l",
-                dir.resolve("log").toString(),
-                "-w",
-                "start")));
+    postgres(as, bin, "initdb", dir, "-U", "kimi", "--auth=trust", "-E", "UTF8");
+    postgres(
+        as,
+        bin,
+        "pg_ctl",
+        dir,
+        "-o",
+        "-p " + port + " -k " + dir.resolve("sockets") + " -c listen_addresses=127.0.0.1",
+        "-l",
+        dir.resolve("log").toString(),
+        "-w",
+        "start");
     Path b = bin;
-    servers.add(
-        () ->
-            run(
-                concat(
-                    as,
-                    List.of(
-                        b.resolve("pg_ctl").toString(),
-                        "-D",
-                        dir.resolve("data").toString(),
-                        "-m",
-                        "fast",
-                        "-w",
-                        "stop"))));
+    servers.add(() -> postgres(as, b, "pg_ctl", dir, "-m", "fast", "-w", "stop"));
     return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
   }
 
@@ -387,10 +362,18 @@ public final class RunStoreCost {
         .build();
   }
 
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
+  /**
+   * Runs PostgreSQL's {@code tool} of {@code bin} on the data directory {@code dir/data}, as {@code
+   * as}.
+   */
+  private static void postgres(List<String> as, Path bin, String tool, Path dir, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(as);
+    command.add(bin.resolve(tool).toString());
+    command.add("-D");
+    command.add(dir.resolve("data").toString());
+    command.addAll(List.of(args));
+    run(command);
   }
 
   private static int freePort() throws IOException {
