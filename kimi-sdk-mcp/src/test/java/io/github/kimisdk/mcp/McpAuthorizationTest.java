@@ -41,6 +41,11 @@ class McpAuthorizationTest {
         .build();
   }
 
+  /** Asserts that {@code e} is an {@link McpException} of kind {@code AUTHORIZATION}. */
+  static void isAnAuthorizationFailure(Throwable e) {
+    assertThat(((McpException) e).kind()).isEqualTo(McpException.Kind.AUTHORIZATION);
+  }
+
   /** A user agent that approves at once and counts how often a person was asked. */
   private static McpUserAgent counting(AtomicInteger asked) {
     McpUserAgent headless = McpUserAgent.headless(REDIRECT);
@@ -255,10 +260,7 @@ class McpAuthorizationTest {
             .as(elsewhere)
             .isInstanceOf(McpException.class)
             .hasMessageContaining("not to the redirect URI " + REDIRECT + ": its code is not used")
-            .satisfies(
-                e ->
-                    assertThat(((McpException) e).kind())
-                        .isEqualTo(McpException.Kind.AUTHORIZATION));
+            .satisfies(McpAuthorizationTest::isAnAuthorizationFailure);
         assertThat(as.requests).as(elsewhere).noneMatch(r -> r.startsWith("POST token"));
       }
     }
@@ -308,7 +310,7 @@ class McpAuthorizationTest {
       assertThat(t)
           .isInstanceOf(McpException.class)
           .hasMessageContaining("issued an access token that a header cannot carry");
-      assertThat(((McpException) t).kind()).isEqualTo(McpException.Kind.AUTHORIZATION);
+      isAnAuthorizationFailure(t);
       for (String secret : as.secrets) {
         assertThat(t.getMessage()).doesNotContain(secret);
       }
@@ -354,10 +356,7 @@ class McpAuthorizationTest {
                 "MCP server \"test-server\": the server refuses with HTTP 403 (insufficient_scope)"
                     + " asking for mcp:admin, which the authorization server did not grant when"
                     + " asked; this account may not do it")
-            .satisfies(
-                e ->
-                    assertThat(((McpException) e).kind())
-                        .isEqualTo(McpException.Kind.AUTHORIZATION));
+            .satisfies(McpAuthorizationTest::isAnAuthorizationFailure);
         assertThat(asked).as("the handshake's authorization and one step-up").hasValue(2);
         assertThat(mcp.listTools()).as("the client is still usable").isNotEmpty();
       }
@@ -531,10 +530,7 @@ class McpAuthorizationTest {
               .as(rule.rule())
               .isInstanceOf(McpException.class)
               .hasMessageEndingWith(": " + rule.failure().replace("ISSUER", as.issuer()))
-              .satisfies(
-                  e ->
-                      assertThat(((McpException) e).kind())
-                          .isEqualTo(McpException.Kind.AUTHORIZATION));
+              .satisfies(McpAuthorizationTest::isAnAuthorizationFailure);
           assertThat(as.requests)
               .as(rule.rule())
               .filteredOn(r -> r.startsWith("POST token"))
@@ -583,9 +579,7 @@ class McpAuthorizationTest {
                   + as.issuer()
                   + ", not https://auth.elsewhere.example, which the workload's assertion is for:"
                   + " no assertion is sent to it")
-          .satisfies(
-              e ->
-                  assertThat(((McpException) e).kind()).isEqualTo(McpException.Kind.AUTHORIZATION));
+          .satisfies(McpAuthorizationTest::isAnAuthorizationFailure);
       assertThat(asked).isEmpty();
       assertThat(as.requests).filteredOn(r -> r.startsWith("POST token")).hasSize(1);
     }
@@ -621,9 +615,7 @@ class McpAuthorizationTest {
                   + as.issuer()
                   + ", not https://auth.elsewhere.example, which the client's credentials belong"
                   + " to: they are not sent to it")
-          .satisfies(
-              e ->
-                  assertThat(((McpException) e).kind()).isEqualTo(McpException.Kind.AUTHORIZATION));
+          .satisfies(McpAuthorizationTest::isAnAuthorizationFailure);
       assertThat(as.requests)
           .as("no token request carried the secret to the other server's client")
           .filteredOn(r -> r.startsWith("POST token"))
@@ -663,9 +655,7 @@ class McpAuthorizationTest {
                       .build())
           .isInstanceOf(McpException.class)
           .hasMessageContaining("which the pre-registered client belongs to")
-          .satisfies(
-              e ->
-                  assertThat(((McpException) e).kind()).isEqualTo(McpException.Kind.AUTHORIZATION));
+          .satisfies(McpAuthorizationTest::isAnAuthorizationFailure);
     }
   }
 
@@ -709,10 +699,7 @@ class McpAuthorizationTest {
             .hasMessage(
                 "MCP server \"test-server\": the person's approval did not complete: the"
                     + " authorization endpoint answered with HTTP 503, not a redirect")
-            .satisfies(
-                e ->
-                    assertThat(((McpException) e).kind())
-                        .isEqualTo(McpException.Kind.AUTHORIZATION));
+            .satisfies(McpAuthorizationTest::isAnAuthorizationFailure);
         assertThat(mcp.isOpen()).isTrue();
         as.status = 0;
         assertThat(mcp.call("echo", text("back")).text()).isEqualTo("echo: back");
@@ -739,9 +726,7 @@ class McpAuthorizationTest {
               "cannot reach the authorization server's metadata at "
                   + as.issuer()
                   + "/.well-known/oauth-authorization-server (ConnectException)")
-          .satisfies(
-              e ->
-                  assertThat(((McpException) e).kind()).isEqualTo(McpException.Kind.AUTHORIZATION));
+          .satisfies(McpAuthorizationTest::isAnAuthorizationFailure);
     }
   }
 
