@@ -81,8 +81,7 @@ public final class Schemas {
     }
     JsonObject.Builder b = JsonObject.builder();
     if (e instanceof JsonObjectSchema o) {
-      b.put("type", "object");
-      description(b, o.description());
+      typed(b, "object", o.description());
       JsonObject.Builder props = JsonObject.builder();
       for (Map.Entry<String, JsonSchemaElement> p : o.properties().entrySet()) {
         props.put(p.getKey(), toJson(p.getValue()));
@@ -102,24 +101,18 @@ public final class Schemas {
         b.put("$defs", defs.build());
       }
     } else if (e instanceof JsonStringSchema s) {
-      b.put("type", "string");
-      description(b, s.description());
+      typed(b, "string", s.description());
     } else if (e instanceof JsonIntegerSchema i) {
-      b.put("type", "integer");
-      description(b, i.description());
+      typed(b, "integer", i.description());
     } else if (e instanceof JsonNumberSchema n) {
-      b.put("type", "number");
-      description(b, n.description());
+      typed(b, "number", n.description());
     } else if (e instanceof JsonBooleanSchema bool) {
-      b.put("type", "boolean");
-      description(b, bool.description());
+      typed(b, "boolean", bool.description());
     } else if (e instanceof JsonEnumSchema en) {
-      b.put("type", "string");
-      description(b, en.description());
+      typed(b, "string", en.description());
       b.put("enum", strings(en.enumValues()));
     } else if (e instanceof JsonArraySchema a) {
-      b.put("type", "array");
-      description(b, a.description());
+      typed(b, "array", a.description());
       if (a.items() != null) {
         b.put("items", toJson(a.items()));
       }
@@ -139,6 +132,12 @@ public final class Schemas {
       throw new IllegalArgumentException("Unknown JSON Schema element: " + e.getClass().getName());
     }
     return b.build();
+  }
+
+  /** Puts the schema's type, then its description when it has one. */
+  private static void typed(JsonObject.Builder b, String type, String description) {
+    b.put("type", type);
+    description(b, description);
   }
 
   private static void description(JsonObject.Builder b, String description) {
