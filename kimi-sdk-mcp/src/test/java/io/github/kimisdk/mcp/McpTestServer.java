@@ -62,6 +62,9 @@ final class McpTestServer {
   volatile Channel unasked; // where list_changed goes; stdout for stdio
   volatile java.util.function.Consumer<String> onEvent = e -> {};
 
+  /** The input schema of a tool that takes no arguments: an object, no property named. */
+  private static final JsonObject NO_ARGUMENTS = JsonObject.of("type", JsonString.of("object"));
+
   McpTestServer(Set<String> options) {
     this.options = options;
     tools.add(tool("echo", "Echoes the text", object("text", "string", true)));
@@ -79,7 +82,7 @@ final class McpTestServer {
                 .put("required", JsonArray.of(JsonString.of("a"), JsonString.of("b")))
                 .build()));
     tools.add(tool("slow", "Reports progress, then answers", object("steps", "integer", false)));
-    tools.add(tool("fail", "Fails on purpose", JsonObject.of("type", JsonString.of("object"))));
+    tools.add(tool("fail", "Fails on purpose", NO_ARGUMENTS));
     tools.add(tool("media", "Returns an image and resources", JsonObject.of()));
     tools.add(
         tool(
@@ -91,37 +94,18 @@ final class McpTestServer {
                         + "\"when\":{\"type\":\"string\",\"format\":\"date-time\"}},"
                         + "\"required\":[\"n\"]}")
                 .asObject()));
-    tools.add(
-        tool("dotted.name", "A name Kimi rejects", JsonObject.of("type", JsonString.of("object"))));
-    tools.add(tool("hang", "Never answers", JsonObject.of("type", JsonString.of("object"))));
-    tools.add(tool("crash", "Exits mid-call", JsonObject.of("type", JsonString.of("object"))));
-    tools.add(
-        tool(
-            "garbage",
-            "Writes a line that is not JSON",
-            JsonObject.of("type", JsonString.of("object"))));
-    tools.add(
-        tool(
-            "noresult",
-            "Answers without a result",
-            JsonObject.of("type", JsonString.of("object"))));
+    tools.add(tool("dotted.name", "A name Kimi rejects", NO_ARGUMENTS));
+    tools.add(tool("hang", "Never answers", NO_ARGUMENTS));
+    tools.add(tool("crash", "Exits mid-call", NO_ARGUMENTS));
+    tools.add(tool("garbage", "Writes a line that is not JSON", NO_ARGUMENTS));
+    tools.add(tool("noresult", "Answers without a result", NO_ARGUMENTS));
     tools.add(tool("flood", "Logs many messages, then answers", object("count", "integer", false)));
     tools.add(tool("huge", "Answers with a large text", object("bytes", "integer", true)));
-    tools.add(
-        tool(
-            "ask_client",
-            "Sends requests to the client",
-            JsonObject.of("type", JsonString.of("object"))));
+    tools.add(tool("ask_client", "Sends requests to the client", NO_ARGUMENTS));
     tools.add(tool("sample", "Asks the client's model", object("prompt", "string", false)));
-    tools.add(
-        tool("elicit", "Asks the client's user", JsonObject.of("type", JsonString.of("object"))));
-    tools.add(
-        tool("roots", "Asks the client's roots", JsonObject.of("type", JsonString.of("object"))));
-    tools.add(
-        tool(
-            "add_tool",
-            "Adds a tool and says the list changed",
-            JsonObject.of("type", JsonString.of("object"))));
+    tools.add(tool("elicit", "Asks the client's user", NO_ARGUMENTS));
+    tools.add(tool("roots", "Asks the client's roots", NO_ARGUMENTS));
+    tools.add(tool("add_tool", "Adds a tool and says the list changed", NO_ARGUMENTS));
     tools.add(
         tool(
             "env",
@@ -131,7 +115,7 @@ final class McpTestServer {
         JsonObject.builder()
             .put("name", "research")
             .put("description", "Runs only as a task")
-            .put("inputSchema", JsonObject.of("type", JsonString.of("object")))
+            .put("inputSchema", NO_ARGUMENTS)
             .put("execution", JsonObject.of("taskSupport", JsonString.of("required")))
             .build();
     tools.add(taskOnly);
@@ -282,18 +266,7 @@ final class McpTestServer {
       default:
         event("unknown " + method);
         if (id != null) {
-          ch.send(
-              JsonObject.of(
-                  "jsonrpc",
-                  JsonString.of("2.0"),
-                  "id",
-                  id,
-                  "error",
-                  JsonObject.of(
-                      "code",
-                      JsonNumber.of(-32601),
-                      "message",
-                      JsonString.of("Method not found: " + method))));
+          ch.send(error(id, -32601, "Method not found: " + method));
         }
     }
   }
@@ -485,28 +458,13 @@ final class McpTestServer {
             return;
           }
         case "add_tool":
-          tools.add(
-              tool(
-                  "added_tool",
-                  "Added at run time",
-                  JsonObject.of("type", JsonString.of("object"))));
+          tools.add(tool("added_tool", "Added at run time", NO_ARGUMENTS));
           Channel u = unasked != null ? unasked : ch;
           u.send(notification("notifications/tools/list_changed", null));
           ch.send(result(id, text("added")));
           return;
         default:
-          ch.send(
-              JsonObject.of(
-                  "jsonrpc",
-                  JsonString.of("2.0"),
-                  "id",
-                  id,
-                  "error",
-                  JsonObject.of(
-                      "code",
-                      JsonNumber.of(-32602),
-                      "message",
-                      JsonString.of("Unknown tool: " + name))));
+          ch.send(error(id, -32602, "Unknown tool: " + name));
       }
     } catch (Exception e) {
       event("error " + e);
