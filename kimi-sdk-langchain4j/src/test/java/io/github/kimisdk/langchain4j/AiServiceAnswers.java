@@ -1,22 +1,15 @@
 package io.github.kimisdk.langchain4j;
 
-import static io.github.kimisdk.langchain4j.ChatBodies.role;
-import static io.github.kimisdk.langchain4j.ChatBodies.text;
-import static io.github.kimisdk.langchain4j.ChatBodies.tools;
-
 import io.github.kimisdk.json.Json;
-import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.testing.FakeResponse;
-import io.github.kimisdk.testing.RecordedRequest;
 import io.github.kimisdk.tool.ToolCall;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,7 +27,7 @@ import java.util.regex.Pattern;
  * results came back. Once every turn ran, the fake's own model answers by quoting the results ("add
  * says 124"), as the suites' assertions expect of a model that read them.
  */
-final class AiServiceAnswers implements Function<RecordedRequest, FakeResponse> {
+final class AiServiceAnswers extends ChatAnswers {
 
   /** One call: the tool, and its arguments in the order of the tool's parameters. */
   record Call(String tool, Object... arguments) {}
@@ -245,14 +238,7 @@ final class AiServiceAnswers implements Function<RecordedRequest, FakeResponse> 
   private static final Pattern NUMBER = Pattern.compile("-?\\d+");
 
   @Override
-  public FakeResponse apply(RecordedRequest r) {
-    if (!r.path().endsWith("/chat/completions") || !(r.json() instanceof JsonObject body)) {
-      return null;
-    }
-    List<JsonObject> messages = new ArrayList<>();
-    for (JsonValue v : ((JsonArray) body.get("messages")).values()) {
-      messages.add((JsonObject) v);
-    }
+  FakeResponse answer(JsonObject body, List<JsonObject> messages) {
     int lastUser = messages.size() - 1;
     while (lastUser >= 0 && !role(messages.get(lastUser)).equals("user")) {
       lastUser--;

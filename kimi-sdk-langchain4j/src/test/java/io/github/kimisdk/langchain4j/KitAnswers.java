@@ -1,22 +1,15 @@
 package io.github.kimisdk.langchain4j;
 
-import static io.github.kimisdk.langchain4j.ChatBodies.role;
-import static io.github.kimisdk.langchain4j.ChatBodies.text;
-import static io.github.kimisdk.langchain4j.ChatBodies.tools;
-
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.testing.FakeResponse;
-import io.github.kimisdk.testing.RecordedRequest;
 import io.github.kimisdk.tool.ToolCall;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,19 +25,12 @@ import java.util.regex.Pattern;
  * for the request, streamed or not, with reasoning first on a thinking model and {@code
  * max_completion_tokens} cutting it short.
  */
-final class KitAnswers implements Function<RecordedRequest, FakeResponse> {
+final class KitAnswers extends ChatAnswers {
 
   private static final Pattern COLOR = Pattern.compile("(?i)favorite color is (\\w+)");
 
   @Override
-  public FakeResponse apply(RecordedRequest r) {
-    if (!r.path().endsWith("/chat/completions") || !(r.json() instanceof JsonObject body)) {
-      return null;
-    }
-    List<JsonObject> messages = new ArrayList<>();
-    for (JsonValue v : ((JsonArray) body.get("messages")).values()) {
-      messages.add((JsonObject) v);
-    }
+  FakeResponse answer(JsonObject body, List<JsonObject> messages) {
     JsonObject last = messages.get(messages.size() - 1);
     String format = responseFormat(body);
     if (role(last).equals("tool")) {
