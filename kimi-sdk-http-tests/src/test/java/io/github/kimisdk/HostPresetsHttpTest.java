@@ -48,8 +48,49 @@ class HostPresetsHttpTest {
     return KimiClient.builder().apiKey("sk-test").host(host).build();
   }
 
+  /** A client of {@code host} that spends no retry. */
+  private static KimiClient spendingNoRetry(Host host) {
+    return KimiClient.builder()
+        .apiKey("sk-test")
+        .host(host)
+        .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
+        .build();
+  }
+
   private static JsonObject body(RecordedRequest r) {
     return r.json().asObject();
+  }
+
+  /** A request with thinking off. */
+  private static final ChatRequest OFF =
+      ChatRequest.builder("kimi-k2.6").addUser("hi").thinking(Thinking.disabled()).build();
+
+  /** A request for {@code level} of reasoning effort. */
+  private static ChatRequest effort(String level) {
+    return ChatRequest.builder("kimi-k3").addUser("hi").reasoningEffort(level).build();
+  }
+
+  /** The thinking the fake read from {@code r}, as JSON. */
+  private static String thinkingRead(RecordedRequest r) {
+    return Json.write(r.asRead().orElseThrow().get("thinking"));
+  }
+
+  /**
+   * Sends {@code requests} through a client of {@code host} at {@code fake}'s URL and returns what
+   * the fake received, in order.
+   */
+  private static List<RecordedRequest> sent(
+      FakeKimiServer fake, Host host, ChatRequest... requests) {
+    try (KimiClient kimi = client(host.withBaseUrl(fake.baseUrl()))) {
+      for (ChatRequest r : requests) {
+        kimi.chat(r);
+      }
+    }
+    List<RecordedRequest> sent = new ArrayList<>();
+    for (int i = 0; i < requests.length; i++) {
+      sent.add(fake.takeRequest());
+    }
+    return sent;
   }
 
   @Test
@@ -91,12 +132,7 @@ class HostPresetsHttpTest {
   @Test
   void anSglangStreamRefusedAloneIsSentAgainSpendingNoRetry() {
     FakeKimiServer sglang = fake("sglang").failCalls("queue-full=0.5"); // the 2nd, 4th, ... call
-    try (KimiClient kimi =
-        KimiClient.builder()
-            .apiKey("sk-test")
-            .host(Host.sglang(sglang.baseUrl()))
-            .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
-            .build()) {
+    try (KimiClient kimi = spendingNoRetry(Host.sglang(sglang.baseUrl()))) {
       for (String text : List.of("one", "two")) {
         try (ChatStream s = kimi.stream(ChatRequest.of("kimi-k3", text))) {
           assertThat(s.toCompletion().text()).isEqualTo("You said: " + text);
@@ -116,12 +152,7 @@ class HostPresetsHttpTest {
       requests.add(ChatRequest.of("kimi-k3", "hi " + i));
     }
     List<ChatResult> results;
-    try (KimiClient kimi =
-        KimiClient.builder()
-            .apiKey("sk-test")
-            .host(Host.vllm(vllm.baseUrl()))
-            .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
-            .build()) {
+    try (KimiClient kimi = spendingNoRetry(Host.vllm(vllm.baseUrl()))) {
       results = kimi.chatAll(requests, 8, null);
     }
     assertThat(results).allMatch(ChatResult::isSuccess);
@@ -149,12 +180,7 @@ class HostPresetsHttpTest {
     java.util.concurrent.ExecutorService eight =
         java.util.concurrent.Executors.newFixedThreadPool(8);
     List<java.util.concurrent.Future<String>> streams = new ArrayList<>();
-    try (KimiClient kimi =
-        KimiClient.builder()
-            .apiKey("sk-test")
-            .host(Host.sglang(sglang.baseUrl()))
-            .retryPolicy(RetryPolicy.defaults().withMaxRetries(0))
-            .build()) {
+    try (KimiClient kimi = spendingNoRetry(Host.sglang(sglang.baseUrl()))) {
       for (int i = 0; i < 20; i++) {
         String text = "hi " + i;
         streams.add(
@@ -236,38 +262,28 @@ class HostPresetsHttpTest {
 
   @Test
   void fireworksIsSentTheEffortAloneAndThinkingOffAsNone() {
-    FakeKimiServer fireworks = fake("fireworks");
-    try (KimiClient kimi = client(Host.FIREWORKS.withBaseUrl(fireworks.baseUrl()))) {
-      kimi.chat(ChatRequest.builder("kimi-k3").addUser("hi").reasoningEffort("max").build());
-      kimi.chat(
-          ChatRequest.builder("kimi-k2.6").addUser("hi").thinking(Thinking.disabled()).build());
-    }
-    RecordedRequest max = fireworks.takeRequest();
+    List<RecordedRequest> sent = sent(fake("fireworks"), Host.FIREWORKS, effort("max"), OFF);
+    RecordedRequest max = sent.get(0);
     assertThat(max.status()).isEqualTo(200);
     assertThat(body(max).get("reasoning_effort")).isEqualTo(JsonString.of("max"));
     assertThat(body(max).has("thinking")).as("never beside reasoning_effort").isFalse();
-    assertThat(Json.write(max.asRead().orElseThrow().get("thinking")))
-        .isEqualTo("{\"type\":\"enabled\",\"effort\":\"max\"}");
-    RecordedRequest off = fireworks.takeRequest();
+    assertThat(thinkingRead(max)).isEqualTo("{\"type\":\"enabled\",\"effort\":\"max\"}");
+    RecordedRequest off = sent.get(1);
     assertThat(body(off).get("reasoning_effort")).isEqualTo(JsonString.of("none"));
-    assertThat(Json.write(off.asRead().orElseThrow().get("thinking")))
-        .isEqualTo("{\"type\":\"disabled\"}");
+    assertThat(thinkingRead(off)).isEqualTo("{\"type\":\"disabled\"}");
   }
 
   @Test
   void openRouterIsSentItsOffSwitchAndMaxAsItsDocsNameThem() {
     FakeKimiServer openrouter = fake("openrouter");
     try (KimiClient kimi = client(Host.OPENROUTER.withBaseUrl(openrouter.baseUrl()))) {
-      kimi.chat(
-          ChatRequest.builder("kimi-k2.6").addUser("hi").thinking(Thinking.disabled()).build());
-      ChatCompletion max =
-          kimi.chat(ChatRequest.builder("kimi-k3").addUser("hi").reasoningEffort("max").build());
+      kimi.chat(OFF);
+      ChatCompletion max = kimi.chat(effort("max"));
       assertThat(max.text()).isEqualTo("You said: hi");
     }
     RecordedRequest off = openrouter.takeRequest();
     assertThat(body(off).get("reasoning")).isEqualTo(Json.parse("{\"effort\":\"none\"}"));
-    assertThat(Json.write(off.asRead().orElseThrow().get("thinking")))
-        .isEqualTo("{\"type\":\"disabled\"}");
+    assertThat(thinkingRead(off)).isEqualTo("{\"type\":\"disabled\"}");
     RecordedRequest max = openrouter.takeRequest();
     assertThat(body(max).get("reasoning")).isEqualTo(Json.parse("{\"effort\":\"max\"}"));
     assertThat(body(max).has("reasoning_effort")).isFalse();
@@ -275,21 +291,15 @@ class HostPresetsHttpTest {
 
   @Test
   void togetherIsSentTheEffortAtTheTopLevelAndThinkingOffAsEnabledFalse() {
-    FakeKimiServer together = fake("together");
-    try (KimiClient kimi = client(Host.TOGETHER.withBaseUrl(together.baseUrl()))) {
-      kimi.chat(ChatRequest.builder("kimi-k3").addUser("hi").reasoningEffort("low").build());
-      kimi.chat(
-          ChatRequest.builder("kimi-k2.6").addUser("hi").thinking(Thinking.disabled()).build());
-    }
-    RecordedRequest low = together.takeRequest();
+    List<RecordedRequest> sent = sent(fake("together"), Host.TOGETHER, effort("low"), OFF);
+    RecordedRequest low = sent.get(0);
     assertThat(body(low).get("reasoning_effort")).isEqualTo(JsonString.of("low"));
     assertThat(body(low).get("reasoning")).isEqualTo(Json.parse("{\"enabled\":true}"));
-    assertThat(Json.write(low.asRead().orElseThrow().get("thinking")))
+    assertThat(thinkingRead(low))
         .as("Together read the effort where its docs put it")
         .isEqualTo("{\"type\":\"enabled\",\"effort\":\"low\"}");
-    RecordedRequest off = together.takeRequest();
+    RecordedRequest off = sent.get(1);
     assertThat(body(off).get("reasoning")).isEqualTo(Json.parse("{\"enabled\":false}"));
-    assertThat(Json.write(off.asRead().orElseThrow().get("thinking")))
-        .isEqualTo("{\"type\":\"disabled\"}");
+    assertThat(thinkingRead(off)).isEqualTo("{\"type\":\"disabled\"}");
   }
 }
