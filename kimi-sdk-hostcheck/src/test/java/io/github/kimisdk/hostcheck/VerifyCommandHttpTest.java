@@ -1,11 +1,10 @@
 package io.github.kimisdk.hostcheck;
 
+import static io.github.kimisdk.hostcheck.VerifyCommandTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.kimisdk.hostcheck.VerifyCommandTest.Run;
 import io.github.kimisdk.testing.FakeKimiServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,22 +31,6 @@ class VerifyCommandHttpTest {
     FakeKimiServer f = new FakeKimiServer().dialect(dialect).misconfigure(misconfigure).start();
     fakes.add(f);
     return f;
-  }
-
-  /** The status, standard output and standard error of one run. */
-  record Run(int status, String out, String err) {}
-
-  private static Run run(Map<String, String> env, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        VerifyCommand.run(
-            args,
-            env,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(
-        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** {@code verify --host HOST --base-url URL --model kimi-k3} and {@code more}. */

@@ -96,7 +96,11 @@ class VerifyCommandTest {
         .hasMessageStartingWith(message);
   }
 
-  private static String[] run(Map<String, String> env, String... args) {
+  /** The status, standard output and standard error of one run. */
+  record Run(int status, String out, String err) {}
+
+  /** Runs the command with {@code args} in {@code env}, its output captured. */
+  static Run run(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status =
@@ -105,29 +109,26 @@ class VerifyCommandTest {
             env,
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new String[] {
-      String.valueOf(status),
-      out.toString(StandardCharsets.UTF_8),
-      err.toString(StandardCharsets.UTF_8)
-    };
+    return new Run(
+        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
   void aKeyOnTheCommandLineIsRefusedAndNeverPrinted() {
-    String[] r =
+    Run r =
         run(Map.of(), "verify", "--host", "vllm", "--model", "kimi-k3", "--api-key=sk-secret-1");
-    assertThat(r[0]).isEqualTo("2");
-    assertThat(r[1] + r[2]).doesNotContain("sk-secret-1").contains("--api-key-env VAR");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.out() + r.err()).doesNotContain("sk-secret-1").contains("--api-key-env VAR");
   }
 
   @Test
   void aHostedPlatformWithoutItsKeyIsAUsageError() {
-    String[] r = run(Map.of(), "verify", "--host", "openrouter", "--model", "kimi-k3");
-    assertThat(r[0]).isEqualTo("2");
-    assertThat(r[2]).contains("openrouter needs a key: name the variable");
-    String[] moonshot = run(Map.of(), "verify", "--host", "moonshot", "--model", "kimi-k3");
-    assertThat(moonshot[2]).contains("moonshot needs a key: set MOONSHOT_API_KEY");
-    String[] unset =
+    Run r = run(Map.of(), "verify", "--host", "openrouter", "--model", "kimi-k3");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("openrouter needs a key: name the variable");
+    Run moonshot = run(Map.of(), "verify", "--host", "moonshot", "--model", "kimi-k3");
+    assertThat(moonshot.err()).contains("moonshot needs a key: set MOONSHOT_API_KEY");
+    Run unset =
         run(
             Map.of(),
             "verify",
@@ -137,14 +138,14 @@ class VerifyCommandTest {
             "kimi-k3",
             "--api-key-env",
             "MY_KEY");
-    assertThat(unset[2]).contains("the environment variable MY_KEY is not set");
+    assertThat(unset.err()).contains("the environment variable MY_KEY is not set");
   }
 
   @Test
   void aHostThatNeedsABaseUrlWithoutOneIsAUsageError() {
-    String[] r = run(Map.of(), "verify", "--host", "vllm", "--model", "kimi-k3");
-    assertThat(r[0]).isEqualTo("2");
-    assertThat(r[2]).contains("host 'vllm' needs a base URL");
+    Run r = run(Map.of(), "verify", "--host", "vllm", "--model", "kimi-k3");
+    assertThat(r.status()).isEqualTo(2);
+    assertThat(r.err()).contains("host 'vllm' needs a base URL");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -171,8 +172,8 @@ class VerifyCommandTest {
 
   @Test
   void helpPrintsTheUsageAndSucceeds() {
-    String[] r = run(Map.of(), "verify", "--help");
-    assertThat(r[0]).isEqualTo("0");
-    assertThat(r[1]).isEqualTo(VerifyCommand.USAGE);
+    Run r = run(Map.of(), "verify", "--help");
+    assertThat(r.status()).isEqualTo(0);
+    assertThat(r.out()).isEqualTo(VerifyCommand.USAGE);
   }
 }
