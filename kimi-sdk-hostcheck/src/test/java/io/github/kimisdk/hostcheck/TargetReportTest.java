@@ -74,30 +74,16 @@ class TargetReportTest {
         .doesNotContain("detail=fine");
   }
 
+  /** A report of kimi-k3 on Moonshot with no finding, after {@code requests} requests. */
+  private static TargetReport withoutFindings(int requests) {
+    return new TargetReport(
+        Target.of(Host.MOONSHOT), "kimi-k3", "kimi-k3", List.of(), requests, 0, Duration.ZERO);
+  }
+
   @Test
   void theComponentsAreChecked() {
-    assertThatThrownBy(
-            () ->
-                new TargetReport(
-                    Target.of(Host.MOONSHOT),
-                    "kimi-k3",
-                    "kimi-k3",
-                    List.of(),
-                    -1,
-                    0,
-                    Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(
-            () ->
-                new TargetReport(
-                        Target.of(Host.MOONSHOT),
-                        "kimi-k3",
-                        "kimi-k3",
-                        List.of(),
-                        0,
-                        0,
-                        Duration.ZERO)
-                    .finding(Check.MODEL))
+    assertThatThrownBy(() -> withoutFindings(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> withoutFindings(0).finding(Check.MODEL))
         .hasMessage("no finding for MODEL");
     assertThatThrownBy(() -> new Finding(Check.MODEL, Outcome.PASSED, "fine", null))
         .isInstanceOf(NullPointerException.class);
