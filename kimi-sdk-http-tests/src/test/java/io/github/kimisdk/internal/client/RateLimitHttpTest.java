@@ -58,14 +58,17 @@ class RateLimitHttpTest {
   }
 
   private KimiClient client(RateLimit limit) {
-    kimi =
-        ClientInternals.builder(time)
-            .apiKey("sk-test")
-            .baseUrl(server.baseUrl())
-            .httpClient(http)
-            .rateLimit(limit)
-            .build();
+    kimi = virtual(time, http, server).rateLimit(limit).build();
     return kimi;
+  }
+
+  /** A builder of a client of {@code server} on the test's virtual time and counting transport. */
+  static KimiClient.Builder virtual(
+      ManualScheduler time, CountingHttpClient http, FakeKimiServer server) {
+    return ClientInternals.builder(time)
+        .apiKey("sk-test")
+        .baseUrl(server.baseUrl())
+        .httpClient(http);
   }
 
   /** Starts 50 callers at once and runs virtual time until all of them finished. */
@@ -115,12 +118,7 @@ class RateLimitHttpTest {
   @Test
   void withoutTheLimiterTheSameBurstBecomesARetryStorm() {
     server.requestsPerMinute(10);
-    kimi =
-        ClientInternals.builder(time)
-            .apiKey("sk-test")
-            .baseUrl(server.baseUrl())
-            .httpClient(http)
-            .build();
+    kimi = virtual(time, http, server).build();
 
     List<CompletableFuture<ChatCompletion>> calls = fiftyCallers();
 
@@ -260,10 +258,7 @@ class RateLimitHttpTest {
   @Test
   void aStreamRefusedForConcurrencyLowersTheLimitPausesNobodyAndIsSentAgainAfterItsRetryAfter() {
     kimi =
-        ClientInternals.builder(time)
-            .apiKey("sk-test")
-            .baseUrl(server.baseUrl())
-            .httpClient(http)
+        virtual(time, http, server)
             // a wait for a busy host of 7 s, which the default busy wait (5 s) would not take
             .retryPolicy(
                 RetryPolicy.defaults().withMaxRetries(0).withBusyWait(Duration.ofSeconds(10)))
@@ -298,10 +293,7 @@ class RateLimitHttpTest {
   @Test
   void aStreamRefusedForTheRateWithA429PausesEveryoneSharingTheClient() {
     kimi =
-        ClientInternals.builder(time)
-            .apiKey("sk-test")
-            .baseUrl(server.baseUrl())
-            .httpClient(http)
+        virtual(time, http, server)
             .retryPolicy(RetryPolicy.none())
             .rateLimit(RateLimit.builder().maxConcurrency(4).requestsPerMinute(500).build())
             .build();

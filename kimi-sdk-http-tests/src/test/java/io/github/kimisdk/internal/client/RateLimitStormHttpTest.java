@@ -2,7 +2,6 @@ package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.ClientInternals;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.chat.ChatCompletionChunk;
@@ -50,12 +49,7 @@ class RateLimitStormHttpTest {
               })
           .start();
   private final KimiClient kimi =
-      ClientInternals.builder(time)
-          .apiKey("sk-test")
-          .baseUrl(server.baseUrl())
-          .httpClient(http)
-          .rateLimit(RateLimit.tier(1))
-          .build();
+      RateLimitHttpTest.virtual(time, http, server).rateLimit(RateLimit.tier(1)).build();
 
   @AfterEach
   void close() {

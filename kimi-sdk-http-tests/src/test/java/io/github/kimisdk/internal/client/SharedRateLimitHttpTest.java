@@ -2,7 +2,6 @@ package io.github.kimisdk.internal.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.kimisdk.ClientInternals;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.chat.ChatCompletion;
@@ -35,13 +34,7 @@ class SharedRateLimitHttpTest {
   }
 
   private KimiClient client(RateLimit limit) {
-    KimiClient c =
-        ClientInternals.builder(time)
-            .apiKey("sk-test")
-            .baseUrl(server.baseUrl())
-            .httpClient(http)
-            .rateLimit(limit)
-            .build();
+    KimiClient c = RateLimitHttpTest.virtual(time, http, server).rateLimit(limit).build();
     clients.add(c);
     return c;
   }
