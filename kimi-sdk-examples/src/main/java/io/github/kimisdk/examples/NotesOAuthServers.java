@@ -219,53 +219,47 @@ final class NotesOAuthServers implements AutoCloseable {
       }
       switch (method) {
         case "server/discover":
-          json(
+          answer(
               ex,
-              200,
-              result(
-                  id,
-                  JsonObject.builder()
-                      .put("resultType", "complete")
-                      .put("supportedVersions", strings("2026-07-28"))
-                      .put("capabilities", JsonObject.of("tools", JsonObject.of()))
-                      .put(
-                          "_meta",
+              id,
+              complete()
+                  .put("supportedVersions", strings("2026-07-28"))
+                  .put("capabilities", JsonObject.of("tools", JsonObject.of()))
+                  .put(
+                      "_meta",
+                      JsonObject.of(
+                          "io.modelcontextprotocol/serverInfo",
                           JsonObject.of(
-                              "io.modelcontextprotocol/serverInfo",
-                              JsonObject.of(
-                                  "name",
-                                  JsonString.of("notes-oauth"),
-                                  "version",
-                                  JsonString.of("1.0"))))
-                      .build()));
+                              "name",
+                              JsonString.of("notes-oauth"),
+                              "version",
+                              JsonString.of("1.0"))))
+                  .build());
           return;
         case "tools/list":
-          json(
+          answer(
               ex,
-              200,
-              result(
-                  id,
-                  JsonObject.builder()
-                      .put("resultType", "complete")
-                      .put(
-                          "tools",
-                          JsonArray.of(
-                              tool(
-                                  "notes_add",
-                                  "Saves a note",
-                                  "{\"text\":{\"type\":\"string\"}}",
-                                  "[\"text\"]"),
-                              tool(
-                                  "notes_summarize",
-                                  "Summarizes the notes with the client's model",
-                                  "{}",
-                                  "[]")))
-                      .put("ttlMs", 60_000)
-                      .put("cacheScope", "private")
-                      .build()));
+              id,
+              complete()
+                  .put(
+                      "tools",
+                      JsonArray.of(
+                          tool(
+                              "notes_add",
+                              "Saves a note",
+                              "{\"text\":{\"type\":\"string\"}}",
+                              "[\"text\"]"),
+                          tool(
+                              "notes_summarize",
+                              "Summarizes the notes with the client's model",
+                              "{}",
+                              "[]")))
+                  .put("ttlMs", 60_000)
+                  .put("cacheScope", "private")
+                  .build());
           return;
         case "tools/call":
-          json(ex, 200, result(id, call(params)));
+          answer(ex, id, call(params));
           return;
         default:
           json(ex, 404, error(id, -32601, "Method not found: " + method, null));
@@ -336,12 +330,21 @@ final class NotesOAuthServers implements AutoCloseable {
   }
 
   private static JsonObject text(String text) {
-    return JsonObject.builder()
-        .put("resultType", "complete")
+    return complete()
         .put(
             "content",
             JsonArray.of(JsonObject.of("type", JsonString.of("text"), "text", JsonString.of(text))))
         .build();
+  }
+
+  /** A result that is complete: its {@code resultType} put first. */
+  private static JsonObject.Builder complete() {
+    return JsonObject.builder().put("resultType", "complete");
+  }
+
+  /** Answers request {@code id} with the result. */
+  private static void answer(HttpExchange ex, JsonValue id, JsonObject result) throws IOException {
+    json(ex, 200, result(id, result));
   }
 
   private static JsonObject result(JsonValue id, JsonObject result) {
