@@ -26,7 +26,8 @@ class ModelSettingsTest {
   private static final OutputLayout TEXT =
       OutputLayout.of(ResolvedSchema.of(Column.physical("answer", DataTypes.STRING())), Map.of());
 
-  private static ModelSettings settings(String... keyValues) {
+  /** The settings of kimi-k3 with these options: names and values in turn. */
+  static ModelSettings settings(String... keyValues) {
     Map<String, String> m = new HashMap<>();
     m.put("model", "kimi-k3");
     for (int i = 0; i < keyValues.length; i += 2) {

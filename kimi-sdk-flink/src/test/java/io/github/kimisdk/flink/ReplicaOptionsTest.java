@@ -1,5 +1,6 @@
 package io.github.kimisdk.flink;
 
+import static io.github.kimisdk.flink.ModelSettingsTest.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -13,9 +14,6 @@ import static org.mockito.Mockito.verify;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.Target;
 import io.github.kimisdk.host.TargetStatus;
-import java.util.HashMap;
-import java.util.Map;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.ValidationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,15 +31,6 @@ class ReplicaOptionsTest {
 
   private static final String GPU_A = "http://127.0.0.1:8001/v1/chat/completions";
   private static final String GPU_B = "http://127.0.0.1:8002/v1/chat/completions";
-
-  private static ModelSettings settings(String... keyValues) {
-    Map<String, String> m = new HashMap<>();
-    m.put("model", "kimi-k3");
-    for (int i = 0; i < keyValues.length; i += 2) {
-      m.put(keyValues[i], keyValues[i + 1]);
-    }
-    return ModelSettings.of(Configuration.fromMap(m));
-  }
 
   /** Two vLLMs sharing the load, weighed 3 to 2, and Moonshot behind them. */
   private static ModelSettings group() {
