@@ -6,14 +6,13 @@ import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.FinishReason;
 import io.github.kimisdk.chat.Message;
+import io.github.kimisdk.internal.wire.responses.RenamingStreams;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.tool.ToolCall;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Runs every case of {@link KimiClientHttpTest} over {@link WireProtocol#RESPONSES} against the
@@ -28,20 +27,10 @@ class KimiClientResponsesHttpTest extends KimiClientHttpTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "rotated-item-ids.sse",
-        "renamed-final-items.sse",
-        "renamed-call-id.sse",
-        "id-less-final-object.sse"
-      })
-  void aStreamWhoseServerRenamesItsItemsFoldsIntoOneTextReasoningAndCall(String name)
-      throws IOException {
-    String body;
-    try (InputStream in = getClass().getResourceAsStream("/responses/" + name)) {
-      body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    server.enqueue(FakeResponse.rawSse(body));
+  @MethodSource("io.github.kimisdk.internal.wire.responses.RenamingStreams#names")
+  void aStreamWhoseServerRenamesItsItemsFoldsIntoOneTextReasoningAndCall(String name) {
+    server.enqueue(
+        FakeResponse.rawSse(new String(RenamingStreams.body(name), StandardCharsets.UTF_8)));
 
     ChatCompletion c = kimi.stream(HELLO).toCompletion();
 
@@ -58,11 +47,8 @@ class KimiClientResponsesHttpTest extends KimiClientHttpTest {
   }
 
   @org.junit.jupiter.api.Test
-  void aToolResultNamesTheCallIdOfItsCallsEndEvent() throws IOException {
-    String body;
-    try (InputStream in = getClass().getResourceAsStream("/responses/renamed-call-id.sse")) {
-      body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
+  void aToolResultNamesTheCallIdOfItsCallsEndEvent() {
+    String body = new String(RenamingStreams.body("renamed-call-id.sse"), StandardCharsets.UTF_8);
     server.enqueue(FakeResponse.rawSse(body)); // announced as call_8f2a, ended as toolu_01Xy
     server.enqueue(FakeResponse.reply("It is 4 degrees in Oslo."));
 

@@ -21,8 +21,6 @@ import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.sse.SseParser;
 import io.github.kimisdk.tool.ToolCall;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,6 +29,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -433,15 +432,6 @@ class ResponsesEventHandlerTest {
   // --- one output item stays one item, whatever ids name it ---
 
   /** Reads a stream of {@code src/test/resources/responses} (see its README). */
-  static byte[] recorded(String name) {
-    try (InputStream in =
-        ResponsesEventHandlerTest.class.getResourceAsStream("/responses/" + name)) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-  }
-
   /** Feeds a whole event-stream body through the SSE parser into a fresh handler. */
   static ChunkRecorder replay(byte[] body) {
     ResponsesEventHandler h = new ResponsesEventHandler(METADATA, TestErrors.factory(), 64);
@@ -465,15 +455,9 @@ class ResponsesEventHandlerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "rotated-item-ids.sse",
-        "renamed-final-items.sse",
-        "renamed-call-id.sse",
-        "id-less-final-object.sse"
-      })
+  @MethodSource("io.github.kimisdk.internal.wire.responses.RenamingStreams#names")
   void oneItemStaysOneItemWhateverIdsNameIt(String name) {
-    ChunkRecorder rec = replay(recorded(name));
+    ChunkRecorder rec = replay(RenamingStreams.body(name));
 
     assertThat(rec.failure).as(name).isNull();
     assertThat(rec.complete).isTrue();
