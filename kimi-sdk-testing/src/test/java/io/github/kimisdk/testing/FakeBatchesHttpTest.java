@@ -75,6 +75,13 @@ class FakeBatchesHttpTest {
     return (JsonObject) kimi.request("POST", "batches", body).value();
   }
 
+  /** Uploads an input of {@code lines} lines and creates a batch of it; returns the batch's id. */
+  String createdId(int lines, String window) throws IOException {
+    return create(kimi.files().upload(input(lines), FilePurpose.BATCH).id(), window)
+        .get("id")
+        .asString();
+  }
+
   JsonObject get(String batchId) {
     return (JsonObject) kimi.request("GET", "batches/" + batchId, null).value();
   }
@@ -177,12 +184,7 @@ class FakeBatchesHttpTest {
   @Test
   void everyNthLineFailsIntoTheErrorFile() throws IOException {
     server.batchLineFailures(10);
-    Batch batch =
-        kimi.batches()
-            .get(
-                create(kimi.files().upload(input(35), FilePurpose.BATCH).id(), "24h")
-                    .get("id")
-                    .asString());
+    Batch batch = kimi.batches().get(createdId(35, "24h"));
     assertThat(batch.completed()).isEqualTo(32);
     assertThat(batch.failed()).isEqualTo(3);
     List<String> errors = kimi.files().content(batch.errorFileId()).text().lines().toList();
@@ -197,8 +199,7 @@ class FakeBatchesHttpTest {
   @Test
   void cancelMakesARunningBatchCancellingThenCancelledWithWhatItAnswered() throws IOException {
     server.batchDuration(Duration.ofHours(2));
-    String id =
-        create(kimi.files().upload(input(40), FilePurpose.BATCH).id(), "24h").get("id").asString();
+    String id = createdId(40, "24h");
     clock.advance(Duration.ofMinutes(30));
     Batch cancelling = kimi.batches().cancel(id);
     assertThat(cancelling.status()).isEqualTo("cancelling");
@@ -215,8 +216,7 @@ class FakeBatchesHttpTest {
   @Test
   void aBatchLongerThanItsWindowExpiresAtTheWindowWithWhatItAnswered() throws IOException {
     server.batchDuration(Duration.ofHours(48));
-    String id =
-        create(kimi.files().upload(input(8), FilePurpose.BATCH).id(), "12h").get("id").asString();
+    String id = createdId(8, "12h");
     clock.advance(Duration.ofHours(13));
     JsonObject expired = get(id);
     assertThat(expired.get("status").asString()).isEqualTo("expired");
