@@ -1,5 +1,8 @@
 package io.github.kimisdk.benchmarks;
 
+import static io.github.kimisdk.benchmarks.Stats.column;
+import static io.github.kimisdk.benchmarks.Stats.median;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -543,20 +546,5 @@ public final class SteadyCallCpu {
     double max = Arrays.stream(r).max().orElse(0);
     return String.format(
         Locale.ROOT, "**%.2fx**; %.2f-%.2f; %.1f%%", m, min, max, 100 * (max - min) / m);
-  }
-
-  private static double[] column(double[][] rows, int col) {
-    double[] v = new double[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      v[i] = rows[i][col];
-    }
-    return v;
-  }
-
-  private static double median(double[] values) {
-    double[] v = values.clone();
-    Arrays.sort(v);
-    int n = v.length;
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
 }

@@ -1,5 +1,8 @@
 package io.github.kimisdk.benchmarks;
 
+import static io.github.kimisdk.benchmarks.Stats.column;
+import static io.github.kimisdk.benchmarks.Stats.median;
+
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -574,21 +577,6 @@ public final class ToolLoopCost {
         min(r),
         max(r),
         100 * (max(r) - min(r)) / m);
-  }
-
-  private static double[] column(double[][] rows, int col) {
-    double[] v = new double[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      v[i] = rows[i][col];
-    }
-    return v;
-  }
-
-  static double median(double[] values) {
-    double[] v = values.clone();
-    Arrays.sort(v);
-    int n = v.length;
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
 
   private static double min(double[] v) {
