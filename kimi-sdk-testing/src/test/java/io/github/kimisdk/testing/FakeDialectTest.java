@@ -73,14 +73,20 @@ class FakeDialectTest {
     return out;
   }
 
-  @Test
-  void theTestingGuidesOverloadTableHasOneRowOfThreeCellsPerDialect() throws IOException {
+  /** The lines of docs/testing.md from {@code first} on, which the guide must have. */
+  static List<String> testingGuideFrom(String first) throws IOException {
     List<String> lines =
         Files.readAllLines(Path.of("..", "docs", "testing.md"), StandardCharsets.UTF_8);
-    int at = lines.indexOf("| dialect | `overloaded` | `queue-full` |");
-    assertThat(at).as("docs/testing.md has the overload table").isPositive();
+    int at = lines.indexOf(first);
+    assertThat(at).as("docs/testing.md has %s", first).isPositive();
+    return lines.subList(at, lines.size());
+  }
+
+  @Test
+  void theTestingGuidesOverloadTableHasOneRowOfThreeCellsPerDialect() throws IOException {
+    List<String> table = testingGuideFrom("| dialect | `overloaded` | `queue-full` |");
     List<String> dialects = new ArrayList<>();
-    for (String line : lines.subList(at + 2, lines.size())) {
+    for (String line : table.subList(2, table.size())) {
       if (!line.startsWith("|")) {
         break;
       }
@@ -96,12 +102,8 @@ class FakeDialectTest {
 
   @Test
   void theTestingGuidesTableSaysWhatEachDialectDeclares() throws IOException {
-    List<String> lines =
-        Files.readAllLines(Path.of("..", "docs", "testing.md"), StandardCharsets.UTF_8);
-    int at = lines.indexOf("## Hosts and overload");
-    assertThat(at).as("docs/testing.md has the section").isPositive();
     Map<FakeDialect, String[]> rows = new EnumMap<>(FakeDialect.class);
-    for (String line : lines.subList(at, lines.size())) {
+    for (String line : testingGuideFrom("## Hosts and overload")) {
       if (line.startsWith("## ") && !line.equals("## Hosts and overload")) {
         break;
       }
