@@ -8,7 +8,6 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonArray;
 import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonObject;
-import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.tool.WalleCases.Case;
 import java.util.List;
@@ -94,11 +93,8 @@ class WalleCasesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("all")
   void thePublicChecksAgreeWithKimisLimits(Case c) {
-    JsonValue schema;
-    try {
-      schema = Json.parse(c.schema());
-    } catch (JsonException e) {
-      assertThat(c.unmarshal()).isTrue();
+    JsonValue schema = c.read();
+    if (schema == null) {
       return;
     }
     boolean accepted = c.valid() || DEEPER_THAN_FIVE_ONLY.contains(c.name());
@@ -108,8 +104,7 @@ class WalleCasesTest {
       assertThat(catchThrowable(() -> JsonSchema.validateMfjs(schema)))
           .isInstanceOf(IllegalArgumentException.class);
     }
-    boolean objectRoot =
-        schema instanceof JsonObject o && JsonString.of("object").equals(o.get("type"));
+    boolean objectRoot = WalleCases.objectRoot(schema);
     Throwable tool = catchThrowable(() -> JsonSchema.validate(schema));
     if (accepted && objectRoot) {
       assertThat(tool).isNull();

@@ -411,11 +411,8 @@ class JsonSchemaNormalizeTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("walleCases")
   void normalizesEveryWalleCaseIntoOneWalleAccepts(WalleCases.Case c) {
-    JsonValue input;
-    try {
-      input = Json.parse(c.schema());
-    } catch (io.github.kimisdk.json.JsonException e) {
-      assertThat(c.unmarshal()).isTrue();
+    JsonValue input = c.read();
+    if (input == null) {
       return;
     }
     JsonSchema.Normalized n;

@@ -1,9 +1,13 @@
 package io.github.kimisdk.tool;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonBoolean;
+import io.github.kimisdk.json.JsonException;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonString;
+import io.github.kimisdk.json.JsonValue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -60,10 +64,36 @@ public final class WalleCases {
    * @param unmarshal whether walle cannot parse the text as a JSON object at all
    */
   public record Case(String name, String schema, boolean valid, String expect, boolean unmarshal) {
+    /**
+     * Returns the schema as Kimi reads it, or null where the text is not JSON: then walle cannot
+     * read it either, which this asserts.
+     *
+     * @return the schema, or null
+     */
+    public JsonValue read() {
+      try {
+        return Json.parse(schema);
+      } catch (JsonException e) {
+        assertThat(unmarshal).as("%s is not JSON, yet walle reads it", name).isTrue();
+        return null;
+      }
+    }
+
     @Override
     public String toString() {
       return name;
     }
+  }
+
+  /**
+   * Tells whether {@code schema} is an object of {@code "type": "object"}, the root Kimi asks of a
+   * tool's parameters.
+   *
+   * @param schema a schema
+   * @return whether its root is an object schema
+   */
+  public static boolean objectRoot(JsonValue schema) {
+    return schema instanceof JsonObject o && JsonString.of("object").equals(o.get("type"));
   }
 
   /** Returns every case, suite by suite, the valid ones of a suite first. */
