@@ -23,6 +23,11 @@ class ListingTest {
     return out;
   }
 
+  /** An entry with an empty front matter and one resource, {@code file}. */
+  private static String withFile(String file) {
+    return "{\"uri\":\"skill://a/SKILL.md\",\"frontmatter\":{},\"resources\":[" + file + "]}";
+  }
+
   /** An entry, and whether it is kept. */
   private static final Object[][] ENTRIES = {
     {
@@ -39,42 +44,12 @@ class ListingTest {
     {"{\"uri\":\"skill://a/SKILL.md\",\"resources\":[]}", false},
     {"{\"uri\":\"skill://a/SKILL.md\",\"frontmatter\":{}}", false},
     {"{\"uri\":\"skill://a/SKILL.md\",\"frontmatter\":{},\"resources\":\"other\"}", false},
-    {
-      "{\"uri\":\"skill://a/SKILL.md\",\"frontmatter\":{},\"resources\":["
-          + FILE.replace("ab", "AB")
-          + "]}",
-      false
-    },
-    {
-      "{\"uri\":\"skill://a/SKILL.md\",\"frontmatter\":{},\"resources\":["
-          + FILE.replace("sha256:", "md5:")
-          + "]}",
-      false
-    },
-    {
-      "{\"uri\":\"skill://a/SKILL.md\",\"frontmatter\":{},\"resources\":["
-          + FILE.replace("5}", "-1}")
-          + "]}",
-      false
-    },
-    {
-      "{\"uri\":\"skill://a/SKILL.md\",\"frontmatter\":{},\"resources\":["
-          + FILE.replace("5}", "1.5}")
-          + "]}",
-      false
-    },
-    {
-      "{\"uri\":\"skill://a/SKILL.md\",\"frontmatter\":{},\"resources\":["
-          + FILE.replace("5}", "\"5\"}")
-          + "]}",
-      false
-    },
-    {
-      "{\"uri\":\"skill://a/SKILL.md\",\"frontmatter\":{},\"resources\":["
-          + FILE.replace("5}", "1e30}")
-          + "]}",
-      false
-    },
+    {withFile(FILE.replace("ab", "AB")), false},
+    {withFile(FILE.replace("sha256:", "md5:")), false},
+    {withFile(FILE.replace("5}", "-1}")), false},
+    {withFile(FILE.replace("5}", "1.5}")), false},
+    {withFile(FILE.replace("5}", "\"5\"}")), false},
+    {withFile(FILE.replace("5}", "1e30}")), false},
     {"\"not an object\"", false},
   };
 
