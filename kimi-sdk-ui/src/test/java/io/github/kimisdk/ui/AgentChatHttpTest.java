@@ -21,6 +21,7 @@ import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -251,58 +252,51 @@ class AgentChatHttpTest {
     return b.build();
   }
 
+  /**
+   * Pauses {@code chatId}'s run, answers it with its pending call's part edited by {@code edit},
+   * and checks the answer is refused with a 400 that {@code says} why, nothing run.
+   */
+  void anEditedAnswerIsRefused(String chatId, UnaryOperator<JsonObject> edit, String says) {
+    JsonArray messages = paused(chatId);
+    int calls = fake.requestCount();
+    JsonArray forged = ChatRig.edit(messages, callId(chatId), edit);
+    ChatRig.Reply r = rig.post(ChatRig.answer(chatId, forged), ALICE);
+    nothingRan(chatId, calls, r, 400, says);
+  }
+
   @Test
   void anApprovalWithEditedArgumentsIsRefused() {
-    JsonArray messages = paused("chat-c");
-    int calls = fake.requestCount();
-    JsonArray forged =
-        ChatRig.edit(
-            messages,
-            callId("chat-c"),
-            p ->
-                approved(
-                    with(p, "input", Json.parse("{\"to\":\"acct-7\",\"amount\":9000}")),
-                    true,
-                    null));
-    ChatRig.Reply r = rig.post(ChatRig.answer("chat-c", forged), ALICE);
-    nothingRan("chat-c", calls, r, 400, "the arguments of the tool call chat-c.1:1:0 differ");
+    anEditedAnswerIsRefused(
+        "chat-c",
+        p ->
+            approved(
+                with(p, "input", Json.parse("{\"to\":\"acct-7\",\"amount\":9000}")), true, null),
+        "the arguments of the tool call chat-c.1:1:0 differ");
   }
 
   @Test
   void anApprovalIssuedForAnotherCallIsRefused() {
     JsonArray other = paused("chat-other");
     String otherToken = toolPart(other.get(1).asObject()).get("approval").get("id").asString();
-    JsonArray messages = paused("chat-d");
-    int calls = fake.requestCount();
-    JsonArray forged =
-        ChatRig.edit(
-            messages,
-            callId("chat-d"),
-            p ->
-                approved(
-                    with(p, "approval", JsonObject.of("id", JsonString.of(otherToken))),
-                    true,
-                    null));
-    ChatRig.Reply r = rig.post(ChatRig.answer("chat-d", forged), ALICE);
-    nothingRan("chat-d", calls, r, 400, "is not the one the run issued for it");
+    anEditedAnswerIsRefused(
+        "chat-d",
+        p ->
+            approved(
+                with(p, "approval", JsonObject.of("id", JsonString.of(otherToken))), true, null),
+        "is not the one the run issued for it");
   }
 
   @Test
   void anAlteredApprovalIsRefused() {
-    JsonArray messages = paused("chat-e");
-    int calls = fake.requestCount();
-    JsonArray forged =
-        ChatRig.edit(
-            messages,
-            callId("chat-e"),
-            p -> {
-              String token = p.get("approval").get("id").asString();
-              String altered = token.substring(0, token.length() - 2) + "xx";
-              return approved(
-                  with(p, "approval", JsonObject.of("id", JsonString.of(altered))), true, null);
-            });
-    ChatRig.Reply r = rig.post(ChatRig.answer("chat-e", forged), ALICE);
-    nothingRan("chat-e", calls, r, 400, "is not the one the run issued for it");
+    anEditedAnswerIsRefused(
+        "chat-e",
+        p -> {
+          String token = p.get("approval").get("id").asString();
+          String altered = token.substring(0, token.length() - 2) + "xx";
+          return approved(
+              with(p, "approval", JsonObject.of("id", JsonString.of(altered))), true, null);
+        },
+        "is not the one the run issued for it");
   }
 
   @Test
@@ -342,12 +336,10 @@ class AgentChatHttpTest {
 
   @Test
   void aMalformedPartIsRefusedWith400() {
-    JsonArray messages = paused("chat-i");
-    int calls = fake.requestCount();
-    JsonArray forged =
-        ChatRig.edit(messages, callId("chat-i"), p -> with(p, "state", JsonString.of("approved")));
-    ChatRig.Reply r = rig.post(ChatRig.answer("chat-i", forged), ALICE);
-    nothingRan("chat-i", calls, r, 400, ".state is not a tool state of the AI SDK");
+    anEditedAnswerIsRefused(
+        "chat-i",
+        p -> with(p, "state", JsonString.of("approved")),
+        ".state is not a tool state of the AI SDK");
   }
 
   @Test
