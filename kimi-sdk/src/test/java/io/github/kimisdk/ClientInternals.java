@@ -24,8 +24,22 @@ public final class ClientInternals {
 
   /** Returns a chat-completions chunk with {@code deltaJson} and a finish reason (or null). */
   public static String chunk(String deltaJson, String finish) {
-    return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
-        + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":"
+    return chunk("chatcmpl-1", 1, "m", deltaJson, finish);
+  }
+
+  /**
+   * Returns a chat-completions chunk of completion {@code id}, created at {@code created} by {@code
+   * model}, with {@code deltaJson} and a finish reason (or null).
+   */
+  public static String chunk(
+      String id, long created, String model, String deltaJson, String finish) {
+    return "{\"id\":\""
+        + id
+        + "\",\"object\":\"chat.completion.chunk\",\"created\":"
+        + created
+        + ",\"model\":\""
+        + model
+        + "\",\"choices\":[{\"index\":0,\"delta\":"
         + deltaJson
         + ",\"finish_reason\":"
         + (finish == null ? "null" : "\"" + finish + "\"")

@@ -3,6 +3,7 @@ package io.github.kimisdk.internal.wire.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.github.kimisdk.ClientInternals;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
@@ -28,12 +29,7 @@ class ToolCallIndexHttpTest {
   static final ChatRequest ASK = ChatRequest.of("kimi-k2.5", "Weather in Paris?");
 
   private static String chunk(String delta, String finish) {
-    return "{\"id\":\"chatcmpl-6a8de8a1\",\"object\":\"chat.completion.chunk\","
-        + "\"created\":1787685025,\"model\":\"kimi-k2.5\",\"choices\":[{\"index\":0,\"delta\":"
-        + delta
-        + ",\"finish_reason\":"
-        + (finish == null ? "null" : "\"" + finish + "\"")
-        + "}]}";
+    return ClientInternals.chunk("chatcmpl-6a8de8a1", 1787685025, "kimi-k2.5", delta, finish);
   }
 
   private static String call(String index, String rest) {
