@@ -35,8 +35,7 @@ final class Parts {
   }
 
   static String textDelta(String id, String delta) {
-    return write(
-        JsonObject.builder().put("type", "text-delta").put("id", id).put("delta", delta).build());
+    return deltaPart("text-delta", id, delta);
   }
 
   static String textEnd(String id) {
@@ -48,12 +47,7 @@ final class Parts {
   }
 
   static String reasoningDelta(String id, String delta) {
-    return write(
-        JsonObject.builder()
-            .put("type", "reasoning-delta")
-            .put("id", id)
-            .put("delta", delta)
-            .build());
+    return deltaPart("reasoning-delta", id, delta);
   }
 
   static String reasoningEnd(String id) {
@@ -61,28 +55,16 @@ final class Parts {
   }
 
   static String toolInputStart(String toolCallId, String toolName) {
-    return write(
-        JsonObject.builder()
-            .put("type", "tool-input-start")
-            .put("toolCallId", toolCallId)
-            .put("toolName", toolName)
-            .build());
+    return write(toolPart("tool-input-start", toolCallId).put("toolName", toolName).build());
   }
 
   static String toolInputDelta(String toolCallId, String delta) {
-    return write(
-        JsonObject.builder()
-            .put("type", "tool-input-delta")
-            .put("toolCallId", toolCallId)
-            .put("inputTextDelta", delta)
-            .build());
+    return write(toolPart("tool-input-delta", toolCallId).put("inputTextDelta", delta).build());
   }
 
   static String toolInputAvailable(String toolCallId, String toolName, JsonValue input) {
     return write(
-        JsonObject.builder()
-            .put("type", "tool-input-available")
-            .put("toolCallId", toolCallId)
+        toolPart("tool-input-available", toolCallId)
             .put("toolName", toolName)
             .put("input", input)
             .build());
@@ -113,29 +95,15 @@ final class Parts {
   }
 
   static String toolOutputAvailable(String toolCallId, String output) {
-    return write(
-        JsonObject.builder()
-            .put("type", "tool-output-available")
-            .put("toolCallId", toolCallId)
-            .put("output", output)
-            .build());
+    return write(toolPart("tool-output-available", toolCallId).put("output", output).build());
   }
 
   static String toolOutputError(String toolCallId, String errorText) {
-    return write(
-        JsonObject.builder()
-            .put("type", "tool-output-error")
-            .put("toolCallId", toolCallId)
-            .put("errorText", errorText)
-            .build());
+    return write(toolPart("tool-output-error", toolCallId).put("errorText", errorText).build());
   }
 
   static String toolOutputDenied(String toolCallId) {
-    return write(
-        JsonObject.builder()
-            .put("type", "tool-output-denied")
-            .put("toolCallId", toolCallId)
-            .build());
+    return write(toolPart("tool-output-denied", toolCallId).build());
   }
 
   static String error(String errorText) {
@@ -183,6 +151,15 @@ final class Parts {
 
   private static String idPart(String type, String id) {
     return write(JsonObject.of("type", JsonString.of(type), "id", JsonString.of(id)));
+  }
+
+  private static String deltaPart(String type, String id, String delta) {
+    return write(JsonObject.builder().put("type", type).put("id", id).put("delta", delta).build());
+  }
+
+  /** A part of {@code type} about the tool call {@code toolCallId}, open to more members. */
+  private static JsonObject.Builder toolPart(String type, String toolCallId) {
+    return JsonObject.builder().put("type", type).put("toolCallId", toolCallId);
   }
 
   private static String write(JsonObject o) {
