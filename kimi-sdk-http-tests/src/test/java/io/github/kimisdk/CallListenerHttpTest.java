@@ -254,10 +254,7 @@ class CallListenerHttpTest {
   }
 
   static String content(String text) {
-    return "{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"kimi-k3\","
-        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
-        + text
-        + "\"},\"finish_reason\":null}]}";
+    return ClientInternals.content("c", "kimi-k3", text);
   }
 
   /** Records what it hears, in order; completes a future at the end or failure. */

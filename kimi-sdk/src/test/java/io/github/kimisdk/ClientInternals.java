@@ -48,6 +48,14 @@ public final class ClientInternals {
 
   /** Returns a chat-completions chunk carrying {@code text} as content. */
   public static String content(String text) {
-    return chunk("{\"content\":\"" + text + "\"}", null);
+    return content("chatcmpl-1", "m", text);
+  }
+
+  /**
+   * Returns a chat-completions chunk of completion {@code id} by {@code model} carrying {@code
+   * text}.
+   */
+  public static String content(String id, String model, String text) {
+    return chunk(id, 1, model, "{\"content\":\"" + text + "\"}", null);
   }
 }

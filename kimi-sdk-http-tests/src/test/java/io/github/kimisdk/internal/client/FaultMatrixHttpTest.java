@@ -78,10 +78,7 @@ class FaultMatrixHttpTest {
   }
 
   static String chunk(String text) {
-    return "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
-        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
-        + text
-        + "\"},\"finish_reason\":null}]}";
+    return ClientInternals.content("c1", "m", text);
   }
 
   static String err(String type, String message) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.github.kimisdk.CapturingLogger;
+import io.github.kimisdk.ClientInternals;
 import io.github.kimisdk.FakeSuite;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
@@ -43,10 +44,7 @@ class ReliabilityHttpTest extends FakeSuite {
   }
 
   static String chunk(String text) {
-    return "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
-        + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
-        + text
-        + "\"},\"finish_reason\":null}]}";
+    return ClientInternals.content("c1", "m", text);
   }
 
   static String completion(String extraField) {
