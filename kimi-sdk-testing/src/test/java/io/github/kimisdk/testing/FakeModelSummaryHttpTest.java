@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
+import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.model.ModelCatalog;
 import java.net.http.HttpResponse;
@@ -30,6 +31,11 @@ class FakeModelSummaryHttpTest extends RawChatSuite {
         + "]}";
   }
 
+  /** A user message of {@code text}, as JSON. */
+  static String user(String text) {
+    return "{\"role\":\"user\",\"content\":" + Json.write(JsonString.of(text)) + "}";
+  }
+
   /** The first turn done: the task, the call of a.txt with its reasoning, and its result. */
   static String firstTurn() {
     return "{\"role\":\"user\",\"content\":\""
@@ -50,7 +56,7 @@ class FakeModelSummaryHttpTest extends RawChatSuite {
     return message(
             chat(
                 body(
-                    firstTurn() + ",{\"role\":\"user\",\"content\":\"Summarize the conversation\"}",
+                    firstTurn() + "," + user("Summarize the conversation"),
                     ",\"tool_choice\":\"none\"")))
         .get("content")
         .asString();
@@ -61,8 +67,7 @@ class FakeModelSummaryHttpTest extends RawChatSuite {
     HttpResponse<String> r =
         chat(
             body(
-                firstTurn()
-                    + ",{\"role\":\"user\",\"content\":\"Summarize the conversation so far\"}",
+                firstTurn() + "," + user("Summarize the conversation so far"),
                 ",\"tool_choice\":\"none\""));
 
     assertThat(r.statusCode()).isEqualTo(200);
@@ -78,8 +83,7 @@ class FakeModelSummaryHttpTest extends RawChatSuite {
 
   @Test
   void withoutToolChoiceNoneTheWordSummaryIsATaskLikeAnyOther() throws Exception {
-    HttpResponse<String> r =
-        chat(body("{\"role\":\"user\",\"content\":\"read_file path=summary.txt\"}", ""));
+    HttpResponse<String> r = chat(body(user("read_file path=summary.txt"), ""));
 
     assertThat(message(r).get("tool_calls")).isNotNull();
   }
@@ -88,15 +92,7 @@ class FakeModelSummaryHttpTest extends RawChatSuite {
   void afterItsSummaryTheModelGoesOnWithTheTasksNextTurn() throws Exception {
     String summary = summaryOfTheFirstTurn();
 
-    HttpResponse<String> r =
-        chat(
-            body(
-                "{\"role\":\"user\",\"content\":\""
-                    + TASK
-                    + "\"},{\"role\":\"user\",\"content\":"
-                    + Json.write(io.github.kimisdk.json.JsonString.of("[earlier] " + summary))
-                    + "}",
-                ""));
+    HttpResponse<String> r = chat(body(user(TASK) + "," + user("[earlier] " + summary), ""));
 
     JsonObject m = message(r);
     assertThat(m.get("tool_calls").asArray().get(0).get("function").get("arguments").asString())
@@ -108,13 +104,7 @@ class FakeModelSummaryHttpTest extends RawChatSuite {
     // Anthropic Messages joins consecutive user messages into one turn: the task and the summary
     String summary = summaryOfTheFirstTurn();
 
-    HttpResponse<String> r =
-        chat(
-            body(
-                "{\"role\":\"user\",\"content\":"
-                    + Json.write(io.github.kimisdk.json.JsonString.of(TASK + "\n\n" + summary))
-                    + "}",
-                ""));
+    HttpResponse<String> r = chat(body(user(TASK + "\n\n" + summary), ""));
 
     assertThat(
             message(r)
@@ -131,8 +121,7 @@ class FakeModelSummaryHttpTest extends RawChatSuite {
   void aPromptOverASmallWindowIsRefusedInKimisWords() throws Exception {
     server.addModel(ModelCatalog.defaults().lookup("kimi-k3").withContextWindow(2_000));
 
-    HttpResponse<String> r =
-        chat(body("{\"role\":\"user\",\"content\":\"" + "word ".repeat(3_000) + "\"}", ""));
+    HttpResponse<String> r = chat(body(user("word ".repeat(3_000)), ""));
 
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body())
@@ -143,7 +132,7 @@ class FakeModelSummaryHttpTest extends RawChatSuite {
   @Test
   void aBodyOverTheStatedLimitIsRefusedAsKimiCodeRefusesIt() throws Exception {
     server.maxRequestBytes(1_000);
-    String big = body("{\"role\":\"user\",\"content\":\"" + "x".repeat(2_000) + "\"}", "");
+    String big = body(user("x".repeat(2_000)), "");
 
     HttpResponse<String> r = chat(big);
 
