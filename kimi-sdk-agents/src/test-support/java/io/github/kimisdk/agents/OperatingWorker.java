@@ -2,8 +2,6 @@ package io.github.kimisdk.agents;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.Message;
-import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.tool.JsonSchema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -42,14 +40,8 @@ public final class OperatingWorker {
    */
   static List<AgentTool> tools(Path bank, Predicate<String> hold, Runnable inTool) {
     AgentTool transfer =
-        AgentTool.of(
-                "transfer",
-                "Moves money to an account",
-                JsonSchema.object()
-                    .required("to", JsonSchema.string())
-                    .required("amount", JsonSchema.integer())
-                    .build(),
-                (JsonValue a, ToolContext ctx) -> {
+        BankTools.transfer(
+                (a, ctx) -> {
                   String to = a.get("to").asString();
                   String r = effect(bank, "transfer", to, a.get("amount").asLong(), ctx);
                   if (hold.test(to)) {
@@ -66,14 +58,10 @@ public final class OperatingWorker {
                             ? Verdict.ask("a transfer of 1,000 or more")
                             : Verdict.allow()));
     AgentTool refund =
-        AgentTool.of(
+        BankTools.payment(
             "refund",
             "Refunds a customer",
-            JsonSchema.object()
-                .required("to", JsonSchema.string())
-                .required("amount", JsonSchema.integer())
-                .build(),
-            (JsonValue a, ToolContext ctx) ->
+            (a, ctx) ->
                 effect(bank, "refund", a.get("to").asString(), a.get("amount").asLong(), ctx));
     return List.of(transfer, refund);
   }

@@ -1,6 +1,5 @@
 package io.github.kimisdk.agents;
 
-import io.github.kimisdk.tool.JsonSchema;
 import java.time.Instant;
 import java.util.List;
 
@@ -19,15 +18,7 @@ public final class RestartFixtures {
    * @return the tool
    */
   public static AgentTool tool(ToolHandler handler) {
-    return AgentTool.of(
-            "transfer",
-            "Looks an account up",
-            JsonSchema.object()
-                .required("to", JsonSchema.string())
-                .required("amount", JsonSchema.integer())
-                .build(),
-            handler)
-        .asReadOnly();
+    return BankTools.transfer("Looks an account up", handler).asReadOnly();
   }
 
   /** A store that notes each claim it answers, in order, in the list it was given. */

@@ -43,12 +43,7 @@ class AgentContextHttpTest {
 
   Agent.Builder agent(KimiClient kimi) {
     AgentTool notify =
-        AgentTool.of(
-            "notify",
-            "Tells an account holder",
-            io.github.kimisdk.tool.JsonSchema.object()
-                .required("to", io.github.kimisdk.tool.JsonSchema.string())
-                .build(),
+        BankTools.notifier(
             (a, ctx) -> {
               note("tool");
               return "told";

@@ -9,7 +9,6 @@ import io.github.kimisdk.json.JsonString;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
-import io.github.kimisdk.tool.JsonSchema;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,10 +22,7 @@ class AgentGatesHttpTest {
   final List<String> notified = new ArrayList<>();
 
   AgentTool notifyTool() {
-    return AgentTool.of(
-        "notify",
-        "Tells an account holder",
-        JsonSchema.object().required("to", JsonSchema.string()).build(),
+    return BankTools.notifier(
         (a, ctx) -> {
           synchronized (notified) {
             notified.add(a.get("to").asString());

@@ -10,7 +10,6 @@ import io.github.kimisdk.model.Spend;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.RecordedRequest;
-import io.github.kimisdk.tool.JsonSchema;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,13 +52,8 @@ class AgentPoliciesHttpTest {
   void aReadOnlyToolFoundBegunAfterACrashRunsAgainWithoutAPerson(KimiClient kimi) {
     AtomicInteger lookups = new AtomicInteger();
     AgentTool lookup =
-        AgentTool.of(
-                "transfer", // the fake's model calls "transfer" for this task
+        BankTools.transfer( // the fake's model calls "transfer" for this task
                 "Looks an account up",
-                JsonSchema.object()
-                    .required("to", JsonSchema.string())
-                    .required("amount", JsonSchema.integer())
-                    .build(),
                 (a, ctx) ->
                     "balance of " + a.get("to").asString() + ": " + lookups.incrementAndGet())
             .asReadOnly();
@@ -132,17 +126,12 @@ class AgentPoliciesHttpTest {
 
   RunResult.Paused pausedUnderVersionOne(KimiClient kimi, RunStore store) {
     Agent v1 =
-        builder(kimi, store).tool(bank.tool().approval(Approval.always())).tool(notifier()).build();
+        builder(kimi, store)
+            .tool(bank.tool().approval(Approval.always()))
+            .tool(BankTools.notifier())
+            .build();
     return (RunResult.Paused)
         v1.run("r1", List.of(Message.user("transfer to=acct-2 amount=9 and notify to=acct-2")));
-  }
-
-  static AgentTool notifier() {
-    return AgentTool.of(
-        "notify",
-        "Tells an account holder",
-        JsonSchema.object().required("to", JsonSchema.string()).build(),
-        (a, ctx) -> "told " + a.get("to").asString());
   }
 
   @Test
@@ -151,7 +140,7 @@ class AgentPoliciesHttpTest {
     PendingCall transfer = pausedUnderVersionOne(kimi, store).pending().get(0);
 
     // version 2 lost the transfer tool
-    Agent.Builder v2 = builder(kimi, store).name("payments", "2").tool(notifier());
+    Agent.Builder v2 = builder(kimi, store).name("payments", "2").tool(BankTools.notifier());
     assertThatThrownBy(() -> v2.build().resume("r1", List.of(Decision.approve(transfer))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("tools removed: [transfer]");
@@ -193,7 +182,7 @@ class AgentPoliciesHttpTest {
         builder(kimi, store)
             .name("payments", "2")
             .tool(bank.tool().approval(Approval.always()))
-            .tool(notifier())
+            .tool(BankTools.notifier())
             .build();
 
     RunResult r = v2.resume("r1", List.of(Decision.approve(transfer)));
@@ -294,7 +283,7 @@ class AgentPoliciesHttpTest {
   @Test
   void aRunsReportCountsItsSubagentsStepsAndSpend(FakeKimiServer server, KimiClient kimi) {
     Agent researcher =
-        Agent.builder(kimi, "kimi-k3").name("researcher", "1").tool(notifier()).build();
+        Agent.builder(kimi, "kimi-k3").name("researcher", "1").tool(BankTools.notifier()).build();
     Agent lead =
         Agent.builder(kimi, "kimi-k3")
             .name("lead", "1")
@@ -333,7 +322,7 @@ class AgentPoliciesHttpTest {
       for (String n : names) {
         out.add(
             (io.github.kimisdk.tool.FunctionTool)
-                (n.equals("transfer") ? bank.tool().tool() : notifier().tool()));
+                (n.equals("transfer") ? bank.tool().tool() : BankTools.notifier().tool()));
       }
       return out;
     }

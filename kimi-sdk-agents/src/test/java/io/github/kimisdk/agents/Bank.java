@@ -1,7 +1,5 @@
 package io.github.kimisdk.agents;
 
-import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.tool.JsonSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,14 +52,8 @@ final class Bank {
 
   /** The tool, each call running {@code before} first (a test that holds a call in flight). */
   AgentTool tool(Before before) {
-    return AgentTool.of(
-        "transfer",
-        "Moves money to an account",
-        JsonSchema.object()
-            .required("to", JsonSchema.string())
-            .required("amount", JsonSchema.integer())
-            .build(),
-        (JsonValue args, ToolContext ctx) -> {
+    return BankTools.transfer(
+        (args, ctx) -> {
           before.run();
           return transfer(
               args.get("to").asString(), args.get("amount").asLong(), ctx.idempotencyKey());

@@ -2,8 +2,6 @@ package io.github.kimisdk.agents;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.Message;
-import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.tool.JsonSchema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -42,14 +40,8 @@ public final class CrashWorker {
     RunStore store = point.store(FileRunStore.of(storeDir));
 
     AgentTool transfer =
-        AgentTool.of(
-            "transfer",
-            "Moves money to an account",
-            JsonSchema.object()
-                .required("to", JsonSchema.string())
-                .required("amount", JsonSchema.integer())
-                .build(),
-            (JsonValue a, ToolContext ctx) -> {
+        BankTools.transfer(
+            (a, ctx) -> {
               int n = point.beforeEffect();
               String r = transfer(bank, a.get("to").asString(), a.get("amount").asLong(), ctx);
               point.afterEffect(n);
@@ -58,12 +50,7 @@ public final class CrashWorker {
     if (idempotent) {
       transfer = transfer.asIdempotent();
     }
-    AgentTool notify =
-        AgentTool.of(
-            "notify",
-            "Tells an account holder",
-            JsonSchema.object().required("to", JsonSchema.string()).build(),
-            (a, ctx) -> "told " + a.get("to").asString());
+    AgentTool notify = BankTools.notifier();
     try (KimiClient kimi = KimiClient.builder().apiKey("sk-crash-test").baseUrl(baseUrl).build()) {
       Agent agent =
           Agent.builder(kimi, "kimi-k3")

@@ -96,7 +96,7 @@ class HostedRunHttpTest {
     return Agent.builder(kimi, "kimi-k3")
         .name("payments", "1")
         .tool(bank.tool().approval(Approval.always()).asIdempotent())
-        .tool(AgentPoliciesHttpTest.notifier())
+        .tool(BankTools.notifier())
         .listener(
             e -> {
               synchronized (events) {

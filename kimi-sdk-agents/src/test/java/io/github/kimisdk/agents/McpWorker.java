@@ -7,7 +7,6 @@ import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.mcp.McpClient;
 import io.github.kimisdk.mcp.kimi.McpToolset;
 import io.github.kimisdk.tool.FunctionTool;
-import io.github.kimisdk.tool.JsonSchema;
 import io.github.kimisdk.tool.ToolSource;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,12 +99,7 @@ public final class McpWorker {
     ToolSource bank =
         new Killing(
             McpToolset.builder(mcp).filter(t -> t.name().equals("transfer")).build(), point);
-    AgentTool notify =
-        AgentTool.of(
-            "notify",
-            "Tells an account holder",
-            JsonSchema.object().required("to", JsonSchema.string()).build(),
-            (a, ctx) -> "told " + a.get("to").asString());
+    AgentTool notify = BankTools.notifier();
     Agent agent =
         Agent.builder(kimi, "kimi-k3")
             .name("mcp-crash", "1")

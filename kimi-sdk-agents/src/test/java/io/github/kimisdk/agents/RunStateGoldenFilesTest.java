@@ -26,7 +26,7 @@ class RunStateGoldenFilesTest {
         .store(RunStore.inMemory())
         .name("payments", "1")
         .tool(bank.tool().approval(Approval.always()))
-        .tool(AgentPoliciesHttpTest.notifier())
+        .tool(BankTools.notifier())
         .build();
   }
 
@@ -285,7 +285,7 @@ class RunStateGoldenFilesTest {
         Agent.builder(kimi, "kimi-k3")
             .name("payments", "3")
             .tool(bank.tool().approval(Approval.always().approvers(2)).asIdempotent())
-            .tool(AgentPoliciesHttpTest.notifier())
+            .tool(BankTools.notifier())
             .build();
 
     RunResult r = agent.resume(s, List.of(Decision.approve(p).by("bob", "second")));
@@ -313,7 +313,7 @@ class RunStateGoldenFilesTest {
         Agent.builder(kimi, "kimi-k3")
             .name("lead", "2")
             .tool(payer.asTool("pay", "Pays an invoice"))
-            .tool(AgentPoliciesHttpTest.notifier())
+            .tool(BankTools.notifier())
             .build();
 
     RunResult r = lead.resume(s, List.of(Decision.approve(p)));

@@ -7,6 +7,7 @@ import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.AgentListener;
 import io.github.kimisdk.agents.AgentTool;
 import io.github.kimisdk.agents.Approval;
+import io.github.kimisdk.agents.BankTools;
 import io.github.kimisdk.agents.Decision;
 import io.github.kimisdk.agents.PendingCall;
 import io.github.kimisdk.agents.RunResult;
@@ -94,14 +95,8 @@ class AgentRunStoryTest {
   }
 
   static AgentTool transfer(Approval approval) {
-    return AgentTool.of(
-            "transfer",
-            "Moves money",
-            JsonSchema.object()
-                .required("to", JsonSchema.string())
-                .required("amount", JsonSchema.integer())
-                .build(),
-            (args, ctx) -> "transferred " + args.get("amount").asLong())
+    return BankTools.transfer(
+            "Moves money", (args, ctx) -> "transferred " + args.get("amount").asLong())
         .approval(approval);
   }
 

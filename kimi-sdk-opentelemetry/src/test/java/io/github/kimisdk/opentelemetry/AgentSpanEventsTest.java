@@ -6,12 +6,12 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.AgentTool;
 import io.github.kimisdk.agents.Approval;
+import io.github.kimisdk.agents.BankTools;
 import io.github.kimisdk.agents.Decision;
 import io.github.kimisdk.agents.RunResult;
 import io.github.kimisdk.agents.Verdict;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.testing.FakeKimiServer;
-import io.github.kimisdk.tool.JsonSchema;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.data.EventData;
@@ -36,14 +36,8 @@ class AgentSpanEventsTest {
         KimiClient kimi =
             KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()).build()) {
       AgentTool transfer =
-          AgentTool.of(
-                  "transfer",
-                  "Moves money",
-                  JsonSchema.object()
-                      .required("to", JsonSchema.string())
-                      .required("amount", JsonSchema.integer())
-                      .build(),
-                  (args, ctx) -> "transferred under " + ctx.idempotencyKey())
+          BankTools.transfer(
+                  "Moves money", (args, ctx) -> "transferred under " + ctx.idempotencyKey())
               .approval(Approval.always());
       Agent agent =
           Agent.builder(kimi, "kimi-k3")
@@ -104,16 +98,7 @@ class AgentSpanEventsTest {
                   .key(io.github.kimisdk.agents.TestKeys.KEY)
                   .store(store)
                   .clock(java.time.Clock.fixed(now, java.time.ZoneOffset.UTC))
-                  .tool(
-                      AgentTool.of(
-                              "transfer",
-                              "Moves money",
-                              JsonSchema.object()
-                                  .required("to", JsonSchema.string())
-                                  .required("amount", JsonSchema.integer())
-                                  .build(),
-                              (args, ctx) -> "done")
-                          .approval(approval))
+                  .tool(BankTools.transfer("Moves money", (args, ctx) -> "done").approval(approval))
                   .listener(AgentSpanEvents.create())
                   .build();
       Approval two = Approval.always().approvers(2);

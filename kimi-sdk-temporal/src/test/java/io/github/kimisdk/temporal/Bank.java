@@ -1,9 +1,7 @@
 package io.github.kimisdk.temporal;
 
 import io.github.kimisdk.agents.AgentTool;
-import io.github.kimisdk.agents.ToolContext;
-import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.tool.JsonSchema;
+import io.github.kimisdk.agents.BankTools;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,22 +34,8 @@ final class Bank {
 
   /** The tool: transfer(to, amount), the key passed to the bank. */
   AgentTool tool() {
-    return AgentTool.of(
-        "transfer",
-        "Moves money to an account",
-        JsonSchema.object()
-            .required("to", JsonSchema.string())
-            .required("amount", JsonSchema.integer())
-            .build(),
-        (JsonValue args, ToolContext ctx) ->
+    return BankTools.transfer(
+        (args, ctx) ->
             transfer(args.get("to").asString(), args.get("amount").asLong(), ctx.idempotencyKey()));
-  }
-
-  static AgentTool notifier() {
-    return AgentTool.of(
-        "notify",
-        "Tells an account holder",
-        JsonSchema.object().required("to", JsonSchema.string()).build(),
-        (a, ctx) -> "told " + a.get("to").asString());
   }
 }

@@ -6,10 +6,9 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.AgentTool;
 import io.github.kimisdk.agents.Approval;
+import io.github.kimisdk.agents.BankTools;
 import io.github.kimisdk.agents.RunEvent;
 import io.github.kimisdk.agents.ToolContext;
-import io.github.kimisdk.json.JsonValue;
-import io.github.kimisdk.tool.JsonSchema;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.client.WorkflowClient;
@@ -143,7 +142,6 @@ public final class CrashWorker {
     }
   }
 
-  /** The agents of the test: {@code transfers} (no approval) and {@code payments} (approval). */
   /** Where this worker dies: at the {@code at}-th event of the kind {@code where}, or of any. */
   static final class Point {
     private volatile String where;
@@ -182,30 +180,20 @@ public final class CrashWorker {
     }
   }
 
+  /** The agents of the test: {@code transfers} (no approval) and {@code payments} (approval). */
   static KimiAgents agents(
       KimiClient kimi, Path bank, Point point, AtomicInteger modelCalled, AtomicInteger effects) {
     AtomicInteger effectsAfter = new AtomicInteger();
     AgentTool transfer =
-        AgentTool.of(
-                "transfer",
-                "Moves money to an account",
-                JsonSchema.object()
-                    .required("to", JsonSchema.string())
-                    .required("amount", JsonSchema.integer())
-                    .build(),
-                (JsonValue a, ToolContext ctx) -> {
+        BankTools.transfer(
+                (a, ctx) -> {
                   point.reached("effect-before", effects, "before a transfer's effect");
                   String r = transfer(bank, a.get("to").asString(), a.get("amount").asLong(), ctx);
                   point.reached("effect-after", effectsAfter, "after a transfer's effect");
                   return r;
                 })
             .asIdempotent();
-    AgentTool notify =
-        AgentTool.of(
-            "notify",
-            "Tells an account holder",
-            JsonSchema.object().required("to", JsonSchema.string()).build(),
-            (a, ctx) -> "told " + a.get("to").asString());
+    AgentTool notify = BankTools.notifier();
     Agent transfers =
         Agent.builder(kimi, "kimi-k3")
             .name("transfers", "1")

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.agents.Agent;
+import io.github.kimisdk.agents.BankTools;
 import io.github.kimisdk.agents.RunState;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.testing.FakeKimiExtension;
@@ -42,7 +43,7 @@ class FailuresHttpTest {
                         .withMaxRetries(2)
                         .withBackoff(Duration.ofMillis(1), Duration.ofMillis(5))));
     Agent agent =
-        Agent.builder(kimi, "kimi-k3").name("payments", "1").tool(Bank.notifier()).build();
+        Agent.builder(kimi, "kimi-k3").name("payments", "1").tool(BankTools.notifier()).build();
     InProcessTemporal t =
         new InProcessTemporal(KimiAgents.builder().agent("payments", agent).build());
     try {

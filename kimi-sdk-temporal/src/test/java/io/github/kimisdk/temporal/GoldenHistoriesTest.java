@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.Approval;
+import io.github.kimisdk.agents.BankTools;
 import io.github.kimisdk.model.ModelCatalog;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -78,7 +79,7 @@ class GoldenHistoriesTest {
         Agent.builder(kimi, "kimi-k3")
             .name("payments", "1")
             .tool(new Bank().tool().approval(approval).asIdempotent())
-            .tool(Bank.notifier())
+            .tool(BankTools.notifier())
             .build();
     AgentOptions options =
         file.startsWith("local-tool")

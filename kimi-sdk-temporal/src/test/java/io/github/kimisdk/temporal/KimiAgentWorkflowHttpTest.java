@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.Allowance;
 import io.github.kimisdk.agents.Approval;
+import io.github.kimisdk.agents.BankTools;
 import io.github.kimisdk.agents.PendingCall;
 import io.github.kimisdk.agents.RunEvent;
 import io.github.kimisdk.agents.RunState;
@@ -48,7 +49,7 @@ class KimiAgentWorkflowHttpTest extends OnFakeKimi {
     return Agent.builder(kimi, "kimi-k3")
         .name("payments", "1")
         .tool(bank.tool().approval(approval).asIdempotent())
-        .tool(Bank.notifier())
+        .tool(BankTools.notifier())
         .listener(
             e -> {
               synchronized (events) {

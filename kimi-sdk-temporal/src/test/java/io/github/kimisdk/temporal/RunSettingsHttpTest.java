@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
+import io.github.kimisdk.agents.BankTools;
 import io.github.kimisdk.agents.PendingCall;
 import io.github.kimisdk.agents.RunEvent;
 import io.github.kimisdk.agents.RunState;
@@ -40,7 +41,7 @@ class RunSettingsHttpTest extends OnFakeKimi {
     return Agent.builder(kimi, "kimi-k3")
         .name("payments", "1")
         .tool(bank.tool().asIdempotent())
-        .tool(Bank.notifier())
+        .tool(BankTools.notifier())
         .listener(
             e -> {
               synchronized (events) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.Approval;
+import io.github.kimisdk.agents.BankTools;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.opentelemetry.AgentSpans;
 import io.github.kimisdk.opentelemetry.KimiTelemetry;
@@ -70,7 +71,7 @@ class TraceContextHttpTest {
         Agent.builder(kimi, "kimi-k3")
             .name("payments", "1")
             .tool(new Bank().tool().approval(Approval.never()).asIdempotent())
-            .tool(Bank.notifier())
+            .tool(BankTools.notifier())
             .tracer(AgentSpans.create(otel))
             .build();
     InProcessTemporal t =

@@ -6,6 +6,7 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.AgentTool;
 import io.github.kimisdk.agents.Approval;
+import io.github.kimisdk.agents.BankTools;
 import io.github.kimisdk.agents.Decision;
 import io.github.kimisdk.agents.FileRunStore;
 import io.github.kimisdk.agents.PendingCall;
@@ -16,7 +17,6 @@ import io.github.kimisdk.json.Json;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.json.JsonValue;
 import io.github.kimisdk.testing.FakeKimiExtension;
-import io.github.kimisdk.tool.JsonSchema;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -78,14 +78,7 @@ class RunsAuditCommandHttpTest {
     Path keyFile = dir.resolve("agent.key");
     assertThat(run(Map.of(), "key", "--out", keyFile.toString()).status()).isZero();
     AgentTool transfer =
-        AgentTool.of(
-                "transfer",
-                "Moves money",
-                JsonSchema.object()
-                    .required("to", JsonSchema.string())
-                    .required("amount", JsonSchema.integer())
-                    .build(),
-                (args, ctx) -> "transferred")
+        BankTools.transfer("Moves money", (args, ctx) -> "transferred")
             .approval(Approval.always().approvers(2));
     Agent agent =
         Agent.builder(kimi, "kimi-k3")
