@@ -39,12 +39,7 @@ class AgentBindingHttpTest {
             .name("payments", "1")
             .tool(bank.tool().approval(Approval.always()).asIdempotent())
             .store(store)
-            .listener(
-                e -> {
-                  synchronized (events) {
-                    events.add(e);
-                  }
-                });
+            .listener(Recorded.into(events));
     return (key == null ? b.unsealed() : b.key(key)).build();
   }
 

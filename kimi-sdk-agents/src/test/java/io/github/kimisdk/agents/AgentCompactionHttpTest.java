@@ -95,12 +95,7 @@ class AgentCompactionHttpTest {
             .key(TestKeys.KEY)
             .store(RunStore.inMemory())
             .maxSteps(40)
-            .listener(
-                e -> {
-                  synchronized (events) {
-                    events.add(e);
-                  }
-                });
+            .listener(Recorded.into(events));
     for (AgentTool t : tools) {
       b.tool(t);
     }

@@ -37,12 +37,7 @@ class AgentGatesHttpTest {
         .store(RunStore.inMemory())
         .tool(transfer)
         .tool(notifyTool())
-        .listener(
-            e -> {
-              synchronized (events) {
-                events.add(e);
-              }
-            });
+        .listener(Recorded.into(events));
   }
 
   static String lastToolContent(FakeKimiServer server) {

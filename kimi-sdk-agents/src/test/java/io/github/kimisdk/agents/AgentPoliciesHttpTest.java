@@ -40,12 +40,7 @@ class AgentPoliciesHttpTest {
         .name("payments", "1")
         .key(TestKeys.KEY)
         .store(store)
-        .listener(
-            e -> {
-              synchronized (events) {
-                events.add(e);
-              }
-            });
+        .listener(Recorded.into(events));
   }
 
   @Test

@@ -40,12 +40,7 @@ class AgentTransferHttpTest {
         .tool(transfer)
         .unsealed()
         .store(FileRunStore.of(dir))
-        .listener(
-            e -> {
-              synchronized (events) {
-                events.add(e);
-              }
-            })
+        .listener(Recorded.into(events))
         .build();
   }
 

@@ -56,12 +56,7 @@ class DecisionRecordHttpTest {
         .tool(bank.tool().approval(approval).asIdempotent())
         .key(TestKeys.KEY)
         .store(store)
-        .listener(
-            e -> {
-              synchronized (events) {
-                events.add(e);
-              }
-            });
+        .listener(Recorded.into(events));
   }
 
   Agent agent(KimiClient kimi, RunStore store, Approval approval) {

@@ -97,12 +97,7 @@ class HostedRunHttpTest {
         .name("payments", "1")
         .tool(bank.tool().approval(Approval.always()).asIdempotent())
         .tool(BankTools.notifier())
-        .listener(
-            e -> {
-              synchronized (events) {
-                events.add(e);
-              }
-            })
+        .listener(Recorded.into(events))
         .build();
   }
 

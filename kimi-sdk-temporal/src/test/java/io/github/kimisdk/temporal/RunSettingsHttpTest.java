@@ -7,6 +7,7 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.BankTools;
 import io.github.kimisdk.agents.PendingCall;
+import io.github.kimisdk.agents.Recorded;
 import io.github.kimisdk.agents.RunEvent;
 import io.github.kimisdk.agents.RunState;
 import io.github.kimisdk.chat.Message;
@@ -42,12 +43,7 @@ class RunSettingsHttpTest extends OnFakeKimi {
         .name("payments", "1")
         .tool(bank.tool().asIdempotent())
         .tool(BankTools.notifier())
-        .listener(
-            e -> {
-              synchronized (events) {
-                events.add(e);
-              }
-            })
+        .listener(Recorded.into(events))
         .build();
   }
 
