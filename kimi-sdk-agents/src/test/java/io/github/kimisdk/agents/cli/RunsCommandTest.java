@@ -506,43 +506,31 @@ class RunsCommandTest {
   @Tag("multiprocess") // runs the command as a program: mvn -B -P slow verify
   void theCommandRunsAsAProgramAndExitsWithItsStatus() throws Exception {
     store.release(held); // another process judges the claim by its lock: none of ours is left
-    Process p =
-        new ProcessBuilder(
+    Run counted = program("runs", "count", "--store", spec, "--state", "orphaned", "--json");
+    assertThat(counted.status()).as(counted.out()).isZero();
+    assertThat(counted.out()).isEqualTo("{\"orphaned\":2,\"total\":2}\n");
+
+    Run refused = program("runs", "delete", "no-such-run", "--store", spec);
+    assertThat(refused.status()).as(refused.out()).isEqualTo(Main.REFUSED);
+  }
+
+  /**
+   * Runs the command line as a program, in a JVM of its own on this class path, and waits for it to
+   * exit: its status, and its output and errors together as {@code out}.
+   */
+  private static Run program(String... args) throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "runs",
-                "count",
-                "--store",
-                spec,
-                "--state",
-                "orphaned",
-                "--json")
-            .redirectErrorStream(true)
-            .start();
+                Main.class.getName()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(out).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-    assertThat(out).isEqualTo("{\"orphaned\":2,\"total\":2}\n");
-
-    Process delete =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "runs",
-                "delete",
-                "no-such-run",
-                "--store",
-                spec)
-            .redirectErrorStream(true)
-            .start();
-    delete.getOutputStream().close();
-    String said = new String(delete.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(delete.waitFor(60, TimeUnit.SECONDS)).as(said).isTrue();
-    assertThat(delete.exitValue()).as(said).isEqualTo(Main.REFUSED);
+    return new Run(p.exitValue(), out, "");
   }
 }
