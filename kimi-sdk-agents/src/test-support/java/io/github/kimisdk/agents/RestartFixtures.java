@@ -21,6 +21,21 @@ public final class RestartFixtures {
     return BankTools.transfer("Looks an account up", handler).asReadOnly();
   }
 
+  /**
+   * The tool a worker is killed inside: a call prints {@code IN-TOOL} and waits ten minutes.
+   *
+   * @return the tool
+   */
+  public static AgentTool untilKilled() {
+    return tool(
+        (a, ctx) -> {
+          System.out.println("IN-TOOL");
+          System.out.flush();
+          Thread.sleep(600_000);
+          return "never";
+        });
+  }
+
   /** A store that notes each claim it answers, in order, in the list it was given. */
   public static final class Watching extends ForwardingRunStore {
     private final List<Claim> seen;

@@ -156,15 +156,19 @@ public abstract class RunStoreContract {
   // ------------------------------------------------------------------------------------------
   // Finding runs
 
-  /** A summary as a worker saves it. */
-  protected static RunSummary summary(
+  /**
+   * A summary as a worker saves it after {@code steps} steps: version 1 of {@code agent}, created
+   * at {@link #T0}, waiting since {@code updated} if it waits.
+   */
+  public static RunSummary summary(
       String runId,
       String agent,
       RunState.Status status,
       PendingCall.Kind waiting,
       Instant updated,
       String owner,
-      java.util.Map<String, String> labels) {
+      java.util.Map<String, String> labels,
+      int steps) {
     return new RunSummary(
         runId,
         agent,
@@ -175,7 +179,7 @@ public abstract class RunStoreContract {
         T0,
         updated,
         owner,
-        3,
+        steps,
         waiting == null ? 0 : 1,
         labels,
         null,
@@ -199,12 +203,12 @@ public abstract class RunStoreContract {
   void runsAreFoundByStateAgentOwnerAndLabelsOldestSaveFirst() {
     RunStore store = store();
     java.util.Map<String, String> none = java.util.Map.of();
-    store.release(save(store, summary("a1", "payments", RunState.Status.ANSWERED, null, T0.plusSeconds(1), "w1", java.util.Map.of("customer", "c-1")), T0));
-    store.release(save(store, summary("p1", "payments", RunState.Status.PAUSED, PendingCall.Kind.APPROVAL, T0.plusSeconds(2), "w1", java.util.Map.of("customer", "c-2")), T0));
-    store.release(save(store, summary("d1", "payments", RunState.Status.PAUSED, PendingCall.Kind.IN_DOUBT, T0.plusSeconds(3), "w2", none), T0));
-    store.release(save(store, summary("f1", "research", RunState.Status.FAILED, null, T0.plusSeconds(4), "w2", none), T0));
-    save(store, summary("r1", "payments", RunState.Status.RUNNING, null, T0.plusSeconds(5), "w1", none), T0);
-    store.release(save(store, summary("o1", "payments", RunState.Status.RUNNING, null, T0.plusSeconds(6), "w3", none), T0));
+    store.release(save(store, summary("a1", "payments", RunState.Status.ANSWERED, null, T0.plusSeconds(1), "w1", java.util.Map.of("customer", "c-1"), 3), T0));
+    store.release(save(store, summary("p1", "payments", RunState.Status.PAUSED, PendingCall.Kind.APPROVAL, T0.plusSeconds(2), "w1", java.util.Map.of("customer", "c-2"), 3), T0));
+    store.release(save(store, summary("d1", "payments", RunState.Status.PAUSED, PendingCall.Kind.IN_DOUBT, T0.plusSeconds(3), "w2", none, 3), T0));
+    store.release(save(store, summary("f1", "research", RunState.Status.FAILED, null, T0.plusSeconds(4), "w2", none, 3), T0));
+    save(store, summary("r1", "payments", RunState.Status.RUNNING, null, T0.plusSeconds(5), "w1", none, 3), T0);
+    store.release(save(store, summary("o1", "payments", RunState.Status.RUNNING, null, T0.plusSeconds(6), "w3", none, 3), T0));
     Instant now = T0.plusSeconds(10);
 
     assertThat(ids(store.list(RunQuery.all().at(now))))
@@ -242,7 +246,7 @@ public abstract class RunStoreContract {
       String id = String.format("run-%02d", i);
       // several runs share a save time: the id orders them
       Claim.Held c =
-          save(store, summary(id, "payments", RunState.Status.ANSWERED, null, T0.plusSeconds(i / 3), "w", java.util.Map.of()), T0);
+          save(store, summary(id, "payments", RunState.Status.ANSWERED, null, T0.plusSeconds(i / 3), "w", java.util.Map.of(), 3), T0);
       store.release(c);
       expected.add(id);
     }
@@ -267,8 +271,8 @@ public abstract class RunStoreContract {
   @Test
   void aRunNoWorkerHoldsIsDeletedWithItsRecordsAndOneHeldIsNot() {
     RunStore store = store();
-    Claim.Held held = save(store, summary("held", "payments", RunState.Status.RUNNING, null, T0, "w", java.util.Map.of()), T0);
-    Claim.Held done = save(store, summary("done", "payments", RunState.Status.ANSWERED, null, T0, "w", java.util.Map.of("k", "v")), T0);
+    Claim.Held held = save(store, summary("held", "payments", RunState.Status.RUNNING, null, T0, "w", java.util.Map.of(), 3), T0);
+    Claim.Held done = save(store, summary("done", "payments", RunState.Status.ANSWERED, null, T0, "w", java.util.Map.of("k", "v"), 3), T0);
     store.put(done, "call/000001/0000", bytes("{}"));
     store.release(done);
 
@@ -287,7 +291,7 @@ public abstract class RunStoreContract {
   @Test
   void anOperatorsReleaseFreesTheRunAtOnceAndFencesTheOldHolderOut() {
     RunStore store = store();
-    Claim.Held old = save(store, summary("run-1", "payments", RunState.Status.RUNNING, null, T0, "w1", java.util.Map.of()), T0);
+    Claim.Held old = save(store, summary("run-1", "payments", RunState.Status.RUNNING, null, T0, "w1", java.util.Map.of(), 3), T0);
 
     assertThat(store.forceRelease("run-1")).isTrue();
     assertThat(store.forceRelease("run-1")).isFalse();
@@ -302,7 +306,7 @@ public abstract class RunStoreContract {
   void aReleaseNamingItsHolderEndsThatHoldersClaimAndNoOneElses() {
     RunStore store = store();
     Claim.Held w1 =
-        save(store, summary("run-1", "payments", RunState.Status.RUNNING, null, T0, "w1", java.util.Map.of()), T0);
+        save(store, summary("run-1", "payments", RunState.Status.RUNNING, null, T0, "w1", java.util.Map.of(), 3), T0);
 
     assertThat(store.release("run-1", "w2")).isFalse();
     assertThat(store.claim("run-1", "w3", T0.plusSeconds(1), T0.plusSeconds(1).plus(LEASE)))

@@ -93,14 +93,7 @@ class RestartAfterKillTest {
         Agent agent =
             Agent.builder(kimi, "kimi-k3")
                 .owner("the-dead-worker")
-                .tool(
-                    RestartFixtures.tool(
-                        (a, ctx) -> {
-                          System.out.println("IN-TOOL");
-                          System.out.flush();
-                          Thread.sleep(600_000);
-                          return "never";
-                        }))
+                .tool(RestartFixtures.untilKilled())
                 .key(TestKeys.KEY)
                 .store(store)
                 .build();

@@ -138,14 +138,7 @@ class RedisRestartAfterKillTest {
         Agent.Builder b =
             Agent.builder(kimi, "kimi-k3")
                 .owner("the-dead-worker")
-                .tool(
-                    RestartFixtures.tool(
-                        (a, ctx) -> {
-                          System.out.println("IN-TOOL");
-                          System.out.flush();
-                          Thread.sleep(600_000);
-                          return "never";
-                        }))
+                .tool(RestartFixtures.untilKilled())
                 .key(TestKeys.KEY)
                 .store(RedisRunStore.of(JedisScripts.of(jedis)));
         if (sigterm) {

@@ -70,7 +70,8 @@ class RedisRunStoreClusterTest {
                     null,
                     T0,
                     "w",
-                    java.util.Map.of()),
+                    java.util.Map.of(),
+                    3),
                 T0);
         s.release(c);
         masters.add(cluster.masterOf(prefix + "{" + id + "}").port());

@@ -98,7 +98,8 @@ class RedisRunStoreTest {
       s.putState(
           a,
           bytes("{}"),
-          summary("run-1", "payments", RunState.Status.RUNNING, null, T0, "a", Map.of("k", "v")));
+          summary(
+              "run-1", "payments", RunState.Status.RUNNING, null, T0, "a", Map.of("k", "v"), 3));
       assertThat(jedis.hkeys("slot:{run-1}")).contains("c:token", "r:state", "s", "v");
       assertThat(jedis.keys("slot:*"))
           .allMatch(k -> k.equals("slot:{run-1}") || k.startsWith("slot:{slot:index}:"))
@@ -153,21 +154,7 @@ class RedisRunStoreTest {
       Instant at,
       String owner,
       Map<String, String> labels) {
-    return new RunSummary(
-        runId,
-        agent,
-        "1",
-        status,
-        waiting,
-        waiting == null ? null : at,
-        T0,
-        at,
-        owner,
-        1,
-        waiting == null ? 0 : 1,
-        labels,
-        null,
-        null);
+    return RunStoreContract.summary(runId, agent, status, waiting, at, owner, labels, 1);
   }
 
   static List<String> ids(RunStore store, RunQuery q) {
