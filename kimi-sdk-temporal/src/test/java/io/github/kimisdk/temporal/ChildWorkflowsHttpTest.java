@@ -123,15 +123,20 @@ class ChildWorkflowsHttpTest extends OnFakeKimi {
     temporal.save("team-c.1.0", KimiAgentWorkflowHttpTest.GOLDEN.resolve("child-workflow-v1.json"));
   }
 
-  @Test
-  void aChildsApprovalIsDecidedOnTheChildAndTheParentGoesOn() throws Exception {
-    Bank bank = new Bank();
+  /**
+   * Starts run {@code id} of the lead on {@code task}; a subagent's transfer waits for a person.
+   */
+  void startLead(Bank bank, String id, String task) {
     temporal =
         new InProcessTemporal(
             lead(kimi, 20, bank.tool().approval(Approval.always()).asIdempotent()));
-    temporal.start(
-        AgentRun.of(
-            "lead", "team-d", List.of(Message.user("ask_a task=transfer to=acct-1 amount=5"))));
+    temporal.start(AgentRun.of("lead", id, List.of(Message.user(task))));
+  }
+
+  @Test
+  void aChildsApprovalIsDecidedOnTheChildAndTheParentGoesOn() throws Exception {
+    Bank bank = new Bank();
+    startLead(bank, "team-d", "ask_a task=transfer to=acct-1 amount=5");
 
     String child = "team-d.1.0";
     temporal.track(child);
@@ -153,14 +158,7 @@ class ChildWorkflowsHttpTest extends OnFakeKimi {
   @Test
   void aParentCancelledCancelsItsChildren() throws Exception {
     Bank bank = new Bank();
-    temporal =
-        new InProcessTemporal(
-            lead(kimi, 20, bank.tool().approval(Approval.always()).asIdempotent()));
-    temporal.start(
-        AgentRun.of(
-            "lead",
-            "team-e",
-            List.of(Message.user("ask_a task=transfer and ask_b task=transfer"))));
+    startLead(bank, "team-e", "ask_a task=transfer and ask_b task=transfer");
     for (String child : List.of("team-e.1.0", "team-e.1.1")) {
       temporal.track(child);
       awaitPending(temporal.stub(child));

@@ -88,28 +88,17 @@ class DocSnippetsTest {
                 "-proc:none"));
     sources.forEach(s -> args.add(s.toString()));
     StringWriter out = new StringWriter();
-    int rc =
-        javac.run(
-            null,
-            new java.io.PrintStream(
-                new java.io.OutputStream() {
-                  @Override
-                  public void write(int b) {
-                    out.write(b);
-                  }
-                },
-                true,
-                StandardCharsets.UTF_8),
-            new java.io.PrintStream(
-                new java.io.OutputStream() {
-                  @Override
-                  public void write(int b) {
-                    out.write(b);
-                  }
-                },
-                true,
-                StandardCharsets.UTF_8),
-            args.toArray(String[]::new));
+    java.io.PrintStream said = // javac's output and its errors, both into out
+        new java.io.PrintStream(
+            new java.io.OutputStream() {
+              @Override
+              public void write(int b) {
+                out.write(b);
+              }
+            },
+            true,
+            StandardCharsets.UTF_8);
+    int rc = javac.run(null, said, said, args.toArray(String[]::new));
     assertThat(rc).as("javac said:\n%s", out).isZero();
   }
 }

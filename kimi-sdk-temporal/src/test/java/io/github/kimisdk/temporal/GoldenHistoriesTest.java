@@ -49,7 +49,7 @@ class GoldenHistoriesTest {
               RunSettingsHttpTest.payments(kimi, new Bank(), new java.util.ArrayList<>()))
           .build();
     }
-    if (file.startsWith("bound-before-step")) {
+    if (file.startsWith("bound-before-step") || file.startsWith("continued")) {
       return KimiAgents.builder()
           .agent(
               "pinger",
@@ -62,14 +62,6 @@ class GoldenHistoriesTest {
     }
     if (file.startsWith("compacted")) {
       return FeeRunHttpTest.shortRun(kimi);
-    }
-    if (file.startsWith("continued")) {
-      return KimiAgents.builder()
-          .agent(
-              "pinger",
-              LongRunHttpTest.pinger(kimi, 12),
-              AgentOptions.defaults().continueAsNewAfter(100, 4L << 20))
-          .build();
     }
     Approval approval =
         file.startsWith("answered") || file.startsWith("local-tool")
