@@ -143,18 +143,7 @@ class RedisRunStoreTest {
 
   static RunSummary summary(
       String runId, String agent, RunState.Status status, PendingCall.Kind waiting, Instant at) {
-    return summary(runId, agent, status, waiting, at, "w", Map.of());
-  }
-
-  static RunSummary summary(
-      String runId,
-      String agent,
-      RunState.Status status,
-      PendingCall.Kind waiting,
-      Instant at,
-      String owner,
-      Map<String, String> labels) {
-    return RunStoreContract.summary(runId, agent, status, waiting, at, owner, labels, 1);
+    return RunStoreContract.summary(runId, agent, status, waiting, at, "w", Map.of(), 1);
   }
 
   static List<String> ids(RunStore store, RunQuery q) {
@@ -271,8 +260,15 @@ class RedisRunStoreTest {
       store.putState(
           c,
           bytes("{}"),
-          summary(
-              id, "payments", RunState.Status.ANSWERED, null, T0.plusSeconds(i), owner, Map.of()));
+          RunStoreContract.summary(
+              id,
+              "payments",
+              RunState.Status.ANSWERED,
+              null,
+              T0.plusSeconds(i),
+              owner,
+              Map.of(),
+              1));
       store.release(c);
     }
     RunQuery q = RunQuery.all().owner("rare").limit(10).at(T0.plusSeconds(60));
