@@ -684,19 +684,11 @@ class KimiTelemetryTest {
   }
 
   static SpanData kimiSpan() {
-    List<SpanData> kimi = kimiSpans();
-    assertThat(kimi).as("one Kimi span").hasSize(1);
-    return kimi.get(0);
+    return TELEMETRY.kimiSpan();
   }
 
   static List<SpanData> kimiSpans() {
-    return SPANS.getFinishedSpanItems().stream()
-        .filter(
-            s ->
-                s.getInstrumentationScopeInfo()
-                    .getName()
-                    .equals(KimiTelemetry.INSTRUMENTATION_SCOPE))
-        .toList();
+    return TELEMETRY.kimiSpans();
   }
 
   /** The W3C header of {@code span}'s context: version, trace, span, flags. */

@@ -15,7 +15,6 @@ import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.trace.data.EventData;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -103,19 +102,6 @@ class RerouteEventsTest {
     return new CallEvent.Rerouted(call, attempt, kind, from, to, after);
   }
 
-  private static SpanData kimiSpan() {
-    List<SpanData> kimi =
-        TELEMETRY.spans.getFinishedSpanItems().stream()
-            .filter(
-                s ->
-                    s.getInstrumentationScopeInfo()
-                        .getName()
-                        .equals(KimiTelemetry.INSTRUMENTATION_SCOPE))
-            .toList();
-    assertThat(kimi).as("one Kimi span").hasSize(1);
-    return kimi.get(0);
-  }
-
   @Test
   void aHedgeHeardOnAnotherThreadIsAnEventWithBothTargetsAndTheWait() {
     KimiTelemetry telemetry = KimiTelemetry.create(TELEMETRY.sdk);
@@ -126,7 +112,7 @@ class RerouteEventsTest {
       kimi.chat(ChatRequest.of(MODEL, "Hello"));
     }
 
-    List<EventData> events = kimiSpan().getEvents();
+    List<EventData> events = TELEMETRY.kimiSpan().getEvents();
     assertThat(events).extracting(EventData::getName).containsExactly("kimi.rerouted");
     Attributes a = events.get(0).getAttributes();
     assertThat(a.get(RerouteEvents.KIND)).isEqualTo("hedged");
@@ -151,7 +137,7 @@ class RerouteEventsTest {
       kimi.chat(ChatRequest.of(MODEL, "Hello"));
     }
 
-    Attributes a = kimiSpan().getEvents().get(0).getAttributes();
+    Attributes a = TELEMETRY.kimiSpan().getEvents().get(0).getAttributes();
     assertThat(a.get(RerouteEvents.KIND)).isEqualTo("moved");
     assertThat(a.get(GenAi.ATTEMPT)).isEqualTo(1L);
     assertThat(a.get(RerouteEvents.AFTER)).isNull();
@@ -169,7 +155,7 @@ class RerouteEventsTest {
     }
 
     assertThat(second.requestCount()).as("attempt 2 went to the second target").isEqualTo(1);
-    assertThat(kimiSpan().getEvents())
+    assertThat(TELEMETRY.kimiSpan().getEvents())
         .extracting(EventData::getName)
         .containsExactly("kimi.rerouted");
   }
@@ -185,7 +171,7 @@ class RerouteEventsTest {
       kimi.chat(ChatRequest.of(MODEL, "Hello"));
     }
 
-    assertThat(kimiSpan().getEvents())
+    assertThat(TELEMETRY.kimiSpan().getEvents())
         .extracting(EventData::getName)
         .containsExactly("kimi.rerouted", "kimi.fallback");
   }
@@ -207,6 +193,6 @@ class RerouteEventsTest {
         .listener()
         .onRerouted(rerouted(seen.get(), CallEvent.Reroute.HEDGED, 2, Duration.ofSeconds(1)));
 
-    assertThat(kimiSpan().getEvents()).as("the ended call's span is not told").hasSize(1);
+    assertThat(TELEMETRY.kimiSpan().getEvents()).as("the ended call's span is not told").hasSize(1);
   }
 }
