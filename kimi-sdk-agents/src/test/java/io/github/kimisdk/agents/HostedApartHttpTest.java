@@ -9,7 +9,6 @@ import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
-import io.github.kimisdk.tool.JsonSchema;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,17 +96,7 @@ class HostedApartHttpTest {
   }
 
   static Agent lead(KimiClient kimi, int maxSteps) {
-    AgentTool ping = AgentTool.of("ping", "Pings", JsonSchema.object().build(), (a, ctx) -> "pong");
-    Agent researcher =
-        Agent.builder(kimi, "kimi-k3").name("researcher", "1").tool(ping.asReadOnly()).build();
-    return Agent.builder(kimi, "kimi-k3")
-        .name("lead", "1")
-        .tool(researcher.asTool("ask_a", "Researcher A"))
-        .tool(researcher.asTool("ask_b", "Researcher B"))
-        .tool(researcher.asTool("ask_c", "Researcher C"))
-        .tool(researcher.asTool("ask_d", "Researcher D"))
-        .maxSteps(maxSteps)
-        .build();
+    return Researchers.lead(kimi, Researchers.ping(), maxSteps).build();
   }
 
   @Test

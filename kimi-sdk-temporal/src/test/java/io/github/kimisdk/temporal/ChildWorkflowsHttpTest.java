@@ -8,10 +8,10 @@ import io.github.kimisdk.agents.Agent;
 import io.github.kimisdk.agents.AgentTool;
 import io.github.kimisdk.agents.Approval;
 import io.github.kimisdk.agents.PendingCall;
+import io.github.kimisdk.agents.Researchers;
 import io.github.kimisdk.agents.RunState;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.ToolMessage;
-import io.github.kimisdk.tool.JsonSchema;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowFailedException;
@@ -36,16 +36,8 @@ class ChildWorkflowsHttpTest extends OnFakeKimi {
 
   /** A lead with four researchers as its tools, each a child workflow, under a budget. */
   static KimiAgents lead(KimiClient kimi, int maxSteps, AgentTool researcherTool) {
-    Agent researcher =
-        Agent.builder(kimi, "kimi-k3").name("researcher", "1").tool(researcherTool).build();
     Agent lead =
-        Agent.builder(kimi, "kimi-k3")
-            .name("lead", "1")
-            .tool(researcher.asTool("ask_a", "Researcher A"))
-            .tool(researcher.asTool("ask_b", "Researcher B"))
-            .tool(researcher.asTool("ask_c", "Researcher C"))
-            .tool(researcher.asTool("ask_d", "Researcher D"))
-            .maxSteps(maxSteps)
+        Researchers.lead(kimi, researcherTool, maxSteps)
             // a cap on each reply keeps the step's bounded size, and the execution, small
             .request(b -> b.maxCompletionTokens(800))
             .build();
@@ -55,8 +47,7 @@ class ChildWorkflowsHttpTest extends OnFakeKimi {
   }
 
   static AgentTool ping() {
-    return AgentTool.of("ping", "Pings", JsonSchema.object().build(), (a, ctx) -> "pong")
-        .asReadOnly();
+    return Researchers.ping();
   }
 
   static long count(WorkflowExecutionHistory h, EventType type) {

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.agents.Agent;
-import io.github.kimisdk.agents.AgentTool;
 import io.github.kimisdk.agents.KimisRules;
+import io.github.kimisdk.agents.Researchers;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.RecordedRequest;
-import io.github.kimisdk.tool.JsonSchema;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,17 +26,7 @@ class SubagentsHttpTest {
 
   /** A lead agent with four researchers as its tools, under a budget of {@link #BUDGET} calls. */
   static Agent lead(KimiClient kimi) {
-    AgentTool ping = AgentTool.of("ping", "Pings", JsonSchema.object().build(), (a, ctx) -> "pong");
-    Agent researcher =
-        Agent.builder(kimi, "kimi-k3").name("researcher", "1").tool(ping.asReadOnly()).build();
-    return Agent.builder(kimi, "kimi-k3")
-        .name("lead", "1")
-        .tool(researcher.asTool("ask_a", "Researcher A"))
-        .tool(researcher.asTool("ask_b", "Researcher B"))
-        .tool(researcher.asTool("ask_c", "Researcher C"))
-        .tool(researcher.asTool("ask_d", "Researcher D"))
-        .maxSteps(BUDGET)
-        .build();
+    return Researchers.lead(kimi, Researchers.ping(), BUDGET).build();
   }
 
   @Test
@@ -75,9 +64,7 @@ class SubagentsHttpTest {
   void theOptionsLimitTheModelCallsInFlightAcrossTheSubagents(
       FakeKimiServer server, KimiClient kimi) throws Exception {
     server.serviceTime(Duration.ofMillis(200));
-    AgentTool ping = AgentTool.of("ping", "Pings", JsonSchema.object().build(), (a, ctx) -> "pong");
-    Agent researcher =
-        Agent.builder(kimi, "kimi-k3").name("researcher", "1").tool(ping.asReadOnly()).build();
+    Agent researcher = Researchers.researcher(kimi, Researchers.ping());
     Agent lead =
         Agent.builder(kimi, "kimi-k3")
             .name("lead", "1")
