@@ -106,16 +106,20 @@ class GoldenHistoriesTest {
                 .catalog(catalog)
                 .build();
         TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
-      // a cold JVM loads the loop's classes in the first workflow task: more than the default
-      // second
-      Worker worker =
-          env.newWorker(
-              "replay",
-              WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(60_000).build());
+      Worker worker = replayWorker(env);
       agents(name, kimi).register(worker);
       WorkflowReplayer.replayWorkflowExecution(history, worker);
     }
     assertThat(history.getEvents()).hasSizeGreaterThan(10);
+  }
+
+  /**
+   * A worker on the task queue {@code replay} whose workflow task may take a minute: a cold JVM
+   * loads the loop's classes in the first workflow task, more than the default second.
+   */
+  static Worker replayWorker(TestWorkflowEnvironment env) {
+    return env.newWorker(
+        "replay", WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(60_000).build());
   }
 
   @Test
@@ -128,10 +132,7 @@ class GoldenHistoriesTest {
     try (KimiClient kimi =
             KimiClient.builder().apiKey("sk-replay").baseUrl("http://127.0.0.1:9").build();
         TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
-      Worker worker =
-          env.newWorker(
-              "replay",
-              WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(60_000).build());
+      Worker worker = replayWorker(env);
       agents("approved-v1.json", kimi).register(worker);
       assertThatThrownBy(() -> WorkflowReplayer.replayWorkflowExecution(history, worker))
           .isInstanceOf(Exception.class);

@@ -20,7 +20,6 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
-import io.temporal.worker.WorkerOptions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -701,10 +700,7 @@ class MultiProcessTest {
     try (KimiClient kimi =
             KimiClient.builder().apiKey("sk-replay").baseUrl("http://127.0.0.1:9").build();
         TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
-      Worker worker =
-          env.newWorker(
-              "replay",
-              WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(60_000).build());
+      Worker worker = GoldenHistoriesTest.replayWorker(env);
       CrashWorker.agents(
               kimi,
               dir,
