@@ -73,29 +73,38 @@ public final class OperatingWorker {
   static String effect(Path bank, String what, String to, long amount, ToolContext ctx)
       throws IOException {
     String line = ctx.runId() + " " + what + " " + ctx.idempotencyKey() + "\n";
+    log(bank, "requests.log", line);
+    if (!makeOnce(
+        bank.resolve(ctx.idempotencyKey()), ctx.runId() + " " + what + " " + to + " " + amount)) {
+      return what + " of " + amount + " to " + to + " done (already, under this key)";
+    }
+    log(bank, "effects.log", line);
+    return what + " of " + amount + " to " + to + " done";
+  }
+
+  /** Adds {@code line} to the end of the bank's log {@code name}, making the log if need be. */
+  static void log(Path bank, String name, String line) throws IOException {
     Files.writeString(
-        bank.resolve("requests.log"),
+        bank.resolve(name),
         line,
         StandardCharsets.UTF_8,
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
+  }
+
+  /** Makes {@code file} holding {@code content}; false, leaving it as it is, if it was there. */
+  static boolean makeOnce(Path file, String content) throws IOException {
     try {
       Files.writeString(
-          bank.resolve(ctx.idempotencyKey()),
-          ctx.runId() + " " + what + " " + to + " " + amount,
+          file,
+          content,
           StandardCharsets.UTF_8,
           StandardOpenOption.CREATE_NEW,
           StandardOpenOption.WRITE);
+      return true;
     } catch (FileAlreadyExistsException e) {
-      return what + " of " + amount + " to " + to + " done (already, under this key)";
+      return false;
     }
-    Files.writeString(
-        bank.resolve("effects.log"),
-        line,
-        StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
-    return what + " of " + amount + " to " + to + " done";
   }
 
   @SuppressWarnings("unchecked")

@@ -4,10 +4,8 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.Message;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,20 +101,9 @@ public final class CrashWorker {
 
   /** The bank: an effect is a file named by its key, made once; every request is logged. */
   static String transfer(Path bank, String to, long amount, ToolContext ctx) throws IOException {
-    Files.writeString(
-        bank.resolve("requests.log"),
-        ctx.runId() + " " + ctx.idempotencyKey() + "\n",
-        StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
-    try {
-      Files.writeString(
-          bank.resolve(ctx.idempotencyKey()),
-          ctx.runId() + " " + to + " " + amount,
-          StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE);
-    } catch (FileAlreadyExistsException e) {
+    OperatingWorker.log(bank, "requests.log", ctx.runId() + " " + ctx.idempotencyKey() + "\n");
+    if (!OperatingWorker.makeOnce(
+        bank.resolve(ctx.idempotencyKey()), ctx.runId() + " " + to + " " + amount)) {
       return "transferred " + amount + " to " + to + " (already done under this key)";
     }
     return "transferred " + amount + " to " + to;
