@@ -204,22 +204,17 @@ class AgentTransferHttpTest {
                       args.get("to").asString(), args.get("amount").asLong(), ctx.idempotencyKey());
                 })
             .approval(Approval.always());
-    Agent first =
-        Agent.builder(kimi, "kimi-k3")
-            .name("payments", "1")
-            .tool(slow)
-            .unsealed()
-            .store(FileRunStore.of(dir))
-            .owner("worker-a")
-            .build();
-    Agent second =
-        Agent.builder(kimi, "kimi-k3")
-            .name("payments", "1")
-            .tool(slow)
-            .unsealed()
-            .store(FileRunStore.of(dir))
-            .owner("worker-b")
-            .build();
+    java.util.function.Function<String, Agent> worker =
+        owner ->
+            Agent.builder(kimi, "kimi-k3")
+                .name("payments", "1")
+                .tool(slow)
+                .unsealed()
+                .store(FileRunStore.of(dir))
+                .owner(owner)
+                .build();
+    Agent first = worker.apply("worker-a");
+    Agent second = worker.apply("worker-b");
     List<Decision> approve = List.of(Decision.approve(paused.pending().get(0)));
 
     Thread a = new Thread(() -> first.resume(paused.state(), approve));
