@@ -99,20 +99,27 @@ class McpApprovalProcessHttpTest {
   @Test
   void aTransferApprovedInASecondProcessByItsIdAndDigestIsMadeOnce(
       FakeKimiServer server, KimiClient kimi) throws Exception {
-    try (McpClient mcp = McpClient.http(bank.url())) {
-      Agent agent = McpWorker.approvalAgent(kimi, FileRunStore.of(dir), mcp, KEY);
-      PendingCall p = startPaused(agent, server);
-      approvedInAnotherProcess(agent, p, server, List.of("target", p.id(), p.argumentsSha256()));
-    }
+    pausedThenApprovedInAnotherProcess(
+        server, kimi, (agent, p) -> List.of("target", p.id(), p.argumentsSha256()));
   }
 
   @Test
   void aTransferApprovedInASecondProcessByASignedTokenIsMadeOnce(
       FakeKimiServer server, KimiClient kimi) throws Exception {
+    pausedThenApprovedInAnotherProcess(
+        server, kimi, (agent, p) -> List.of("token", agent.token(p)));
+  }
+
+  /** Runs the agent until it pauses on its transfer, then approves it in another process. */
+  void pausedThenApprovedInAnotherProcess(
+      FakeKimiServer server,
+      KimiClient kimi,
+      java.util.function.BiFunction<Agent, PendingCall, List<String>> how)
+      throws Exception {
     try (McpClient mcp = McpClient.http(bank.url())) {
       Agent agent = McpWorker.approvalAgent(kimi, FileRunStore.of(dir), mcp, KEY);
       PendingCall p = startPaused(agent, server);
-      approvedInAnotherProcess(agent, p, server, List.of("token", agent.token(p)));
+      approvedInAnotherProcess(agent, p, server, how.apply(agent, p));
     }
   }
 }
