@@ -431,7 +431,6 @@ class ResponsesEventHandlerTest {
 
   // --- one output item stays one item, whatever ids name it ---
 
-  /** Reads a stream of {@code src/test/resources/responses} (see its README). */
   /** Feeds a whole event-stream body through the SSE parser into a fresh handler. */
   static ChunkRecorder replay(byte[] body) {
     ResponsesEventHandler h = new ResponsesEventHandler(METADATA, TestErrors.factory(), 64);
