@@ -61,13 +61,20 @@ class AgentBindingHttpTest {
     Files.writeString(state, edited, StandardCharsets.UTF_8);
   }
 
+  /**
+   * Pauses run-1 in the directory's store under {@code key}, edits its amount and digests, and
+   * returns a second agent on the same store and key.
+   */
+  Agent pausedAndEdited(KimiClient kimi, RunKey key) throws Exception {
+    paused(agent(kimi, FileRunStore.of(dir), key), "run-1");
+    editAmountAndDigests(dir.resolve("run-1").resolve("state.rec"));
+    return agent(kimi, FileRunStore.of(dir), key);
+  }
+
   @Test
   void withTheKeyAnEditOfTheAmountAndItsDigestIsFoundAndNothingIsPaid(KimiClient kimi)
       throws Exception {
-    paused(agent(kimi, FileRunStore.of(dir), KEY), "run-1");
-    editAmountAndDigests(dir.resolve("run-1").resolve("state.rec"));
-
-    Agent second = agent(kimi, FileRunStore.of(dir), KEY);
+    Agent second = pausedAndEdited(kimi, KEY);
     assertThatThrownBy(() -> second.load("run-1"))
         .isInstanceOf(RunTamperedException.class)
         .hasMessageContaining("the store was edited");
@@ -79,10 +86,7 @@ class AgentBindingHttpTest {
   @Test
   void withoutTheKeyTheSameEditIsTakenForTheRunAsItIsWhichTheDocsSay(KimiClient kimi)
       throws Exception {
-    paused(agent(kimi, FileRunStore.of(dir), null), "run-1");
-    editAmountAndDigests(dir.resolve("run-1").resolve("state.rec"));
-
-    Agent second = agent(kimi, FileRunStore.of(dir), null);
+    Agent second = pausedAndEdited(kimi, null);
     RunState saved = second.load("run-1").orElseThrow();
     // a person shown this state sees the amount as edited: approving it approves what they saw
     assertThat(saved.pending().get(0).arguments()).contains("5000");
