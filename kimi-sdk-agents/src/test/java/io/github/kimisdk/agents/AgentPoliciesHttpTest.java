@@ -66,16 +66,20 @@ class AgentPoliciesHttpTest {
     assertThat(events).anyMatch(e -> e instanceof RunEvent.ToolStarted s && s.rerun());
   }
 
+  /** A run of K3 saying hello under a spend limit of {@code usd} US dollars. */
+  static RunResult sayHelloWithin(KimiClient kimi, String usd) {
+    Agent agent =
+        Agent.builder(kimi, "kimi-k3")
+            .maxSpend(new BigDecimal(usd), Currency.getInstance("USD"))
+            .build();
+    return agent.run(List.of(Message.user("Say hello")));
+  }
+
   @Test
   void aSmallSpendLimitLetsTheRunMakeTheCallsThatFitWithACapThatFits(
       FakeKimiServer server, KimiClient kimi) {
     // K3's default output (131,072 tokens at USD 15 a million) would be USD 1.97 on its own
-    Agent agent =
-        Agent.builder(kimi, "kimi-k3")
-            .maxSpend(new BigDecimal("0.05"), Currency.getInstance("USD"))
-            .build();
-
-    RunResult r = agent.run(List.of(Message.user("Say hello")));
+    RunResult r = sayHelloWithin(kimi, "0.05");
 
     assertThat(r).isInstanceOf(RunResult.Answered.class);
     RecordedRequest sent = server.requests().get(0);
@@ -86,12 +90,7 @@ class AgentPoliciesHttpTest {
   @Test
   void aLimitTooSmallForTheLeastOutputStopsTheRunBeforeItsFirstCall(
       FakeKimiServer server, KimiClient kimi) {
-    Agent agent =
-        Agent.builder(kimi, "kimi-k3")
-            .maxSpend(new BigDecimal("0.01"), Currency.getInstance("USD"))
-            .build();
-
-    RunResult r = agent.run(List.of(Message.user("Say hello")));
+    RunResult r = sayHelloWithin(kimi, "0.01");
 
     assertThat(r).isInstanceOf(RunResult.Stopped.class);
     assertThat(((RunResult.Stopped) r).limit()).isEqualTo(RunResult.Limit.SPEND);
