@@ -86,6 +86,11 @@ class HostedRunHttpTest {
       saved.add(state);
     }
 
+    /** The state handed to the host last. */
+    RunState last() {
+      return saved.get(saved.size() - 1);
+    }
+
     @Override
     public boolean tells() {
       return !replay;
@@ -101,22 +106,26 @@ class HostedRunHttpTest {
         .build();
   }
 
+  /** Runs job-1, a transfer to acct-2 and a notice, on {@code host}. */
+  static RunResult startJob(Agent agent, RecordingHost host) {
+    return agent.run(
+        host,
+        "job-1",
+        List.of(Message.user("transfer to=acct-2 amount=9 and notify to=acct-2")),
+        java.util.Map.of());
+  }
+
   @Test
   void aHostedRunPausesIsDecidedAndAnswersEachCallTheHostsStep(
       FakeKimiServer server, KimiClient kimi) {
     Agent agent = agent(kimi);
     RecordingHost host = new RecordingHost(agent, new ArrayList<>(), false);
 
-    RunResult r =
-        agent.run(
-            host,
-            "job-1",
-            List.of(Message.user("transfer to=acct-2 amount=9 and notify to=acct-2")),
-            java.util.Map.of());
+    RunResult r = startJob(agent, host);
 
     assertThat(r).isInstanceOf(RunResult.Paused.class);
     assertThat(host.saved).isNotEmpty();
-    RunState paused = host.saved.get(host.saved.size() - 1);
+    RunState paused = host.last();
     assertThat(paused.status()).isEqualTo(RunState.Status.PAUSED);
     assertThat(paused.createdAt()).isEqualTo(T0);
     assertThat(bank.requests()).isZero();
@@ -148,26 +157,16 @@ class HostedRunHttpTest {
     Agent agent = agent(kimi);
     List<Object> recorded = new ArrayList<>();
     RecordingHost first = new RecordingHost(agent, recorded, false);
-    RunResult.Paused p =
-        (RunResult.Paused)
-            agent.run(
-                first,
-                "job-1",
-                List.of(Message.user("transfer to=acct-2 amount=9 and notify to=acct-2")),
-                java.util.Map.of());
-    RunState paused = first.saved.get(first.saved.size() - 1);
+    RunResult.Paused p = (RunResult.Paused) startJob(agent, first);
+    RunState paused = first.last();
     agent.resume(first, paused, List.of(Decision.approve(p.pending().get(0))));
     int requests = server.requestCount();
     int told = events.size();
     int transfers = bank.requests();
 
     RecordingHost replay = new RecordingHost(agent, recorded, true);
-    agent.run(
-        replay,
-        "job-1",
-        List.of(Message.user("transfer to=acct-2 amount=9 and notify to=acct-2")),
-        java.util.Map.of());
-    RunState again = replay.saved.get(replay.saved.size() - 1);
+    startJob(agent, replay);
+    RunState again = replay.last();
     agent.resume(replay, again, List.of(Decision.approve(again.pending().get(0))));
 
     assertThat(replay.saved)
