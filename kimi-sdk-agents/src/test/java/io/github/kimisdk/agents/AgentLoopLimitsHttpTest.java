@@ -24,7 +24,6 @@ import io.github.kimisdk.testing.FakeResponse;
 import io.github.kimisdk.testing.RecordedRequest;
 import io.github.kimisdk.tool.JsonSchema;
 import io.github.kimisdk.tool.Tool;
-import io.github.kimisdk.tool.ToolCall;
 import io.github.kimisdk.tool.ToolChoice;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -141,14 +140,7 @@ class AgentLoopLimitsHttpTest extends AgentLoopFixture {
         "built-in tools are refused over Messages (MessagesWireTest); over Responses Kimi runs"
             + " the search itself (webSearchOverResponsesIsKimisOwnSearchTool)");
     RunResult r = searchFor("What is new in Java?");
-    RunState s = answered(r);
-    AssistantMessage call = (AssistantMessage) s.messages().get(1);
-    ToolCall search = call.toolCalls().get(0);
-    assertThat(search.name()).isEqualTo("$web_search");
-    assertThat(search.arguments()).startsWith("{\"search_result\":{\"search_id\":\"fake-search-");
-    assertThat(s.messages().get(2))
-        .isEqualTo(new ToolMessage(search.id(), "$web_search", search.arguments()));
-    assertThat(r.text()).startsWith("From the tools: the web says \"What is new in Java?\"");
+    AgentKimiToolsDurableHttpTest.echoedTheSearch(answered(r));
     assertThat(server.requests().get(0).bodyText())
         .contains("{\"type\":\"builtin_function\",\"function\":{\"name\":\"$web_search\"}}");
   }
