@@ -33,6 +33,7 @@ import io.github.kimisdk.errors.StreamAbortedException;
 import io.github.kimisdk.errors.StreamException;
 import io.github.kimisdk.errors.TokensPerDayLimitException;
 import io.github.kimisdk.errors.TruncatedStreamException;
+import io.github.kimisdk.internal.http.LatchedSubscriber;
 import io.github.kimisdk.json.JsonBoolean;
 import io.github.kimisdk.json.JsonObject;
 import io.github.kimisdk.model.ModelCatalog;
@@ -805,20 +806,20 @@ class KimiClientHttpTest {
   }
 
   /** Records the signals of one subscription. */
-  static class Recorder implements Flow.Subscriber<ChatCompletionChunk> {
+  static class Recorder extends LatchedSubscriber<ChatCompletionChunk> {
     final List<ChatCompletionChunk> items = new java.util.concurrent.CopyOnWriteArrayList<>();
-    final CountDownLatch done = new CountDownLatch(1);
-    volatile Throwable error;
     volatile Flow.Subscription subscription;
     private final Long initial;
 
     /** Asks for nothing until the test does. */
     Recorder() {
+      super(new CountDownLatch(1));
       this.initial = null;
     }
 
     /** Asks for {@code initial} items when subscribed. */
     Recorder(long initial) {
+      super(new CountDownLatch(1));
       this.initial = initial;
     }
 
@@ -833,17 +834,6 @@ class KimiClientHttpTest {
     @Override
     public void onNext(ChatCompletionChunk item) {
       items.add(item);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      error = t;
-      done.countDown();
-    }
-
-    @Override
-    public void onComplete() {
-      done.countDown();
     }
 
     Throwable await() {

@@ -6,6 +6,7 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RetryPolicy;
 import io.github.kimisdk.chat.ChatCompletionChunk;
 import io.github.kimisdk.chat.ChatRequest;
+import io.github.kimisdk.internal.http.LatchedSubscriber;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
 import java.util.ArrayList;
@@ -60,15 +61,13 @@ class LoadHttpTest {
   }
 
   /** Collects one stream's texts, asking for a few chunks at a time. */
-  static final class Recorder implements Flow.Subscriber<ChatCompletionChunk> {
+  static final class Recorder extends LatchedSubscriber<ChatCompletionChunk> {
     final List<String> texts = new ArrayList<>();
-    final CountDownLatch done;
-    volatile Throwable error;
     private Flow.Subscription subscription;
     private int left;
 
     Recorder(CountDownLatch done) {
-      this.done = done;
+      super(done);
     }
 
     @Override
@@ -85,17 +84,6 @@ class LoadHttpTest {
         left = 8;
         subscription.request(8);
       }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      error = t;
-      done.countDown();
-    }
-
-    @Override
-    public void onComplete() {
-      done.countDown();
     }
   }
 
