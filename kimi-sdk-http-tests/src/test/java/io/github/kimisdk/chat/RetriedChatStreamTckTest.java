@@ -1,14 +1,12 @@
 package io.github.kimisdk.chat;
 
 import io.github.kimisdk.KimiClient;
-import io.github.kimisdk.LoopbackTck;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.testing.FakeResponse;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
-import org.testng.SkipException;
 
 /**
  * The Reactive Streams TCK against {@link ChatStream} from a client with a rate limiter and the
@@ -16,7 +14,7 @@ import org.testng.SkipException;
  * Retry-After: 0}: each publisher takes a permit, fails, gives it back and attaches its second
  * attempt to the same subscription.
  */
-class RetriedChatStreamTckTest extends LoopbackTck<ChatCompletionChunk> {
+class RetriedChatStreamTckTest extends ChatStreamTck {
 
   private final AtomicLong ids = new AtomicLong();
   private final Set<String> refused = ConcurrentHashMap.newKeySet();
@@ -51,15 +49,5 @@ class RetriedChatStreamTckTest extends LoopbackTck<ChatCompletionChunk> {
   @Override
   public Flow.Publisher<ChatCompletionChunk> createFlowPublisher(long elements) {
     return kimi.stream(ChatRequest.of("m", "n=" + elements + " id=" + ids.incrementAndGet()));
-  }
-
-  @Override
-  public Flow.Publisher<ChatCompletionChunk> createFailedFlowPublisher() {
-    return kimi.stream(ChatRequest.of("m", "fail"));
-  }
-
-  @Override
-  public void optional_spec111_maySupportMultiSubscribe() {
-    throw new SkipException("a ChatStream is one HTTP call: one subscriber only, by design");
   }
 }
