@@ -87,7 +87,7 @@ class RedisRunStoreTest {
   class OnJedis extends RunStoreContract {
     @Override
     protected RunStore store() {
-      return RedisRunStore.of(JedisScripts.of(jedis), "t" + PREFIXES.incrementAndGet() + ":");
+      return prefixed(JedisScripts.of(jedis), "t");
     }
 
     @Test
@@ -116,8 +116,7 @@ class RedisRunStoreTest {
   class OnLettuce extends RunStoreContract {
     @Override
     protected RunStore store() {
-      return RedisRunStore.of(
-          LettuceScripts.of(connection), "l" + PREFIXES.incrementAndGet() + ":");
+      return prefixed(LettuceScripts.of(connection), "l");
     }
   }
 
@@ -125,8 +124,7 @@ class RedisRunStoreTest {
   class OnSpringDataRedis extends RunStoreContract {
     @Override
     protected RunStore store() {
-      return RedisRunStore.of(
-          SpringDataRedisScripts.of(spring), "s" + PREFIXES.incrementAndGet() + ":");
+      return prefixed(SpringDataRedisScripts.of(spring), "s");
     }
   }
 
@@ -134,7 +132,12 @@ class RedisRunStoreTest {
   static final Duration LEASE = Duration.ofSeconds(30);
 
   static RedisRunStore store(RedisScripts scripts) {
-    return RedisRunStore.of(scripts, "x" + PREFIXES.incrementAndGet() + ":");
+    return prefixed(scripts, "x");
+  }
+
+  /** A store on {@code scripts} under a prefix of its own: {@code letter}, a number, a colon. */
+  static RedisRunStore prefixed(RedisScripts scripts, String letter) {
+    return RedisRunStore.of(scripts, letter + PREFIXES.incrementAndGet() + ":");
   }
 
   static byte[] bytes(String s) {
