@@ -4,7 +4,6 @@ import static io.github.kimisdk.redis.RedisRateLimitStore.Fallback.FAIL_CLOSED;
 
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.budget.Budget;
-import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.errors.BudgetExceededException;
 import java.io.BufferedReader;
@@ -94,13 +93,7 @@ final class BudgetFleetClient {
                 long firstRefusal = 0;
                 while (true) {
                   try {
-                    ChatCompletion r =
-                        kimi.chat(
-                            ChatRequest.builder("kimi-k3")
-                                .addUser("Hi")
-                                .maxCompletionTokens(200)
-                                .build());
-                    costs.add(RedisBudgetTest.counted(r));
+                    costs.add(RedisBudgetTest.hi(kimi, 200));
                     calls.incrementAndGet();
                   } catch (BudgetExceededException e) {
                     long now = System.nanoTime();

@@ -178,13 +178,7 @@ class RedisBudgetTest {
                 () -> {
                   for (int i = 0; i < 1_000; i++) {
                     try {
-                      ChatCompletion r =
-                          c.chat(
-                              ChatRequest.builder("kimi-k3")
-                                  .addUser("Hi")
-                                  .maxCompletionTokens(120)
-                                  .build());
-                      costs.add(counted(r));
+                      costs.add(hi(c, 120));
                     } catch (BudgetExceededException e) {
                       refusals.add(e.getMessage());
                       return;
@@ -203,6 +197,13 @@ class RedisBudgetTest {
       assertThat(refusals).hasSize(24).allMatch(m -> m.startsWith("Budget fleet refused"));
       assertThat(redisSpent("fleet")).isEqualByComparingTo(spent);
     }
+  }
+
+  /** The cost of one "Hi" to K3 with a cap of {@code maxTokens}, as the budget counts it. */
+  static BigDecimal hi(KimiClient kimi, int maxTokens) {
+    return counted(
+        kimi.chat(
+            ChatRequest.builder("kimi-k3").addUser("Hi").maxCompletionTokens(maxTokens).build()));
   }
 
   /** What a reply costs as the budget counts it: at the default prices, rounded up to 10^-8. */
