@@ -110,6 +110,17 @@ class KeepAliveStallHttpTest {
         + "}]}";
   }
 
+  /** "Hello" as two chunk events and [DONE], with {@code between} after the first event. */
+  static String hello(String between) {
+    return "data: "
+        + chunk(0, "Hel", null)
+        + "\n\n"
+        + between
+        + "data: "
+        + chunk(0, "lo", "stop")
+        + "\n\ndata: [DONE]\n\n";
+  }
+
   KimiClient client(Timeouts timeouts, int retries) {
     return KimiClient.builder()
         .apiKey(KEY)
@@ -172,14 +183,7 @@ class KeepAliveStallHttpTest {
   @Test
   void aThinkingModelThatSendsOnlyKeepAlivesBeforeItsFirstTokenGetsItsAnswerThrough() {
     // twelve comments, 1.2 s, four times the idle timeout: the first event has a budget of its own
-    server.always(
-        commentsThen(
-            12,
-            "data: "
-                + chunk(0, "Hel", null)
-                + "\n\n: keep-alive\n\ndata: "
-                + chunk(0, "lo", "stop")
-                + "\n\ndata: [DONE]\n\n"));
+    server.always(commentsThen(12, hello(": keep-alive\n\n")));
     answersHello(Duration.ofSeconds(20));
   }
 
@@ -253,14 +257,7 @@ class KeepAliveStallHttpTest {
    */
   @Test
   void aSubscriberSlowOnTheFirstChunkAfterLongKeepAlivesIsNeverCut() throws Exception {
-    server.always(
-        commentsThen(
-            25,
-            "data: "
-                + chunk(0, "Hel", null)
-                + "\n\ndata: "
-                + chunk(0, "lo", "stop")
-                + "\n\ndata: [DONE]\n\n"));
+    server.always(commentsThen(25, hello("")));
     Timeouts t =
         Timeouts.defaults()
             .withStreamIdle(Duration.ofSeconds(1))
