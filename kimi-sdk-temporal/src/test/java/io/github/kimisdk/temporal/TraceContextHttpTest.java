@@ -61,6 +61,14 @@ class TraceContextHttpTest {
         .build();
   }
 
+  /**
+   * An agent of K3 named {@code name}, version 1, whose runs and tool calls are spans of {@code
+   * otel}.
+   */
+  static Agent.Builder tracedAgent(KimiClient kimi, OpenTelemetrySdk otel, String name) {
+    return Agent.builder(kimi, "kimi-k3").name(name, "1").tracer(AgentSpans.create(otel));
+  }
+
   @Test
   void theRunsSpansJoinTheCallersTraceAcrossTheWorkflowAndItsActivities(
       FakeKimiServer server, FakeKimiExtension.Clients clients) throws Exception {
@@ -68,11 +76,9 @@ class TraceContextHttpTest {
     OpenTelemetrySdk otel = tracing(spans);
     KimiClient kimi = clients.build(b -> KimiTelemetry.create(otel).install(b));
     Agent agent =
-        Agent.builder(kimi, "kimi-k3")
-            .name("payments", "1")
+        tracedAgent(kimi, otel, "payments")
             .tool(new Bank().tool().approval(Approval.never()).asIdempotent())
             .tool(BankTools.notifier())
-            .tracer(AgentSpans.create(otel))
             .build();
     InProcessTemporal t =
         new InProcessTemporal(KimiAgents.builder().agent("payments", agent).build(), traced(otel));
@@ -116,17 +122,9 @@ class TraceContextHttpTest {
     OpenTelemetrySdk otel = tracing(spans);
     KimiClient kimi = clients.build(b -> KimiTelemetry.create(otel).install(b));
     Agent researcher =
-        Agent.builder(kimi, "kimi-k3")
-            .name("researcher", "1")
-            .tool(ChildWorkflowsHttpTest.ping())
-            .tracer(AgentSpans.create(otel))
-            .build();
+        tracedAgent(kimi, otel, "researcher").tool(ChildWorkflowsHttpTest.ping()).build();
     Agent lead =
-        Agent.builder(kimi, "kimi-k3")
-            .name("lead", "1")
-            .tool(researcher.asTool("ask_a", "Researcher A"))
-            .tracer(AgentSpans.create(otel))
-            .build();
+        tracedAgent(kimi, otel, "lead").tool(researcher.asTool("ask_a", "Researcher A")).build();
     InProcessTemporal t =
         new InProcessTemporal(
             KimiAgents.builder()
