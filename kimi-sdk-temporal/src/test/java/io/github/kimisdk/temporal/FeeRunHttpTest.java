@@ -51,6 +51,19 @@ class FeeRunHttpTest {
         .build();
   }
 
+  /**
+   * Starts run {@code id} of the fees agent, a bank's fee collector given {@code task}, and waits
+   * for it.
+   */
+  static RunOutcome collect(InProcessTemporal t, String id, String task) {
+    t.start(
+        AgentRun.of(
+            "fees",
+            id,
+            List.of(Message.system("You collect fees for a bank."), Message.user(task))));
+    return t.result(id);
+  }
+
   @Test
   void sixHundredLookupsOnASixThousandTokenWindowAnswerWithTheDefaultCompaction() throws Exception {
     int window = 6_000;
@@ -67,12 +80,7 @@ class FeeRunHttpTest {
                   .agent("fees", agent(kimi, accounts, 0, 1_000, lookups, transfers))
                   .build());
       long t0 = System.nanoTime();
-      t.start(
-          AgentRun.of(
-              "fees",
-              "fees-600",
-              List.of(Message.system("You collect fees for a bank."), Message.user(task))));
-      RunOutcome o = t.result("fees-600");
+      RunOutcome o = collect(t, "fees-600", task);
 
       FeeRun.Seen seen = FeeRun.seen(server, task);
       System.out.printf(
@@ -101,12 +109,7 @@ class FeeRunHttpTest {
     try (KimiRulesServer server = KimiRulesServer.start(4_096, 2_097_152);
         KimiClient kimi = FeeRun.client(server, 4_096)) {
       InProcessTemporal t = new InProcessTemporal(shortRun(kimi));
-      t.start(
-          AgentRun.of(
-              "fees",
-              "fees-12",
-              List.of(Message.system("You collect fees for a bank."), Message.user(task))));
-      RunOutcome o = t.result("fees-12");
+      RunOutcome o = collect(t, "fees-12", task);
 
       assertThat(o.status()).isEqualTo("answered");
       assertThat(o.text()).contains("transferred " + FeeRun.total("golden", 12) + " cents");
