@@ -102,15 +102,24 @@ class RerouteEventsTest {
     return new CallEvent.Rerouted(call, attempt, kind, from, to, after);
   }
 
-  @Test
-  void aHedgeHeardOnAnotherThreadIsAnEventWithBothTargetsAndTheWait() {
+  /** One chat whose attempt 1 is heard rerouted: {@code kind}, as attempt {@code attempt}. */
+  private void chatRerouted(CallEvent.Reroute kind, int attempt, Duration after) {
     KimiTelemetry telemetry = KimiTelemetry.create(TELEMETRY.sdk);
-    try (KimiClient kimi =
-        client(
-            telemetry,
-            call -> rerouted(call, CallEvent.Reroute.HEDGED, 2, Duration.ofMillis(500)))) {
+    try (KimiClient kimi = client(telemetry, call -> rerouted(call, kind, attempt, after))) {
       kimi.chat(ChatRequest.of(MODEL, "Hello"));
     }
+  }
+
+  /** The first server's next answer: a 429, the engine overloaded. */
+  private void overloadedOnce() {
+    server.enqueue(
+        FakeResponse.error(
+            429, "{\"error\":{\"type\":\"engine_overloaded_error\",\"message\":\"busy\"}}"));
+  }
+
+  @Test
+  void aHedgeHeardOnAnotherThreadIsAnEventWithBothTargetsAndTheWait() {
+    chatRerouted(CallEvent.Reroute.HEDGED, 2, Duration.ofMillis(500));
 
     List<EventData> events = TELEMETRY.kimiSpan().getEvents();
     assertThat(events).extracting(EventData::getName).containsExactly("kimi.rerouted");
@@ -131,11 +140,7 @@ class RerouteEventsTest {
 
   @Test
   void aMoveHasNoWait() {
-    KimiTelemetry telemetry = KimiTelemetry.create(TELEMETRY.sdk);
-    try (KimiClient kimi =
-        client(telemetry, call -> rerouted(call, CallEvent.Reroute.MOVED, 1, Duration.ZERO))) {
-      kimi.chat(ChatRequest.of(MODEL, "Hello"));
-    }
+    chatRerouted(CallEvent.Reroute.MOVED, 1, Duration.ZERO);
 
     Attributes a = TELEMETRY.kimiSpan().getEvents().get(0).getAttributes();
     assertThat(a.get(RerouteEvents.KIND)).isEqualTo("moved");
@@ -145,14 +150,8 @@ class RerouteEventsTest {
 
   @Test
   void aReroutedAttemptIsNotToldAgainAsAFallback() {
-    server.enqueue(
-        FakeResponse.error(
-            429, "{\"error\":{\"type\":\"engine_overloaded_error\",\"message\":\"busy\"}}"));
-    KimiTelemetry telemetry = KimiTelemetry.create(TELEMETRY.sdk);
-    try (KimiClient kimi =
-        client(telemetry, call -> rerouted(call, CallEvent.Reroute.CONTINUED, 2, Duration.ZERO))) {
-      kimi.chat(ChatRequest.of(MODEL, "Hello"));
-    }
+    overloadedOnce();
+    chatRerouted(CallEvent.Reroute.CONTINUED, 2, Duration.ZERO);
 
     assertThat(second.requestCount()).as("attempt 2 went to the second target").isEqualTo(1);
     assertThat(TELEMETRY.kimiSpan().getEvents())
@@ -162,14 +161,8 @@ class RerouteEventsTest {
 
   @Test
   void withoutAReroutedAttemptItsFallbackIsToldAsBefore() {
-    server.enqueue(
-        FakeResponse.error(
-            429, "{\"error\":{\"type\":\"engine_overloaded_error\",\"message\":\"busy\"}}"));
-    KimiTelemetry telemetry = KimiTelemetry.create(TELEMETRY.sdk);
-    try (KimiClient kimi =
-        client(telemetry, call -> rerouted(call, CallEvent.Reroute.MOVED, 1, Duration.ZERO))) {
-      kimi.chat(ChatRequest.of(MODEL, "Hello"));
-    }
+    overloadedOnce();
+    chatRerouted(CallEvent.Reroute.MOVED, 1, Duration.ZERO);
 
     assertThat(TELEMETRY.kimiSpan().getEvents())
         .extracting(EventData::getName)
