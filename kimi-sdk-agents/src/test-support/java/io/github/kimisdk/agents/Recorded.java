@@ -1,8 +1,10 @@
 package io.github.kimisdk.agents;
 
+import io.github.kimisdk.CallEvent;
+import io.github.kimisdk.CallListener;
 import java.util.List;
 
-/** A listener that keeps a run's events, for the tests that look at them afterwards. */
+/** Listeners that keep a run's events or a client's calls, for the tests that look at them afterwards. */
 public final class Recorded {
   private Recorded() {}
 
@@ -17,6 +19,23 @@ public final class Recorded {
     return e -> {
       synchronized (events) {
         events.add(e);
+      }
+    };
+  }
+
+  /**
+   * A client listener that adds each call's end to {@code ends}, holding the list's lock.
+   *
+   * @param ends where the calls' ends go
+   * @return the listener
+   */
+  public static CallListener ends(List<CallEvent.End> ends) {
+    return new CallListener() {
+      @Override
+      public void onEnd(CallEvent.End e) {
+        synchronized (ends) {
+          ends.add(e);
+        }
       }
     };
   }

@@ -3,7 +3,6 @@ package io.github.kimisdk.agents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.CallEvent;
-import io.github.kimisdk.CallListener;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.AssistantMessage;
 import io.github.kimisdk.chat.Message;
@@ -49,17 +48,7 @@ class AgentCompactionHttpTest {
     this.server = server.addModel(SMALL_K3);
     this.kimi =
         clients.build(
-            b ->
-                b.catalog(ModelCatalog.defaults().with(SMALL_K3))
-                    .listener(
-                        new CallListener() {
-                          @Override
-                          public void onEnd(CallEvent.End e) {
-                            synchronized (calls) {
-                              calls.add(e);
-                            }
-                          }
-                        }));
+            b -> b.catalog(ModelCatalog.defaults().with(SMALL_K3)).listener(Recorded.ends(calls)));
   }
 
   /** A file of about {@code tokens} tokens of words, its first line naming it and a checksum. */

@@ -3,7 +3,6 @@ package io.github.kimisdk.agents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.kimisdk.CallEvent;
-import io.github.kimisdk.CallListener;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.Message;
 import io.github.kimisdk.chat.ToolMessage;
@@ -43,18 +42,7 @@ class AgentSubagentsHttpTest {
   @BeforeEach
   void client(FakeKimiServer server, FakeKimiExtension.Clients clients) {
     this.server = server;
-    this.kimi =
-        clients.build(
-            b ->
-                b.listener(
-                    new CallListener() {
-                      @Override
-                      public void onEnd(CallEvent.End e) {
-                        synchronized (calls) {
-                          calls.add(e);
-                        }
-                      }
-                    }));
+    this.kimi = clients.build(b -> b.listener(Recorded.ends(calls)));
   }
 
   void record(RunEvent e) {
