@@ -31,19 +31,24 @@ class WireEventsTest {
         .events(md, TestErrors.factory(), 64, ChatRequest.of("kimi-k2.6", "hi"));
   }
 
-  private static void feed(
-      SseEventHandler<ChatCompletionChunk> h, String type, String payload, ChunkRecorder out)
+  /**
+   * Feeds events ({@code typeThenPayload}: a type, its payload, the next type...) to the handler of
+   * an event stream of {@code protocol}, and returns what the handler signalled.
+   */
+  private static ChunkRecorder fed(WireProtocol protocol, String... typeThenPayload)
       throws Exception {
-    out.feed(h, type, "<", payload, ">");
+    SseEventHandler<ChatCompletionChunk> h = handler(protocol, EVENT_STREAM);
+    ChunkRecorder out = new ChunkRecorder();
+    for (int i = 0; i < typeThenPayload.length; i += 2) {
+      out.feed(h, typeThenPayload[i], "<", typeThenPayload[i + 1], ">");
+    }
+    return out;
   }
 
   @ParameterizedTest
   @EnumSource(WireProtocol.class)
   void aBlankPayloadCarriesNothing(WireProtocol protocol) throws Exception {
-    SseEventHandler<ChatCompletionChunk> h = handler(protocol, EVENT_STREAM);
-    ChunkRecorder out = new ChunkRecorder();
-    feed(h, "message", " \r\n\t ", out);
-    feed(h, "ping", "", out);
+    ChunkRecorder out = fed(protocol, "message", " \r\n\t ", "ping", "");
     assertThat(out.items).isEmpty();
     assertThat(out.complete).isFalse();
     assertThat(out.failure).isNull();
@@ -52,22 +57,18 @@ class WireEventsTest {
   @ParameterizedTest
   @EnumSource(WireProtocol.class)
   void anEventNamedErrorFailsWithTheErrorItCarries(WireProtocol protocol) throws Exception {
-    SseEventHandler<ChatCompletionChunk> h = handler(protocol, EVENT_STREAM);
-    ChunkRecorder out = new ChunkRecorder();
-    feed(
-        h,
-        "error",
-        "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"no\"}}",
-        out);
+    ChunkRecorder out =
+        fed(
+            protocol,
+            "error",
+            "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"no\"}}");
     assertThat(out.failure).isInstanceOf(ApiException.class).hasMessageContaining("no");
   }
 
   @ParameterizedTest
   @EnumSource(WireProtocol.class)
   void doneEndsAChatStreamAndIsSkippedByTheOthers(WireProtocol protocol) throws Exception {
-    SseEventHandler<ChatCompletionChunk> h = handler(protocol, EVENT_STREAM);
-    ChunkRecorder out = new ChunkRecorder();
-    feed(h, "message", " [DONE]\n", out);
+    ChunkRecorder out = fed(protocol, "message", " [DONE]\n");
     assertThat(out.failure).isNull();
     assertThat(out.complete).isEqualTo(protocol == WireProtocol.CHAT_COMPLETIONS);
   }
