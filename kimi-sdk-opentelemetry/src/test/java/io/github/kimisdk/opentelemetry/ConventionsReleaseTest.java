@@ -10,7 +10,6 @@ import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.ResponseFormat;
 import io.github.kimisdk.chat.Thinking;
 import io.github.kimisdk.host.Host;
-import io.github.kimisdk.json.JsonNumber;
 import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.testing.FakeKimiServer;
 import io.github.kimisdk.testing.FakeResponse;
@@ -87,18 +86,12 @@ class ConventionsReleaseTest {
                       .fallback(Target.of(Host.compatible("backup", backup.baseUrl())).apiKey(KEY)))
               .build()) {
         ChatRequest every =
-            ChatRequest.builder(MODEL)
-                .addSystem("You are a careful assistant. ".repeat(80)) // cached the second time
-                .addUser("Hello")
-                .maxCompletionTokens(50)
-                .temperature(0.3)
-                .topP(0.9)
-                .n(2)
-                .presencePenalty(0.1)
-                .frequencyPenalty(0.2)
-                .stop("END")
+            KimiTelemetryTest.everySetting(
+                    ChatRequest.builder(MODEL)
+                        // cached the second time
+                        .addSystem("You are a careful assistant. ".repeat(80))
+                        .addUser("Hello"))
                 .responseFormat(ResponseFormat.jsonObject())
-                .extraBody("seed", JsonNumber.of(42))
                 .build();
         kimi.chat(every);
         kimi.chat(every);

@@ -119,17 +119,19 @@ class KimiTelemetryTest {
   }
 
   static ChatRequest everySetting() {
-    return ChatRequest.builder(MODEL)
-        .addUser("Hello")
-        .maxCompletionTokens(50)
+    return everySetting(ChatRequest.builder(MODEL).addUser("Hello")).build();
+  }
+
+  /** {@code b} with each sampling setting the conventions name an attribute for, and a seed. */
+  static ChatRequest.Builder everySetting(ChatRequest.Builder b) {
+    return b.maxCompletionTokens(50)
         .temperature(0.3)
         .topP(0.9)
         .n(2)
         .presencePenalty(0.1)
         .frequencyPenalty(0.2)
         .stop("END")
-        .extraBody("seed", JsonNumber.of(42))
-        .build();
+        .extraBody("seed", JsonNumber.of(42));
   }
 
   @Test
