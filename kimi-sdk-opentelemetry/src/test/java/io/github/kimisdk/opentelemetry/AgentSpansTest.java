@@ -120,6 +120,13 @@ class AgentSpansTest {
         });
   }
 
+  /** A K3 agent under the test key, on a store in memory. */
+  Agent.Builder sealed() {
+    return Agent.builder(kimi, "kimi-k3")
+        .key(io.github.kimisdk.agents.TestKeys.KEY)
+        .store(RunStore.inMemory());
+  }
+
   List<SpanData> named(String prefix) {
     return spans.getFinishedSpanItems().stream()
         .filter(s -> s.getName().startsWith(prefix))
@@ -129,11 +136,9 @@ class AgentSpansTest {
   @Test
   void aRunIsOneInvokeAgentSpanWithAnExecuteToolSpanPerCallAndItsChatSpansBeneath() {
     Agent agent =
-        Agent.builder(kimi, "kimi-k3")
+        sealed()
             .name("reader", "3")
             .description("Reads files and reports")
-            .key(io.github.kimisdk.agents.TestKeys.KEY)
-            .store(RunStore.inMemory())
             .tool(tool("read_file", 10))
             .tool(tool("stat_file", 10))
             .tracer(AgentSpans.create(otel))
@@ -200,18 +205,10 @@ class AgentSpansTest {
 
   @Test
   void aSubagentsRunIsBeneathTheToolSpanOfTheCallThatStartedIt() {
-    Agent child =
-        Agent.builder(kimi, "kimi-k3")
-            .name("researcher", "1")
-            .key(io.github.kimisdk.agents.TestKeys.KEY)
-            .store(RunStore.inMemory())
-            .tool(tool("lookup", 5))
-            .build();
+    Agent child = sealed().name("researcher", "1").tool(tool("lookup", 5)).build();
     Agent lead =
-        Agent.builder(kimi, "kimi-k3")
+        sealed()
             .name("lead", "1")
-            .key(io.github.kimisdk.agents.TestKeys.KEY)
-            .store(RunStore.inMemory())
             .tool(child.asTool("research", "Researches a question"))
             .tracer(AgentSpans.create(otel))
             .build();
@@ -246,9 +243,7 @@ class AgentSpansTest {
   @Test
   void argumentsAndResultsAreRecordedOnlyWhenAskedAndStructured() {
     Agent agent =
-        Agent.builder(kimi, "kimi-k3")
-            .key(io.github.kimisdk.agents.TestKeys.KEY)
-            .store(RunStore.inMemory())
+        sealed()
             .tool(tool("read_file", 2))
             .tracer(AgentSpans.builder(otel).captureMessageContent(true).build())
             .build();
@@ -267,9 +262,7 @@ class AgentSpansTest {
   @Test
   void aResultThatEchoesItsIdempotencyKeyReachesTheSpanWithoutIt() {
     Agent agent =
-        Agent.builder(kimi, "kimi-k3")
-            .key(io.github.kimisdk.agents.TestKeys.KEY)
-            .store(RunStore.inMemory())
+        sealed()
             .tool(
                 AgentTool.of(
                     "pay",
@@ -293,9 +286,7 @@ class AgentSpansTest {
   @Test
   void aFailedToolCallIsAnErrorNamingWhatItThrew() {
     Agent agent =
-        Agent.builder(kimi, "kimi-k3")
-            .key(io.github.kimisdk.agents.TestKeys.KEY)
-            .store(RunStore.inMemory())
+        sealed()
             .tool(
                 AgentTool.of(
                     "explode",
@@ -321,10 +312,8 @@ class AgentSpansTest {
       task.append(i > 1 ? " then " : "").append("read_file path=p").append(i).append(".txt");
     }
     Agent agent =
-        Agent.builder(kimi, "kimi-k3")
+        sealed()
             .name("reader", "1")
-            .key(io.github.kimisdk.agents.TestKeys.KEY)
-            .store(RunStore.inMemory())
             .tool(tool("read_file", 3_000))
             .compaction(Compaction.defaults())
             .tracer(AgentSpans.create(otel))
