@@ -108,14 +108,19 @@ class KimiTelemetryTest {
   }
 
   KimiClient client(UnaryOperator<KimiTelemetry.Builder> settings, RetryPolicy retries) {
-    return settings
-        .apply(KimiTelemetry.builder(OTEL))
-        .build()
-        .install(KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()))
+    return installed(settings)
         .retryPolicy(retries)
         // a seed, which Moonshot does not document, sent on purpose for its span attribute
         .deliberateFields("seed")
         .build();
+  }
+
+  /** A builder of a client of the fake, with the telemetry {@code settings} make installed. */
+  KimiClient.Builder installed(UnaryOperator<KimiTelemetry.Builder> settings) {
+    return settings
+        .apply(KimiTelemetry.builder(OTEL))
+        .build()
+        .install(KimiClient.builder().apiKey("sk-test").baseUrl(server.baseUrl()));
   }
 
   static ChatRequest everySetting() {
@@ -138,8 +143,7 @@ class KimiTelemetryTest {
   void aBlockingCallIsOneClientSpanUnderTheCallersWithTheConventionsAttributes() {
     ChatCompletion reply = inCallerSpan(() -> kimi.chat(everySetting()));
 
-    SpanData span = kimiSpan();
-    assertChildOfCaller(span);
+    SpanData span = kimiSpanUnderCaller();
     assertThat(span)
         .hasName("chat " + MODEL)
         .hasKind(SpanKind.CLIENT)
@@ -171,9 +175,8 @@ class KimiTelemetryTest {
     ChatCompletion reply =
         inCallerSpan(() -> kimi.chatAsync(ChatRequest.of(MODEL, "Hello")).join());
 
-    SpanData span = kimiSpan();
-    assertChildOfCaller(span);
-    assertThat(span).hasAttributesSatisfying(equalTo(GenAi.RESPONSE_ID, reply.id()));
+    assertThat(kimiSpanUnderCaller())
+        .hasAttributesSatisfying(equalTo(GenAi.RESPONSE_ID, reply.id()));
   }
 
   @Test
@@ -181,9 +184,7 @@ class KimiTelemetryTest {
     ChatCompletion reply =
         inCallerSpan(() -> kimi.stream(ChatRequest.of(MODEL, "Tell me a story")).toCompletion());
 
-    SpanData span = kimiSpan();
-    assertChildOfCaller(span);
-    assertThat(span)
+    assertThat(kimiSpanUnderCaller())
         .hasName("chat " + MODEL)
         .hasKind(SpanKind.CLIENT)
         .hasAttributesSatisfying(
@@ -236,14 +237,8 @@ class KimiTelemetryTest {
     try (FakeKimiServer second = new FakeKimiServer().start()) {
       second.addModel(ModelCatalog.defaults().lookup(MODEL));
       try (KimiClient chain =
-          KimiTelemetry.builder(OTEL)
-              .build()
-              .install(
-                  KimiClient.builder()
-                      .apiKey("sk-test")
-                      .baseUrl(server.baseUrl())
-                      .fallback(
-                          Target.of(Host.compatible("backup", second.baseUrl())).apiKey("sk-b")))
+          installed(t -> t)
+              .fallback(Target.of(Host.compatible("backup", second.baseUrl())).apiKey("sk-b"))
               .build()) {
         inCallerSpan(() -> chain.chat(ChatRequest.of(MODEL, "Hello")));
       }
@@ -282,14 +277,7 @@ class KimiTelemetryTest {
             .data("{\"error\":{\"type\":\"server_error\",\"message\":\"the engine fell over\"}}")
             .build());
     try (KimiClient kimi =
-        KimiTelemetry.builder(OTEL)
-            .build()
-            .install(
-                KimiClient.builder()
-                    .apiKey("sk-test")
-                    .baseUrl(server.baseUrl())
-                    .retryPolicy(io.github.kimisdk.RetryPolicy.none()))
-            .build()) {
+        installed(t -> t).retryPolicy(io.github.kimisdk.RetryPolicy.none()).build()) {
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () -> kimi.stream(ChatRequest.of(MODEL, "Hello")).toCompletion())
           .isInstanceOf(io.github.kimisdk.errors.StreamAbortedException.class);
@@ -306,8 +294,7 @@ class KimiTelemetryTest {
     assertThatThrownBy(() -> inCallerSpan(() -> kimi.chat(ChatRequest.of(MODEL, "Hello"))))
         .isInstanceOf(AuthenticationException.class);
 
-    SpanData span = kimiSpan();
-    assertChildOfCaller(span);
+    SpanData span = kimiSpanUnderCaller();
     assertThat(span)
         .hasStatus(StatusData.create(StatusCode.ERROR, "AuthenticationException"))
         .hasAttributesSatisfying(
@@ -714,6 +701,13 @@ class KimiTelemetryTest {
     SpanData caller = caller();
     assertThat(span.getTraceId()).as("the caller's trace").isEqualTo(caller.getTraceId());
     assertThat(span.getParentSpanId()).as("the caller's child").isEqualTo(caller.getSpanId());
+  }
+
+  /** The one span of kimi-sdk's scope, asserted the caller's child. */
+  static SpanData kimiSpanUnderCaller() {
+    SpanData span = kimiSpan();
+    assertChildOfCaller(span);
+    return span;
   }
 
   static MetricData metric(Collection<MetricData> metrics, String name) {
