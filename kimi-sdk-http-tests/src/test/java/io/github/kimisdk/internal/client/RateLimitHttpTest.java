@@ -28,6 +28,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -73,9 +74,24 @@ class RateLimitHttpTest {
 
   /** Starts 50 callers at once and runs virtual time until all of them finished. */
   private List<CompletableFuture<ChatCompletion>> fiftyCallers() {
+    return together(time, http, CALLERS, List.of(Map.entry("question ", kimi)));
+  }
+
+  /**
+   * Starts {@code rounds} calls of each client at once, in rounds, each client's {@code i}-th
+   * asking its prompt prefix followed by {@code i}, and runs virtual time until all of them
+   * finished.
+   */
+  static List<CompletableFuture<ChatCompletion>> together(
+      ManualScheduler time,
+      CountingHttpClient http,
+      int rounds,
+      List<Map.Entry<String, KimiClient>> prefixedClients) {
     List<CompletableFuture<ChatCompletion>> calls = new ArrayList<>();
-    for (int i = 0; i < CALLERS; i++) {
-      calls.add(kimi.chatAsync(ChatRequest.of("kimi-k2.6", "question " + i)));
+    for (int i = 0; i < rounds; i++) {
+      for (Map.Entry<String, KimiClient> c : prefixedClients) {
+        calls.add(c.getValue().chatAsync(ChatRequest.of("kimi-k2.6", c.getKey() + i)));
+      }
     }
     http.runUntilDone(time, calls);
     return calls;

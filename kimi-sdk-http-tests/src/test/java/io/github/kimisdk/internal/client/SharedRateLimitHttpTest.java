@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.RateLimit;
 import io.github.kimisdk.chat.ChatCompletion;
-import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.internal.http.CountingHttpClient;
 import io.github.kimisdk.testing.FakeKimiServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,13 +41,8 @@ class SharedRateLimitHttpTest {
 
   /** Sends 15 calls from each client at once and runs virtual time until all finished. */
   private List<CompletableFuture<ChatCompletion>> burst(KimiClient a, KimiClient b) {
-    List<CompletableFuture<ChatCompletion>> calls = new ArrayList<>();
-    for (int i = 0; i < 15; i++) {
-      calls.add(a.chatAsync(ChatRequest.of("kimi-k2.6", "a" + i)));
-      calls.add(b.chatAsync(ChatRequest.of("kimi-k2.6", "b" + i)));
-    }
-    http.runUntilDone(time, calls);
-    return calls;
+    return RateLimitHttpTest.together(
+        time, http, 15, List.of(Map.entry("a", a), Map.entry("b", b)));
   }
 
   @Test
