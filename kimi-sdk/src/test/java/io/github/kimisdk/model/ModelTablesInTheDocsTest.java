@@ -167,23 +167,8 @@ class ModelTablesInTheDocsTest {
   void theCheckReportsEachWayAModelTableDiffersFromTheCode() {
     List<ModelInfo> code =
         List.of(
-            ModelInfo.builder("kimi-a")
-                .contextWindow(262_144)
-                .defaultMaxOutput(32_768)
-                .thinking(ModelInfo.ThinkingSupport.SWITCHABLE)
-                .efforts(List.of("low", "high"), "high")
-                .vision(true)
-                .sampling(ModelInfo.FixedSampling.K3)
-                .build(),
-            ModelInfo.builder("kimi-b")
-                .contextWindow(262_144)
-                .defaultMaxOutput(32_768)
-                .thinking(ModelInfo.ThinkingSupport.SWITCHABLE)
-                .efforts(List.of("low", "high"), "high")
-                .vision(true)
-                .video(true)
-                .sampling(ModelInfo.FixedSampling.K2_7_CODE)
-                .build(),
+            switchable("kimi-a").sampling(ModelInfo.FixedSampling.K3).build(),
+            switchable("kimi-b").video(true).sampling(ModelInfo.FixedSampling.K2_7_CODE).build(),
             ModelInfo.builder("kimi-c")
                 .retirement(new ModelInfo.Retirement(LocalDate.of(2026, 8, 31), "kimi-a"))
                 .build(),
@@ -233,6 +218,19 @@ class ModelTablesInTheDocsTest {
     assertThat(ModelTables.sampling(ModelInfo.FixedSampling.NONE)).isEqualTo("-");
     assertThat(ModelTables.sampling(new ModelInfo.FixedSampling(null, 0.6, null, null, null)))
         .isEqualTo("temperature 0.6 with thinking off");
+  }
+
+  /**
+   * A model of 262,144 tokens (32,768 out by default) that reads images, its thinking switchable
+   * with efforts low and high.
+   */
+  private static ModelInfo.Builder switchable(String id) {
+    return ModelInfo.builder(id)
+        .contextWindow(262_144)
+        .defaultMaxOutput(32_768)
+        .thinking(ModelInfo.ThinkingSupport.SWITCHABLE)
+        .efforts(List.of("low", "high"), "high")
+        .vision(true);
   }
 
   private static Table catalogComment() throws IOException {
