@@ -6,6 +6,8 @@ import io.github.kimisdk.sse.SseLimits;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +51,28 @@ class SseSubscriberIdleClockTest {
 
   long idle() {
     return sse.idleNanos(now, true);
+  }
+
+  /**
+   * A subscriber of plain events, with the default limits and no lingering, timed by {@code clock}.
+   */
+  static SseSubscriber<String> timedBy(LongSupplier clock) {
+    return new SseSubscriber<>(
+        new SseSubscriberTest.StringHandler(), SseLimits.defaults(), null, Duration.ZERO, clock);
+  }
+
+  /**
+   * Delivers {@code first}, then twenty pieces one {@link #DRIP} apart ({@code piece} gives the
+   * i-th); returns the time the twenty took.
+   */
+  long twentyPiecesAfter(String first, IntFunction<String> piece) {
+    up.deliver(first);
+    long start = now;
+    for (int i = 0; i < 20; i++) {
+      now += DRIP;
+      up.deliver(piece.apply(i));
+    }
+    return now - start;
   }
 
   @Test
@@ -109,13 +133,10 @@ class SseSubscriberIdleClockTest {
 
   @Test
   void wholePingsAndCommentsDoNotCount() {
-    up.deliver("data: a\n\n");
-    long start = now;
-    for (int i = 0; i < 20; i++) {
-      now += DRIP;
-      up.deliver(i % 2 == 0 ? ": keep-alive\n\n" : "event: ping\ndata: {}\n\n");
-    }
-    assertThat(idle()).isEqualTo(now - start);
+    long took =
+        twentyPiecesAfter(
+            "data: a\n\n", i -> i % 2 == 0 ? ": keep-alive\n\n" : "event: ping\ndata: {}\n\n");
+    assertThat(idle()).isEqualTo(took);
   }
 
   @Test
@@ -133,13 +154,8 @@ class SseSubscriberIdleClockTest {
 
   @Test
   void commentsBetweenTheLinesOfAnEventThatStallsDoNotCount() {
-    up.deliver("data: a\n\ndata: {\"part\":1}\n");
-    long start = now;
-    for (int i = 0; i < 20; i++) {
-      now += DRIP;
-      up.deliver(": keep-alive\n");
-    }
-    assertThat(idle()).isEqualTo(now - start);
+    long took = twentyPiecesAfter("data: a\n\ndata: {\"part\":1}\n", i -> ": keep-alive\n");
+    assertThat(idle()).isEqualTo(took);
   }
 
   @Test
@@ -158,13 +174,7 @@ class SseSubscriberIdleClockTest {
    */
   @Test
   void theFirstDataEventIsTimedBeforeItCountsAsSeen() {
-    SseSubscriber<String> body =
-        new SseSubscriber<>(
-            new SseSubscriberTest.StringHandler(),
-            SseLimits.defaults(),
-            null,
-            Duration.ZERO,
-            () -> now);
+    SseSubscriber<String> body = timedBy(() -> now);
     FakeUpstream upstream = new FakeUpstream(body);
     long[] seenWhileHandled = {-1, -1};
     RecordingSubscriber<String> slow =
@@ -206,11 +216,7 @@ class SseSubscriberIdleClockTest {
         new java.util.concurrent.atomic.AtomicReference<>();
     boolean[] probing = {false};
     SseSubscriber<String> body =
-        new SseSubscriber<>(
-            new SseSubscriberTest.StringHandler(),
-            SseLimits.defaults(),
-            null,
-            Duration.ZERO,
+        timedBy(
             () -> {
               if (probing[0]) {
                 checked.add(self.get().idleNanos(now, true)); // what a check would see at this read
