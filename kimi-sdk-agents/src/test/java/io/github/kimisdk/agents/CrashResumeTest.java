@@ -43,29 +43,17 @@ class CrashResumeTest {
         String kill = KillPoint.seeded(r, WRITES_PER_RUN);
         boolean idempotent = r.nextBoolean();
         String runId = "crash-" + i;
-        List<String> first =
-            ChildJvm.run(
-                CrashWorker.class, args("run", store, bank, server, runId, kill, idempotent), true);
-        assertThat(first)
-            .as("run %s with %s", runId, kill)
-            .anyMatch(l -> l.startsWith("KILL-POINT"));
         points.add(kill + (idempotent ? " idempotent" : ""));
-        String result = null;
-        for (int attempt = 0;
-            attempt < 6 && (result == null || !result.startsWith("ANSWERED"));
-            attempt++) {
-          List<String> out =
-              ChildJvm.run(
-                  CrashWorker.class,
-                  args("resume", store, bank, server, runId, "none", idempotent),
-                  false);
-          result = ChildJvm.result(out);
-          if (result.startsWith("TAKEN ")) {
-            waitUntil(Instant.ofEpochMilli(Long.parseLong(result.substring(6).trim())));
-          }
-        }
-        assertThat(result).as("run %s killed %s", runId, kill).startsWith("ANSWERED");
-        assertThat(result).contains("acct-1").contains("acct-2").contains("acct-3");
+        KillPoint.killAndResume(
+            CrashWorker.class,
+            runId,
+            kill,
+            (mode, at) -> args(mode, store, bank, server, runId, at, idempotent),
+            result -> {
+              if (result.startsWith("TAKEN ")) {
+                waitUntil(Instant.ofEpochMilli(Long.parseLong(result.substring(6).trim())));
+              }
+            });
       }
       // every transfer once: three effects a run, under the keys of its three transfer calls
       Set<String> expected = new HashSet<>();

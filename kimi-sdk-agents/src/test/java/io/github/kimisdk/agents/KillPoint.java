@@ -1,8 +1,12 @@
 package io.github.kimisdk.agents;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiFunction;
 
 /**
  * Where a crash test's worker JVM dies ({@link CrashWorker}, {@link McpWorker}): {@code none}, or
@@ -99,5 +103,38 @@ final class KillPoint {
       return "FAILED " + f.error();
     }
     return "OTHER " + r;
+  }
+
+  /** What a crash test does with a resuming worker's result before it starts the next. */
+  interface AfterResume {
+    /** Sees the result a resuming worker printed. */
+    void seen(String result) throws Exception;
+  }
+
+  /**
+   * A crash test's run of {@code worker}: started with mode {@code run} in a JVM killed at {@code
+   * kill}, then resumed with mode {@code resume} and no kill point in new JVMs, six at the most,
+   * until one prints that it answered, each result shown to {@code afterResume}. Asserts the kill
+   * point was reached and the run answered with its transfers to acct-1, acct-2 and acct-3. {@code
+   * args} gives a worker's command line for a mode and a kill point.
+   */
+  static void killAndResume(
+      Class<?> worker,
+      String runId,
+      String kill,
+      BiFunction<String, String, List<String>> args,
+      AfterResume afterResume)
+      throws Exception {
+    List<String> first = ChildJvm.run(worker, args.apply("run", kill), true);
+    assertThat(first).as("run %s with %s", runId, kill).anyMatch(l -> l.startsWith("KILL-POINT"));
+    String result = null;
+    for (int attempt = 0;
+        attempt < 6 && (result == null || !result.startsWith("ANSWERED"));
+        attempt++) {
+      result = ChildJvm.result(ChildJvm.run(worker, args.apply("resume", "none"), false));
+      afterResume.seen(result);
+    }
+    assertThat(result).as("run %s killed %s", runId, kill).startsWith("ANSWERED");
+    assertThat(result).contains("acct-1").contains("acct-2").contains("acct-3");
   }
 }

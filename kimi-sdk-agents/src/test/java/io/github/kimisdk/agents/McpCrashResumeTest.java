@@ -44,26 +44,13 @@ class McpCrashResumeTest {
         String kill = KillPoint.seeded(r, WRITES_PER_RUN);
         boolean idempotent = r.nextBoolean();
         String runId = "mcp-crash-" + i;
-        List<String> first =
-            ChildJvm.run(
-                McpWorker.class, args("run", store, server, bank, runId, kill, idempotent), true);
-        assertThat(first)
-            .as("run %s with %s", runId, kill)
-            .anyMatch(l -> l.startsWith("KILL-POINT"));
         points.add(kill + (idempotent ? " idempotent" : " once"));
-        String result = null;
-        for (int attempt = 0;
-            attempt < 6 && (result == null || !result.startsWith("ANSWERED"));
-            attempt++) {
-          List<String> out =
-              ChildJvm.run(
-                  McpWorker.class,
-                  args("resume", store, server, bank, runId, "none", idempotent),
-                  false);
-          result = ChildJvm.result(out);
-        }
-        assertThat(result).as("run %s killed %s", runId, kill).startsWith("ANSWERED");
-        assertThat(result).contains("acct-1").contains("acct-2").contains("acct-3");
+        KillPoint.killAndResume(
+            McpWorker.class,
+            runId,
+            kill,
+            (mode, at) -> args(mode, store, server, bank, runId, at, idempotent),
+            result -> {});
       }
       // every transfer once: three a run, under the keys of its three transfer calls
       Map<String, LoopbackMcpServer.Transfer> expected = new HashMap<>();
