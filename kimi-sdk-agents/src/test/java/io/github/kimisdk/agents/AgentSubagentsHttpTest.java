@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -69,6 +70,24 @@ class AgentSubagentsHttpTest {
         .build();
   }
 
+  /** A child for each of the four regions, its lookup the handler {@code work} gives the region. */
+  List<Agent> children(Function<String, ToolHandler> work) {
+    List<Agent> children = new ArrayList<>();
+    for (String region : REGIONS) {
+      children.add(child(region, work.apply(region)));
+    }
+    return children;
+  }
+
+  /** A subagent named payer whose one tool is {@code transfer}, on a store in memory. */
+  Agent.Builder payer(AgentTool transfer) {
+    return Agent.builder(kimi, "kimi-k3")
+        .name("payer", "1")
+        .tool(transfer)
+        .key(TestKeys.KEY)
+        .store(RunStore.inMemory());
+  }
+
   Agent.Builder parent(List<Agent> children) {
     Agent.Builder b =
         Agent.builder(kimi, "kimi-k3")
@@ -101,20 +120,17 @@ class AgentSubagentsHttpTest {
   void aParentFansFourChildrenOutInParallelUnderOneSpendLimit() {
     CountDownLatch allStarted = new CountDownLatch(4);
     Map<String, Long> work = Map.of("north", 300L, "south", 500L, "east", 700L, "west", 900L);
-    List<Agent> children = new ArrayList<>();
-    for (String region : REGIONS) {
-      children.add(
-          child(
-              region,
-              (args, ctx) -> {
-                allStarted.countDown();
-                if (!allStarted.await(10, TimeUnit.SECONDS)) {
-                  return "Error: the other researchers never started";
-                }
-                Thread.sleep(work.get(region)); // the region's own work
-                return region + " sold " + work.get(region) + " units";
-              }));
-    }
+    List<Agent> children =
+        children(
+            region ->
+                (args, ctx) -> {
+                  allStarted.countDown();
+                  if (!allStarted.await(10, TimeUnit.SECONDS)) {
+                    return "Error: the other researchers never started";
+                  }
+                  Thread.sleep(work.get(region)); // the region's own work
+                  return region + " sold " + work.get(region) + " units";
+                });
     BigDecimal limit = new BigDecimal("0.10");
     Agent lead = parent(children).maxSpend(limit, USD).maxSteps(20).build();
 
@@ -151,10 +167,7 @@ class AgentSubagentsHttpTest {
 
   @Test
   void childrenAParentCannotAffordStopAndTheParentReadsWhy() {
-    List<Agent> children = new ArrayList<>();
-    for (String region : REGIONS) {
-      children.add(child(region, (args, ctx) -> region + " sold 1 unit"));
-    }
+    List<Agent> children = children(region -> (args, ctx) -> region + " sold 1 unit");
     // one call's worst case is about USD 0.016: the parent's first call and two children fit
     BigDecimal limit = new BigDecimal("0.04");
     Agent lead = parent(children).maxSpend(limit, USD).parallelism(4).build();
@@ -182,14 +195,7 @@ class AgentSubagentsHttpTest {
   @Test
   void aChildsApprovalPausesTheParentWhoseSavedStateHoldsTheChilds() {
     Bank bank = new Bank();
-    Agent payer =
-        Agent.builder(kimi, "kimi-k3")
-            .name("payer", "1")
-            .tool(bank.tool().approval(Approval.always()))
-            .key(TestKeys.KEY)
-            .store(RunStore.inMemory())
-            .listener(this::record)
-            .build();
+    Agent payer = payer(bank.tool().approval(Approval.always())).listener(this::record).build();
     Agent notifier = child("north", (args, ctx) -> "noted");
     RunStore store = RunStore.inMemory();
     Agent.Builder lead =
@@ -273,13 +279,7 @@ class AgentSubagentsHttpTest {
   @Test
   void aStoreThatFailsInsideASubagentFailsTheRunAndItsResumeDoesTheEffectOnce() {
     Bank bank = new Bank();
-    Agent payer =
-        Agent.builder(kimi, "kimi-k3")
-            .name("payer", "1")
-            .tool(bank.tool().asIdempotent())
-            .key(TestKeys.KEY)
-            .store(RunStore.inMemory())
-            .build();
+    Agent payer = payer(bank.tool().asIdempotent()).build();
     RunStore store = RunStore.inMemory();
     // the subagent's first record (its transfer's intent) is written, then the store fails
     RunStore failing = new FailingStore(store, "c1-0/call/", 1);
@@ -307,10 +307,7 @@ class AgentSubagentsHttpTest {
   @Test
   void theModelCallsInFlightAreHeldToTheParentsLimitAcrossItsChildren() {
     server.latency(Duration.ofMillis(600)); // each answer takes a while: the calls overlap
-    List<Agent> children = new ArrayList<>();
-    for (String region : REGIONS) {
-      children.add(child(region, (args, ctx) -> region + " sold 1 unit"));
-    }
+    List<Agent> children = children(region -> (args, ctx) -> region + " sold 1 unit");
 
     RunResult held =
         parent(children).maxConcurrentCalls(2).build().run("held", List.of(Message.user(TASK)));
@@ -381,16 +378,13 @@ class AgentSubagentsHttpTest {
   @Test
   void theTreesStepLimitBoundsTheChildrenTogether() {
     ConcurrentHashMap<String, Boolean> ran = new ConcurrentHashMap<>();
-    List<Agent> children = new ArrayList<>();
-    for (String region : REGIONS) {
-      children.add(
-          child(
-              region,
-              (args, ctx) -> {
-                ran.put(region, true);
-                return region + " sold 1 unit";
-              }));
-    }
+    List<Agent> children =
+        children(
+            region ->
+                (args, ctx) -> {
+                  ran.put(region, true);
+                  return region + " sold 1 unit";
+                });
     // five model calls for the whole tree: the parent's first, then four among the children,
     // who need two each to answer (a tool call, then the answer). Which child takes which of the
     // four depends on when each starts; that the five are shared is what holds.
