@@ -15,6 +15,7 @@ import io.github.kimisdk.tool.Tool;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,23 @@ class AgentMcpHttpTest {
         .toList();
   }
 
+  /** A local tool of one required argument, {@code text}, answering {@code answer} of it. */
+  static AgentTool textTool(String name, String description, UnaryOperator<String> answer) {
+    return AgentTool.of(
+        name,
+        description,
+        JsonSchema.object().required("text", JsonSchema.string()).build(),
+        (a, ctx) -> answer.apply(a.get("text").asString()));
+  }
+
+  /** The answered state of a run of K2.6 given {@code task} and the loopback server's tools. */
+  RunState answeredWithServersTools(KimiClient kimi, String task) {
+    try (McpClient mcp = McpClient.http(server.url())) {
+      Agent agent = Agent.builder(kimi, "kimi-k2.6").tools(McpToolset.of(mcp)).build();
+      return answered(agent.run(List.of(Message.user(task))));
+    }
+  }
+
   static RunState answered(RunResult r) {
     assertThat(r).isInstanceOf(RunResult.Answered.class);
     return ((RunResult.Answered) r).state();
@@ -61,12 +79,7 @@ class AgentMcpHttpTest {
     try (McpClient mcp = McpClient.http(server.url())) {
       Agent agent =
           Agent.builder(kimi, "kimi-k2.6")
-              .tool(
-                  AgentTool.of(
-                      "shout",
-                      "Upper-cases a text",
-                      JsonSchema.object().required("text", JsonSchema.string()).build(),
-                      (a, ctx) -> a.get("text").asString().toUpperCase()))
+              .tool(textTool("shout", "Upper-cases a text", String::toUpperCase))
               .tools(McpToolset.of(mcp))
               .build();
       RunResult r = agent.run(List.of(Message.user("Use echo and shout with text=hello")));
@@ -78,14 +91,10 @@ class AgentMcpHttpTest {
 
   @Test
   void aRenamedToolReachesTheServersToolAndErrorsReachTheModel(KimiClient kimi) {
-    try (McpClient mcp = McpClient.http(server.url())) {
-      Agent agent = Agent.builder(kimi, "kimi-k2.6").tools(McpToolset.of(mcp)).build();
-      RunState s = answered(agent.run(List.of(Message.user("Use dotted_name and fail"))));
-      assertThat(toolMessages(s))
-          .containsExactly(
-              "dotted_name: dotted.name ok", "fail: Error: the tool failed on purpose");
-      assertThat(server.events()).contains("call dotted.name {}", "call fail {}");
-    }
+    RunState s = answeredWithServersTools(kimi, "Use dotted_name and fail");
+    assertThat(toolMessages(s))
+        .containsExactly("dotted_name: dotted.name ok", "fail: Error: the tool failed on purpose");
+    assertThat(server.events()).contains("call dotted.name {}", "call fail {}");
   }
 
   @Test
@@ -95,12 +104,7 @@ class AgentMcpHttpTest {
         McpClient b = McpClient.httpBuilder(other.url()).name("beta").build()) {
       Agent agent =
           Agent.builder(kimi, "kimi-k2.6")
-              .tool(
-                  AgentTool.of(
-                      "echo",
-                      "A local echo",
-                      JsonSchema.object().required("text", JsonSchema.string()).build(),
-                      (x, ctx) -> "local " + x.get("text").asString()))
+              .tool(textTool("echo", "A local echo", text -> "local " + text))
               .tools(McpToolset.builder(a).filter(t -> t.name().equals("echo")).build())
               .tools(McpToolset.builder(b).filter(t -> t.name().equals("echo")).build())
               .build();
@@ -119,13 +123,10 @@ class AgentMcpHttpTest {
 
   @Test
   void aChangedToolListIsOfferedAtTheNextStep(FakeKimiServer fake, KimiClient kimi) {
-    try (McpClient mcp = McpClient.http(server.url())) {
-      Agent agent = Agent.builder(kimi, "kimi-k2.6").tools(McpToolset.of(mcp)).build();
-      RunState s = answered(agent.run(List.of(Message.user("Use add_tool, then use added_tool"))));
-      assertThat(toolMessages(s)).containsExactly("add_tool: added", "added_tool: added_tool ok");
-      assertThat(fake.takeRequest().bodyText()).doesNotContain("\"added_tool\"");
-      assertThat(fake.takeRequest().bodyText()).contains("\"added_tool\"");
-    }
+    RunState s = answeredWithServersTools(kimi, "Use add_tool, then use added_tool");
+    assertThat(toolMessages(s)).containsExactly("add_tool: added", "added_tool: added_tool ok");
+    assertThat(fake.takeRequest().bodyText()).doesNotContain("\"added_tool\"");
+    assertThat(fake.takeRequest().bodyText()).contains("\"added_tool\"");
   }
 
   /**
@@ -192,14 +193,11 @@ class AgentMcpHttpTest {
 
   @Test
   void aFailedCallIsAnErrorTheModelReads(KimiClient kimi) {
-    try (McpClient mcp = McpClient.http(server.url())) {
-      Agent agent = Agent.builder(kimi, "kimi-k2.6").tools(McpToolset.of(mcp)).build();
-      RunState s = answered(agent.run(List.of(Message.user("Use crash"))));
-      assertThat(toolMessages(s))
-          .singleElement()
-          .asString()
-          .startsWith("crash: Error: crash failed: McpException: MCP server \"loopback\": ");
-    }
+    RunState s = answeredWithServersTools(kimi, "Use crash");
+    assertThat(toolMessages(s))
+        .singleElement()
+        .asString()
+        .startsWith("crash: Error: crash failed: McpException: MCP server \"loopback\": ");
   }
 
   /** Changed on purpose: no model call was made, so the run counts no step (ToolRunner said 1). */
