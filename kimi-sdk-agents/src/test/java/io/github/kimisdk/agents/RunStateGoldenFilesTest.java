@@ -30,6 +30,37 @@ class RunStateGoldenFilesTest {
         .build();
   }
 
+  /** An agent of K3 named {@code name}, version 1, under the test key on a store in memory. */
+  static Agent.Builder sealed(KimiClient kimi, String name) {
+    return Agent.builder(kimi, "kimi-k3")
+        .name(name, "1")
+        .key(TestKeys.KEY)
+        .store(RunStore.inMemory());
+  }
+
+  /** A tool of one required string argument, {@code argument}, that answers {@code answer}. */
+  static AgentTool answering(String name, String description, String argument, String answer) {
+    return AgentTool.of(
+        name,
+        description,
+        io.github.kimisdk.tool.JsonSchema.object()
+            .required(argument, io.github.kimisdk.tool.JsonSchema.string())
+            .build(),
+        (a, c) -> answer);
+  }
+
+  /**
+   * Asserts that {@code r} answered and {@code bank} made one transfer, under {@code p}'s key;
+   * returns the answered state.
+   */
+  static RunState answeredWithOneTransfer(RunResult r, Bank bank, PendingCall p) {
+    assertThat(r).isInstanceOf(RunResult.Answered.class);
+    assertThat(bank.transfers())
+        .singleElement()
+        .satisfies(t -> assertThat(t.key()).isEqualTo(p.idempotencyKey()));
+    return ((RunResult.Answered) r).state();
+  }
+
   static String golden(String name) throws IOException {
     try (InputStream in = RunStateGoldenFilesTest.class.getResourceAsStream("/formats/" + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -122,18 +153,8 @@ class RunStateGoldenFilesTest {
     assertThat(s.pending()).singleElement().extracting(PendingCall::tool).isEqualTo("transfer");
     Bank bank = new Bank();
     Agent reader =
-        Agent.builder(kimi, "kimi-k3")
-            .name("reader", "1")
-            .key(TestKeys.KEY)
-            .store(RunStore.inMemory())
-            .tool(
-                AgentTool.of(
-                    "read_file",
-                    "Reads a file",
-                    io.github.kimisdk.tool.JsonSchema.object()
-                        .required("path", io.github.kimisdk.tool.JsonSchema.string())
-                        .build(),
-                    (a, c) -> "contents"))
+        sealed(kimi, "reader")
+            .tool(answering("read_file", "Reads a file", "path", "contents"))
             .tool(bank.tool().approval(Approval.always()))
             .build();
 
@@ -153,45 +174,25 @@ class RunStateGoldenFilesTest {
     assertThat(p.idempotencyKey()).isEqualTo(Ids.idempotencyKey(null, "golden-2.1.0", 1, 0));
     Bank bank = new Bank();
     Agent payer =
-        Agent.builder(kimi, "kimi-k3")
-            .name("payer", "1")
+        sealed(kimi, "payer")
             .request(b -> b.maxCompletionTokens(2_000))
             .tool(bank.tool().approval(Approval.always()))
-            .key(TestKeys.KEY)
-            .store(RunStore.inMemory())
             .build();
     Agent notifier =
-        Agent.builder(kimi, "kimi-k3")
-            .name("notifier", "1")
+        sealed(kimi, "notifier")
             .request(b -> b.maxCompletionTokens(2_000))
-            .tool(
-                AgentTool.of(
-                    "lookup",
-                    "Looks up",
-                    io.github.kimisdk.tool.JsonSchema.object()
-                        .required("query", io.github.kimisdk.tool.JsonSchema.string())
-                        .build(),
-                    (a, c) -> "noted"))
-            .key(TestKeys.KEY)
-            .store(RunStore.inMemory())
+            .tool(answering("lookup", "Looks up", "query", "noted"))
             .build();
     Agent lead =
-        Agent.builder(kimi, "kimi-k3")
-            .name("lead", "1")
+        sealed(kimi, "lead")
             .request(b -> b.maxCompletionTokens(2_000))
-            .key(TestKeys.KEY)
-            .store(RunStore.inMemory())
             .tool(payer.asTool("pay", "Pays an invoice"))
             .tool(notifier.asTool("note", "Notes a payment"))
             .build();
 
     RunResult r = lead.resume(s, List.of(Decision.approve(p)));
 
-    assertThat(r).isInstanceOf(RunResult.Answered.class);
-    assertThat(bank.transfers())
-        .singleElement()
-        .satisfies(t -> assertThat(t.key()).isEqualTo(p.idempotencyKey()));
-    assertThat(((RunResult.Answered) r).state().toJson()).contains("\"child_steps\": 4");
+    assertThat(answeredWithOneTransfer(r, bank, p).toJson()).contains("\"child_steps\": 4");
   }
 
   @Test
@@ -290,10 +291,7 @@ class RunStateGoldenFilesTest {
 
     RunResult r = agent.resume(s, List.of(Decision.approve(p).by("bob", "second")));
 
-    assertThat(r).isInstanceOf(RunResult.Answered.class);
-    assertThat(bank.transfers())
-        .singleElement()
-        .satisfies(t -> assertThat(t.key()).isEqualTo(p.idempotencyKey()));
+    answeredWithOneTransfer(r, bank, p);
   }
 
   @Test
@@ -318,10 +316,6 @@ class RunStateGoldenFilesTest {
 
     RunResult r = lead.resume(s, List.of(Decision.approve(p)));
 
-    assertThat(r).isInstanceOf(RunResult.Answered.class);
-    assertThat(bank.transfers())
-        .singleElement()
-        .satisfies(t -> assertThat(t.key()).isEqualTo(p.idempotencyKey()));
-    assertThat(((RunResult.Answered) r).state().subagentSteps()).isPositive();
+    assertThat(answeredWithOneTransfer(r, bank, p).subagentSteps()).isPositive();
   }
 }
