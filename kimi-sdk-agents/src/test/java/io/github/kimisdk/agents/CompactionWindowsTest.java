@@ -59,6 +59,11 @@ class CompactionWindowsTest {
         .build();
   }
 
+  /** The default compaction of {@code kimi}'s runs, its requests' tokens estimated. */
+  static Compactor compactor(KimiClient kimi) {
+    return new Compactor(kimi, Compaction.defaults(), new Sizes(RequestTokens.estimated()));
+  }
+
   /** A text the estimator counts as at most {@code tokens} tokens (and close to it). */
   static String text(Random r, int tokens) {
     StringBuilder s = new StringBuilder();
@@ -112,8 +117,7 @@ class CompactionWindowsTest {
   @MethodSource("windows")
   void theSummarysSharesLeaveRoomForTurnsAndForTheNextSummaryRequest(int window, int cap) {
     try (KimiClient kimi = client(window)) {
-      Compactor c =
-          new Compactor(kimi, Compaction.defaults(), new Sizes(RequestTokens.estimated()));
+      Compactor c = compactor(kimi);
       Compactor.Limits l = c.limits("kimi-k3");
       Random r = new Random(window);
       List<Message> head =
@@ -158,6 +162,11 @@ class CompactionWindowsTest {
   record Compacted(ChatRequest ask, Compactor.Outcome outcome) {}
 
   static Compacted compact(Compactor c, ChatRequest next, boolean force, String text) {
+    return compact(c, next, force, q -> CompactorTest.completion(q.model(), text, 10));
+  }
+
+  /** The same, each summary request answered by {@code answer}. */
+  static Compacted compact(Compactor c, ChatRequest next, boolean force, Compactor.Caller answer) {
     List<ChatRequest> asked = new ArrayList<>();
     Compactor.Outcome o =
         c.compact(
@@ -165,7 +174,7 @@ class CompactionWindowsTest {
             force,
             q -> {
               asked.add(q);
-              return CompactorTest.completion(q.model(), text, 10);
+              return answer.call(q);
             });
     return new Compacted(asked.isEmpty() ? null : asked.get(0), o);
   }
@@ -187,8 +196,7 @@ class CompactionWindowsTest {
   @org.junit.jupiter.params.provider.ValueSource(ints = {4_096, 6_000, 8_192, 32_768})
   void aSummaryRequestOverTheWindowCondensesThePreviousLedgerBeforeItLeavesOutATurn(int window) {
     try (KimiClient kimi = client(window)) {
-      Compactor c =
-          new Compactor(kimi, Compaction.defaults(), new Sizes(RequestTokens.estimated()));
+      Compactor c = compactor(kimi);
       Compactor.Limits l = c.limits("kimi-k3");
       String before = "Accounts 1 to N are done, their fees totalling 7380 cents.";
       int cap = 256;
@@ -257,8 +265,7 @@ class CompactionWindowsTest {
   @org.junit.jupiter.params.provider.ValueSource(ints = {4_096, 6_000, 32_768})
   void aSummaryRequestFarOverTheWindowLeavesOutTheOldestTurnsNeverThePreviousSummary(int window) {
     try (KimiClient kimi = client(window)) {
-      Compactor c =
-          new Compactor(kimi, Compaction.defaults(), new Sizes(RequestTokens.estimated()));
+      Compactor c = compactor(kimi);
       Compactor.Limits l = c.limits("kimi-k3");
       String before = "Accounts 1 to 60 are done, their fees totalling 7380 cents.";
       UserMessage old = Compactor.summaryMessage(lookups(1, 60), before, "kimi-k3", 100_000);
@@ -305,8 +312,7 @@ class CompactionWindowsTest {
   })
   void theGuidesTableOfTheDefaults(int window, int threshold, int text, int ledger, int result) {
     try (KimiClient kimi = client(window)) {
-      Compactor c =
-          new Compactor(kimi, Compaction.defaults(), new Sizes(RequestTokens.estimated()));
+      Compactor c = compactor(kimi);
       Compactor.Limits l = c.limits("kimi-k3");
       // a head and an output cap under half the threshold, as the table says
       int head = threshold / 5;
@@ -329,8 +335,7 @@ class CompactionWindowsTest {
   @org.junit.jupiter.params.provider.CsvSource({"3200, true", "3500, false"})
   void aHeadTooLargeForASummaryAndTheOutputCapIsNotCompacted(int headTokens, boolean compacted) {
     try (KimiClient kimi = client(6_000)) {
-      Compactor c =
-          new Compactor(kimi, Compaction.defaults(), new Sizes(RequestTokens.estimated()));
+      Compactor c = compactor(kimi);
       Random r = new Random(headTokens);
       List<Message> m = new ArrayList<>();
       m.add(Message.system(text(r, headTokens - 128))); // and the task and the tools
@@ -394,8 +399,7 @@ class CompactionWindowsTest {
   void everySummaryRequestFitsKeepsKimisRulesAndCarriesTheSummaryBefore(int seed, int window) {
     Random r = new Random(seed);
     try (KimiClient kimi = client(window)) {
-      Compactor c =
-          new Compactor(kimi, Compaction.defaults(), new Sizes(RequestTokens.estimated()));
+      Compactor c = compactor(kimi);
       Compactor.Limits l = c.limits("kimi-k3");
       int cap = 256 + r.nextInt(Math.min(window / 4, 8_000) - 255);
       int result = Compaction.defaults().maxToolResultTokens(l);
@@ -439,18 +443,11 @@ class CompactionWindowsTest {
         if (Compactor.fits(c.weigh(next, m), l)) {
           continue;
         }
-        List<ChatRequest> asked = new ArrayList<>();
-        Compactor.Outcome o =
-            c.compact(
-                next,
-                false,
-                q -> {
-                  asked.add(q);
-                  return reply(r, q, written);
-                });
+        Compacted k = compact(c, next, false, q -> reply(r, q, written));
+        Compactor.Outcome o = k.outcome();
 
         assertThat(o).as("a compaction at step %d", step).isNotNull();
-        ChatRequest ask = asked.get(0);
+        ChatRequest ask = k.ask();
         assertThat(c.weigh(ask, ask.messages()).tokens())
             .as("the summary request, inside the threshold")
             .isLessThanOrEqualTo(l.tokens());
