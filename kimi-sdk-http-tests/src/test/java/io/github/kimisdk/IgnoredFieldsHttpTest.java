@@ -189,9 +189,7 @@ class IgnoredFieldsHttpTest {
   void overAnotherWireTheExtraBodyIsThatWiresOwn(
       FakeKimiServer server, FakeKimiExtension.Clients clients) {
     KimiClient messages =
-        clients.build(
-            b ->
-                b.baseUrl(server.anthropicBaseUrl()).wireProtocol(WireProtocol.ANTHROPIC_MESSAGES));
+        clients.build(b -> FakeSuite.over(b, server, WireProtocol.ANTHROPIC_MESSAGES));
     messages.chat(
         ChatRequest.builder("kimi-k3").addUser("Hi").extraBody("top_k", JsonNumber.of(20)).build());
     assertThat(((JsonObject) server.takeRequest().json()).get("top_k"))
