@@ -1,7 +1,11 @@
 package io.github.kimisdk.agents;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.github.kimisdk.KimiClient;
+import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.tool.JsonSchema;
+import java.util.List;
 
 /**
  * The lead and its researchers of the subagents tests (kimi-sdk-agents' hosted runs and Temporal's
@@ -49,5 +53,22 @@ public final class Researchers {
         .tool(researcher.asTool("ask_c", "Researcher C"))
         .tool(researcher.asTool("ask_d", "Researcher D"))
         .maxSteps(maxSteps);
+  }
+
+  /**
+   * Asserts that the lead's run {@code end} holds its four researchers' results, three of them
+   * saying the limit on model calls was reached (those that had one call, stopped by it).
+   *
+   * @param end the lead's state when its run ended
+   */
+  public static void threeOfFourStoppedByTheLimit(RunState end) {
+    List<String> results =
+        end.messages().stream()
+            .filter(m -> m instanceof ToolMessage)
+            .map(m -> ((ToolMessage) m).content())
+            .toList();
+    assertThat(results).hasSize(4);
+    assertThat(results.stream().filter(c -> c.contains("limit on model calls was reached")))
+        .hasSize(3);
   }
 }

@@ -6,7 +6,6 @@ import io.github.kimisdk.KimiClient;
 import io.github.kimisdk.chat.ChatCompletion;
 import io.github.kimisdk.chat.ChatRequest;
 import io.github.kimisdk.chat.Message;
-import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.testing.FakeKimiExtension;
 import io.github.kimisdk.testing.FakeKimiServer;
 import java.time.Instant;
@@ -119,14 +118,7 @@ class HostedApartHttpTest {
     RunState end = r instanceof RunResult.Stopped s ? s.state() : ((RunResult.Answered) r).state();
     assertThat(end.steps() + end.subagentSteps()).isEqualTo(server.requestCount());
     // the subagents with one call were stopped by it: their callers read so
-    List<String> results =
-        end.messages().stream()
-            .filter(m -> m instanceof ToolMessage)
-            .map(m -> ((ToolMessage) m).content())
-            .toList();
-    assertThat(results).hasSize(4);
-    assertThat(results.stream().filter(c -> c.contains("limit on model calls was reached")))
-        .hasSize(3);
+    Researchers.threeOfFourStoppedByTheLimit(end);
     // every call the budget allowed was made: nothing held is left over
     assertThat(r).isInstanceOf(RunResult.Stopped.class);
     assertThat(server.requestCount()).isEqualTo(6);
