@@ -25,6 +25,7 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.worker.WorkerFactoryOptions;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -37,6 +38,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(FakeKimiExtension.class)
 class TraceContextHttpTest {
   static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
+
+  InMemorySpanExporter spans;
+  OpenTelemetrySdk otel;
+  KimiClient kimi;
+
+  /** The test's spans, its OpenTelemetry, and a client of the fake with its telemetry installed. */
+  @BeforeEach
+  void start(FakeKimiExtension.Clients clients) {
+    spans = InMemorySpanExporter.create();
+    otel = tracing(spans);
+    kimi = clients.build(b -> KimiTelemetry.create(otel).install(b));
+  }
 
   /** OpenTelemetry that exports every span to {@code spans} and propagates W3C trace context. */
   static OpenTelemetrySdk tracing(InMemorySpanExporter spans) {
@@ -70,11 +83,8 @@ class TraceContextHttpTest {
   }
 
   @Test
-  void theRunsSpansJoinTheCallersTraceAcrossTheWorkflowAndItsActivities(
-      FakeKimiServer server, FakeKimiExtension.Clients clients) throws Exception {
-    InMemorySpanExporter spans = InMemorySpanExporter.create();
-    OpenTelemetrySdk otel = tracing(spans);
-    KimiClient kimi = clients.build(b -> KimiTelemetry.create(otel).install(b));
+  void theRunsSpansJoinTheCallersTraceAcrossTheWorkflowAndItsActivities(FakeKimiServer server)
+      throws Exception {
     Agent agent =
         tracedAgent(kimi, otel, "payments")
             .tool(new Bank().tool().approval(Approval.never()).asIdempotent())
@@ -116,11 +126,8 @@ class TraceContextHttpTest {
   }
 
   @Test
-  void aSubagentsChildWorkflowGoesOnInTheTraceUnderItsCallsSpan(
-      FakeKimiServer server, FakeKimiExtension.Clients clients) throws Exception {
-    InMemorySpanExporter spans = InMemorySpanExporter.create();
-    OpenTelemetrySdk otel = tracing(spans);
-    KimiClient kimi = clients.build(b -> KimiTelemetry.create(otel).install(b));
+  void aSubagentsChildWorkflowGoesOnInTheTraceUnderItsCallsSpan(FakeKimiServer server)
+      throws Exception {
     Agent researcher =
         tracedAgent(kimi, otel, "researcher").tool(ChildWorkflowsHttpTest.ping()).build();
     Agent lead =
