@@ -46,6 +46,17 @@ class TenantClientsHttpTest {
     }
   }
 
+  /** Closes {@code c} after the test; returns it. */
+  <T extends AutoCloseable> T closedAfter(T c) {
+    closing.add(c);
+    return c;
+  }
+
+  /** A builder of a client of {@code server} with the platform's own key ({@link #ROOT}). */
+  static KimiClient.Builder asRoot(FakeKimiServer server) {
+    return KimiClient.builder().apiKey(ROOT).baseUrl(server.baseUrl());
+  }
+
   /** Tenant {@code i}'s account and key ({@code sk-} and 48 characters, as Kimi's). */
   static String account(int i) {
     return String.format("tenant-%04d", i);
@@ -80,21 +91,18 @@ class TenantClientsHttpTest {
 
   @Test
   void aThousandTenantsShareTheClientsThreadsAndConnectionsAndEachSpendsItsOwn() {
-    FakeKimiServer server = new FakeKimiServer().trackConnections().start();
-    closing.add(server);
+    FakeKimiServer server = closedAfter(new FakeKimiServer().trackConnections().start());
     List<String> keys = new ArrayList<>(List.of(ROOT));
     IntStream.range(0, TENANTS).forEach(i -> keys.add(key(i)));
     server.requireApiKeys(keys);
     KeyWitness witness = new KeyWitness();
     KimiClient kimi =
-        KimiClient.builder()
-            .apiKey(ROOT)
-            .baseUrl(server.baseUrl())
-            .prices(io.github.kimisdk.model.PriceTable.none())
-            .logger(witness)
-            .listener(witness)
-            .build();
-    closing.add(kimi);
+        closedAfter(
+            asRoot(server)
+                .prices(io.github.kimisdk.model.PriceTable.none())
+                .logger(witness)
+                .listener(witness)
+                .build());
 
     // one client: as many calls as the tenants will make, one after another
     int calls = IntStream.range(0, TENANTS).map(TenantClientsHttpTest::callsOf).sum();
@@ -161,16 +169,15 @@ class TenantClientsHttpTest {
 
   @Test
   void eachTenantIsHeldToTheClientsRateLimitOnItsOwn() throws Exception {
-    FakeKimiServer server = new FakeKimiServer().start();
-    closing.add(server);
+    FakeKimiServer server = closedAfter(new FakeKimiServer().start());
     ManualScheduler time = new ManualScheduler();
     KimiClient kimi =
-        ClientInternals.builder(time)
-            .apiKey(ROOT)
-            .baseUrl(server.baseUrl())
-            .rateLimit(RateLimit.builder().requestsPerMinute(2).build())
-            .build();
-    closing.add(kimi);
+        closedAfter(
+            ClientInternals.builder(time)
+                .apiKey(ROOT)
+                .baseUrl(server.baseUrl())
+                .rateLimit(RateLimit.builder().requestsPerMinute(2).build())
+                .build());
     List<KimiClient> clients = new ArrayList<>(List.of(kimi));
     for (int i = 0; i < TENANTS; i++) {
       String k = key(i);
@@ -218,16 +225,13 @@ class TenantClientsHttpTest {
 
   @Test
   void aTenantsCallsCountUnderItsOwnAccountInASharedStore() {
-    FakeKimiServer server = new FakeKimiServer().start();
-    closing.add(server);
+    FakeKimiServer server = closedAfter(new FakeKimiServer().start());
     RecordingStore store = new RecordingStore();
     KimiClient kimi =
-        KimiClient.builder()
-            .apiKey(ROOT)
-            .baseUrl(server.baseUrl())
-            .rateLimit(RateLimit.builder().maxConcurrency(4).store(store, "platform").build())
-            .build();
-    closing.add(kimi);
+        closedAfter(
+            asRoot(server)
+                .rateLimit(RateLimit.builder().maxConcurrency(4).store(store, "platform").build())
+                .build());
     kimi.chat(ask("Hi"));
     kimi.withCredentials("acme", () -> key(1)).chat(ask("Hi"));
     kimi.withCredentials("globex", () -> key(2)).withOptions(RequestOptions.none()).chat(ask("Hi"));
@@ -237,10 +241,8 @@ class TenantClientsHttpTest {
 
   @Test
   void aTenantSendsItsOwnKeyAndItsDerivedClientsToo() {
-    FakeKimiServer server = new FakeKimiServer().start();
-    closing.add(server);
-    KimiClient kimi = KimiClient.builder().apiKey(ROOT).baseUrl(server.baseUrl()).build();
-    closing.add(kimi);
+    FakeKimiServer server = closedAfter(new FakeKimiServer().start());
+    KimiClient kimi = closedAfter(asRoot(server).build());
     KimiClient acme = kimi.withCredentials("acme", () -> key(1));
     RequestOptions traced = RequestOptions.builder().header("X-Trace", "t").build();
 
@@ -265,10 +267,8 @@ class TenantClientsHttpTest {
 
   @Test
   void aTenantWhoseSupplierFailsFailsAloneAndNamesItsAccount() {
-    FakeKimiServer server = new FakeKimiServer().start();
-    closing.add(server);
-    KimiClient kimi = KimiClient.builder().apiKey(ROOT).baseUrl(server.baseUrl()).build();
-    closing.add(kimi);
+    FakeKimiServer server = closedAfter(new FakeKimiServer().start());
+    KimiClient kimi = closedAfter(asRoot(server).build());
     Supplier<String> broken =
         () -> {
           throw new IllegalStateException("no key stored for acme");
@@ -288,8 +288,8 @@ class TenantClientsHttpTest {
 
   @Test
   void anAccountMustNameATenantAsAStoreKeyCan() {
-    KimiClient kimi = KimiClient.builder().apiKey(ROOT).baseUrl("http://127.0.0.1:9/v1").build();
-    closing.add(kimi);
+    KimiClient kimi =
+        closedAfter(KimiClient.builder().apiKey(ROOT).baseUrl("http://127.0.0.1:9/v1").build());
     assertThatThrownBy(() -> kimi.withCredentials("", () -> ROOT))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("account must be 1 to 128 characters: 0 characters");
@@ -303,15 +303,12 @@ class TenantClientsHttpTest {
 
   @Test
   void tenantsThatComeAndGoAreNotKeptByTheirClient() throws Exception {
-    FakeKimiServer server = new FakeKimiServer().start();
-    closing.add(server);
+    FakeKimiServer server = closedAfter(new FakeKimiServer().start());
     KimiClient kimi =
-        KimiClient.builder()
-            .apiKey(ROOT)
-            .baseUrl(server.baseUrl())
-            .rateLimit(RateLimit.builder().maxConcurrency(8).requestsPerMinute(10_000).build())
-            .build();
-    closing.add(kimi);
+        closedAfter(
+            asRoot(server)
+                .rateLimit(RateLimit.builder().maxConcurrency(8).requestsPerMinute(10_000).build())
+                .build());
     int n = 200;
     ReferenceQueue<Object> collected = new ReferenceQueue<>();
     List<WeakReference<Object>> refs = new ArrayList<>();
