@@ -71,6 +71,13 @@ class KimiAgentWorkflowHttpTest extends OnFakeKimi {
     assertThat(paused.tryAcquire(60, TimeUnit.SECONDS)).as("the run paused").isTrue();
   }
 
+  /** Starts run {@code runId} of the payments agent on {@code TASK} and waits for it to pause. */
+  KimiAgentWorkflow startPaused(InProcessTemporal t, String runId) throws InterruptedException {
+    KimiAgentWorkflow wf = t.start(AgentRun.of("payments", runId, List.of(Message.user(TASK))));
+    awaitPause();
+    return wf;
+  }
+
   PendingCall pending(KimiAgentWorkflow wf) {
     RunState s = RunState.fromJson(wf.state());
     assertThat(s.status()).isEqualTo(RunState.Status.PAUSED);
@@ -193,8 +200,7 @@ class KimiAgentWorkflowHttpTest extends OnFakeKimi {
   @Test
   void anApprovalByIdAndDigestIsAcceptedAndTheTransferMadeOnce() throws Exception {
     InProcessTemporal t = temporal(payments(Approval.always()));
-    KimiAgentWorkflow wf = t.start(AgentRun.of("payments", "pay-2", List.of(Message.user(TASK))));
-    awaitPause();
+    KimiAgentWorkflow wf = startPaused(t, "pay-2");
     PendingCall call = pending(wf);
     assertThat(bank.requests()).isZero();
 
@@ -240,8 +246,7 @@ class KimiAgentWorkflowHttpTest extends OnFakeKimi {
   void aDecisionOnOtherArgumentsIsRefusedBeforeItEntersTheHistoryAndNothingIsPaid()
       throws Exception {
     InProcessTemporal t = temporal(payments(Approval.always()));
-    KimiAgentWorkflow wf = t.start(AgentRun.of("payments", "pay-3", List.of(Message.user(TASK))));
-    awaitPause();
+    KimiAgentWorkflow wf = startPaused(t, "pay-3");
     PendingCall call = pending(wf);
     String other = "0".repeat(64);
 
@@ -291,8 +296,7 @@ class KimiAgentWorkflowHttpTest extends OnFakeKimi {
   @Test
   void aRejectionReachesTheModelAndItAnswers() throws Exception {
     InProcessTemporal t = temporal(payments(Approval.always()));
-    KimiAgentWorkflow wf = t.start(AgentRun.of("payments", "pay-4", List.of(Message.user(TASK))));
-    awaitPause();
+    KimiAgentWorkflow wf = startPaused(t, "pay-4");
     PendingCall call = pending(wf);
 
     wf.decide(
@@ -310,8 +314,7 @@ class KimiAgentWorkflowHttpTest extends OnFakeKimi {
   @Test
   void anApprovalWithEditedArgumentsRunsThemAndTheModelIsTold() throws Exception {
     InProcessTemporal t = temporal(payments(Approval.always()));
-    KimiAgentWorkflow wf = t.start(AgentRun.of("payments", "pay-5", List.of(Message.user(TASK))));
-    awaitPause();
+    KimiAgentWorkflow wf = startPaused(t, "pay-5");
     PendingCall call = pending(wf);
 
     wf.decide(
