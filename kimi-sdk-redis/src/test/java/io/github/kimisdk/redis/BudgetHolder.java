@@ -1,7 +1,6 @@
 package io.github.kimisdk.redis;
 
 import io.github.kimisdk.budget.Budget;
-import redis.clients.jedis.RedisClient;
 
 /**
  * A process that reserves {@code args[2]} units of the budget counter {@code holder|} of the
@@ -13,11 +12,7 @@ final class BudgetHolder {
   private BudgetHolder() {}
 
   public static void main(String[] args) throws InterruptedException {
-    RedisClient client = RedisClient.create("127.0.0.1", Integer.parseInt(args[0]));
-    RedisBudgetStore store =
-        RedisBudgetStore.of(
-            RedisRateLimitStore.create(
-                JedisScripts.of(client), RedisRateLimitStore.Fallback.FAIL_CLOSED));
+    RedisBudgetStore store = RedisBudgetStore.of(LeaseHolder.onPort(args[0]));
     long amount = Long.parseLong(args[1]);
     Budget.Tally t = store.reserve(RedisBudgetTest.counter(), amount, amount, "holder-reservation");
     System.out.println(t.taken() ? "held" : "refused " + t);

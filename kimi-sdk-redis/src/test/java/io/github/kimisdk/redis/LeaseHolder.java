@@ -12,11 +12,15 @@ final class LeaseHolder {
 
   private LeaseHolder() {}
 
+  /** A store failing closed, on Jedis, of the Redis on loopback at {@code port}. */
+  static RedisRateLimitStore onPort(String port) {
+    return RedisRateLimitStore.create(
+        JedisScripts.of(RedisClient.create("127.0.0.1", Integer.parseInt(port))),
+        RedisRateLimitStore.Fallback.FAIL_CLOSED);
+  }
+
   public static void main(String[] args) throws InterruptedException {
-    RedisClient client = RedisClient.create("127.0.0.1", Integer.parseInt(args[0]));
-    var store =
-        RedisRateLimitStore.create(
-            JedisScripts.of(client), RedisRateLimitStore.Fallback.FAIL_CLOSED);
+    var store = onPort(args[0]);
     Duration wait;
     long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     // a Redis that just started gives out slots once holders had time to register theirs again
