@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,11 +72,34 @@ class KimiAgentWorkflowHttpTest extends OnFakeKimi {
     assertThat(paused.tryAcquire(60, TimeUnit.SECONDS)).as("the run paused").isTrue();
   }
 
-  /** Starts run {@code runId} of the payments agent on {@code TASK} and waits for it to pause. */
-  KimiAgentWorkflow startPaused(InProcessTemporal t, String runId) throws InterruptedException {
-    KimiAgentWorkflow wf = t.start(AgentRun.of("payments", runId, List.of(Message.user(TASK))));
+  /**
+   * Starts run {@code runId} of the payments agent, each transfer approved by a person, on {@code
+   * TASK} in a new {@link #temporal}, and waits for it to pause.
+   */
+  KimiAgentWorkflow startPaused(String runId) throws InterruptedException {
+    KimiAgentWorkflow wf =
+        temporal(payments(Approval.always()))
+            .start(AgentRun.of("payments", runId, List.of(Message.user(TASK))));
     awaitPause();
     return wf;
+  }
+
+  /** Sends {@code decision} to the paused run {@code runId} and returns its outcome, answered. */
+  RunOutcome decidedAndAnswered(KimiAgentWorkflow wf, String runId, DecisionRequest decision) {
+    wf.decide(decision);
+    RunOutcome o = temporal.result(runId);
+    assertThat(o.status()).isEqualTo("answered");
+    return o;
+  }
+
+  /**
+   * Starts run {@code runId} as {@link #startPaused} does, sends the decision {@code decide} makes
+   * of its pending call, and returns its outcome, answered.
+   */
+  RunOutcome decidedAndAnswered(String runId, Function<PendingCall, DecisionRequest> decide)
+      throws InterruptedException {
+    KimiAgentWorkflow wf = startPaused(runId);
+    return decidedAndAnswered(wf, runId, decide.apply(pending(wf)));
   }
 
   PendingCall pending(KimiAgentWorkflow wf) {
@@ -199,25 +223,25 @@ class KimiAgentWorkflowHttpTest extends OnFakeKimi {
 
   @Test
   void anApprovalByIdAndDigestIsAcceptedAndTheTransferMadeOnce() throws Exception {
-    InProcessTemporal t = temporal(payments(Approval.always()));
-    KimiAgentWorkflow wf = startPaused(t, "pay-2");
+    KimiAgentWorkflow wf = startPaused("pay-2");
     PendingCall call = pending(wf);
     assertThat(bank.requests()).isZero();
 
-    wf.decide(
-        DecisionRequest.approve(call.id(), call.argumentsSha256())
-            .underPolicy(call.policy())
-            .by("alice@example.com", "invoice checked"));
-    RunOutcome o = t.result("pay-2");
+    RunOutcome o =
+        decidedAndAnswered(
+            wf,
+            "pay-2",
+            DecisionRequest.approve(call.id(), call.argumentsSha256())
+                .underPolicy(call.policy())
+                .by("alice@example.com", "invoice checked"));
 
-    assertThat(o.status()).isEqualTo("answered");
     assertThat(bank.transfers())
         .singleElement()
         .extracting(Bank.Transfer::key)
         .isEqualTo(call.idempotencyKey());
     assertThat(bank.requests()).isEqualTo(1);
     // who decided is in the history, and when the workflow took it is on the run's event
-    assertThat(accepted(t.chain("pay-2").get(0)))
+    assertThat(accepted(temporal.chain("pay-2").get(0)))
         .singleElement()
         .extracting(DecisionRequest::by)
         .isEqualTo("alice@example.com");
@@ -239,14 +263,13 @@ class KimiAgentWorkflowHttpTest extends OnFakeKimi {
               assertThat(a.at()).isAfterOrEqualTo(o.runState().createdAt());
             });
     assertThat(o.runState().messages().toString()).doesNotContain("rejected");
-    t.save("pay-2", GOLDEN.resolve("approved-v1.json"));
+    temporal.save("pay-2", GOLDEN.resolve("approved-v1.json"));
   }
 
   @Test
   void aDecisionOnOtherArgumentsIsRefusedBeforeItEntersTheHistoryAndNothingIsPaid()
       throws Exception {
-    InProcessTemporal t = temporal(payments(Approval.always()));
-    KimiAgentWorkflow wf = startPaused(t, "pay-3");
+    KimiAgentWorkflow wf = startPaused("pay-3");
     PendingCall call = pending(wf);
     String other = "0".repeat(64);
 
@@ -285,45 +308,37 @@ class KimiAgentWorkflowHttpTest extends OnFakeKimi {
         .hasStackTraceContaining("names who made it");
 
     assertThat(bank.requests()).isZero();
-    assertThat(accepted(t.chain("pay-3").get(0))).isEmpty();
+    assertThat(accepted(temporal.chain("pay-3").get(0))).isEmpty();
     assertThat(pending(wf).id()).isEqualTo(call.id());
     // the run still waits, and takes the right decision
     wf.decide(DecisionRequest.approve(call.id(), call.argumentsSha256()).by("alice", null));
-    assertThat(t.result("pay-3").status()).isEqualTo("answered");
+    assertThat(temporal.result("pay-3").status()).isEqualTo("answered");
     assertThat(bank.transfers()).singleElement();
   }
 
   @Test
   void aRejectionReachesTheModelAndItAnswers() throws Exception {
-    InProcessTemporal t = temporal(payments(Approval.always()));
-    KimiAgentWorkflow wf = startPaused(t, "pay-4");
-    PendingCall call = pending(wf);
+    decidedAndAnswered(
+        "pay-4",
+        call ->
+            DecisionRequest.reject(call.id(), call.argumentsSha256(), "not this month")
+                .by("bob", "budget"));
 
-    wf.decide(
-        DecisionRequest.reject(call.id(), call.argumentsSha256(), "not this month")
-            .by("bob", "budget"));
-    RunOutcome o = t.result("pay-4");
-
-    assertThat(o.status()).isEqualTo("answered");
     assertThat(bank.requests()).isZero();
     RecordedRequest last = server.requests().get(server.requestCount() - 1);
     assertThat(last.bodyText()).contains("rejected by a person: not this month");
-    t.save("pay-4", GOLDEN.resolve("rejected-v1.json"));
+    temporal.save("pay-4", GOLDEN.resolve("rejected-v1.json"));
   }
 
   @Test
   void anApprovalWithEditedArgumentsRunsThemAndTheModelIsTold() throws Exception {
-    InProcessTemporal t = temporal(payments(Approval.always()));
-    KimiAgentWorkflow wf = startPaused(t, "pay-5");
-    PendingCall call = pending(wf);
+    decidedAndAnswered(
+        "pay-5",
+        call ->
+            DecisionRequest.approveEdited(
+                    call.id(), call.argumentsSha256(), "{\"to\":\"acct-2\",\"amount\":5}")
+                .by("carol", "half now"));
 
-    wf.decide(
-        DecisionRequest.approveEdited(
-                call.id(), call.argumentsSha256(), "{\"to\":\"acct-2\",\"amount\":5}")
-            .by("carol", "half now"));
-    RunOutcome o = t.result("pay-5");
-
-    assertThat(o.status()).isEqualTo("answered");
     assertThat(bank.transfers()).singleElement().extracting(Bank.Transfer::amount).isEqualTo(5L);
     RecordedRequest last = server.requests().get(server.requestCount() - 1);
     assertThat(last.bodyText()).contains("a person changed the arguments");
