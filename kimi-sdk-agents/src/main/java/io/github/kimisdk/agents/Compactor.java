@@ -10,7 +10,7 @@ import io.github.kimisdk.chat.ToolMessage;
 import io.github.kimisdk.chat.Usage;
 import io.github.kimisdk.chat.UserMessage;
 import io.github.kimisdk.model.Cost;
-import io.github.kimisdk.model.ModelInfo;
+import io.github.kimisdk.model.ModelCatalog;
 import io.github.kimisdk.token.TokenEstimator;
 import io.github.kimisdk.tool.ToolCall;
 import io.github.kimisdk.tool.ToolChoice;
@@ -56,7 +56,8 @@ import java.util.regex.Pattern;
  * system messages and the previous summary's text are never left out: they are what the run knows.
  *
  * <p>Thread model: one instance per drive of a run, or per {@link Compaction#compact} call, used by
- * the thread that drives it alone.
+ * the thread that drives it, but for {@link #limits} and {@link #cut}, which the run's tool calls
+ * use on the pool's threads too (they read immutable state and one volatile field).
  */
 final class Compactor {
   /** The first words of a summary message: how a later compaction finds its ledger. */
@@ -79,11 +80,19 @@ final class Compactor {
   private final KimiClient kimi;
   private final Compaction settings;
   private final Sizes sizes;
+  private final boolean kimiCode; // the client's endpoint, which never changes
+
+  // The last model's limits, for the catalog they were read from (an immutable value): a run asks
+  // before each request and for each tool result, on the pool's threads too.
+  private volatile LastLimits last;
+
+  private record LastLimits(ModelCatalog catalog, String model, Limits limits) {}
 
   Compactor(KimiClient kimi, Compaction settings, Sizes sizes) {
     this.kimi = kimi;
     this.settings = settings;
     this.sizes = sizes;
+    this.kimiCode = kimi.endpoint().isKimiCode();
   }
 
   /** The most a request may weigh: its prompt and output cap in tokens, its body in bytes. */
@@ -92,8 +101,14 @@ final class Compactor {
   }
 
   Limits limits(String model) {
-    ModelInfo info = kimi.catalog().lookup(model);
-    return settings.limits(info, kimi.endpoint().isKimiCode());
+    ModelCatalog catalog = kimi.catalog();
+    LastLimits l = last;
+    if (l != null && l.catalog == catalog && l.model.equals(model)) {
+      return l.limits;
+    }
+    Limits limits = settings.limits(catalog.lookup(model), kimiCode);
+    last = new LastLimits(catalog, model, limits);
+    return limits;
   }
 
   /** The weight the limits hold a request to: its prompt plus its output cap, and its bytes. */

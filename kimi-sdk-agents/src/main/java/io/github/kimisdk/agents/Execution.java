@@ -117,10 +117,14 @@ final class Execution {
    */
   private Done execute(int step, Turns.Job j, RunData savedChild, Budget.Share share) {
     String key = Ids.idempotencyKey(d.instance, d.id, step, j.position());
-    String recordKey = run.path + Ids.callKey(step, j.position());
+    Journal journal = run.tree.journal;
+    // a run in memory keeps no call records: none is made
+    String recordKey = journal.durable() ? run.path + Ids.callKey(step, j.position()) : null;
     String name = j.tool().name();
-    CallRecord begun = CallRecord.begun(key, name, j.arguments());
-    run.tree.journal.writeCall(recordKey, begun);
+    CallRecord begun = recordKey == null ? null : CallRecord.begun(key, name, j.arguments());
+    if (begun != null) {
+      journal.writeCall(recordKey, begun);
+    }
     run.tracing().emit(new RunEvent.ToolStarted(d.id, step, j.position(), name, j.rerun()));
     Subagent sub = Subagent.of(j.tool());
     AgentTracer.ToolSpan span =
@@ -194,7 +198,9 @@ final class Execution {
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
     try {
-      run.tree.journal.writeCall(recordKey, begun.finished(content, error));
+      if (begun != null) {
+        journal.writeCall(recordKey, begun.finished(content, error));
+      }
     } catch (RunStoreException e) {
       run.tracing().endTool(span, "", true, e);
       throw e;

@@ -167,7 +167,8 @@ final class Ids {
         instance == null
             ? runId + "\u0000" + step + "\u0000" + position
             : instance + "\u0000" + runId + "\u0000" + step + "\u0000" + position;
-    return "kimi-" + sha256(seed).substring(0, 40);
+    byte[] digest = sha256().digest(seed.getBytes(StandardCharsets.UTF_8));
+    return "kimi-" + HexFormat.of().formatHex(digest, 0, 20); // the digest's first 40 hex digits
   }
 
   /** A new run instance: 128 random bits, in hex. */

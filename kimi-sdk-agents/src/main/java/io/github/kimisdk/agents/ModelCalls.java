@@ -119,16 +119,27 @@ final class ModelCalls {
           reply == null || reply.model() == null || reply.model().isBlank()
               ? request.model()
               : reply.model();
-      Cost cost = u == null ? null : price(by, u, ttl);
+      Cost cost = null;
+      boolean priced = false; // the table priced the reply, or has no price for its model
+      if (u != null) {
+        try {
+          cost = agent.kimi.prices().cost(by, u, ttl).orElse(null);
+          priced = true;
+        } catch (RuntimeException refused) {
+          // a usage the table cannot price: its tokens are in the usage, its cost unknown
+        }
+      }
       hold.settle(u == null ? 0 : u.totalTokens(), cost, replied && step);
       if (u != null) {
         Usage kept = strip(u);
         run.data().usage.merge(by, kept, Usage::plus);
         used = used == null ? kept : used.plus(kept);
         try {
-          spent = spent.plus(agent.kimi.prices().spend(by, u, ttl));
+          if (priced) {
+            spent = spent.plus(Spend.of(by, u, cost)); // what PriceTable.spend makes, priced once
+          }
         } catch (RuntimeException unpriced) {
-          // a model the table cannot price: its tokens are in the usage, its cost unknown
+          // a spend that cannot be added (another currency): its tokens are in the usage
         }
         if (weigh) {
           sizes.calibrate(prompt, u.promptTokens());
@@ -136,14 +147,6 @@ final class ModelCalls {
       }
     }
     return reply;
-  }
-
-  private Cost price(String model, Usage u, CacheTtl ttl) {
-    try {
-      return agent.kimi.prices().cost(model, u, ttl).orElse(null);
-    } catch (RuntimeException refused) {
-      return null;
-    }
   }
 
   /** No usage: what {@link #strip} adds a call's to. */

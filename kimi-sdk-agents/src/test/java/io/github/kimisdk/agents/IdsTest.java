@@ -80,6 +80,10 @@ class IdsTest {
     String key = Ids.idempotencyKey(null, "run-1", 3, 0);
     assertThat(key).startsWith("kimi-").hasSize(45);
     assertThat(key).isEqualTo("kimi-" + Ids.sha256("run-1\u00003\u00000").substring(0, 40));
+    // the keys a stored run's calls ran with are made again on resume: they never change
+    assertThat(key).isEqualTo("kimi-a268816897d8d447d0f32c6185da1660d190caa6");
+    assertThat(Ids.idempotencyKey("i", "run-1", 3, 0))
+        .isEqualTo("kimi-96e8f1054824de833ea6b13c4fc423e3a2feb137");
     assertThat(Ids.idempotencyKey(null, "run-1", 3, 1)).isNotEqualTo(key);
     assertThat(Ids.idempotencyKey("i", "run-1", 3, 0)).isNotEqualTo(key);
   }
